@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // SidecarSuffix is appended to an archive's path to name the manifest copy
@@ -19,6 +20,7 @@ const SidecarSuffix = ".manifest.json"
 type Output struct {
 	*os.File
 	path string
+	mu   sync.Mutex // Abort may come from a signal handler goroutine
 	done bool
 }
 
@@ -62,6 +64,8 @@ func (o *Output) SidecarPath() string { return o.path + SidecarSuffix }
 // the sidecar, which holds no data, is 0644. On failure nothing is left under
 // either final name.
 func (o *Output) Commit(manifest []byte) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	if o.done {
 		return errors.New("archive: output already finished")
 	}
@@ -112,6 +116,8 @@ func (o *Output) Commit(manifest []byte) error {
 
 // Abort removes the temporary file. It is safe to call after Commit.
 func (o *Output) Abort() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	if o.done {
 		return
 	}

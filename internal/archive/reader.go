@@ -66,10 +66,17 @@ func NewReader(r io.Reader) (*Reader, error) {
 	hdr, err := ar.tr.Next()
 	if err != nil {
 		zr.Close()
-		if isZstdMagicErr(err) {
-			return nil, fmt.Errorf("%w (not zstd-compressed: %v)", ErrNotArchive, err)
+		switch {
+		case errors.Is(err, zstd.ErrMagicMismatch):
+			return nil, fmt.Errorf("%w (not zstd-compressed)", ErrNotArchive)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, fmt.Errorf("%w: archive ends inside its first entry (truncated?)", ErrCorrupt)
+		case errors.Is(err, io.EOF):
+			return nil, fmt.Errorf("%w: empty input", ErrNotArchive)
+		case errors.Is(err, tar.ErrHeader):
+			return nil, fmt.Errorf("%w: zstd data, but not a tar stream", ErrNotArchive)
 		}
-		return nil, fmt.Errorf("%w: cannot read first entry: %v", ErrNotArchive, err)
+		return nil, fmt.Errorf("%w: cannot read the first entry: %v", ErrCorrupt, err)
 	}
 	if hdr.Name != HeaderName || hdr.Typeflag != tar.TypeReg {
 		zr.Close()
@@ -103,10 +110,6 @@ func NewReader(r io.Reader) (*Reader, error) {
 		return nil, fmt.Errorf("archive: format version %d not supported (this stagecopy reads version %d); use a newer stagecopy", ar.header.FormatVersion, FormatVersion)
 	}
 	return ar, nil
-}
-
-func isZstdMagicErr(err error) bool {
-	return errors.Is(err, zstd.ErrMagicMismatch)
 }
 
 // Header returns the archive's header.

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/snapshot"
+	"github.com/urfave/cli/v2"
+)
+
+func snapshotCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "snapshot",
+		Usage: "stream a database dump and the site's files into one verified archive",
+		Description: "Reads a mysqldump/mariadb-dump SQL file (plain, .gz or .zst) and the site's directory and writes\n" +
+			"one archive (tar + zstd): each table's schema and data as separate SQL entries, then the files,\n" +
+			"then a manifest with every entry's SHA-256 and a Merkle root. A copy of the manifest is written\n" +
+			"beside the archive (ARCHIVE.manifest.json): keep it, deletion receipts are checked against it.\n\n" +
+			"Anonymization rules are not available in this version, so snapshot refuses to run unless you\n" +
+			"say --no-anonymize: the archive then holds every customer's data as it is in the source.\n\n" +
+			"Examples:\n" +
+			"  stagecopy snapshot --no-anonymize --dump site.sql.gz --files /var/www/site -o site.tar.zst\n" +
+			"  mariadb-dump shop | stagecopy snapshot --no-anonymize --dump - -o - > shop.tar.zst",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "dump", Usage: "SQL dump `FILE` (.sql, .sql.gz, .sql.zst; - for standard input)"},
+			&cli.StringFlag{Name: "files", Usage: "site root `DIR` to copy (regular files, directories, symlinks as links)"},
+			&cli.StringSliceFlag{Name: "exclude", Usage: "leave out files matching `GLOB` (repeatable): '*.log' any depth, 'wp-content/cache' from the root, '**' any directories"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "archive `PATH` (.tar.zst), or - for standard output", Required: true},
+			&cli.BoolFlag{Name: "no-anonymize", Usage: "copy the data as it is, personal data included (required until rules exist; recorded in the archive)"},
+			&cli.StringFlag{Name: "level", Value: "default", Usage: "zstd `LEVEL`: fastest, default, better or best"},
+			&cli.IntFlag{Name: "chunk-size", Value: snapshot.DefaultChunkSize >> 20, Usage: "cut table data into entries of about `MiB` of SQL"},
+			&cli.BoolFlag{Name: "force", Usage: "replace an existing archive at --output"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bars or warnings"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("snapshot takes no arguments (got %q); use --dump and --files", c.Args().First())
+			}
+			if !c.Bool("no-anonymize") {
+				return withHint(snapshot.ErrNotAnonymized,
+					"this version cannot anonymize yet; add --no-anonymize only if the archive may hold the customers' real data")
+			}
+			level, err := archive.ParseLevel(c.String("level"))
+			if err != nil {
+				return usagef("--level: %v", err)
+			}
+			if c.Int("chunk-size") < 1 {
+				return usagef("--chunk-size must be at least 1 MiB")
+			}
+			dump, files := c.String("dump"), c.String("files")
+			if dump == "" && files == "" {
+				return usagef("give --dump FILE and/or --files DIR")
+			}
+			out := c.String("output")
+			quiet := c.Bool("quiet")
+			v, cm := toolVersion()
+			opts := snapshot.Options{
+				DumpPath:    dump,
+				FilesDir:    files,
+				Excludes:    c.StringSlice("exclude"),
+				NoAnonymize: true,
+				ChunkSize:   c.Int("chunk-size") << 20,
+				Archive:     archive.WriterOptions{Level: level},
+				Tool:        archive.Tool{Name: "stagecopy", Version: v, Commit: cm},
+			}
+			if dump == "-" {
+				opts.Dump = e.stdin
+				opts.DumpPath = "-"
+			}
+			fmt.Fprintln(e.stderr, "stagecopy: WARNING: --no-anonymize: the archive will hold the source's personal data as it is")
+
+			var w io.Writer
+			var file *archive.Output
+			if out == "-" {
+				if isTerminal(e.stdout) {
+					return withHint(errors.New("refusing to write an archive to a terminal"), "redirect standard output to a file, or use -o FILE")
+				}
+				w = e.stdout
+			} else {
+				file, err = archive.Create(out, c.Bool("force"))
+				if err != nil {
+					return err
+				}
+				defer file.Abort()
+				defer onInterrupt(file.Abort)()
+				w = file
+			}
+			h := sha256.New()
+			counter := &countWriter{w: io.MultiWriter(w, h)}
+
+			var cur *bar
+			phase := ""
+			opts.Progress = func(p snapshot.Progress) {
+				if p.Phase != phase {
+					cur.finish()
+					phase = p.Phase
+					cur = newBar(e, quiet, p.Total, p.Phase)
+				}
+				cur.set(p.Done)
+			}
+			opts.Warn = func(s string) {
+				if !quiet {
+					fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
+				}
+			}
+			res, err := snapshot.Create(c.Context, counter, opts)
+			cur.finish()
+			if err != nil {
+				return snapshotHint(err)
+			}
+			where := "standard output"
+			if file != nil {
+				if err := file.Commit(res.ManifestJSON); err != nil {
+					return err
+				}
+				where, _ = filepath.Abs(out)
+			}
+			report := e.stdout
+			if file == nil {
+				report = e.stderr
+			}
+			printSnapshotSummary(report, where, file, res, counter.n, hex.EncodeToString(h.Sum(nil)))
+			return nil
+		},
+	}
+}
+
+func snapshotHint(err error) error {
+	switch {
+	case errors.Is(err, snapshot.ErrNotSQL):
+		return withHint(err, "--dump takes a SQL file made by mysqldump, mariadb-dump or phpMyAdmin (plain, .gz or .zst)")
+	case errors.Is(err, snapshot.ErrFilesDir):
+		return withHint(err, "--files takes the site's root directory, e.g. /var/www/html")
+	case errors.Is(err, snapshot.ErrExclude):
+		return withHint(err, "patterns use * ? [a-z] and ** for any directories; quote them so the shell does not expand them")
+	case errors.Is(err, fs.ErrNotExist):
+		return withHint(err, "check the paths given to --dump and --files")
+	case errors.Is(err, snapshot.ErrMultiDB):
+		return withHint(err, "dump one database: mariadb-dump DBNAME > site.sql")
+	}
+	return err
+}
+
+func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *snapshot.Result, size int64, sum string) {
+	m := res.Manifest
+	var rows int64
+	for _, t := range m.Tables {
+		rows += t.Rows
+	}
+	fmt.Fprintf(w, "snapshot %s written to %s\n", res.Header.SnapshotID, where)
+	fmt.Fprintf(w, "  tables    %d (%d rows)\n", len(m.Tables), rows)
+	fmt.Fprintf(w, "  files     %d files, %d directories, %d symlinks, %d bytes\n", m.Files.Count, m.Files.Dirs, m.Files.Symlinks, m.Files.Bytes)
+	fmt.Fprintf(w, "  archive   %d bytes (%d uncompressed), sha256 %s\n", size, m.TotalBytes, sum)
+	fmt.Fprintf(w, "  root      %s\n", m.MerkleRoot)
+	if file != nil {
+		fmt.Fprintf(w, "  manifest  %s (keep it: deletion receipts are checked against it)\n", file.SidecarPath())
+	}
+	if res.Header.NotAnonymized {
+		fmt.Fprintf(w, "  WARNING   NOT ANONYMIZED: this archive holds the source's personal data\n")
+	}
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

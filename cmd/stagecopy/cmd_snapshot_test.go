@@ -1,0 +1,273 @@
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// snapDemo snapshots the demo site into dir and returns the archive path.
+func snapDemo(t *testing.T, dir string, extra ...string) string {
+	t.Helper()
+	out := filepath.Join(dir, "demo.tar.zst")
+	args := append([]string{"snapshot", "--no-anonymize", "--dump", demoDir + "/demo.sql", "--files", demoDir + "/site", "-o", out}, extra...)
+	code, stdout, stderr := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("snapshot: code %d\n%s\n%s", code, stdout, stderr)
+	}
+	return out
+}
+
+func TestSnapshotRefusesWithoutNoAnonymize(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runCLI(t, "snapshot", "--dump", demoDir+"/demo.sql", "-o", filepath.Join(dir, "x.tar.zst"))
+	if code != exitError || !strings.Contains(stderr, "refusing") || !strings.Contains(stderr, "hint: ") {
+		t.Fatalf("code %d stderr %q", code, stderr)
+	}
+	if n := dirNames(t, dir); len(n) != 0 {
+		t.Fatalf("left %v", n)
+	}
+}
+
+func TestSnapshotDemo(t *testing.T) {
+	dir := t.TempDir()
+	out := snapDemo(t, dir)
+	if got := dirNames(t, dir); len(got) != 2 {
+		t.Fatalf("want archive and sidecar, got %v", got)
+	}
+	code, stdout, stderr := runCLI(t, "verify", out)
+	if code != 0 || !strings.Contains(stdout, "is intact") || !strings.Contains(stdout, "matches") {
+		t.Fatalf("verify: %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, "inspect", out)
+	for _, want := range []string{"wp_users", "wp_usermeta", "wp_options", "wp_posts", "wp_comments", "anonymized   NO", "files "} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("inspect lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, _ = runCLI(t, "inspect", "--json", out)
+	if code != 0 || !strings.Contains(stdout, `"merkle_root"`) || !strings.Contains(stdout, `"not_anonymized": true`) {
+		t.Errorf("inspect --json:\n%s", stdout)
+	}
+}
+
+func TestSnapshotToStdout(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	code := run([]string{"stagecopy", "snapshot", "--no-anonymize", "--dump", demoDir + "/demo.sql", "-o", "-"}, strings.NewReader(""), &out, &errb)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errb.String())
+	}
+	p := filepath.Join(dir, "s.tar.zst")
+	os.WriteFile(p, out.Bytes(), 0o600)
+	if code, _, stderr := runCLI(t, "verify", p); code != 0 {
+		t.Fatalf("verify: %s", stderr)
+	}
+	if !strings.Contains(errb.String(), "written to standard output") {
+		t.Errorf("summary not on stderr: %q", errb.String())
+	}
+}
+
+func TestSnapshotDumpFromStdin(t *testing.T) {
+	sql, err := os.ReadFile(demoDir + "/demo.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	code, _, stderr := cliIn(t, string(sql), "snapshot", "--no-anonymize", "--dump", "-", "-o", filepath.Join(dir, "a.tar.zst"))
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+}
+
+func TestSnapshotBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	notSQL := filepath.Join(dir, "photo.sql")
+	os.WriteFile(notSQL, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 0o644)
+	textNotSQL := filepath.Join(dir, "notes.sql")
+	os.WriteFile(textNotSQL, []byte("Dear support,\nplease find attached our database.\nRegards\n"), 0o644)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"output dir missing", []string{"--dump", demoDir + "/demo.sql", "-o", filepath.Join(dir, "nope", "a.tar.zst")}, "output directory does not exist"},
+		{"binary dump", []string{"--dump", notSQL, "-o", filepath.Join(dir, "a.tar.zst")}, "not a SQL dump"},
+		{"text dump", []string{"--dump", textNotSQL, "-o", filepath.Join(dir, "a.tar.zst")}, "not a SQL dump"},
+		{"dump missing", []string{"--dump", filepath.Join(dir, "missing.sql"), "-o", filepath.Join(dir, "a.tar.zst")}, "no such file"},
+		{"files dir missing", []string{"--dump", demoDir + "/demo.sql", "--files", filepath.Join(dir, "nosite"), "-o", filepath.Join(dir, "a.tar.zst")}, "does not exist"},
+		{"files is a file", []string{"--files", notSQL, "-o", filepath.Join(dir, "a.tar.zst")}, "not a directory"},
+		{"bad level", []string{"--dump", demoDir + "/demo.sql", "--level", "max", "-o", filepath.Join(dir, "a.tar.zst")}, "unknown compression level"},
+		{"bad exclude", []string{"--files", demoDir + "/site", "--exclude", "[", "-o", filepath.Join(dir, "a.tar.zst")}, "exclude pattern"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, append([]string{"snapshot", "--no-anonymize"}, c.args...)...)
+			if code == 0 || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "stagecopy: error:") {
+				t.Fatalf("code %d, stderr %q, want %q", code, stderr, c.want)
+			}
+			if !strings.Contains(stderr, "stagecopy: hint:") {
+				t.Errorf("no hint in %q", stderr)
+			}
+			for _, n := range dirNames(t, dir) {
+				if n != "photo.sql" && n != "notes.sql" {
+					t.Errorf("left behind %s", n)
+				}
+			}
+		})
+	}
+}
+
+func TestSnapshotRefusesOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	out := snapDemo(t, dir)
+	before, _ := os.ReadFile(out)
+	code, _, stderr := runCLI(t, "snapshot", "--no-anonymize", "--dump", demoDir+"/demo.sql", "-o", out)
+	if code == 0 || !strings.Contains(stderr, "--force") {
+		t.Fatalf("code %d %q", code, stderr)
+	}
+	after, _ := os.ReadFile(out)
+	if !bytes.Equal(before, after) {
+		t.Fatal("archive changed")
+	}
+	snapDemo(t, dir, "--force")
+}
+
+func TestSnapshotExcludeAndTree(t *testing.T) {
+	dir := t.TempDir()
+	site := filepath.Join(dir, "site")
+	os.MkdirAll(filepath.Join(site, "wp-content", "cache", "x"), 0o755)
+	os.MkdirAll(filepath.Join(site, "wp-content", "uploads"), 0o755)
+	os.WriteFile(filepath.Join(site, "index.php"), []byte("<?php\n"), 0o644)
+	os.WriteFile(filepath.Join(site, "debug.log"), []byte("log\n"), 0o644)
+	os.WriteFile(filepath.Join(site, "wp-content", "cache", "x", "page.html"), []byte("cached\n"), 0o644)
+	os.WriteFile(filepath.Join(site, "wp-content", "uploads", "big.bin"), bytes.Repeat([]byte("0123456789abcdef"), 1<<20), 0o600)
+	os.Symlink("wp-content/uploads", filepath.Join(site, "up"))
+	if err := syscall.Mkfifo(filepath.Join(site, "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "a.tar.zst")
+	code, stdout, stderr := runCLI(t, "snapshot", "--no-anonymize", "--files", site, "--exclude", "*.log", "--exclude", "wp-content/cache", "-o", out)
+	if code != 0 {
+		t.Fatalf("%d %s %s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "skipped pipe") {
+		t.Errorf("no warning for the FIFO: %q", stderr)
+	}
+	names := map[string]string{}
+	readTar(t, out, func(h *tar.Header, body []byte) {
+		names[h.Name] = string(body)
+		if h.Typeflag == tar.TypeSymlink {
+			names[h.Name] = "-> " + h.Linkname
+		}
+	})
+	for _, want := range []string{"files/index.php", "files/wp-content/", "files/wp-content/uploads/big.bin", "files/up"} {
+		if _, ok := names[want]; !ok {
+			t.Errorf("missing %s", want)
+		}
+	}
+	for _, not := range []string{"files/debug.log", "files/wp-content/cache/", "files/wp-content/cache/x/page.html", "files/pipe"} {
+		if _, ok := names[not]; ok {
+			t.Errorf("%s should be excluded", not)
+		}
+	}
+	if names["files/up"] != "-> wp-content/uploads" {
+		t.Errorf("symlink stored as %q", names["files/up"])
+	}
+	if len(names["files/wp-content/uploads/big.bin"]) != 16<<20 {
+		t.Errorf("big file has %d bytes", len(names["files/wp-content/uploads/big.bin"]))
+	}
+}
+
+// readTar decompresses an archive with the zstd library and walks the tar.
+func readTar(t *testing.T, path string, each func(*tar.Header, []byte)) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := zstd.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(tr)
+		each(h, body)
+	}
+}
+
+// TestSnapshotInterrupted sends SIGINT to a real stagecopy process while it
+// waits for more of its dump: it must exit 130 and leave nothing behind.
+func TestSnapshotInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "snapshot", "--no-anonymize", "--dump", "-", "-o", filepath.Join(dir, "a.tar.zst"))
+	cmd.Env = append(os.Environ(), "STAGECOPY_TEST_MAIN=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(stdin, "CREATE TABLE t (a int);\nINSERT INTO t VALUES (1),(2),")
+	deadline := time.Now().Add(10 * time.Second)
+	for len(dirNames(t, dir)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	err = cmd.Wait()
+	stdin.Close()
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Fatalf("exit %d (%v), want 130; stderr %s", code, err, stderr.String())
+	}
+	if n := dirNames(t, dir); len(n) != 0 {
+		t.Fatalf("left behind %v", n)
+	}
+}
+
+func TestREADMEDemoCommand(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?m)^go run ./cmd/stagecopy (snapshot .*)$").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README has no 'go run ./cmd/stagecopy snapshot ...' demo line")
+	}
+	args := strings.Fields(string(m[1]))
+	dir := t.TempDir()
+	for i, a := range args {
+		a = strings.ReplaceAll(a, "testdata/", "../../testdata/")
+		if i > 0 && (args[i-1] == "-o" || args[i-1] == "--output") {
+			a = filepath.Join(dir, filepath.Base(a))
+		}
+		args[i] = a
+	}
+	code, stdout, stderr := runCLI(t, args...)
+	if code != 0 || !strings.Contains(stdout, "written to") {
+		t.Fatalf("README demo: code %d\n%s\n%s", code, stdout, stderr)
+	}
+}

@@ -1,0 +1,145 @@
+// Command stagecopy makes safe, anonymized copies of MySQL/MariaDB-backed
+// websites, turns them into staging sites, and destroys them with a signed
+// receipt. This package only parses flags, prints, and maps errors to exit
+// codes; the work is done by the packages it calls.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Set with -ldflags "-X main.version=... -X main.commit=...".
+var (
+	version = ""
+	commit  = ""
+)
+
+func main() {
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// env carries the standard streams so commands can be tested in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func toolVersion() (string, string) {
+	v, c := version, commit
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && c == "" {
+				c = s.Value
+			}
+		}
+	}
+	if v == "" {
+		v = "dev"
+	}
+	return v, c
+}
+
+func newApp(e *env) *cli.App {
+	v, c := toolVersion()
+	vs := v
+	if c != "" {
+		vs += " (commit " + c + ")"
+	}
+	return &cli.App{
+		Name:  "stagecopy",
+		Usage: "safe, anonymized copies of websites for people who must not see their customers",
+		Description: "The site owner runs `stagecopy snapshot` to stream the MySQL/MariaDB database and the site's\n" +
+			"files into one verified archive; support checks it with `verify` and looks inside with `inspect`.",
+		Version:         vs,
+		Reader:          e.stdin,
+		Writer:          e.stdout,
+		ErrWriter:       e.stderr,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {}, // errors are printed by run, once
+		Commands: []*cli.Command{
+			snapshotCommand(e),
+			verifyCommand(e),
+			inspectCommand(e),
+		},
+	}
+}
+
+// run is main without os.Exit: it runs the app with SIGINT/SIGTERM turned
+// into context cancellation and returns the exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	done := make(chan struct{})
+	defer close(done)
+	go exitIfStuck(ctx, done, stderr)
+	err := newApp(e).RunContext(ctx, args)
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintln(stderr, "stagecopy: interrupted; nothing was left behind under the final output name")
+		return exitInterrupted
+	}
+	return report(stderr, err)
+}
+
+// cleanups are run when an interrupted command does not return in time
+// (blocked reading a pipe, say): they remove half-written output.
+var cleanups struct {
+	sync.Mutex
+	fns map[int]func()
+	n   int
+}
+
+// onInterrupt registers fn to run if the process must exit while stuck; the
+// returned func unregisters it.
+func onInterrupt(fn func()) (remove func()) {
+	cleanups.Lock()
+	defer cleanups.Unlock()
+	if cleanups.fns == nil {
+		cleanups.fns = map[int]func(){}
+	}
+	cleanups.n++
+	id := cleanups.n
+	cleanups.fns[id] = fn
+	return func() {
+		cleanups.Lock()
+		delete(cleanups.fns, id)
+		cleanups.Unlock()
+	}
+}
+
+// interruptGrace is how long a cancelled command may take to stop by itself.
+const interruptGrace = 3 * time.Second
+
+// exitIfStuck waits for cancellation; if the command has not returned
+// interruptGrace later, it runs the cleanups and exits 130.
+func exitIfStuck(ctx context.Context, done <-chan struct{}, stderr io.Writer) {
+	select {
+	case <-done:
+		return
+	case <-ctx.Done():
+	}
+	select {
+	case <-done:
+	case <-time.After(interruptGrace):
+		cleanups.Lock()
+		for _, fn := range cleanups.fns {
+			fn()
+		}
+		cleanups.Unlock()
+		fmt.Fprintln(stderr, "stagecopy: interrupted; nothing was left behind under the final output name")
+		os.Exit(exitInterrupted)
+	}
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// bar is a byte progress bar on stderr. It is nil, and every method a no-op,
+// when stderr is not a terminal or --quiet was given.
+type bar struct {
+	pb *progressbar.ProgressBar
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// newBar starts a bar counting bytes towards total (-1 when unknown: then it
+// shows bytes and rate without an ETA).
+func newBar(e *env, quiet bool, total int64, desc string) *bar {
+	if quiet || !isTerminal(e.stderr) {
+		return nil
+	}
+	return &bar{pb: progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(e.stderr),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionSetPredictTime(total > 0),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetRenderBlankState(true),
+	)}
+}
+
+func (b *bar) set(n int64) {
+	if b != nil {
+		b.pb.Set64(n)
+	}
+}
+
+func (b *bar) describe(s string) {
+	if b != nil {
+		b.pb.Describe(s)
+	}
+}
+
+func (b *bar) finish() {
+	if b != nil {
+		b.pb.Finish()
+		b.pb.Exit()
+	}
+}
+
+// countingReader reports bytes read to a bar.
+type countingReader struct {
+	r   io.Reader
+	n   int64
+	bar *bar
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.bar.set(c.n)
+	return n, err
+}

@@ -1,0 +1,23 @@
+// Package sqldump reads MySQL and MariaDB dump files as a stream of
+// statements, and the rows of INSERT statements one at a time.
+//
+// It understands the output of mysqldump, mariadb-dump, mydumper and
+// phpMyAdmin: line and block comments, versioned comments (/*!40101 ... */,
+// /*M!100616 ... */) whose bodies are code, the client command DELIMITER,
+// quoted strings and identifiers, CRLF line endings and statements without a
+// final delimiter.
+//
+// A [Scanner] splits the input into [Statement] values. Each statement keeps
+// the exact bytes it was read from, so that writing back Lead, Text, the Sep
+// and Raw of every row, and Tail reproduces the input byte for byte. Ordinary
+// statements are held in memory whole (up to [MaxStatementSize]); the rows of
+// an INSERT or REPLACE statement are never held together: [Scanner.NextRow]
+// returns them one by one, so memory is bounded by the largest single row.
+//
+// Values inside a row are split into [Value] literals that can be decoded with
+// [Value.Bytes] and re-encoded with [AppendQuoted] or [AppendHex].
+// [ParseCreateTable] extracts column names and types from CREATE TABLE
+// statements, which callers use to decide how to treat each value.
+//
+// The package only reads SQL text; it never talks to a server.
+package sqldump

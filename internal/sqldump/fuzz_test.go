@@ -1,0 +1,49 @@
+package sqldump
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"testing"
+	"testing/iotest"
+)
+
+// scanAllTiny is scanAll with one-byte reads into a scanner with a tiny
+// buffer, so that statements and rows straddle buffer boundaries everywhere.
+func scanAllTiny(input []byte) (out []byte, desc string, err error) {
+	return scanWith(newScanner(iotest.OneByteReader(bytes.NewReader(input)), 7, 1))
+}
+
+// FuzzScanner checks that the scanner never panics, that whatever it
+// accepts round-trips byte for byte, and that the result does not depend on
+// how the input is split by the reader.
+func FuzzScanner(f *testing.F) {
+	files, _ := os.ReadDir("testdata")
+	for _, e := range files {
+		if b, err := os.ReadFile("testdata/" + e.Name()); err == nil && !e.IsDir() && len(b) < 64<<10 {
+			f.Add(b)
+		}
+	}
+	for _, s := range []string{
+		"", ";", "--", "-- ", "#", "/*", "/*!", "/*M!", "*/", "'", "`", "\"",
+		"DELIMITER ;;\nSELECT 1;;\n", "delimiter", "INSERT INTO t VALUES (1),(2);",
+		"INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a=1", "/*!40000 INSERT INTO t VALUES (1) */;",
+		"INSERT INTO t VALUES ('a\\'b', _binary 'x', 0x41, X'41', b'1', 0b1, NULL, -1.5e3, f(1,(2)))",
+		"DELIMITER $$\nINSERT INTO t VALUES (1)$$\n", "\xef\xbb\xbfSELECT 1",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, input []byte) {
+		out, desc, err := scanAll(bytes.NewReader(input))
+		if err == nil && !bytes.Equal(out, input) {
+			t.Fatalf("round trip differs at byte %d:\n in: %q\nout: %q", firstDiff(out, input), input, out)
+		}
+		out2, desc2, err2 := scanAllTiny(input)
+		if fmt.Sprint(err) != fmt.Sprint(err2) || desc != desc2 {
+			t.Fatalf("one-byte reads with a tiny buffer differ:\nerr %v\n    %v\n%s", err, err2, lineDiff(desc, desc2))
+		}
+		if err == nil && !bytes.Equal(out2, input) {
+			t.Fatalf("round trip with tiny buffer differs at byte %d", firstDiff(out2, input))
+		}
+	})
+}

@@ -1,0 +1,621 @@
+package sqldump
+
+import (
+	"bytes"
+	"io"
+	"strings"
+)
+
+// Row is one tuple of an INSERT statement, as returned by [Scanner.NextRow].
+// The Row and its slices are only valid until the next call to NextRow or
+// Next.
+type Row struct {
+	// Sep is the input between the end of the previous tuple and this
+	// tuple's '(': "," or ",\n" or "\n," for example; empty for the first
+	// tuple, whose leading whitespace is part of the statement's Text.
+	Sep []byte
+	// Raw is the tuple's exact input, from '(' through ')'.
+	Raw []byte
+	// Values holds one entry per value in the tuple, in order.
+	Values []Value
+	// Index is the 0-based number of the row within its statement.
+	Index int64
+	// Offset is the input offset of the tuple's '('.
+	Offset int64
+}
+
+// noLiteral is returned by the literal scanners when the input is not the
+// literal they look for; the value is then read as an expression.
+const noLiteral = -3
+
+// Results of parseRow.
+const (
+	rowNeedMore = iota
+	rowOK
+	rowEnd
+)
+
+// NextRow returns the next tuple of the current INSERT statement, or io.EOF
+// after the last one; Statement.Tail is set then. For statements of any
+// other kind it returns io.EOF.
+func (s *Scanner) NextRow() (*Row, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if s.rows == rowsNone {
+		return nil, io.EOF
+	}
+	s.release()
+	for {
+		st, err := s.parseRow(s.window())
+		if err != nil {
+			return nil, s.fail(err)
+		}
+		switch st {
+		case rowOK:
+			return &s.row, nil
+		case rowEnd:
+			s.rows = rowsNone
+			return nil, io.EOF
+		}
+		if err := s.more(); err != nil && err != io.EOF {
+			return nil, s.fail(err)
+		}
+	}
+}
+
+// parseRow reads the separator and tuple at the start of b, or the tail of
+// the statement.
+func (s *Scanner) parseRow(b []byte) (int, error) {
+	eof := s.eof
+	open := 0
+	if s.rows == rowsMore {
+		j, bad := skipGap(b, 0, eof)
+		if j == needMore {
+			return rowNeedMore, nil
+		}
+		if bad {
+			return 0, s.syntaxError(j, s.stmt.Table, "unterminated comment at end of input")
+		}
+		if j == len(b) || b[j] != ',' {
+			return s.parseTail(b, j)
+		}
+		k, bad := skipGap(b, j+1, eof)
+		if k == needMore {
+			return rowNeedMore, nil
+		}
+		if bad {
+			return 0, s.syntaxError(k, s.stmt.Table, "unterminated comment at end of input")
+		}
+		if k == len(b) || b[k] != '(' {
+			if !eof && k+describeLen > len(b) {
+				return rowNeedMore, nil // read enough to describe the error
+			}
+			return 0, s.syntaxError(k, s.stmt.Table, "expected '(' after ',', found %s", describeAt(b, k))
+		}
+		open = k
+	} else {
+		if len(b) == 0 && !eof {
+			return rowNeedMore, nil
+		}
+		if len(b) == 0 || b[0] != '(' {
+			if k, _ := slashComment(b, 0, true); k == isVersioned {
+				return 0, s.syntaxError(0, s.stmt.Table, "versioned comment in INSERT rows is not supported")
+			}
+			if !eof && describeLen > len(b) {
+				return rowNeedMore, nil
+			}
+			return 0, s.syntaxError(0, s.stmt.Table, "expected '(' after VALUES, found %s", describeAt(b, 0))
+		}
+	}
+	vals, end, msg, at := parseTuple(b, open, eof, s.delim, s.row.Values[:0])
+	s.row.Values = vals
+	if end == needMore {
+		return rowNeedMore, nil
+	}
+	if end < 0 {
+		return 0, s.syntaxError(at, s.stmt.Table, "%s", msg)
+	}
+	s.row.Sep = b[:open]
+	s.row.Raw = b[open:end]
+	s.row.Index = s.rowIdx
+	s.row.Offset = s.offset(open)
+	s.rowIdx++
+	s.pos = end
+	s.rows = rowsMore
+	return rowOK, nil
+}
+
+// parseTail checks that what follows the last tuple (at index j, after
+// whitespace and comments) may end an INSERT, and reads it through the
+// delimiter. Anything that could hide more rows is an error, so that no row
+// escapes the caller.
+func (s *Scanner) parseTail(b []byte, j int) (int, error) {
+	eof := s.eof
+	closed := false
+	code := 0 // end of the code read so far
+	for {
+		if j == len(b) { // end of input
+			s.stmt.Tail = b[:code]
+			s.pos = code
+			return rowEnd, nil
+		}
+		if bytes.HasPrefix(b[j:], s.delim) {
+			break
+		}
+		if !eof && len(b)-j < len(s.delim) && bytes.HasPrefix(s.delim, b[j:]) {
+			return rowNeedMore, nil
+		}
+		if b[j] == '*' && !closed { // "*/" closing a versioned comment around the INSERT
+			if j+1 == len(b) && !eof {
+				return rowNeedMore, nil
+			}
+			if j+1 < len(b) && b[j+1] == '/' {
+				closed = true
+				code = j + 2
+				k, bad := skipGap(b, j+2, eof)
+				if k == needMore {
+					return rowNeedMore, nil
+				}
+				if bad {
+					return 0, s.syntaxError(k, s.stmt.Table, "unterminated comment at end of input")
+				}
+				j = k
+				continue
+			}
+		}
+		w := j
+		if k, e := slashComment(b, j, eof); k == moreInput {
+			return rowNeedMore, nil
+		} else if k == isVersioned {
+			k, bad := skipGap(b, e, eof)
+			if k == needMore {
+				return rowNeedMore, nil
+			}
+			if bad {
+				return 0, s.syntaxError(k, s.stmt.Table, "unterminated comment at end of input")
+			}
+			w = k
+		}
+		e := w
+		for e < len(b) && isWordByte(b[e]) {
+			e++
+		}
+		if e == len(b) && !eof {
+			return rowNeedMore, nil
+		}
+		word := b[w:e]
+		if equalFold(word, "ON") || equalFold(word, "AS") || equalFold(word, "RETURNING") {
+			break
+		}
+		if !eof && j+describeLen > len(b) {
+			return rowNeedMore, nil
+		}
+		return 0, s.syntaxError(j, s.stmt.Table, "expected ',' or end of statement after row, found %s", describeAt(b, j))
+	}
+	end, resume, _, _ := scanStmt(b, 0, 0, s.delim, eof)
+	switch end {
+	case needMore:
+		return rowNeedMore, nil
+	case unterminated:
+		return 0, s.syntaxError(resume, s.stmt.Table, "%s", unterminatedMsg(b[resume]))
+	}
+	s.stmt.Tail = b[:end]
+	s.pos = end
+	return rowEnd, nil
+}
+
+// describeLen is how much input describeAt shows.
+const describeLen = 20
+
+// describeAt names the input at b[i] for error messages.
+func describeAt(b []byte, i int) string {
+	if i >= len(b) {
+		return "end of input"
+	}
+	e := min(len(b), i+describeLen)
+	if k := bytes.IndexByte(b[i:e], '\n'); k >= 0 {
+		e = i + k
+	}
+	return "\"" + strings.ToValidUTF8(string(b[i:e]), "?") + "\""
+}
+
+// skipGap skips whitespace and plain comments from i. It returns the index
+// of the next byte of code or len(b), or needMore. If bad is true, an
+// unterminated comment starts at the returned index.
+func skipGap(b []byte, i int, eof bool) (j int, bad bool) {
+	for i < len(b) {
+		c := b[i]
+		switch byteClass[c] {
+		case clsSpace:
+			i++
+			continue
+		case clsHash:
+			e := skipLine(b, i, eof)
+			if e < 0 {
+				return needMore, false
+			}
+			i = e
+			continue
+		case clsDash:
+			switch dashComment(b, i, eof) {
+			case moreInput:
+				return needMore, false
+			case isComment:
+				e := skipLine(b, i, eof)
+				if e < 0 {
+					return needMore, false
+				}
+				i = e
+				continue
+			}
+		case clsSlash:
+			k, _ := slashComment(b, i, eof)
+			switch k {
+			case moreInput:
+				return needMore, false
+			case isComment:
+				e := skipBlock(b, i, eof)
+				if e == needMore {
+					return needMore, false
+				}
+				if e == unterminated {
+					return i, true
+				}
+				i = e
+				continue
+			}
+		}
+		return i, false
+	}
+	if !eof {
+		return needMore, false
+	}
+	return i, false
+}
+
+// parseTuple parses the tuple whose '(' is at b[open], appending its values
+// to vals. It returns the index just past ')', needMore, or unterminated with
+// a message and the index of the problem.
+func parseTuple(b []byte, open int, eof bool, delim []byte, vals []Value) ([]Value, int, string, int) {
+	j, bad := skipGap(b, open+1, eof)
+	if j == needMore {
+		return vals, needMore, "", 0
+	}
+	if bad {
+		return vals, unterminated, "unterminated comment at end of input", j
+	}
+	if j < len(b) && b[j] == ')' {
+		return vals, j + 1, "", 0
+	}
+	for {
+		if j == len(b) {
+			return vals, unterminated, "unexpected end of input inside row", j
+		}
+		if c := b[j]; c == ',' || c == ')' {
+			return vals, unterminated, "expected a value, found \"" + string(c) + "\"", j
+		}
+		v, next, msg, at := scanValue(b, j, eof, delim)
+		if next == needMore {
+			return vals, needMore, "", 0
+		}
+		if next < 0 {
+			return vals, unterminated, msg, at
+		}
+		vals = append(vals, v)
+		if b[next] == ')' {
+			return vals, next + 1, "", 0
+		}
+		j, bad = skipGap(b, next+1, eof)
+		if j == needMore {
+			return vals, needMore, "", 0
+		}
+		if bad {
+			return vals, unterminated, "unterminated comment at end of input", j
+		}
+	}
+}
+
+// scanValue reads the value starting at b[i] (not whitespace, ',' or ')').
+// It returns the value and the index of the ',' or ')' after it, needMore,
+// or unterminated with a message and the index of the problem.
+func scanValue(b []byte, i int, eof bool, delim []byte) (Value, int, string, int) {
+	n := len(b)
+	kind := ValueExpr
+	intro := ""
+	e := noLiteral // end of a literal
+	switch c := b[i]; {
+	case c == '\'' || c == '"':
+		e = skipQuoted(b, i, eof)
+		if e == needMore {
+			return Value{}, needMore, "", 0
+		}
+		kind = ValueString
+	case c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.':
+		if c == '0' && i+1 < n && (b[i+1] == 'x' || b[i+1] == 'b') {
+			e, kind = scanPrefixedNumber(b, i, eof)
+		} else {
+			e = scanNumber(b, i, eof)
+			kind = ValueNumber
+		}
+	case c == '_':
+		j := i + 1
+		for j < n && (isWordByte(b[j]) && b[j] != '$' && b[j] < 0x80) {
+			j++
+		}
+		k := j
+		for k < n && isSpace(b[k]) {
+			k++
+		}
+		if k == n && !eof {
+			return Value{}, needMore, "", 0
+		}
+		if k < n && j > i+1 {
+			e, kind = scanCharsetLiteral(b, k, eof)
+			if e >= 0 {
+				intro = introducer(b[i:j])
+			}
+		}
+	case (c == 'N' || c == 'n' || c == 'X' || c == 'x' || c == 'B' || c == 'b') && i+1 < n && b[i+1] == '\'':
+		if c == 'N' || c == 'n' {
+			e = skipQuoted(b, i+1, eof)
+			kind = ValueString
+			intro = "n"
+		} else {
+			e, kind = scanCharsetLiteral(b, i, eof)
+		}
+	case c == 'N' || c == 'n':
+		j := i + 1
+		for j < n && isWordByte(b[j]) {
+			j++
+		}
+		if j == n && !eof {
+			return Value{}, needMore, "", 0
+		}
+		if equalFold(b[i:j], "NULL") {
+			e = j
+			kind = ValueNull
+		}
+	}
+	if e == needMore {
+		return Value{}, needMore, "", 0
+	}
+	if e >= 0 {
+		// A literal must be followed by ',' or ')'; otherwise the value is
+		// an expression such as 'a' COLLATE x or 1+2.
+		if e < n && (b[e] == ',' || b[e] == ')') {
+			return Value{Raw: b[i:e], Kind: kind, Introducer: intro}, e, "", 0
+		}
+		k, bad := skipGap(b, e, eof)
+		if k == needMore {
+			return Value{}, needMore, "", 0
+		}
+		if !bad && k < n && (b[k] == ',' || b[k] == ')') {
+			return Value{Raw: b[i:e], Kind: kind, Introducer: intro}, k, "", 0
+		}
+	}
+	end, next, msg := scanExpr(b, i, eof, delim)
+	if next < 0 {
+		return Value{}, next, msg, end
+	}
+	return Value{Raw: b[i:end], Kind: ValueExpr}, next, "", 0
+}
+
+// scanNumber returns the end of the number at b[i]:
+// [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
+// or noLiteral if there is none, or needMore.
+func scanNumber(b []byte, i int, eof bool) int {
+	n := len(b)
+	j := i
+	if b[j] == '-' || b[j] == '+' {
+		j++
+	}
+	digits := 0
+	for j < n && b[j] >= '0' && b[j] <= '9' {
+		j++
+		digits++
+	}
+	if j < n && b[j] == '.' {
+		j++
+		for j < n && b[j] >= '0' && b[j] <= '9' {
+			j++
+			digits++
+		}
+	}
+	if j == n && !eof {
+		return needMore
+	}
+	if digits == 0 {
+		return noLiteral
+	}
+	if j < n && (b[j] == 'e' || b[j] == 'E') {
+		k := j + 1
+		if k < n && (b[k] == '+' || b[k] == '-') {
+			k++
+		}
+		if k == n && !eof {
+			return needMore
+		}
+		if k == n || b[k] < '0' || b[k] > '9' {
+			return noLiteral
+		}
+		for k < n && b[k] >= '0' && b[k] <= '9' {
+			k++
+		}
+		j = k
+	}
+	if j == n && !eof {
+		return needMore
+	}
+	if j < n && (isWordByte(b[j]) || b[j] == '.') {
+		return noLiteral
+	}
+	return j
+}
+
+// scanPrefixedNumber returns the end and kind of 0x... or 0b... at b[i], or
+// noLiteral if it is not one, or needMore.
+func scanPrefixedNumber(b []byte, i int, eof bool) (int, ValueKind) {
+	n := len(b)
+	hex := b[i+1] == 'x'
+	j := i + 2
+	for j < n && (hex && isHexDigit(b[j]) || !hex && (b[j] == '0' || b[j] == '1')) {
+		j++
+	}
+	if j == n && !eof {
+		return needMore, 0
+	}
+	if j == i+2 || j < n && isWordByte(b[j]) {
+		return noLiteral, 0
+	}
+	if hex {
+		return j, ValueHex
+	}
+	return j, ValueBit
+}
+
+// scanCharsetLiteral returns the end and kind of the literal at b[i] that
+// may follow a charset introducer: a string, X'..', 0x.., B'..' or 0b...
+// It returns noLiteral if there is none, or needMore.
+func scanCharsetLiteral(b []byte, i int, eof bool) (int, ValueKind) {
+	n := len(b)
+	c := b[i]
+	if c == '\'' || c == '"' {
+		e := skipQuoted(b, i, eof)
+		if e == unterminated {
+			return noLiteral, 0
+		}
+		return e, ValueString
+	}
+	if i+1 == n && !eof {
+		return needMore, 0
+	}
+	if i+1 == n {
+		return noLiteral, 0
+	}
+	switch {
+	case c == '0' && (b[i+1] == 'x' || b[i+1] == 'b'):
+		return scanPrefixedNumber(b, i, eof)
+	case (c == 'X' || c == 'x' || c == 'B' || c == 'b') && b[i+1] == '\'':
+		k := bytes.IndexByte(b[i+2:], '\'')
+		if k < 0 {
+			if !eof {
+				return needMore, 0
+			}
+			return noLiteral, 0
+		}
+		body := b[i+2 : i+2+k]
+		hex := c == 'X' || c == 'x'
+		for _, d := range body {
+			if hex && !isHexDigit(d) || !hex && d != '0' && d != '1' {
+				return noLiteral, 0
+			}
+		}
+		if hex {
+			if len(body)%2 != 0 {
+				return noLiteral, 0
+			}
+			return i + 3 + k, ValueHex
+		}
+		return i + 3 + k, ValueBit
+	}
+	return noLiteral, 0
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// introducer returns the lower-case name of a charset introducer.
+func introducer(w []byte) string {
+	switch string(w) {
+	case "_binary":
+		return "_binary"
+	case "_utf8mb4":
+		return "_utf8mb4"
+	case "_utf8mb3":
+		return "_utf8mb3"
+	case "_utf8":
+		return "_utf8"
+	case "_latin1":
+		return "_latin1"
+	}
+	return strings.ToLower(string(w))
+}
+
+// scanExpr reads an expression value starting at b[i]: anything up to a ','
+// or ')' outside parentheses, strings and comments. It returns the end of the
+// expression (without trailing whitespace and comments) and the index of the
+// ',' or ')' after it, or needMore, or unterminated with a message and the
+// index of the problem as end.
+func scanExpr(b []byte, i int, eof bool, delim []byte) (end, next int, msg string) {
+	n := len(b)
+	depth := 0
+	last := i
+	j := i
+	for j < n {
+		c := b[j]
+		if c == delim[0] && (len(delim) == 1 || bytes.HasPrefix(b[j:], delim)) {
+			return j, unterminated, "statement ends inside a row (unbalanced parentheses?)"
+		}
+		if c == delim[0] && !eof && bytes.HasPrefix(delim, b[j:]) {
+			return 0, needMore, ""
+		}
+		switch byteClass[c] {
+		case clsSpace:
+			j++
+			continue
+		case clsQuote, clsTick:
+			var e int
+			if c == '`' {
+				e = skipBacktick(b, j, eof)
+			} else {
+				e = skipQuoted(b, j, eof)
+			}
+			if e == needMore {
+				return 0, needMore, ""
+			}
+			if e == unterminated {
+				return j, unterminated, unterminatedMsg(c)
+			}
+			j, last = e, e
+			continue
+		case clsHash, clsDash, clsSlash:
+			e, bad := skipGap(b, j, eof)
+			if e == needMore {
+				return 0, needMore, ""
+			}
+			if bad {
+				return e, unterminated, "unterminated comment at end of input"
+			}
+			if e > j {
+				j = e
+				continue
+			}
+			if c == '/' {
+				if k, _ := slashComment(b, j, eof); k == isVersioned {
+					return j, unterminated, "versioned comment in INSERT rows is not supported"
+				}
+			}
+		}
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return last, j, ""
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				return last, j, ""
+			}
+		}
+		j++
+		last = j
+	}
+	if !eof {
+		return 0, needMore, ""
+	}
+	return j, unterminated, "unexpected end of input inside row"
+}

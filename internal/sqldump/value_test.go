@@ -1,0 +1,228 @@
+package sqldump
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+)
+
+// parseRow parses one tuple and returns copies of its values.
+func parseRow(t testing.TB, tuple string) ([]Value, error) {
+	t.Helper()
+	sc := NewScanner(strings.NewReader("INSERT INTO t VALUES " + tuple + ";"))
+	if _, err := sc.Next(); err != nil {
+		return nil, err
+	}
+	row, err := sc.NextRow()
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]Value, len(row.Values))
+	for i, v := range row.Values {
+		v.Raw = bytes.Clone(v.Raw)
+		vals[i] = v
+	}
+	if _, err := sc.NextRow(); err != io.EOF {
+		return nil, err
+	}
+	return vals, nil
+}
+
+func TestValues(t *testing.T) {
+	tests := []struct {
+		raw   string
+		kind  ValueKind
+		intro string
+		bytes string // decoded, for kinds other than null
+	}{
+		{`'plain'`, ValueString, "", "plain"},
+		{`''`, ValueString, "", ""},
+		{`'O\'Brien'`, ValueString, "", "O'Brien"},
+		{`'O''Brien'`, ValueString, "", "O'Brien"},
+		{`"say \"hi\" ""x"""`, ValueString, "", `say "hi" "x"`},
+		{`'\0\'\"\b\n\r\t\Z\\'`, ValueString, "", "\x00'\"\b\n\r\t\x1a\\"},
+		{`'\%\_'`, ValueString, "", `\%\_`},
+		{`'\a\q\x\N\Z'`, ValueString, "", "aqxN\x1a"},
+		{`'a,b)c(d'`, ValueString, "", "a,b)c(d"},
+		{`'multi` + "\n" + `line'`, ValueString, "", "multi\nline"},
+		{`_binary 'x\0'`, ValueString, "_binary", "x\x00"},
+		{`_binary'x'`, ValueString, "_binary", "x"},
+		{`_utf8mb4'héllo'`, ValueString, "_utf8mb4", "héllo"},
+		{`_UTF8MB4 'a'`, ValueString, "_utf8mb4", "a"},
+		{`_latin1 X'E9'`, ValueHex, "_latin1", "\xe9"},
+		{`_binary 0x4142`, ValueHex, "_binary", "AB"},
+		{`_binary b'1'`, ValueBit, "_binary", "\x01"},
+		{`N'national'`, ValueString, "n", "national"},
+		{`0x41`, ValueHex, "", "A"},
+		{`0x0041FF`, ValueHex, "", "\x00A\xff"},
+		{`0xabc`, ValueHex, "", "\x0a\xbc"},
+		{`X'4142'`, ValueHex, "", "AB"},
+		{`x''`, ValueHex, "", ""},
+		{`b'101'`, ValueBit, "", "\x05"},
+		{`B'1111111100000001'`, ValueBit, "", "\xff\x01"},
+		{`b'000000001'`, ValueBit, "", "\x00\x01"},
+		{`b''`, ValueBit, "", ""},
+		{`0b11`, ValueBit, "", "\x03"},
+		{`NULL`, ValueNull, "", ""},
+		{`null`, ValueNull, "", ""},
+		{`42`, ValueNumber, "", "42"},
+		{`-1.5e3`, ValueNumber, "", "-1.5e3"},
+		{`+7`, ValueNumber, "", "+7"},
+		{`-.5`, ValueNumber, "", "-.5"},
+		{`1.`, ValueNumber, "", "1."},
+		{`1E-10`, ValueNumber, "", "1E-10"},
+		{`CURRENT_TIMESTAMP`, ValueExpr, "", "CURRENT_TIMESTAMP"},
+		{`DEFAULT`, ValueExpr, "", "DEFAULT"},
+		{`TRUE`, ValueExpr, "", "TRUE"},
+		{`NULLIF(1,2)`, ValueExpr, "", "NULLIF(1,2)"},
+		{`ST_GeomFromText('POINT(1 1)')`, ValueExpr, "", "ST_GeomFromText('POINT(1 1)')"},
+		{`f(g(1, ')'), "(")`, ValueExpr, "", `f(g(1, ')'), "(")`},
+		{`1 + 2`, ValueExpr, "", "1 + 2"},
+		{`'a' COLLATE utf8mb4_bin`, ValueExpr, "", "'a' COLLATE utf8mb4_bin"},
+		{`0x`, ValueExpr, "", "0x"},
+		{`0xZZ`, ValueExpr, "", "0xZZ"},
+		{`X'123'`, ValueExpr, "", "X'123'"},
+		{`b'102'`, ValueExpr, "", "b'102'"},
+		{`1e`, ValueExpr, "", "1e"},
+		{`-`, ValueExpr, "", "-"},
+		{`_nocharset`, ValueExpr, "", "_nocharset"},
+		{`@v`, ValueExpr, "", "@v"},
+	}
+	for _, tt := range tests {
+		vals, err := parseRow(t, "( "+tt.raw+" , 1)")
+		if err != nil {
+			t.Errorf("%s: %v", tt.raw, err)
+			continue
+		}
+		if len(vals) != 2 {
+			t.Errorf("%s: %d values", tt.raw, len(vals))
+			continue
+		}
+		v := vals[0]
+		if string(v.Raw) != tt.raw || v.Kind != tt.kind || v.Introducer != tt.intro {
+			t.Errorf("%s: got raw %q kind %s intro %q, want kind %s intro %q", tt.raw, v.Raw, v.Kind, v.Introducer, tt.kind, tt.intro)
+		}
+		b, ok := v.Bytes()
+		if tt.kind == ValueNull {
+			if ok || b != nil {
+				t.Errorf("%s: Bytes() = %q, %v", tt.raw, b, ok)
+			}
+			continue
+		}
+		if !ok || string(b) != tt.bytes || b == nil {
+			t.Errorf("%s: Bytes() = %q, %v, want %q", tt.raw, b, ok, tt.bytes)
+		}
+	}
+}
+
+// TestHexBlobSameBytes checks that a blob decodes the same whether dumped
+// as a string or with --hex-blob.
+func TestHexBlobSameBytes(t *testing.T) {
+	blob := []byte("\x00\x01'\"\\\n\r\x1a\xff%_ end")
+	row := "(" + string(AppendQuoted(nil, blob)) + "," + string(AppendHex(nil, blob)) + ",_binary " + string(AppendQuoted(nil, blob)) + ")"
+	vals, err := parseRow(t, row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range vals {
+		if b, _ := v.Bytes(); !bytes.Equal(b, blob) {
+			t.Errorf("value %d (%s) = %q, want %q", i, v.Raw, b, blob)
+		}
+	}
+}
+
+func TestAppendQuoted(t *testing.T) {
+	got := string(AppendQuoted([]byte("x="), []byte("a\x00b\nc\rd\\e'f\"g\x1ah\t%_")))
+	want := `x='a\0b\nc\rd\\e\'f\"g\Zh` + "\t%_'"
+	if got != want {
+		t.Errorf("AppendQuoted = %s, want %s", got, want)
+	}
+	if got := string(AppendQuoted(nil, nil)); got != "''" {
+		t.Errorf("AppendQuoted(nil) = %s", got)
+	}
+}
+
+func TestAppendHex(t *testing.T) {
+	if got := string(AppendHex(nil, []byte{0, 0xab, 'A'})); got != "0x00AB41" {
+		t.Errorf("AppendHex = %s", got)
+	}
+	if got := string(AppendHex(nil, nil)); got != "''" {
+		t.Errorf("AppendHex(nil) = %s", got)
+	}
+}
+
+func TestAppendBytes(t *testing.T) {
+	vals, err := parseRow(t, "('a\\nb', NULL, 0x41)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := []byte("pre:")
+	dst, ok := vals[0].AppendBytes(dst)
+	if !ok || string(dst) != "pre:a\nb" {
+		t.Errorf("AppendBytes string = %q %v", dst, ok)
+	}
+	if d, ok := vals[1].AppendBytes(dst); ok || string(d) != "pre:a\nb" {
+		t.Errorf("AppendBytes NULL = %q %v", d, ok)
+	}
+	if d, ok := vals[2].AppendBytes(nil); !ok || string(d) != "A" {
+		t.Errorf("AppendBytes hex = %q %v", d, ok)
+	}
+}
+
+func TestValueKindString(t *testing.T) {
+	for k := ValueExpr; k <= ValueBit; k++ {
+		if s := k.String(); s == "" || strings.HasPrefix(s, "ValueKind(") {
+			t.Errorf("ValueKind %d has no name", k)
+		}
+	}
+}
+
+func TestQuoteIdent(t *testing.T) {
+	tests := []struct{ name, quoted string }{
+		{"t", "`t`"},
+		{"weird`name", "`weird``name`"},
+		{"", "``"},
+		{"a;b", "`a;b`"},
+	}
+	for _, tt := range tests {
+		if got := QuoteIdent(tt.name); got != tt.quoted {
+			t.Errorf("QuoteIdent(%q) = %q, want %q", tt.name, got, tt.quoted)
+		}
+		if got := UnquoteIdent(tt.quoted); got != tt.name {
+			t.Errorf("UnquoteIdent(%q) = %q, want %q", tt.quoted, got, tt.name)
+		}
+	}
+	for in, want := range map[string]string{"plain": "plain", `"a""b"`: `a"b`, "`": "`", "`x": "`x"} {
+		if got := UnquoteIdent(in); got != want {
+			t.Errorf("UnquoteIdent(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzValueBytes checks that AppendQuoted and AppendHex encode any bytes so
+// that the scanner reads them back unchanged.
+func FuzzValueBytes(f *testing.F) {
+	for _, s := range []string{"", "a", "'", "\\", "\x00", "\\'", "''", "\"", "a\nb", "\x1a", "\xff\xfe", "%_", "\\%", ";", "*/", "),("} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		row := "(" + string(AppendQuoted(nil, b)) + "," + string(AppendHex(nil, b)) + ")"
+		vals, err := parseRow(t, row)
+		if err != nil {
+			t.Fatalf("%q: %v", row, err)
+		}
+		if len(vals) != 2 {
+			t.Fatalf("%q: %d values", row, len(vals))
+		}
+		for i, v := range vals {
+			got, ok := v.Bytes()
+			if !ok || !bytes.Equal(got, b) {
+				t.Fatalf("value %d %q decodes to %q, want %q", i, v.Raw, got, b)
+			}
+		}
+		if vals[0].Kind != ValueString {
+			t.Fatalf("%q is %s", vals[0].Raw, vals[0].Kind)
+		}
+	})
+}

@@ -1,0 +1,605 @@
+package snapshot
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+)
+
+// ErrNotSQL means the dump input is not a SQL dump.
+var ErrNotSQL = errors.New("snapshot: not a SQL dump")
+
+// ObjectsEntry holds, in dump order, every statement that is neither a
+// table's schema nor its data: views, triggers, routines, events and the
+// session statements around them. It is written after all tables.
+const ObjectsEntry = archive.DBPrefix + "-objects.sql"
+
+// maxObjectsSize bounds the objects entry, which is held in memory.
+const maxObjectsSize = 256 << 20
+
+type dumpInput struct {
+	path       string
+	file       *os.File
+	raw        *rawCounter
+	closers    []func()
+	sc         *sqldump.Scanner
+	total      int64
+	database   string
+	server     string
+	peeked     []*sqldump.Statement
+	peekedLive *sqldump.Statement
+}
+
+type rawCounter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *rawCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// openDump opens a dump, undoes gzip or zstd compression (detected from the
+// first bytes), checks it looks like SQL, and reads the statements that come
+// before the first table (session settings) so the header can name the
+// source database and server.
+func openDump(path string, r io.Reader) (*dumpInput, error) {
+	d := &dumpInput{path: path, total: -1}
+	if r == nil {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("dump file: %w", err)
+		}
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("dump file: %w", err)
+		}
+		if st.IsDir() {
+			f.Close()
+			return nil, fmt.Errorf("%w: %s is a directory", ErrNotSQL, path)
+		}
+		d.file, d.total, r = f, st.Size(), f
+		d.closers = append(d.closers, func() { f.Close() })
+	}
+	d.raw = &rawCounter{r: r}
+	br := bufio.NewReaderSize(d.raw, 256<<10)
+	head, _ := br.Peek(4)
+	var in io.Reader = br
+	switch {
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("dump %s: gzip: %w", path, err)
+		}
+		d.closers = append(d.closers, func() { zr.Close() })
+		in = zr
+	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		zr, err := zstd.NewReader(br, zstd.WithDecoderMaxWindow(archive.MaxWindow), zstd.WithDecoderConcurrency(2))
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("dump %s: zstd: %w", path, err)
+		}
+		d.closers = append(d.closers, zr.Close)
+		in = zr
+	}
+	text := bufio.NewReaderSize(in, 256<<10)
+	sample, _ := text.Peek(64 << 10)
+	if err := looksLikeSQL(sample); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("%w: %s: %v", ErrNotSQL, path, err)
+	}
+	d.sc = sqldump.NewScanner(text)
+	if err := d.peek(); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// looksLikeSQL rejects input that is obviously something else: binary data
+// (NUL bytes; dumps escape them) or text whose first word is not SQL.
+func looksLikeSQL(sample []byte) error {
+	if len(bytes.TrimSpace(sample)) == 0 {
+		return errors.New("the file is empty")
+	}
+	if i := bytes.IndexByte(sample, 0); i >= 0 {
+		return fmt.Errorf("binary data (NUL byte at offset %d)", i)
+	}
+	if !utf8.Valid(sample) && !mostlyText(sample) {
+		return errors.New("binary data")
+	}
+	return nil
+}
+
+func mostlyText(b []byte) bool {
+	ctl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+			ctl++
+		}
+	}
+	return ctl*100 < len(b)
+}
+
+var (
+	reDumpDB     = regexp.MustCompile(`(?m)^-- Host: \S*\s+Database: (\S+)`)
+	reDumpServer = regexp.MustCompile(`(?m)^-- Server version\s+(\S+)`)
+)
+
+// peek reads the session statements before the first table statement.
+func (d *dumpInput) peek() error {
+	for {
+		st, err := d.sc.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return d.wrap(err)
+		}
+		if m := reDumpDB.FindSubmatch(st.Lead); m != nil && d.database == "" {
+			d.database = string(m[1])
+		}
+		if m := reDumpServer.FindSubmatch(st.Lead); m != nil && d.server == "" {
+			d.server = string(m[1])
+		}
+		switch st.Kind {
+		case sqldump.KindSet, sqldump.KindUse, sqldump.KindCreateDatabase, sqldump.KindDropDatabase, sqldump.KindTrivia:
+			if (st.Kind == sqldump.KindUse || st.Kind == sqldump.KindCreateDatabase) && d.database == "" {
+				d.database = st.Database
+			}
+			d.peeked = append(d.peeked, copyStatement(st))
+			if st.Kind == sqldump.KindTrivia {
+				return nil
+			}
+		default:
+			d.peekedLive = st
+			return nil
+		}
+	}
+}
+
+func copyStatement(st *sqldump.Statement) *sqldump.Statement {
+	c := *st
+	c.Lead = bytes.Clone(st.Lead)
+	c.Text = bytes.Clone(st.Text)
+	c.Tail = bytes.Clone(st.Tail)
+	c.Columns = append([]string(nil), st.Columns...)
+	return &c
+}
+
+// next returns the peeked statements first, then the scanner's.
+func (d *dumpInput) next() (*sqldump.Statement, error) {
+	if len(d.peeked) > 0 {
+		st := d.peeked[0]
+		d.peeked = d.peeked[1:]
+		return st, nil
+	}
+	if d.peekedLive != nil {
+		st := d.peekedLive
+		d.peekedLive = nil
+		return st, nil
+	}
+	st, err := d.sc.Next()
+	if err != nil && err != io.EOF {
+		return nil, d.wrap(err)
+	}
+	return st, err
+}
+
+func (d *dumpInput) wrap(err error) error {
+	name := d.path
+	if name == "" {
+		name = "dump"
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+func (d *dumpInput) Close() {
+	for i := len(d.closers) - 1; i >= 0; i-- {
+		d.closers[i]()
+	}
+	d.closers = nil
+}
+
+// dumpWriter splits statements into archive entries.
+//
+// Session statements (SET) are kept with what they belong to: those before
+// the first other statement form the preamble, copied into every entry;
+// later ones stick to the entry of the statement they follow (mysqldump's
+// "SET character_set_client = @saved_cs_client" after a CREATE TABLE, the
+// sql_mode restores after a trigger), or, when they follow nothing that was
+// kept, to the entry of the next statement (the saves before a CREATE TABLE
+// or a trigger).
+type dumpWriter struct {
+	aw         *archive.Writer
+	chunkSize  int
+	preamble   bytes.Buffer
+	inPreamble bool
+	tables     map[string]*tableState
+	order      []*tableState
+	cur        *tableState // table whose data chunk is open in buf
+	buf        bytes.Buffer
+	schema     *tableState // table whose schema entry is pending in schemaBuf
+	schemaBuf  bytes.Buffer
+	pending    bytes.Buffer // SETs waiting for the next statement
+	last       target
+	objects    bytes.Buffer
+	objDelim   string
+	realObjs   bool // objects holds more than session statements
+	database   string
+	warn       func(string)
+}
+
+// target is where the last kept statement went.
+type target int
+
+const (
+	targetNone target = iota
+	targetSchema
+	targetData
+	targetObjects
+)
+
+type tableState struct {
+	stat    archive.TableStat
+	created bool
+	chunks  int
+	base    string
+	prelude []byte // SETs before the table's first INSERT, repeated in each chunk
+}
+
+func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize int, progress func(Progress), warn func(string)) ([]archive.TableStat, error) {
+	w := &dumpWriter{aw: aw, chunkSize: chunkSize, tables: map[string]*tableState{}, objDelim: ";", database: d.database, warn: warn, inPreamble: true}
+	item := ""
+	for n := 0; ; n++ {
+		if n%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		st, err := d.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if st.Table != "" {
+			item = st.Table
+		}
+		progress(Progress{Phase: "database", Done: d.raw.n, Total: d.total, Item: item})
+		if err := w.statement(ctx, d, st); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.flushSchema(); err != nil {
+		return nil, err
+	}
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	if len(w.order) == 0 {
+		return nil, fmt.Errorf("%w: %s: no CREATE TABLE or INSERT statement found", ErrNotSQL, d.path)
+	}
+	w.objects.Write(w.pending.Bytes())
+	if w.realObjs {
+		if w.objDelim != ";" {
+			w.objects.WriteString("DELIMITER ;\n")
+		}
+		var out bytes.Buffer
+		out.WriteString("-- stagecopy: views, triggers, routines, events and other statements, in dump order\n")
+		out.Write(w.preamble.Bytes())
+		out.Write(w.objects.Bytes())
+		if err := aw.Add(ObjectsEntry, out.Bytes()); err != nil {
+			return nil, err
+		}
+	}
+	stats := make([]archive.TableStat, len(w.order))
+	for i, t := range w.order {
+		stats[i] = t.stat
+		if !t.created {
+			warn(fmt.Sprintf("table %s has data but no CREATE TABLE in the dump; restore needs the table to exist", t.stat.Name))
+		}
+	}
+	progress(Progress{Phase: "database", Done: d.raw.n, Total: d.total})
+	return stats, nil
+}
+
+func (w *dumpWriter) table(name string) *tableState {
+	t := w.tables[name]
+	if t == nil {
+		t = &tableState{stat: archive.TableStat{Name: name}, base: archive.DBPrefix + EntryBase(name)}
+		w.tables[name] = t
+		w.order = append(w.order, t)
+	}
+	return t
+}
+
+func (w *dumpWriter) statement(ctx context.Context, d *dumpInput, st *sqldump.Statement) error {
+	switch st.Kind {
+	case sqldump.KindTrivia:
+		return nil
+	case sqldump.KindSet:
+		if bytes.Contains(bytes.ToLower(st.Text), []byte("autocommit")) {
+			return nil // a restore commits as it goes
+		}
+		if w.inPreamble {
+			w.preamble.Write(st.Text)
+			w.preamble.WriteByte('\n')
+			return nil
+		}
+		switch w.last {
+		case targetSchema:
+			w.schemaBuf.Write(st.Text)
+			w.schemaBuf.WriteByte('\n')
+		case targetObjects:
+			return w.object(st)
+		default:
+			w.pending.Write(st.Text)
+			w.pending.WriteByte('\n')
+		}
+		return nil
+	case sqldump.KindUse, sqldump.KindCreateDatabase:
+		if st.Database != "" && w.database != "" && st.Database != w.database {
+			return fmt.Errorf("%s: line %d: the dump holds more than one database (%s, %s); snapshot one database at a time: %w", d.path, st.Line, w.database, st.Database, ErrMultiDB)
+		}
+		if w.database == "" {
+			w.database = st.Database
+		}
+		return nil
+	case sqldump.KindDropDatabase, sqldump.KindTransaction:
+		return nil // a restore starts from a new database and commits as it goes
+	}
+	w.inPreamble = false
+	switch st.Kind {
+	case sqldump.KindLockTables, sqldump.KindUnlockTables:
+		w.last = targetNone
+		return nil
+	case sqldump.KindDropTable:
+		if t := w.tables[st.Table]; t == nil || !t.created {
+			w.last = targetNone
+			return nil // the usual DROP TABLE IF EXISTS before CREATE TABLE: restore starts empty
+		}
+		return w.object(st)
+	case sqldump.KindAlterTable:
+		up := strings.ToUpper(string(st.Text))
+		if strings.Contains(up, "DISABLE KEYS") || strings.Contains(up, "ENABLE KEYS") {
+			w.last = targetNone
+			return nil
+		}
+		return w.object(st)
+	case sqldump.KindCreateTable:
+		return w.createTable(d, st)
+	case sqldump.KindInsert:
+		if err := w.flushSchema(); err != nil {
+			return err
+		}
+		w.last = targetData
+		return w.insert(ctx, d, st)
+	}
+	return w.object(st)
+}
+
+// ErrMultiDB means a dump holds several databases.
+var ErrMultiDB = errors.New("snapshot: several databases in one dump")
+
+func (w *dumpWriter) object(st *sqldump.Statement) error {
+	if err := w.flushSchema(); err != nil {
+		return err
+	}
+	w.objects.Write(w.pending.Bytes())
+	w.pending.Reset()
+	w.last = targetObjects
+	if st.Kind != sqldump.KindSet && st.Kind != sqldump.KindDelimiter {
+		w.realObjs = true
+	}
+	if st.Kind == sqldump.KindDelimiter {
+		if d := delimiterOf(st.Text); d != "" {
+			w.objDelim = d
+		}
+	}
+	w.objects.Write(st.Text)
+	w.objects.WriteByte('\n')
+	if w.objects.Len() > maxObjectsSize {
+		return fmt.Errorf("line %d: views, triggers and routines exceed %d MiB", st.Line, maxObjectsSize>>20)
+	}
+	return nil
+}
+
+// delimiterOf extracts xx from "DELIMITER xx".
+func delimiterOf(text []byte) string {
+	f := strings.Fields(string(text))
+	if len(f) >= 2 {
+		return f[1]
+	}
+	return ""
+}
+
+func (w *dumpWriter) createTable(d *dumpInput, st *sqldump.Statement) error {
+	if err := w.flushSchema(); err != nil {
+		return err
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	t := w.table(st.Table)
+	if t.created {
+		return fmt.Errorf("%s: line %d: table %s is created twice", d.path, st.Line, st.Table)
+	}
+	t.created = true
+	w.schema = t
+	b := &w.schemaBuf
+	b.Reset()
+	fmt.Fprintf(b, "-- stagecopy: schema of table %s\n", sqldump.QuoteIdent(st.Table))
+	b.Write(w.preamble.Bytes())
+	b.Write(w.pending.Bytes())
+	w.pending.Reset()
+	b.Write(st.Text)
+	b.WriteByte('\n')
+	w.last = targetSchema
+	return nil
+}
+
+// flushSchema writes the pending schema entry, if any.
+func (w *dumpWriter) flushSchema() error {
+	t := w.schema
+	if t == nil {
+		return nil
+	}
+	w.schema = nil
+	name := t.base + ".schema.sql"
+	t.stat.SchemaEntry = name
+	return w.aw.Add(name, w.schemaBuf.Bytes())
+}
+
+// startChunk opens a data chunk for t in w.buf.
+func (w *dumpWriter) startChunk(t *tableState) {
+	t.chunks++
+	w.cur = t
+	w.buf.Reset()
+	fmt.Fprintf(&w.buf, "-- stagecopy: data of table %s, part %d\n", sqldump.QuoteIdent(t.stat.Name), t.chunks)
+	w.buf.Write(w.preamble.Bytes())
+	w.buf.Write(t.prelude)
+}
+
+// flush writes the open data chunk, if any.
+func (w *dumpWriter) flush() error {
+	if w.cur == nil {
+		return nil
+	}
+	t := w.cur
+	w.cur = nil
+	name := fmt.Sprintf("%s.%04d.sql", t.base, t.chunks)
+	t.stat.DataEntries = append(t.stat.DataEntries, name)
+	t.stat.Bytes += int64(w.buf.Len())
+	err := w.aw.Add(name, w.buf.Bytes())
+	w.buf.Reset()
+	return err
+}
+
+func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.Statement) error {
+	t := w.table(st.Table)
+	if w.cur != t {
+		if err := w.flush(); err != nil {
+			return err
+		}
+	}
+	extra := bytes.Clone(w.pending.Bytes())
+	w.pending.Reset()
+	if t.chunks == 0 {
+		t.prelude = extra // session settings for this table's data, repeated in every chunk
+		extra = nil
+	}
+	if w.cur == nil {
+		w.startChunk(t)
+	}
+	w.buf.Write(extra)
+	custom := st.Delimiter != ";"
+	open := func() {
+		if custom {
+			fmt.Fprintf(&w.buf, "DELIMITER %s\n", st.Delimiter)
+		}
+		w.buf.Write(st.Text)
+	}
+	open()
+	partRows, split := 0, false
+	for {
+		row, err := d.sc.NextRow()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return d.wrap(err)
+		}
+		if row.Index%4096 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if partRows > 0 && w.buf.Len() >= w.chunkSize {
+			// Close this part of the statement and continue it in a new chunk.
+			w.buf.WriteString(st.Delimiter)
+			w.buf.WriteByte('\n')
+			if custom {
+				w.buf.WriteString("DELIMITER ;\n")
+			}
+			if err := w.flush(); err != nil {
+				return err
+			}
+			w.startChunk(t)
+			open()
+			partRows, split = 0, true
+		}
+		if partRows > 0 {
+			w.buf.Write(row.Sep)
+		}
+		w.buf.Write(row.Raw)
+		partRows++
+		t.stat.Rows++
+	}
+	tail := st.Tail
+	if split {
+		rest := bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(tail), []byte(st.Delimiter)))
+		if len(rest) > 0 {
+			return fmt.Errorf("%s: line %d: table %s: an INSERT with %q after its rows is larger than the chunk size and cannot be split; raise --chunk-size", d.path, st.Line, st.Table, clip(rest))
+		}
+	}
+	w.buf.Write(tail)
+	if len(tail) == 0 || tail[len(tail)-1] != '\n' {
+		w.buf.WriteByte('\n')
+	}
+	if custom {
+		w.buf.WriteString("DELIMITER ;\n")
+	}
+	return nil
+}
+
+func clip(b []byte) string {
+	if len(b) > 40 {
+		return string(b[:40]) + "..."
+	}
+	return string(b)
+}
+
+// EntryBase turns a table name into the base of its entry names: ASCII
+// letters, digits, '_' and '$' and non-ASCII UTF-8 stay as they are, every
+// other byte becomes %XX. The result is never "-objects" or anything else
+// with '-', '.' or '/', so entries cannot collide or escape db/.
+func EntryBase(table string) string {
+	var b strings.Builder
+	for i := 0; i < len(table); {
+		c := table[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '$':
+			b.WriteByte(c)
+			i++
+			continue
+		case c >= 0x80:
+			r, size := utf8.DecodeRuneInString(table[i:])
+			if r != utf8.RuneError && r >= 0xa0 {
+				b.WriteString(table[i : i+size])
+				i += size
+				continue
+			}
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+		i++
+	}
+	return b.String()
+}

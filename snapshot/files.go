@@ -1,0 +1,261 @@
+package snapshot
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+)
+
+// Errors about the site tree.
+var (
+	ErrFilesDir = errors.New("snapshot: files directory")
+	ErrExclude  = errors.New("snapshot: bad exclude pattern")
+)
+
+// smallFile is the size up to which a file is read into memory once;
+// larger files are hashed in a first pass and streamed in a second.
+const smallFile = 8 << 20
+
+type fileTree struct {
+	root    string
+	exclude *Matcher
+	total   int64
+}
+
+func openTree(dir string, excludes []string) (*fileTree, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w %s does not exist", ErrFilesDir, dir)
+		}
+		return nil, fmt.Errorf("%w: %v", ErrFilesDir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%w: %s is not a directory", ErrFilesDir, dir)
+	}
+	m, err := NewMatcher(excludes)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &fileTree{root: abs, exclude: m}, nil
+}
+
+// write walks the tree in lexical order and writes its entries.
+func (t *fileTree) write(ctx context.Context, aw *archive.Writer, progress func(Progress), warn func(string)) (archive.FileStats, error) {
+	var stats archive.FileStats
+	total := t.size()
+	var done int64
+	err := filepath.WalkDir(t.root, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if p == t.root {
+			return nil
+		}
+		rel, err := filepath.Rel(t.root, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if t.exclude.Match(rel) {
+			if de.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		name := archive.FilesPrefix + rel
+		info, err := de.Info()
+		if err != nil {
+			return fmt.Errorf("stat %s: %w", p, err)
+		}
+		mode := int64(info.Mode().Perm())
+		switch typ := info.Mode().Type(); {
+		case typ == 0:
+			progress(Progress{Phase: "files", Done: done, Total: total, Item: rel})
+			if err := writeFile(aw, name, p, info); err != nil {
+				return err
+			}
+			done += info.Size()
+			stats.Count++
+			stats.Bytes += info.Size()
+		case typ == fs.ModeDir:
+			stats.Dirs++
+			return aw.WriteEntry(archive.Entry{Name: name, Type: archive.TypeDir, Mode: mode, ModTime: info.ModTime()}, nil)
+		case typ == fs.ModeSymlink:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return fmt.Errorf("read link %s: %w", p, err)
+			}
+			stats.Symlinks++
+			return aw.WriteEntry(archive.Entry{Name: name, Type: archive.TypeSymlink, Link: target, Mode: 0o777, ModTime: info.ModTime()}, nil)
+		default:
+			stats.Skipped = append(stats.Skipped, rel+" ("+kindOf(typ)+")")
+			warn(fmt.Sprintf("skipped %s: a %s, not a regular file, directory or symlink", rel, kindOf(typ)))
+		}
+		return nil
+	})
+	if err != nil {
+		return stats, err
+	}
+	progress(Progress{Phase: "files", Done: done, Total: total})
+	return stats, nil
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeCharDevice != 0:
+		return "character device"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
+}
+
+// size adds up the regular files that will be copied, for progress.
+func (t *fileTree) size() int64 {
+	var n int64
+	filepath.WalkDir(t.root, func(p string, de fs.DirEntry, err error) error {
+		if err != nil || p == t.root {
+			return nil
+		}
+		rel, _ := filepath.Rel(t.root, p)
+		if t.exclude.Match(filepath.ToSlash(rel)) {
+			if de.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if de.Type().IsRegular() {
+			if info, err := de.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// writeFile copies one regular file. Small files are read once; large ones
+// are hashed first and then streamed, and the archive Writer fails if the
+// file changed in between.
+func writeFile(aw *archive.Writer, name, p string, info fs.FileInfo) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", p, err)
+	}
+	defer f.Close()
+	e := archive.Entry{Name: name, Type: archive.TypeFile, Mode: int64(info.Mode().Perm()), ModTime: info.ModTime()}
+	if info.Size() <= smallFile {
+		data, err := io.ReadAll(io.LimitReader(f, smallFile+1))
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		sum := sha256.Sum256(data)
+		e.Size, e.SHA256 = int64(len(data)), hex.EncodeToString(sum[:])
+		if err := aw.WriteEntry(e, bytes.NewReader(data)); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		return nil
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", p, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("read %s: %w", p, err)
+	}
+	e.Size, e.SHA256 = n, hex.EncodeToString(h.Sum(nil))
+	if err := aw.WriteEntry(e, f); err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	return nil
+}
+
+// Matcher decides which files an --exclude list leaves out. A pattern
+// without '/' matches the name of any file or directory at any depth
+// ("*.log", "cache"); a pattern with '/' matches the path from the files
+// root ("wp-content/cache", "wp-content/uploads/*.zip"; a leading '/' is
+// allowed); "**" matches any number of directories
+// ("wp-content/**/*.bak"). An excluded directory is left out whole.
+type Matcher struct {
+	patterns []string
+}
+
+// NewMatcher checks the patterns' syntax.
+func NewMatcher(patterns []string) (*Matcher, error) {
+	m := &Matcher{}
+	for _, p := range patterns {
+		p = strings.TrimSuffix(strings.TrimPrefix(p, "/"), "/")
+		if p == "" {
+			return nil, fmt.Errorf("%w %q: empty", ErrExclude, p)
+		}
+		for _, part := range strings.Split(p, "/") {
+			if _, err := path.Match(part, ""); err != nil {
+				return nil, fmt.Errorf("%w %q: %v", ErrExclude, p, err)
+			}
+		}
+		m.patterns = append(m.patterns, p)
+	}
+	return m, nil
+}
+
+// Match reports whether the slash path rel (relative to the files root) is
+// excluded.
+func (m *Matcher) Match(rel string) bool {
+	for _, p := range m.patterns {
+		if !strings.Contains(p, "/") {
+			if ok, _ := path.Match(p, path.Base(rel)); ok {
+				return true
+			}
+			continue
+		}
+		if matchSegments(strings.Split(p, "/"), strings.Split(rel, "/")) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchSegments(pat, name []string) bool {
+	for len(pat) > 0 {
+		if pat[0] == "**" {
+			for i := 0; i <= len(name); i++ {
+				if matchSegments(pat[1:], name[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(name) == 0 {
+			return false
+		}
+		if ok, _ := path.Match(pat[0], name[0]); !ok {
+			return false
+		}
+		pat, name = pat[1:], name[1:]
+	}
+	return len(name) == 0
+}

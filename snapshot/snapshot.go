@@ -1,0 +1,174 @@
+// Package snapshot orchestrates stagecopy's flows: Create streams a database
+// dump and a site's files into an archive. It reports progress through
+// callbacks and never prints.
+package snapshot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+)
+
+// ErrNotAnonymized is returned when a snapshot is asked for without
+// anonymization rules and without an explicit NoAnonymize.
+var ErrNotAnonymized = errors.New("snapshot: refusing to copy data without anonymization")
+
+// NotAnonymizedWarning goes into the header and manifest of archives made
+// with NoAnonymize.
+const NotAnonymizedWarning = "NOT ANONYMIZED: made with --no-anonymize; this archive holds the source data as it was, including any personal data"
+
+// DefaultChunkSize is the SQL size at which a table's data is cut into a new
+// archive entry.
+const DefaultChunkSize = 16 << 20
+
+// Options configure Create.
+type Options struct {
+	// DumpPath is a SQL dump file (.sql, .sql.gz, .sql.zst; compression is
+	// detected from the content). Dump, when set, is read instead and
+	// DumpPath is only recorded.
+	DumpPath string
+	Dump     io.Reader
+	// FilesDir is the site's root directory; empty for no files.
+	FilesDir string
+	// Excludes are glob patterns of files to leave out (see Matcher).
+	Excludes []string
+	// NoAnonymize must be set explicitly: until rules are given, Create
+	// refuses to run without it.
+	NoAnonymize bool
+	// ChunkSize bounds a data entry's SQL size (a single row may exceed it).
+	ChunkSize int
+	Archive   archive.WriterOptions
+	Tool      archive.Tool
+	// Progress, if set, is called as work advances (from the calling goroutine).
+	Progress func(Progress)
+	// Warn, if set, receives warnings (skipped files and the like).
+	Warn func(string)
+}
+
+// Progress describes how far Create has come.
+type Progress struct {
+	Phase string // "database" or "files"
+	// Done and Total count input bytes of the phase: the dump file (compressed
+	// size if compressed) or the file tree; Total is -1 when unknown.
+	Done, Total int64
+	Item        string // table or file being read
+}
+
+// Result is what Create made.
+type Result struct {
+	Header   archive.Header
+	Manifest *archive.Manifest
+	// ManifestJSON is the manifest as written, for the sidecar.
+	ManifestJSON []byte
+	Warnings     []string
+}
+
+// NewID returns a fresh random snapshot id: 32 lowercase hex digits.
+func NewID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Create writes an archive of the dump and the files to w. On error the
+// bytes written to w are not a valid archive; the caller discards them.
+func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
+	if !opts.NoAnonymize {
+		return nil, ErrNotAnonymized
+	}
+	if opts.DumpPath == "" && opts.Dump == nil && opts.FilesDir == "" {
+		return nil, errors.New("snapshot: nothing to copy: give a dump and/or a files directory")
+	}
+	if opts.ChunkSize <= 0 {
+		opts.ChunkSize = DefaultChunkSize
+	}
+	res := &Result{}
+	warn := func(s string) {
+		res.Warnings = append(res.Warnings, s)
+		if opts.Warn != nil {
+			opts.Warn(s)
+		}
+	}
+	progress := func(p Progress) {
+		if opts.Progress != nil {
+			opts.Progress(p)
+		}
+	}
+
+	// Open inputs before writing anything, so bad paths fail fast.
+	var dump *dumpInput
+	if opts.Dump != nil || opts.DumpPath != "" {
+		var err error
+		dump, err = openDump(opts.DumpPath, opts.Dump)
+		if err != nil {
+			return nil, err
+		}
+		defer dump.Close()
+	}
+	var tree *fileTree
+	if opts.FilesDir != "" {
+		var err error
+		tree, err = openTree(opts.FilesDir, opts.Excludes)
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	h := archive.Header{
+		SnapshotID: NewID(),
+		Created:    time.Now().UTC().Truncate(time.Second),
+		Tool:       opts.Tool,
+		Source:     archive.Source{Kind: "dump-file", DumpFile: opts.DumpPath},
+	}
+	if dump == nil {
+		h.Source.Kind = "files"
+	} else {
+		h.Source.Database, h.Source.ServerVersion = dump.database, dump.server
+	}
+	if tree != nil {
+		h.Source.FilesDir = tree.root
+	}
+	if opts.NoAnonymize {
+		h.NotAnonymized = true
+		h.Warning = NotAnonymizedWarning
+	}
+	aw, err := archive.NewWriter(w, h, opts.Archive)
+	if err != nil {
+		return nil, err
+	}
+	m := &archive.Manifest{Tables: []archive.TableStat{}}
+	if dump != nil {
+		tables, err := writeDump(ctx, aw, dump, opts.ChunkSize, progress, warn)
+		if err != nil {
+			return nil, err
+		}
+		m.Tables = tables
+	}
+	if tree != nil {
+		stats, err := tree.write(ctx, aw, progress, warn)
+		if err != nil {
+			return nil, err
+		}
+		m.Files = stats
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := aw.Close(m); err != nil {
+		return nil, err
+	}
+	res.Header = aw.Header()
+	res.Manifest = m
+	res.ManifestJSON = aw.ManifestJSON()
+	return res, nil
+}
+
+func wrapf(err error, format string, args ...any) error {
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}
