@@ -10,6 +10,7 @@ type cursor struct {
 	k    int
 }
 
+// peek returns the next token without consuming it; tokEOF at the end.
 func (c *cursor) peek() token {
 	if c.k < len(c.toks) {
 		return c.toks[c.k]

@@ -122,6 +122,33 @@ func TestInsertPrefix(t *testing.T) {
 	}
 }
 
+// TestInsertUnderDelimiter reads INSERTs while DELIMITER changed the
+// delimiter, as happens inside DELIMITER ;; blocks.
+func TestInsertUnderDelimiter(t *testing.T) {
+	for _, d := range []string{";;", "$$", "//", "|", "@@"} {
+		in := "DELIMITER " + d + "\nINSERT INTO t VALUES ('a" + d + "b',f(1)),\n(NULL,'x;')" + d + "\nDELIMITER ;\n"
+		out, desc, err := scanAll(strings.NewReader(in))
+		if err != nil {
+			t.Errorf("%s: %v", d, err)
+			continue
+		}
+		if string(out) != in {
+			t.Errorf("%s: round trip %q", d, out)
+		}
+		want := "line 2: insert table=\"t\" verb=\"INSERT\" delim=\"" + d + "\" \"INSERT INTO t VALUES \"\n" +
+			"  row 0 sep=\"\": string:\"a" + d + "b\"<-\"'a" + d + "b'\" expr:\"f(1)\"\n" +
+			"  row 1 sep=\",\\n\": null string:\"x;\"<-\"'x;'\"\n" +
+			"  tail \"" + d + "\"\n"
+		if !strings.Contains(desc, want) {
+			t.Errorf("%s:\n%s\nwant\n%s", d, desc, want)
+		}
+	}
+	_, _, err := scanAll(strings.NewReader("DELIMITER $$\nINSERT INTO t VALUES (1$$,2)$$"))
+	if err == nil || !strings.Contains(err.Error(), "statement ends inside a row") {
+		t.Errorf("delimiter inside a row: %v", err)
+	}
+}
+
 func TestSyntaxErrors(t *testing.T) {
 	tests := []struct {
 		in   string

@@ -227,13 +227,13 @@ func TestParseCreateTable(t *testing.T) {
 
 func TestParseCreateTableErrors(t *testing.T) {
 	tests := map[string]string{
-		"CREATE TABLE t2 LIKE t1;":      "sqldump: parse CREATE TABLE `t2`: no column definitions (CREATE TABLE ... LIKE or ... SELECT)",
-		"CREATE TABLE t2 AS SELECT 1;":  "sqldump: parse CREATE TABLE `t2`: no column definitions (CREATE TABLE ... LIKE or ... SELECT)",
-		"CREATE TABLE t (a int":         "sqldump: parse CREATE TABLE `t`: unbalanced parentheses",
-		"CREATE TABLE t (a int, 'x":     "sqldump: parse CREATE TABLE: unterminated string at end of input",
-		"CREATE VIEW v AS SELECT 1":     "sqldump: parse CREATE TABLE: expected TABLE after CREATE",
-		"SELECT 1":                      "sqldump: parse CREATE TABLE: statement does not start with CREATE",
-		"CREATE TABLE t (a)":            "sqldump: parse CREATE TABLE `t`: column `a`: expected a type, found end of input",
+		"CREATE TABLE t2 LIKE t1;":       "sqldump: parse CREATE TABLE `t2`: no column definitions (CREATE TABLE ... LIKE or ... SELECT)",
+		"CREATE TABLE t2 AS SELECT 1;":   "sqldump: parse CREATE TABLE `t2`: no column definitions (CREATE TABLE ... LIKE or ... SELECT)",
+		"CREATE TABLE t (a int":          "sqldump: parse CREATE TABLE `t`: unbalanced parentheses",
+		"CREATE TABLE t (a int, 'x":      "sqldump: parse CREATE TABLE: unterminated string at end of input",
+		"CREATE VIEW v AS SELECT 1":      "sqldump: parse CREATE TABLE: expected TABLE after CREATE",
+		"SELECT 1":                       "sqldump: parse CREATE TABLE: statement does not start with CREATE",
+		"CREATE TABLE t (a)":             "sqldump: parse CREATE TABLE `t`: column `a`: expected a type, found end of input",
 		"CREATE TABLE t (a int,, b int)": "sqldump: parse CREATE TABLE `t`: empty definition",
 	}
 	for in, want := range tests {

@@ -19,5 +19,22 @@
 // [ParseCreateTable] extracts column names and types from CREATE TABLE
 // statements, which callers use to decide how to treat each value.
 //
+// Statements are split the way the mysql and mariadb clients split them: at
+// the delimiter outside strings, quoted identifiers and comments. The body of
+// a versioned comment is code, so a delimiter inside it ends the statement,
+// as it does in the client. DELIMITER is recognized as the first word of a
+// statement.
+//
+// The scanner fails closed: input it cannot read with certainty, such as
+// INSERT ... SELECT, INSERT ... SET, rows hidden in versioned comments or an
+// unterminated string, is a [SyntaxError] rather than text passed through,
+// so that no row escapes a caller that rewrites values.
+//
+// Not supported: dumps written under sql_mode NO_BACKSLASH_ESCAPES (strings
+// are read with backslash escapes), client commands written with a
+// backslash (\g, \d), and rows of INSERT statements inside stored routines,
+// triggers, events and prepared statement strings, which are part of those
+// statements' Text.
+//
 // The package only reads SQL text; it never talks to a server.
 package sqldump

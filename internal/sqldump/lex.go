@@ -41,6 +41,7 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
+// isSpace reports whether c is whitespace.
 func isSpace(c byte) bool { return byteClass[c] == clsSpace }
 
 // isWordByte reports whether c can be part of an unquoted identifier or
@@ -176,9 +177,9 @@ func dashComment(b []byte, i int, eof bool) int {
 // slashComment classifies the text at b[i] == '/'. For isVersioned it also
 // returns the index just past the opener and its version digits
 // ("/*!40101", "/*M!100616", "/*!"). A versioned comment whose version is
-// followed by a backslash (MariaDB's sandbox line
-// "/*M!999999\- enable the sandbox mode */") cannot be code and is
-// classified as a plain comment.
+// followed by the client command "\-" (MariaDB's sandbox line
+// "/*M!999999\- enable the sandbox mode */") is not code and is classified
+// as a plain comment.
 func slashComment(b []byte, i int, eof bool) (int, int) {
 	n := len(b)
 	more := func() (int, int) {
@@ -227,7 +228,12 @@ func slashComment(b []byte, i int, eof bool) (int, int) {
 		return isVersioned, j
 	}
 	if b[j] == '\\' {
-		return isComment, 0
+		if j+1 >= n && !eof {
+			return moreInput, 0
+		}
+		if j+1 < n && b[j+1] == '-' {
+			return isComment, 0
+		}
 	}
 	return isVersioned, j
 }
@@ -384,7 +390,7 @@ func equalFold(b []byte, upper string) bool {
 	return true
 }
 
-// isKeyword reports whether t is the unquoted word kw (upper case).
+// is reports whether t is the unquoted word kw (upper case).
 func (t token) is(b []byte, kw string) bool {
 	return t.kind == tokWord && equalFold(b[t.start:t.end], kw)
 }

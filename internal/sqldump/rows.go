@@ -295,14 +295,15 @@ func parseTuple(b []byte, open int, eof bool, delim []byte, vals []Value) ([]Val
 		if c := b[j]; c == ',' || c == ')' {
 			return vals, unterminated, "expected a value, found \"" + string(c) + "\"", j
 		}
-		v, next, msg, at := scanValue(b, j, eof, delim)
+		vals = append(vals, Value{})
+		next, msg, at := scanValue(b, j, eof, delim, &vals[len(vals)-1])
 		if next == needMore {
 			return vals, needMore, "", 0
 		}
 		if next < 0 {
 			return vals, unterminated, msg, at
 		}
-		vals = append(vals, v)
+		vals[len(vals)-1].Start = j - open
 		if b[next] == ')' {
 			return vals, next + 1, "", 0
 		}
@@ -317,9 +318,9 @@ func parseTuple(b []byte, open int, eof bool, delim []byte, vals []Value) ([]Val
 }
 
 // scanValue reads the value starting at b[i] (not whitespace, ',' or ')').
-// It returns the value and the index of the ',' or ')' after it, needMore,
-// or unterminated with a message and the index of the problem.
-func scanValue(b []byte, i int, eof bool, delim []byte) (Value, int, string, int) {
+// It sets *v and returns the index of the ',' or ')' after it, needMore, or
+// unterminated with a message and the index of the problem.
+func scanValue(b []byte, i int, eof bool, delim []byte, v *Value) (int, string, int) {
 	n := len(b)
 	kind := ValueExpr
 	intro := ""
@@ -328,7 +329,7 @@ func scanValue(b []byte, i int, eof bool, delim []byte) (Value, int, string, int
 	case c == '\'' || c == '"':
 		e = skipQuoted(b, i, eof)
 		if e == needMore {
-			return Value{}, needMore, "", 0
+			return needMore, "", 0
 		}
 		kind = ValueString
 	case c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.':
@@ -348,7 +349,7 @@ func scanValue(b []byte, i int, eof bool, delim []byte) (Value, int, string, int
 			k++
 		}
 		if k == n && !eof {
-			return Value{}, needMore, "", 0
+			return needMore, "", 0
 		}
 		if k < n && j > i+1 {
 			e, kind = scanCharsetLiteral(b, k, eof)
@@ -370,7 +371,7 @@ func scanValue(b []byte, i int, eof bool, delim []byte) (Value, int, string, int
 			j++
 		}
 		if j == n && !eof {
-			return Value{}, needMore, "", 0
+			return needMore, "", 0
 		}
 		if equalFold(b[i:j], "NULL") {
 			e = j
@@ -378,27 +379,30 @@ func scanValue(b []byte, i int, eof bool, delim []byte) (Value, int, string, int
 		}
 	}
 	if e == needMore {
-		return Value{}, needMore, "", 0
+		return needMore, "", 0
 	}
 	if e >= 0 {
 		// A literal must be followed by ',' or ')'; otherwise the value is
 		// an expression such as 'a' COLLATE x or 1+2.
 		if e < n && (b[e] == ',' || b[e] == ')') {
-			return Value{Raw: b[i:e], Kind: kind, Introducer: intro}, e, "", 0
+			*v = Value{Raw: b[i:e], Kind: kind, Introducer: intro}
+			return e, "", 0
 		}
 		k, bad := skipGap(b, e, eof)
 		if k == needMore {
-			return Value{}, needMore, "", 0
+			return needMore, "", 0
 		}
 		if !bad && k < n && (b[k] == ',' || b[k] == ')') {
-			return Value{Raw: b[i:e], Kind: kind, Introducer: intro}, k, "", 0
+			*v = Value{Raw: b[i:e], Kind: kind, Introducer: intro}
+			return k, "", 0
 		}
 	}
 	end, next, msg := scanExpr(b, i, eof, delim)
 	if next < 0 {
-		return Value{}, next, msg, end
+		return next, msg, end
 	}
-	return Value{Raw: b[i:end], Kind: ValueExpr}, next, "", 0
+	*v = Value{Raw: b[i:end], Kind: ValueExpr}
+	return next, "", 0
 }
 
 // scanNumber returns the end of the number at b[i]:
@@ -522,6 +526,7 @@ func scanCharsetLiteral(b []byte, i int, eof bool) (int, ValueKind) {
 	return noLiteral, 0
 }
 
+// isHexDigit reports whether c is a hexadecimal digit.
 func isHexDigit(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }

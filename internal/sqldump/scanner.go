@@ -546,10 +546,13 @@ func (s *Scanner) insertStatement(p int) (*Statement, error) {
 }
 
 // checkInsertDelimiter returns a message if rows cannot be read safely while
-// delim is the delimiter: the delimiter could hide inside a literal.
+// delim is the delimiter: a delimiter starting with a byte that can be part
+// of a number, NULL, charset introducer, quote, separator or comment could
+// hide inside a row. Common delimiters (";", ";;", "$$", "//") are fine.
 func checkInsertDelimiter(delim []byte) string {
 	c := delim[0]
-	if isWordByte(c) || bytes.IndexByte([]byte(".+-,()'\"`#"), c) >= 0 || bytes.HasPrefix(delim, []byte("/*")) {
+	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		bytes.IndexByte([]byte("_.+-,()'\"`#"), c) >= 0 || bytes.HasPrefix(delim, []byte("/*")) {
 		return "cannot read INSERT rows while the delimiter is " + strconv.Quote(string(delim))
 	}
 	return ""
@@ -773,6 +776,7 @@ func parseInsertPrefix(b []byte, p int, eof bool, delim []byte, cols []token) (i
 // a "string" (identifiers are quoted that way in ANSI_QUOTES mode).
 func isName(t token) bool { return t.kind == tokWord || t.kind == tokIdent || t.kind == tokString }
 
+// verbWord names the statement for error messages.
 func verbWord(replace bool) string {
 	if replace {
 		return "REPLACE"

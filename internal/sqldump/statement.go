@@ -139,6 +139,8 @@ type SyntaxError struct {
 	Msg    string // what was wrong
 }
 
+// Error formats the error as
+// sqldump: line 12 (byte 3456), table "wp_users": expected '(' after VALUES
 func (e *SyntaxError) Error() string {
 	if e.Table != "" {
 		return fmt.Sprintf("sqldump: line %d (byte %d), table %q: %s", e.Line, e.Offset, e.Table, e.Msg)

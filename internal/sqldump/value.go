@@ -59,6 +59,9 @@ type Value struct {
 	// its introducer, write the introducer immediately followed by the new
 	// literal.
 	Introducer string
+	// Start is the offset of Raw within its Row's Raw, so a caller can
+	// replace one value and keep every other byte of the tuple.
+	Start int
 }
 
 // Bytes decodes the value: strings are unescaped by MySQL's rules, hex and
@@ -182,6 +185,7 @@ func appendUnescaped(dst, body []byte, q byte) []byte {
 	return dst
 }
 
+// unhex returns the value of the hexadecimal digit c.
 func unhex(c byte) byte {
 	switch {
 	case c >= '0' && c <= '9':
@@ -260,8 +264,8 @@ var needsEscape = func() (t [256]bool) {
 	return t
 }()
 
-// AppendHex appends b to dst as a hexadecimal literal 0x..., or as ” when b
-// is empty (0x alone is not a literal).
+// AppendHex appends b to dst as a hexadecimal literal 0x..., or as an empty
+// quoted string when b is empty (0x alone is not a literal).
 func AppendHex(dst, b []byte) []byte {
 	if len(b) == 0 {
 		return append(dst, '\'', '\'')

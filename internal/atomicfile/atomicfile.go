@@ -1,0 +1,109 @@
+// Package atomicfile writes a file under a temporary name in its target
+// directory and renames it into place only when it is complete, so a reader
+// never sees a half-written file under the final name.
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// ErrDir means the directory the file should go into is missing.
+var ErrDir = errors.New("output directory does not exist")
+
+// File is a file being written. Write to it, then Commit or Abort.
+type File struct {
+	*os.File
+	path string
+	mu   sync.Mutex // Abort may come from a signal handler goroutine
+	done bool
+}
+
+// Create opens a temporary file (mode 0600) beside path. It refuses to
+// replace an existing file unless overwrite is set.
+func Create(path string, overwrite bool) (*File, error) {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s", ErrDir, dir)
+		}
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%w: %s is not a directory", ErrDir, dir)
+	}
+	if !overwrite {
+		if _, err := os.Lstat(path); err == nil {
+			return nil, fmt.Errorf("%s: %w", path, fs.ErrExist)
+		}
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create temporary file: %w", err)
+	}
+	return &File{File: f, path: path}, nil
+}
+
+// Path returns the final name.
+func (f *File) Path() string { return f.path }
+
+// Commit syncs the file and renames it into place.
+func (f *File) Commit() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done {
+		return errors.New("atomicfile: already finished")
+	}
+	f.done = true
+	tmp := f.Name()
+	err := f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, f.path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	if d, err := os.Open(filepath.Dir(f.path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// Abort removes the temporary file; after Commit it does nothing.
+func (f *File) Abort() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done {
+		return
+	}
+	f.done = true
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// Write is a convenience: data to path, atomically, with mode perm.
+func Write(path string, data []byte, perm os.FileMode) error {
+	f, err := Create(path, true)
+	if err != nil {
+		return err
+	}
+	if _, err := f.File.Write(data); err != nil {
+		f.Abort()
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
