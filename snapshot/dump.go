@@ -12,9 +12,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
+	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/decompress"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
@@ -34,7 +34,7 @@ type dumpInput struct {
 	file       *os.File
 	raw        *rawCounter
 	closers    []func()
-	sc         *sqldump.Scanner
+	sc         anonymize.Stream
 	total      int64
 	database   string
 	server     string
@@ -57,7 +57,7 @@ func (c *rawCounter) Read(p []byte) (int, error) {
 // first bytes), checks it looks like SQL, and reads the statements that come
 // before the first table (session settings) so the header can name the
 // source database and server.
-func openDump(path string, r io.Reader) (*dumpInput, error) {
+func openDump(path string, r io.Reader, filter func(anonymize.Stream) anonymize.Stream) (*dumpInput, error) {
 	d := &dumpInput{path: path, total: -1}
 	if r == nil {
 		f, err := os.Open(path)
@@ -77,27 +77,13 @@ func openDump(path string, r io.Reader) (*dumpInput, error) {
 		d.closers = append(d.closers, func() { f.Close() })
 	}
 	d.raw = &rawCounter{r: r}
-	br := bufio.NewReaderSize(d.raw, 256<<10)
-	head, _ := br.Peek(4)
-	var in io.Reader = br
-	switch {
-	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			d.Close()
-			return nil, fmt.Errorf("dump %s: gzip: %w", path, err)
-		}
-		d.closers = append(d.closers, func() { zr.Close() })
-		in = zr
-	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		zr, err := zstd.NewReader(br, zstd.WithDecoderMaxWindow(archive.MaxWindow), zstd.WithDecoderConcurrency(2))
-		if err != nil {
-			d.Close()
-			return nil, fmt.Errorf("dump %s: zstd: %w", path, err)
-		}
-		d.closers = append(d.closers, zr.Close)
-		in = zr
+	dr, err := decompress.New(d.raw)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("dump %s: %w", path, err)
 	}
+	d.closers = append(d.closers, func() { dr.Close() })
+	in := io.Reader(dr)
 	text := bufio.NewReaderSize(in, 256<<10)
 	sample, _ := text.Peek(64 << 10)
 	if err := looksLikeSQL(sample); err != nil {
@@ -105,6 +91,9 @@ func openDump(path string, r io.Reader) (*dumpInput, error) {
 		return nil, fmt.Errorf("%w: %s: %v", ErrNotSQL, path, err)
 	}
 	d.sc = sqldump.NewScanner(text)
+	if filter != nil {
+		d.sc = filter(d.sc)
+	}
 	if err := d.peek(); err != nil {
 		d.Close()
 		return nil, err

@@ -12,7 +12,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/rules"
 )
 
 // ErrNotAnonymized is returned when a snapshot is asked for without
@@ -38,8 +40,12 @@ type Options struct {
 	FilesDir string
 	// Excludes are glob patterns of files to leave out (see Matcher).
 	Excludes []string
-	// NoAnonymize must be set explicitly: until rules are given, Create
-	// refuses to run without it.
+	// Rules anonymize the dump. Without rules Create refuses to run unless
+	// NoAnonymize is set explicitly.
+	Rules *rules.Rules
+	// Secret keys the fakes (see anonymize.NewKeyer); nil means random for
+	// this run. It is never written into the archive.
+	Secret      []byte
 	NoAnonymize bool
 	// ChunkSize bounds a data entry's SQL size (a single row may exceed it).
 	ChunkSize int
@@ -67,6 +73,9 @@ type Result struct {
 	// ManifestJSON is the manifest as written, for the sidecar.
 	ManifestJSON []byte
 	Warnings     []string
+	// Report is what anonymization did, nil without rules.
+	Report *anonymize.Report
+	report func() *anonymize.Report
 }
 
 // NewID returns a fresh random snapshot id: 32 lowercase hex digits.
@@ -79,8 +88,11 @@ func NewID() string {
 // Create writes an archive of the dump and the files to w. On error the
 // bytes written to w are not a valid archive; the caller discards them.
 func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
-	if !opts.NoAnonymize {
+	switch {
+	case opts.Rules == nil && !opts.NoAnonymize:
 		return nil, ErrNotAnonymized
+	case opts.Rules != nil && opts.NoAnonymize:
+		return nil, errors.New("snapshot: rules and NoAnonymize contradict each other")
 	}
 	if opts.DumpPath == "" && opts.Dump == nil && opts.FilesDir == "" {
 		return nil, errors.New("snapshot: nothing to copy: give a dump and/or a files directory")
@@ -105,7 +117,19 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	var dump *dumpInput
 	if opts.Dump != nil || opts.DumpPath != "" {
 		var err error
-		dump, err = openDump(opts.DumpPath, opts.Dump)
+		var filter func(anonymize.Stream) anonymize.Stream
+		if opts.Rules != nil {
+			secret := opts.Secret
+			if secret == nil {
+				secret = anonymize.NewSecret()
+			}
+			filter = func(s anonymize.Stream) anonymize.Stream {
+				f := anonymize.NewFilter(s, opts.Rules, anonymize.NewKeyer(secret))
+				res.report = f.Report
+				return f
+			}
+		}
+		dump, err = openDump(opts.DumpPath, opts.Dump, filter)
 		if err != nil {
 			return nil, err
 		}
@@ -137,6 +161,9 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	if opts.NoAnonymize {
 		h.NotAnonymized = true
 		h.Warning = NotAnonymizedWarning
+	} else {
+		h.Anonymized = true
+		h.RulesDigest = opts.Rules.Digest()
 	}
 	aw, err := archive.NewWriter(w, h, opts.Archive)
 	if err != nil {
@@ -149,6 +176,10 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 			return nil, err
 		}
 		m.Tables = tables
+		if res.report != nil {
+			res.Report = res.report()
+			m.Report = res.Report
+		}
 	}
 	if tree != nil {
 		stats, err := tree.write(ctx, aw, progress, warn)

@@ -8,8 +8,11 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"strings"
 
+	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/rules"
 	"github.com/stagecopy/stagecopy/snapshot"
 	"github.com/urfave/cli/v2"
 )
@@ -22,29 +25,44 @@ func snapshotCommand(e *env) *cli.Command {
 			"one archive (tar + zstd): each table's schema and data as separate SQL entries, then the files,\n" +
 			"then a manifest with every entry's SHA-256 and a Merkle root. A copy of the manifest is written\n" +
 			"beside the archive (ARCHIVE.manifest.json): keep it, deletion receipts are checked against it.\n\n" +
-			"Anonymization rules are not available in this version, so snapshot refuses to run unless you\n" +
-			"say --no-anonymize: the archive then holds every customer's data as it is in the source.\n\n" +
+			"With --anonymize and rules (--rules FILE or --preset NAME) personal data is replaced by consistent\n" +
+			"fakes before it reaches the archive; the per-table report is printed and stored in the manifest.\n" +
+			"Without rules snapshot refuses to run, unless you say --no-anonymize: the archive then holds\n" +
+			"every customer's data as it is in the source, and says so everywhere.\n\n" +
 			"Examples:\n" +
-			"  stagecopy snapshot --no-anonymize --dump site.sql.gz --files /var/www/site -o site.tar.zst\n" +
-			"  mariadb-dump shop | stagecopy snapshot --no-anonymize --dump - -o - > shop.tar.zst",
-		Flags: []cli.Flag{
+			"  stagecopy snapshot --anonymize --preset wordpress --dump site.sql.gz --files /var/www/site -o site.tar.zst\n" +
+			"  mariadb-dump shop | stagecopy snapshot --anonymize -r rules.yml --dump - -o - > shop.tar.zst",
+		Flags: append(rulesFlags(),
 			&cli.StringFlag{Name: "dump", Usage: "SQL dump `FILE` (.sql, .sql.gz, .sql.zst; - for standard input)"},
 			&cli.StringFlag{Name: "files", Usage: "site root `DIR` to copy (regular files, directories, symlinks as links)"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "leave out files matching `GLOB` (repeatable): '*.log' any depth, 'wp-content/cache' from the root, '**' any directories"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "archive `PATH` (.tar.zst), or - for standard output", Required: true},
-			&cli.BoolFlag{Name: "no-anonymize", Usage: "copy the data as it is, personal data included (required until rules exist; recorded in the archive)"},
+			&cli.BoolFlag{Name: "anonymize", Usage: "replace personal data using --rules or --preset (the default whenever rules are given)"},
+			&cli.BoolFlag{Name: "no-anonymize", Usage: "copy the data as it is, personal data included (recorded in the archive)"},
 			&cli.StringFlag{Name: "level", Value: "default", Usage: "zstd `LEVEL`: fastest, default, better or best"},
 			&cli.IntFlag{Name: "chunk-size", Value: snapshot.DefaultChunkSize >> 20, Usage: "cut table data into entries of about `MiB` of SQL"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing archive at --output"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bars or warnings"},
-		},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bars, warnings or report"},
+		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("snapshot takes no arguments (got %q); use --dump and --files", c.Args().First())
 			}
-			if !c.Bool("no-anonymize") {
+			r, err := loadRules(c)
+			if err != nil {
+				return err
+			}
+			noAnon := c.Bool("no-anonymize")
+			switch {
+			case noAnon && (r != nil || c.Bool("anonymize")):
+				return usagef("--no-anonymize contradicts --anonymize/--rules/--preset")
+			case r == nil && !noAnon:
 				return withHint(snapshot.ErrNotAnonymized,
-					"this version cannot anonymize yet; add --no-anonymize only if the archive may hold the customers' real data")
+					"give --rules FILE or --preset NAME (presets: "+strings.Join(rules.Presets(), ", ")+"); --no-anonymize only if the archive may hold the customers' real data")
+			}
+			secret, err := loadSecret(c)
+			if err != nil {
+				return err
 			}
 			level, err := archive.ParseLevel(c.String("level"))
 			if err != nil {
@@ -64,7 +82,9 @@ func snapshotCommand(e *env) *cli.Command {
 				DumpPath:    dump,
 				FilesDir:    files,
 				Excludes:    c.StringSlice("exclude"),
-				NoAnonymize: true,
+				NoAnonymize: noAnon,
+				Rules:       r,
+				Secret:      secret,
 				ChunkSize:   c.Int("chunk-size") << 20,
 				Archive:     archive.WriterOptions{Level: level},
 				Tool:        archive.Tool{Name: "stagecopy", Version: v, Commit: cm},
@@ -73,7 +93,9 @@ func snapshotCommand(e *env) *cli.Command {
 				opts.Dump = e.stdin
 				opts.DumpPath = "-"
 			}
-			fmt.Fprintln(e.stderr, "stagecopy: WARNING: --no-anonymize: the archive will hold the source's personal data as it is")
+			if noAnon {
+				fmt.Fprintln(e.stderr, "stagecopy: WARNING: --no-anonymize: the archive will hold the source's personal data as it is")
+			}
 
 			var w io.Writer
 			var file *archive.Output
@@ -125,6 +147,15 @@ func snapshotCommand(e *env) *cli.Command {
 			if file == nil {
 				report = e.stderr
 			}
+			if res.Report != nil && !quiet {
+				printReport(report, res.Report)
+				fmt.Fprintln(report)
+			}
+			if p := c.String("report"); p != "" && res.Report != nil {
+				if err := writeJSONFile(p, res.Report); err != nil {
+					return err
+				}
+			}
 			printSnapshotSummary(report, where, file, res, counter.n, hex.EncodeToString(h.Sum(nil)))
 			return nil
 		},
@@ -137,6 +168,8 @@ func snapshotHint(err error) error {
 		return withHint(err, "--dump takes a SQL file made by mysqldump, mariadb-dump or phpMyAdmin (plain, .gz or .zst)")
 	case errors.Is(err, snapshot.ErrFilesDir):
 		return withHint(err, "--files takes the site's root directory, e.g. /var/www/html")
+	case errors.Is(err, anonymize.ErrRulesMismatch), errors.Is(err, anonymize.ErrUnsafe):
+		return anonymizeHint(err)
 	case errors.Is(err, snapshot.ErrExclude):
 		return withHint(err, "patterns use * ? [a-z] and ** for any directories; quote them so the shell does not expand them")
 	case errors.Is(err, fs.ErrNotExist):
@@ -160,6 +193,9 @@ func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *
 	fmt.Fprintf(w, "  root      %s\n", m.MerkleRoot)
 	if file != nil {
 		fmt.Fprintf(w, "  manifest  %s (keep it: deletion receipts are checked against it)\n", file.SidecarPath())
+	}
+	if res.Header.Anonymized {
+		fmt.Fprintf(w, "  rules     %s\n", res.Header.RulesDigest)
 	}
 	if res.Header.NotAnonymized {
 		fmt.Fprintf(w, "  WARNING   NOT ANONYMIZED: this archive holds the source's personal data\n")

@@ -71,6 +71,8 @@ func newApp(e *env) *cli.App {
 		ExitErrHandler:  func(*cli.Context, error) {}, // errors are printed by run, once
 		Commands: []*cli.Command{
 			snapshotCommand(e),
+			anonymizeCommand(e),
+			rulesCommand(e),
 			verifyCommand(e),
 			inspectCommand(e),
 		},

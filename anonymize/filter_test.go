@@ -1,0 +1,278 @@
+package anonymize
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stagecopy/stagecopy/internal/phpserial"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+	"github.com/stagecopy/stagecopy/rules"
+)
+
+var testSecret = []byte("0123456789abcdef0123456789abcdef")
+
+func mustRules(t *testing.T, yml string) *rules.Rules {
+	t.Helper()
+	r, err := rules.Parse("test.yml", []byte(yml), rules.Options{CheckTransformer: Validate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func runFilter(t *testing.T, r *rules.Rules, dump string, secret []byte) (string, *Report, error) {
+	t.Helper()
+	var out bytes.Buffer
+	rep, err := Run(context.Background(), &out, strings.NewReader(dump), Options{Rules: r, Secret: secret})
+	return out.String(), rep, err
+}
+
+const usersDump = "-- header comment\n" +
+	"/*!40101 SET NAMES utf8mb4 */;\n" +
+	"DROP TABLE IF EXISTS `users`;\n" +
+	"CREATE TABLE `users` (\n  `id` int NOT NULL,\n  `email` varchar(100) NOT NULL,\n  `name` varchar(50) DEFAULT NULL,\n  `bio` text,\n  `created` datetime,\n  `status` varchar(10),\n  PRIMARY KEY (`id`),\n  UNIQUE KEY `email` (`email`)\n) ENGINE=InnoDB;\n" +
+	"INSERT INTO `users` VALUES (1,'Alice.Martin@Mail.example-customer.net','Alice Martin','Lives at 3 rue X, call 0612345678','2024-05-01 10:00:00','active'),(2,'bob@example-customer.net',NULL,'','2024-06-02 11:30:00','banned');\n" +
+	"CREATE TABLE `orders` (\n  `id` int NOT NULL,\n  `customer_email` varchar(100),\n  `total` decimal(10,2),\n  `meta` json\n);\n" +
+	"INSERT INTO `orders` VALUES (10,'alice.martin@mail.example-customer.net',12.50,'{\"ship\":{\"phone\":\"+33 6 12 34 56 78\",\"city\":\"Lyon\"},\"gift\":true}'),(11,'bob@example-customer.net',3.00,NULL);\n" +
+	"CREATE TABLE `sessions` (`id` int, `data` blob);\n" +
+	"INSERT INTO `sessions` VALUES (1,'alice secret session');\n" +
+	"CREATE TABLE `tmp_import` (`raw` text);\n" +
+	"LOCK TABLES `tmp_import` WRITE;\n" +
+	"INSERT INTO `tmp_import` VALUES ('alice.martin@mail.example-customer.net');\n" +
+	"UNLOCK TABLES;\n" +
+	"CREATE TABLE `posts` (`id` int, `body` text);\n" +
+	"INSERT INTO `posts` VALUES (1,'Hello, world; it\\'s \\\"me\\\"'),(2,0x41424344);\n" +
+	"-- trailing comment\n"
+
+const usersRules = `version: 1
+tables:
+  users:
+    columns:
+      email: email
+      name: full_name
+      bio: lorem
+      created: {date: {shift_days: 30}}
+  orders:
+    columns:
+      customer_email: email
+      meta:
+        json: {"ship.phone": phone, "ship.city": city}
+  sessions: truncate
+  tmp_import: skip
+`
+
+func TestFilterMinimumForm(t *testing.T) {
+	r := mustRules(t, usersRules)
+	out, rep, err := runFilter(t, r, usersDump, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, leak := range []string{"Alice.Martin", "alice.martin", "bob@example-customer.net", "Alice Martin", "rue X", "0612345678", "12 34 56 78", "Lyon", "alice secret session"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("output still holds %q", leak)
+		}
+	}
+	// Untouched statements and tables come out byte for byte.
+	for _, same := range []string{
+		"-- header comment\n/*!40101 SET NAMES utf8mb4 */;\nDROP TABLE IF EXISTS `users`;\n",
+		"INSERT INTO `posts` VALUES (1,'Hello, world; it\\'s \\\"me\\\"'),(2,0x41424344);\n-- trailing comment\n",
+		"CREATE TABLE `sessions` (`id` int, `data` blob);\n",
+	} {
+		if !strings.Contains(out, same) {
+			t.Errorf("output lost %q", same)
+		}
+	}
+	if strings.Contains(out, "tmp_import") {
+		t.Error("skipped table still in the output")
+	}
+	if strings.Contains(out, "INSERT INTO `sessions`") {
+		t.Error("truncated table still has rows")
+	}
+	// Unchanged values in a ruled table keep their bytes: the status column and ids.
+	if !strings.Contains(out, "'active')") || !strings.Contains(out, "(2,") {
+		t.Errorf("untouched values changed:\n%s", out)
+	}
+	// NULL stays NULL; empty stays empty.
+	if !regexp.MustCompile(`\(2,'[^']+',NULL,'',`).MatchString(out) {
+		t.Errorf("NULL or empty not kept:\n%s", out)
+	}
+	// The same email (case-insensitively) gets the same fake in both tables.
+	fakes := regexp.MustCompile(`[a-z0-9.]+@example\.com`).FindAllString(out, -1)
+	if len(fakes) != 4 || fakes[0] != fakes[2] || fakes[1] != fakes[3] || fakes[0] == fakes[1] {
+		t.Errorf("emails not consistent across tables: %v", fakes)
+	}
+	// The JSON document is still JSON, its untouched members kept.
+	if !strings.Contains(out, `\"gift\":true`) {
+		t.Errorf("json document lost members:\n%s", out)
+	}
+	// The output is a dump the scanner reads again.
+	sc := sqldump.NewScanner(strings.NewReader(out))
+	if _, err := Copy(context.Background(), io.Discard, sc); err != nil {
+		t.Fatalf("output does not parse: %v", err)
+	}
+	// Report.
+	byName := map[string]*TableReport{}
+	for _, tr := range rep.Tables {
+		byName[tr.Table] = tr
+	}
+	if u := byName["users"]; u == nil || u.Rows != 2 || u.RowsChanged != 2 || u.Action != "transform" {
+		t.Errorf("users report %+v", u)
+	}
+	if s := byName["sessions"]; s == nil || s.RowsDropped != 1 || s.Action != "truncate" {
+		t.Errorf("sessions report %+v", s)
+	}
+	if p := byName["posts"]; p == nil || p.Action != "none" || p.Rows != 2 {
+		t.Errorf("posts report %+v", p)
+	}
+}
+
+func TestFilterDeterministic(t *testing.T) {
+	r := mustRules(t, usersRules)
+	a, _, err := runFilter(t, r, usersDump, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, _ := runFilter(t, r, usersDump, testSecret)
+	c, _, _ := runFilter(t, r, usersDump, []byte("another secret, sixteen bytes+"))
+	d, _, _ := runFilter(t, r, usersDump, nil)
+	if a != b {
+		t.Error("same secret, different output")
+	}
+	if a == c || a == d {
+		t.Error("different secret, same output")
+	}
+}
+
+func TestFilterFailsClosed(t *testing.T) {
+	cases := []struct {
+		name, rules, dump string
+		want              error
+		msg               string
+	}{
+		{"missing column", "version: 1\ntables:\n  users:\n    columns:\n      mail: email\n", usersDump, ErrRulesMismatch, `test.yml:5:7: table users has no column "mail"`},
+		{"missing table", "version: 1\ntables:\n  user:\n    columns:\n      email: email\n", usersDump, ErrRulesMismatch, `table "user"`},
+		{"rows without schema", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "INSERT INTO `t` VALUES ('x@y.z');\n", ErrUnsafe, "no CREATE TABLE"},
+		{"update statement", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "CREATE TABLE t (a text);\nUPDATE t SET a='x@y.z';\n", ErrUnsafe, "UPDATE"},
+		{"value count", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "CREATE TABLE t (a text, b int);\nINSERT INTO t VALUES ('x@y.z');\n", ErrUnsafe, "1 values, the table 2 columns"},
+		{"php path on plain text", "version: 1\ntables:\n  t:\n    columns:\n      a:\n        php: {\"*.ip\": ip}\n", "CREATE TABLE t (a text);\nINSERT INTO t VALUES ('81.56.1.2');\n", ErrUnsafe, "not PHP-serialized"},
+		{"unique column exhausted", "version: 1\ntables:\n  t:\n    columns:\n      a: {fixed: same}\n", "CREATE TABLE t (a varchar(10), UNIQUE KEY (a));\nINSERT INTO t VALUES ('x'),('y');\n", ErrUnsafe, "unique"},
+		{"syntax error in ruled table", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "CREATE TABLE t (a text);\nINSERT INTO t VALUES ('x@y.z'\n", nil, `table "t"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := runFilter(t, mustRules(t, c.rules), c.dump, testSecret)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if c.want != nil && !errors.Is(err, c.want) {
+				t.Errorf("got %v, want %v", err, c.want)
+			}
+			if !strings.Contains(err.Error(), c.msg) {
+				t.Errorf("error %q does not say %q", err, c.msg)
+			}
+		})
+	}
+}
+
+func TestFilterEAVWherePHPTemplate(t *testing.T) {
+	dump := "CREATE TABLE `wp_usermeta` (`umeta_id` bigint, `user_id` bigint, `meta_key` varchar(255), `meta_value` longtext);\n" +
+		"INSERT INTO `wp_usermeta` VALUES (1,1,'billing_phone','+33 6 11 22 33 44'),(2,1,'first_name','Corentin'),(3,1,'locale','fr_FR')," +
+		"(4,1,'session_tokens','a:1:{s:3:\\\"abc\\\";a:2:{s:2:\\\"ip\\\";s:10:\\\"81.56.1.20\\\";s:5:\\\"login\\\";i:5;}}');\n" +
+		"CREATE TABLE `people` (`id` int, `kind` varchar(10), `first` varchar(20), `last` varchar(20), `display` varchar(60));\n" +
+		"INSERT INTO `people` VALUES (1,'customer','Corentin','Aubray','Corentin Aubray'),(2,'staff','Jane','Doe','Jane Doe');\n"
+	r := mustRules(t, `version: 1
+tables:
+  wp_usermeta:
+    eav: {key_column: meta_key, value_column: meta_value}
+    keys:
+      billing_phone: phone
+      first_name: first_name
+      session_tokens:
+        php: {"*.ip": ip}
+  people:
+    where: {kind: customer}
+    columns:
+      first: first_name
+      last: last_name
+      display: {template: "{first} {last}"}
+`)
+	out, _, err := runFilter(t, r, dump, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, leak := range []string{"11 22 33 44", "Corentin", "81.56.1.20", "Aubray"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("leak %q in\n%s", leak, out)
+		}
+	}
+	if !strings.Contains(out, "(3,1,'locale','fr_FR')") || !strings.Contains(out, "(2,'staff','Jane','Doe','Jane Doe')") {
+		t.Errorf("rows outside the rules changed:\n%s", out)
+	}
+	// The session is still valid serialized PHP with a documentation IP.
+	m := regexp.MustCompile(`'(a:1:\{.*\})'\);`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no session in\n%s", out)
+	}
+	raw := strings.ReplaceAll(m[1], `\"`, `"`)
+	v, err := phpserial.Parse([]byte(raw))
+	if err != nil {
+		t.Fatalf("session no longer unserializes: %v (%s)", err, raw)
+	}
+	if !strings.Contains(raw, `s:5:"login";i:5;`) {
+		t.Errorf("untouched member changed: %s", raw)
+	}
+	_ = v
+	// The template sees the new first and last names.
+	tm := regexp.MustCompile(`\(1,'customer','([^']+)','([^']+)','([^']+)'\)`).FindStringSubmatch(out)
+	if tm == nil || tm[3] != tm[1]+" "+tm[2] {
+		t.Errorf("template not built from the new values: %v", tm)
+	}
+}
+
+func TestFilterKeepsValueStyle(t *testing.T) {
+	dump := "CREATE TABLE t (id int, a varbinary(64), b varchar(64), c int);\n" +
+		"INSERT INTO t VALUES (1,0x616C696365406578616D706C652E6F7267,_utf8mb4'bob@x.org',42);\n"
+	r := mustRules(t, "version: 1\ntables:\n  t:\n    columns:\n      a: email\n      b: email\n      c: {fixed: \"7\"}\n")
+	out, _, err := runFilter(t, r, dump, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`VALUES \(1,0x[0-9A-Fa-f]+,_utf8mb4'[^']+@example\.com',7\);`).MatchString(out) {
+		t.Errorf("literal styles not kept:\n%s", out)
+	}
+}
+
+// TestFilterDemoPreset runs the WooCommerce preset over the demo dump: no
+// email, login or IP of the demo's people may remain.
+func TestFilterDemoPreset(t *testing.T) {
+	dump, err := os.ReadFile("../testdata/demo/demo.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := rules.LoadPreset("woocommerce", rules.Options{CheckTransformer: Validate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runFilter(t, r, string(dump), testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emails := regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}`).FindAllString(string(dump), -1)
+	if len(emails) < 5 {
+		t.Fatalf("demo has only %d emails", len(emails))
+	}
+	for _, e := range emails {
+		if strings.HasSuffix(e, "demo.example.test") || strings.HasSuffix(e, "@example.com") {
+			continue // the site's own addresses, not a person's
+		}
+		if strings.Contains(out, e) {
+			t.Errorf("email %s survived", e)
+		}
+	}
+}

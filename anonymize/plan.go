@@ -1,0 +1,428 @@
+package anonymize
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stagecopy/stagecopy/internal/phpserial"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+	"github.com/stagecopy/stagecopy/rules"
+)
+
+// tablePlan is a table's rules compiled against its columns.
+type tablePlan struct {
+	table  string
+	cols   []sqldump.Column // one per value of a row, in row order
+	byName map[string]int   // lower-case column name -> value index
+	where  []cond
+	ops    []*colOp // plain columns first, templates last
+	eav    *eavOp
+	// Per-row scratch, reused.
+	vals    [][]byte
+	nulls   []bool
+	decoded []bool
+	newVals [][]byte
+	newNull []bool
+	changed []bool
+	raw     []byte
+	row     *sqldump.Row
+}
+
+type cond struct {
+	idx int
+	c   rules.Condition
+}
+
+type colOp struct {
+	idx      int
+	col      Column
+	spec     string
+	tr       Transformer
+	php      []pathOp
+	json     []pathOp
+	where    []cond
+	template bool
+	unique   *uniqueSet
+	report   *ColumnReport
+}
+
+type pathOp struct {
+	rule *rules.PathRule
+	spec string
+	tr   Transformer
+}
+
+type eavOp struct {
+	keyIdx, valIdx int
+	rule           *rules.EAVRule
+	col            Column
+	keys           map[*rules.KeyRule]*colOp
+	report         *ColumnReport
+}
+
+// plan compiles tr for table t. columns is the INSERT's column list, or nil
+// for the table's insertable columns in order.
+func (f *Filter) plan(tr *rules.TableRule, t *sqldump.Table, columns []string, rep *TableReport) (*tablePlan, error) {
+	p := &tablePlan{table: t.Name, byName: map[string]int{}}
+	if columns == nil {
+		for _, c := range t.Columns {
+			if c.Generated || c.Invisible {
+				continue
+			}
+			p.cols = append(p.cols, c)
+		}
+	} else {
+		for _, name := range columns {
+			c, _, ok := t.Column(name)
+			if !ok {
+				return nil, fmt.Errorf("%w: INSERT names column %q, which CREATE TABLE %s does not have", ErrUnsafe, name, t.Name)
+			}
+			p.cols = append(p.cols, c)
+		}
+	}
+	for i, c := range p.cols {
+		p.byName[strings.ToLower(c.Name)] = i
+	}
+	n := len(p.cols)
+	p.vals, p.nulls, p.decoded = make([][]byte, n), make([]bool, n), make([]bool, n)
+	p.newVals, p.newNull, p.changed = make([][]byte, n), make([]bool, n), make([]bool, n)
+
+	idx := func(pos rules.Pos, name string) (int, error) {
+		i, ok := p.byName[strings.ToLower(name)]
+		if !ok {
+			if _, _, exists := t.Column(name); exists {
+				return 0, fmt.Errorf("%w: %s: column %q is not in the rows of the dump (generated or invisible column?)", ErrUnsafe, pos, name)
+			}
+			return 0, fmt.Errorf("%w: %s: table %s has no column %q (columns: %s)", ErrRulesMismatch, pos, t.Name, name, columnList(t))
+		}
+		return i, nil
+	}
+	conds := func(cs []rules.Condition) ([]cond, error) {
+		var out []cond
+		for _, c := range cs {
+			i, err := idx(c.Pos, c.Column)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cond{idx: i, c: c})
+		}
+		return out, nil
+	}
+	var err error
+	if p.where, err = conds(tr.Where); err != nil {
+		return nil, err
+	}
+	var templates []*colOp
+	for _, cr := range tr.Columns {
+		i, err := idx(cr.Pos, cr.Column)
+		if err == nil {
+			_, err = conds(cr.Where)
+		}
+		if err != nil && cr.FromPreset && errors.Is(err, ErrRulesMismatch) {
+			// Presets cover several versions of a CMS; a column this
+			// site's version lacks holds no data to anonymize.
+			f.report.warn(fmt.Sprintf("%s: table %s has no column %s; the preset's rule for it does not apply", cr.Pos, t.Name, cr.Column))
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		op := &colOp{idx: i, col: columnOf(t.Name, p.cols[i])}
+		if op.where, err = conds(cr.Where); err != nil {
+			return nil, err
+		}
+		if err := f.compile(op, cr.Spec, cr.PHP, cr.JSON, cr.Pos); err != nil {
+			return nil, err
+		}
+		if op.col.Unique {
+			op.unique = newUniqueSet()
+		}
+		op.report = rep.column(p.cols[i].Name, op.spec)
+		if op.template {
+			templates = append(templates, op)
+		} else {
+			p.ops = append(p.ops, op)
+		}
+	}
+	p.ops = append(p.ops, templates...)
+	if e := tr.EAV; e != nil {
+		ki, err := idx(e.Pos, e.KeyColumn)
+		if err != nil {
+			return nil, err
+		}
+		vi, err := idx(e.Pos, e.ValueColumn)
+		if err != nil {
+			return nil, err
+		}
+		p.eav = &eavOp{keyIdx: ki, valIdx: vi, rule: e, col: columnOf(t.Name, p.cols[vi]), keys: map[*rules.KeyRule]*colOp{}}
+		p.eav.report = rep.column(p.cols[vi].Name, "by "+p.cols[ki].Name)
+		for _, kr := range e.Keys {
+			op := &colOp{idx: vi, col: p.eav.col}
+			if err := f.compile(op, kr.Spec, kr.PHP, kr.JSON, kr.Pos); err != nil {
+				return nil, err
+			}
+			p.eav.keys[kr] = op
+		}
+	}
+	return p, nil
+}
+
+func columnList(t *sqldump.Table) string {
+	names := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// compile builds the transformers of one column or EAV key rule.
+func (f *Filter) compile(op *colOp, spec *rules.Spec, php, json []*rules.PathRule, pos rules.Pos) error {
+	if spec != nil {
+		tr, err := New(spec.Name, spec.Options, f.keyer)
+		if err != nil {
+			return fmt.Errorf("%s: %w", spec.Pos, err)
+		}
+		op.tr, op.spec, op.template = tr, spec.Name, spec.Name == "template"
+	}
+	for _, pr := range php {
+		tr, err := New(pr.Spec.Name, pr.Spec.Options, f.keyer)
+		if err != nil {
+			return fmt.Errorf("%s: %w", pr.Pos, err)
+		}
+		op.php = append(op.php, pathOp{rule: pr, spec: pr.Spec.Name, tr: tr})
+	}
+	for _, pr := range json {
+		tr, err := New(pr.Spec.Name, pr.Spec.Options, f.keyer)
+		if err != nil {
+			return fmt.Errorf("%s: %w", pr.Pos, err)
+		}
+		op.json = append(op.json, pathOp{rule: pr, spec: pr.Spec.Name, tr: tr})
+	}
+	switch {
+	case op.spec != "" && (len(op.php) > 0 || len(op.json) > 0):
+		op.spec += " (paths inside PHP/JSON values)"
+	case op.spec != "":
+	case len(op.php) > 0:
+		op.spec = "php paths"
+	case len(op.json) > 0:
+		op.spec = "json paths"
+	}
+	return nil
+}
+
+// columnOf describes a column to transformers.
+func columnOf(table string, c sqldump.Column) Column {
+	return Column{Table: table, Name: c.Name, Type: c.Type, MaxLen: maxLen(c), Unique: c.Unique}
+}
+
+// maxLen is the longest value a column holds: characters for char and
+// varchar, bytes for binary types and the text and blob families; 0 when
+// unknown or not a string type.
+func maxLen(c sqldump.Column) int {
+	switch c.Type {
+	case "char", "varchar", "binary", "varbinary":
+		return c.Length
+	case "tinytext", "tinyblob":
+		return 255
+	case "text", "blob":
+		return 65535
+	case "mediumtext", "mediumblob":
+		return 16777215
+	}
+	return 0
+}
+
+// get returns the decoded value at i.
+func (p *tablePlan) get(i int) ([]byte, bool) {
+	if p.changed[i] {
+		return p.newVals[i], p.newNull[i]
+	}
+	if !p.decoded[i] {
+		b, ok := p.row.Values[i].AppendBytes(p.vals[i][:0])
+		p.vals[i], p.nulls[i], p.decoded[i] = b, !ok, true
+	}
+	return p.vals[i], p.nulls[i]
+}
+
+// original returns the decoded value at i as it was in the dump.
+func (p *tablePlan) original(i int) ([]byte, bool) {
+	if !p.decoded[i] {
+		b, ok := p.row.Values[i].AppendBytes(p.vals[i][:0])
+		p.vals[i], p.nulls[i], p.decoded[i] = b, !ok, true
+	}
+	return p.vals[i], p.nulls[i]
+}
+
+// Get implements Row for template transformers: the row's values, with
+// rules already applied to the columns that have them.
+func (p *tablePlan) Get(column string) ([]byte, bool, bool) {
+	i, ok := p.byName[strings.ToLower(column)]
+	if !ok {
+		return nil, false, false
+	}
+	v, null := p.get(i)
+	return v, null, true
+}
+
+func (p *tablePlan) match(cs []cond) bool {
+	for _, c := range cs {
+		v, null := p.original(c.idx)
+		if !c.c.Match(v, null) {
+			return false
+		}
+	}
+	return true
+}
+
+// apply anonymizes r in place; it reports whether anything changed.
+func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
+	if len(r.Values) != len(p.cols) {
+		return false, fmt.Errorf("%w: the row has %d values, the table %d columns", ErrUnsafe, len(r.Values), len(p.cols))
+	}
+	p.row = r
+	clear(p.decoded)
+	clear(p.changed)
+	if !p.match(p.where) {
+		return false, nil
+	}
+	changedAny := false
+	for _, op := range p.ops {
+		if !p.match(op.where) {
+			continue
+		}
+		ch, err := p.run(op)
+		if err != nil {
+			return false, fmt.Errorf("column %s: %w", op.col.Name, err)
+		}
+		if ch {
+			op.report.Changed++
+			changedAny = true
+		}
+	}
+	if e := p.eav; e != nil {
+		key, null := p.original(e.keyIdx)
+		if !null {
+			if kr := e.rule.ForKey(string(key)); kr != nil {
+				ch, err := p.run(e.keys[kr])
+				if err != nil {
+					return false, fmt.Errorf("column %s (%s %q): %w", e.col.Name, p.cols[e.keyIdx].Name, key, err)
+				}
+				if ch {
+					e.report.Changed++
+					changedAny = true
+				}
+			}
+		}
+	}
+	if !changedAny {
+		return false, nil
+	}
+	return true, p.rewrite(r)
+}
+
+// run applies one operation to its value; it reports whether it changed.
+func (p *tablePlan) run(op *colOp) (bool, error) {
+	in, null := p.get(op.idx)
+	var out []byte
+	var outNull bool
+	var err error
+	// Paths apply to values that are PHP or JSON documents; a transformer
+	// given beside them applies to the values that are neither; with no
+	// transformer such values are an error (fail closed).
+	switch {
+	case len(op.php) > 0 && !null && phpserial.Looks(in):
+		out, outNull, err = transformPHP(op, in, null, p)
+	case len(op.json) > 0 && !null && looksJSON(in):
+		out, outNull, err = transformJSON(op, in, null, p)
+	case op.tr != nil:
+		out, outNull, err = op.transform(in, null, p)
+	case len(op.php) > 0:
+		out, outNull, err = transformPHP(op, in, null, p)
+	case len(op.json) > 0:
+		out, outNull, err = transformJSON(op, in, null, p)
+	default:
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if outNull == null && bytes.Equal(out, in) {
+		return false, nil
+	}
+	if !outNull && op.col.MaxLen > 0 && len(out) > op.col.MaxLen && !isCharColumn(op.col) {
+		return false, fmt.Errorf("%w: %d bytes do not fit %s(%d)", ErrTooLong, len(out), op.col.Type, op.col.MaxLen)
+	}
+	p.newVals[op.idx] = append(p.newVals[op.idx][:0], out...)
+	p.newNull[op.idx] = outNull
+	p.changed[op.idx] = true
+	return true, nil
+}
+
+func isCharColumn(c Column) bool { return c.Type == "char" || c.Type == "varchar" }
+
+// transform runs the transformer, keeping values of unique columns apart.
+func (op *colOp) transform(in []byte, null bool, row Row) ([]byte, bool, error) {
+	out, outNull, err := op.tr.Transform(in, null, op.col, row)
+	if err != nil || op.unique == nil || outNull {
+		return out, outNull, err
+	}
+	return op.unique.claim(op, in, out, row)
+}
+
+// uniqueSet remembers the fakes handed out in a unique column, so two
+// different inputs never get the same fake. It holds 64 bytes per distinct
+// value of the column.
+type uniqueSet struct {
+	owner map[[32]byte][32]byte // fake -> input
+}
+
+func newUniqueSet() *uniqueSet { return &uniqueSet{owner: map[[32]byte][32]byte{}} }
+
+func (u *uniqueSet) claim(op *colOp, in, out []byte, row Row) ([]byte, bool, error) {
+	inSum := sha256.Sum256(in)
+	for n := 1; ; n++ {
+		outSum := sha256.Sum256(out)
+		prev, taken := u.owner[outSum]
+		if !taken || prev == inSum {
+			u.owner[outSum] = inSum
+			return out, false, nil
+		}
+		if n > 1000 {
+			return nil, false, fmt.Errorf("%w: no unused fake left for a unique column", ErrUnsafe)
+		}
+		salted := append(append(bytes.Clone(in), 0), fmt.Sprint(n)...)
+		var err error
+		var null bool
+		out, null, err = op.tr.Transform(salted, false, op.col, row)
+		if err != nil || null {
+			return out, null, err
+		}
+	}
+}
+
+// rewrite rebuilds r.Raw with the changed values encoded in place.
+func (p *tablePlan) rewrite(r *sqldump.Row) error {
+	buf := p.raw[:0]
+	last := 0
+	for i := range r.Values {
+		if !p.changed[i] {
+			continue
+		}
+		v := r.Values[i]
+		start := v.Start
+		if start < last || start+len(v.Raw) > len(r.Raw) || !bytes.Equal(r.Raw[start:start+len(v.Raw)], v.Raw) {
+			return fmt.Errorf("%w: internal: cannot locate value %d in its row", ErrUnsafe, i+1)
+		}
+		buf = append(buf, r.Raw[last:start]...)
+		buf = encodeLike(buf, v, p.newVals[i], p.newNull[i])
+		last = start + len(v.Raw)
+	}
+	buf = append(buf, r.Raw[last:]...)
+	p.raw = buf
+	r.Raw = buf
+	return nil
+}

@@ -1,0 +1,73 @@
+package anonymize
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+	"github.com/stagecopy/stagecopy/rules"
+)
+
+// MinSecret is the shortest secret accepted from a secret file.
+const MinSecret = 16
+
+// ErrNoRules is returned when there is nothing to anonymize with.
+var ErrNoRules = errors.New("anonymize: no rules given")
+
+// Options configure Run.
+type Options struct {
+	Rules *rules.Rules
+	// Secret keys the fakes; nil means a random secret for this run only,
+	// never written anywhere.
+	Secret []byte
+}
+
+// NewSecret returns a random 32-byte secret.
+func NewSecret() []byte {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return b
+}
+
+// ReadSecret reads a secret file: its bytes, at least MinSecret of them,
+// with surrounding whitespace removed (so "openssl rand -hex 32 > f" works).
+func ReadSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("secret file: %w", err)
+	}
+	b = trimSpace(b)
+	if len(b) < MinSecret {
+		return nil, fmt.Errorf("secret file %s: %d bytes, need at least %d", path, len(b), MinSecret)
+	}
+	return b, nil
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// Run reads a dump from r, applies the rules, and writes the anonymized dump
+// to w. On error the bytes already written to w must be discarded.
+func Run(ctx context.Context, w io.Writer, r io.Reader, opts Options) (*Report, error) {
+	if opts.Rules == nil {
+		return nil, ErrNoRules
+	}
+	secret := opts.Secret
+	if secret == nil {
+		secret = NewSecret()
+	}
+	f := NewFilter(sqldump.NewScanner(r), opts.Rules, NewKeyer(secret))
+	_, err := Copy(ctx, w, f)
+	return f.Report(), err
+}

@@ -1,0 +1,144 @@
+// Keyer: the keyed hash that picks every fake, and the small random stream
+// a fake is drawn from.
+
+package anonymize
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"hash"
+	"math/bits"
+	"strconv"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// minKeyerSecret is the shortest secret NewKeyer accepts.
+const minKeyerSecret = 16
+
+// Keyer derives deterministic choices: HMAC-SHA256(secret, kind || 0x00 ||
+// value). The kind (a transformer name such as "email") keeps the choices
+// of different transformers independent. A Keyer is safe for concurrent
+// use; it keeps a pool of HMAC states so that Sum does not allocate.
+type Keyer struct {
+	pool sync.Pool // of *keyState
+}
+
+type keyState struct {
+	mac hash.Hash
+	buf []byte
+	sum []byte
+}
+
+// NewKeyer returns a Keyer for secret, which it copies. It panics if the
+// secret is shorter than 16 bytes: secrets come from a random generator or
+// from a secret file that the caller has checked, so a short one is a
+// programming error, and fakes keyed by a guessable secret could be
+// reversed by trying names.
+func NewKeyer(secret []byte) *Keyer {
+	if len(secret) < minKeyerSecret {
+		panic("anonymize: NewKeyer: secret of " + strconv.Itoa(len(secret)) + " bytes, need at least " + strconv.Itoa(minKeyerSecret))
+	}
+	s := bytes.Clone(secret)
+	k := &Keyer{}
+	k.pool.New = func() any {
+		return &keyState{mac: hmac.New(sha256.New, s), sum: make([]byte, 0, sha256.Size)}
+	}
+	return k
+}
+
+// Sum returns HMAC-SHA256(secret, kind || 0x00 || value).
+func (k *Keyer) Sum(kind string, value []byte) [32]byte {
+	st := k.pool.Get().(*keyState)
+	st.buf = append(append(st.buf[:0], kind...), 0)
+	st.buf = append(st.buf, value...)
+	return k.finish(st)
+}
+
+// sumFold is Sum of value with surrounding white space removed and letters
+// lower-cased, so that "Bob@X.com " and "bob@x.com" key alike.
+func (k *Keyer) sumFold(kind string, value []byte) [32]byte {
+	st := k.pool.Get().(*keyState)
+	st.buf = append(append(st.buf[:0], kind...), 0)
+	st.buf = appendFold(st.buf, bytes.TrimSpace(value))
+	return k.finish(st)
+}
+
+func (k *Keyer) finish(st *keyState) (out [32]byte) {
+	st.mac.Reset()
+	st.mac.Write(st.buf)
+	st.sum = st.mac.Sum(st.sum[:0])
+	copy(out[:], st.sum)
+	if cap(st.buf) > 64<<10 {
+		st.buf = nil // do not keep a huge input's buffer around
+	}
+	k.pool.Put(st)
+	return out
+}
+
+// appendFold appends b lower-cased: ASCII fast, other UTF-8 by
+// unicode.ToLower, invalid bytes as they are.
+func appendFold(dst, b []byte) []byte {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, c)
+		} else {
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		}
+		i += size
+	}
+	return dst
+}
+
+// stream is a small deterministic random stream (xoshiro256**) seeded from
+// an HMAC, for fakes that need more than a few choices.
+type stream struct{ s0, s1, s2, s3 uint64 }
+
+func newStream(sum [32]byte) stream {
+	st := stream{
+		binary.LittleEndian.Uint64(sum[0:]),
+		binary.LittleEndian.Uint64(sum[8:]),
+		binary.LittleEndian.Uint64(sum[16:]),
+		binary.LittleEndian.Uint64(sum[24:]),
+	}
+	if st.s0|st.s1|st.s2|st.s3 == 0 {
+		st.s0 = 1 // the all-zero state is a fixed point
+	}
+	return st
+}
+
+func (r *stream) next() uint64 {
+	out := bits.RotateLeft64(r.s1*5, 7) * 9
+	t := r.s1 << 17
+	r.s2 ^= r.s0
+	r.s3 ^= r.s1
+	r.s1 ^= r.s2
+	r.s0 ^= r.s3
+	r.s2 ^= t
+	r.s3 = bits.RotateLeft64(r.s3, 45)
+	return out
+}
+
+// intn returns a number in [0, n); n must be > 0.
+func (r *stream) intn(n int) int {
+	hi, _ := bits.Mul64(r.next(), uint64(n))
+	return int(hi)
+}
+
+// pick returns one element of list.
+func pick[T any](r *stream, list []T) T {
+	return list[r.intn(len(list))]
+}
