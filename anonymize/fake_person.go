@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 func init() {
@@ -91,18 +93,22 @@ const (
 	caseLower
 )
 
-// caseOf returns caseUpper for input whose ASCII letters are all upper
-// case, caseLower for all lower case, caseAsIs otherwise or without
-// letters.
+// caseOf returns caseUpper for input whose letters are all upper case,
+// caseLower for all lower case, caseAsIs otherwise or without letters.
 func caseOf(in []byte) letterCase {
 	upper, lower := false, false
-	for _, c := range in {
-		switch {
-		case 'A' <= c && c <= 'Z':
-			upper = true
-		case 'a' <= c && c <= 'z':
-			lower = true
+	for i := 0; i < len(in); {
+		c := in[i]
+		if c < utf8.RuneSelf {
+			upper = upper || 'A' <= c && c <= 'Z'
+			lower = lower || 'a' <= c && c <= 'z'
+			i++
+			continue
 		}
+		r, size := utf8.DecodeRune(in[i:])
+		upper = upper || unicode.IsUpper(r)
+		lower = lower || unicode.IsLower(r)
+		i += size
 	}
 	switch {
 	case upper && !lower:
@@ -286,39 +292,57 @@ func lastSpace(b []byte) int {
 	return -1
 }
 
-// localParts returns the candidate local parts (for email) or usernames
-// derived from sum, longest first: "emma.smith<n>", "emma<n>", "es<n>",
-// "u<n>", n being 32 bits of sum in decimal.
-func localParts(sum [32]byte) [4][]byte {
-	r := newStream(sum)
-	n := r.next() & 0xffffffff
-	f := firstNamesB[r.intn(len(firstNamesB))]
-	l := lastNamesB[r.intn(len(lastNamesB))]
-	var num [10]byte
-	digits := strconv.AppendUint(num[:0], n, 10)
+// localPart holds what the local parts of fake emails and usernames are
+// made of: a first and a last name and 32 bits of the keyed hash in
+// decimal. Its forms, longest first, are "emma.smith<n>", "emma<n>",
+// "es<n>" and "u<n>".
+type localPart struct {
+	first, last []byte
+	num         [10]byte
+	nd          int
+}
 
-	buf := make([]byte, 0, 2*(len(f)+len(l)+len(digits))+6+2*len(digits))
-	var c [4][]byte
-	start := len(buf)
-	buf = appendCased(buf, f, caseLower)
-	buf = append(buf, '.')
-	buf = appendCased(buf, l, caseLower)
-	buf = append(buf, digits...)
-	c[0] = buf[start:len(buf):len(buf)]
-	start = len(buf)
-	buf = appendCased(buf, f, caseLower)
-	buf = append(buf, digits...)
-	c[1] = buf[start:len(buf):len(buf)]
-	start = len(buf)
-	buf = appendCased(buf, f[:1], caseLower)
-	buf = appendCased(buf, l[:1], caseLower)
-	buf = append(buf, digits...)
-	c[2] = buf[start:len(buf):len(buf)]
-	start = len(buf)
-	buf = append(buf, 'u')
-	buf = append(buf, digits...)
-	c[3] = buf[start:len(buf):len(buf)]
-	return c
+const localForms = 4
+
+func newLocalPart(sum [32]byte) localPart {
+	r := newStream(sum)
+	var lp localPart
+	n := r.next() & 0xffffffff
+	lp.first = firstNamesB[r.intn(len(firstNamesB))]
+	lp.last = lastNamesB[r.intn(len(lastNamesB))]
+	lp.nd = len(strconv.AppendUint(lp.num[:0], n, 10))
+	return lp
+}
+
+// len returns the length of form i.
+func (lp *localPart) len(i int) int {
+	switch i {
+	case 0:
+		return len(lp.first) + 1 + len(lp.last) + lp.nd
+	case 1:
+		return len(lp.first) + lp.nd
+	case 2:
+		return 2 + lp.nd
+	}
+	return 1 + lp.nd
+}
+
+// append appends form i, lower-cased.
+func (lp *localPart) append(dst []byte, i int) []byte {
+	switch i {
+	case 0:
+		dst = appendCased(dst, lp.first, caseLower)
+		dst = append(dst, '.')
+		dst = appendCased(dst, lp.last, caseLower)
+	case 1:
+		dst = appendCased(dst, lp.first, caseLower)
+	case 2:
+		dst = appendCased(dst, lp.first[:1], caseLower)
+		dst = appendCased(dst, lp.last[:1], caseLower)
+	default:
+		dst = append(dst, 'u')
+	}
+	return append(dst, lp.num[:lp.nd]...)
 }
 
 type usernameFake struct{ k *Keyer }
@@ -327,17 +351,17 @@ func (t *usernameFake) Transform(in []byte, null bool, col Column, _ Row) ([]byt
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	c := localParts(t.k.sumFold("username", in))
+	lp := newLocalPart(t.k.sumFold("username", in))
 	n := room(col)
-	for _, u := range c {
-		if len(u) <= n {
-			return u, false, nil
+	for i := range localForms {
+		if l := lp.len(i); l <= n {
+			return lp.append(make([]byte, 0, l), i), false, nil
 		}
 	}
 	if col.Unique || n < 1 {
-		return nil, false, errTooLong("username", len(c[3]), col)
+		return nil, false, errTooLong("username", lp.len(localForms-1), col)
 	}
-	return c[3][:n], false, nil
+	return lp.append(nil, localForms-1)[:n], false, nil
 }
 
 type emailFake struct {
@@ -349,16 +373,15 @@ func (t *emailFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	c := localParts(t.k.sumFold("email", in))
+	lp := newLocalPart(t.k.sumFold("email", in))
 	n := room(col) - 1 - len(t.domain)
-	for _, local := range c {
-		if len(local) <= n {
-			out := make([]byte, 0, len(local)+1+len(t.domain))
-			out = append(append(append(out, local...), '@'), t.domain...)
-			return out, false, nil
+	for i := range localForms {
+		if l := lp.len(i); l <= n {
+			out := lp.append(make([]byte, 0, l+1+len(t.domain)), i)
+			return append(append(out, '@'), t.domain...), false, nil
 		}
 	}
-	return nil, false, errTooLong("email", len(c[3])+1+len(t.domain), col)
+	return nil, false, errTooLong("email", lp.len(localForms-1)+1+len(t.domain), col)
 }
 
 // checkReservedDomain accepts only domains that can never reach a real

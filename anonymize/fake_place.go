@@ -57,16 +57,17 @@ func (t *streetFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte,
 	ti := r.intn(len(streetTypes))
 	long, short := streetTypes[ti], streetTypesAbbr[ti]
 
-	buf := make([]byte, 0, 2*(len(num)+len(name))+len(long)+len(short)+4)
+	buf := make([]byte, 0, 2*len(num)+3*len(name)+len(long)+2*len(short)+6)
 	buf = append(append(append(append(append(buf, num...), ' '), name...), ' '), long...)
 	c0 := buf[:len(buf):len(buf)]
 	s := len(buf)
 	buf = append(append(append(append(append(buf, num...), ' '), name...), ' '), short...)
 	c1 := buf[s:len(buf):len(buf)]
 	s = len(buf)
-	buf = append(buf, name...)
+	buf = append(append(append(buf, name...), ' '), short...)
 	c2 := buf[s:len(buf):len(buf)]
-	out, err := finishText("street", [][]byte{c0, c1, c2}, caseOf(in), col, sum)
+	c3 := buf[s : s+len(name) : s+len(name)]
+	out, err := finishText("street", [][]byte{c0, c1, c2, c3}, caseOf(in), col, sum)
 	return out, false, err
 }
 

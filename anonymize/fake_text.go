@@ -102,7 +102,8 @@ func (t *loremFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 	}
 	r := newStream(t.k.Sum("lorem", in))
 	limit := room(col)
-	out := make([]byte, 0, min(len(in), limit))
+	// appendLorem may run one word past its end before cutting back.
+	out := make([]byte, 0, min(len(in), limit)+maxLoremWord+2)
 	rest := in
 	for len(rest) > 0 && len(out) < limit {
 		line := rest
@@ -133,6 +134,9 @@ func (t *loremFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 	}
 	return out, false, nil
 }
+
+// maxLoremWord is the length of the longest word in loremWords.
+const maxLoremWord = len("reprehenderit")
 
 func indexByte(b []byte, c byte) int {
 	for i, x := range b {

@@ -19,6 +19,7 @@ type tablePlan struct {
 	cols   []sqldump.Column // one per value of a row, in row order
 	byName map[string]int   // lower-case column name -> value index
 	where  []cond
+	gen    []int    // generated columns present in the rows: always written as DEFAULT
 	ops    []*colOp // plain columns first, templates last
 	eav    *eavOp
 	// Per-row scratch, reused.
@@ -28,6 +29,7 @@ type tablePlan struct {
 	newVals [][]byte
 	newNull []bool
 	changed []bool
+	deflt   []bool
 	raw     []byte
 	row     *sqldump.Row
 }
@@ -86,10 +88,15 @@ func (f *Filter) plan(tr *rules.TableRule, t *sqldump.Table, columns []string, r
 	}
 	for i, c := range p.cols {
 		p.byName[strings.ToLower(c.Name)] = i
+		if c.Generated {
+			// The server computes these; a dump's value for one is derived
+			// from the original data, so it must not survive.
+			p.gen = append(p.gen, i)
+		}
 	}
 	n := len(p.cols)
 	p.vals, p.nulls, p.decoded = make([][]byte, n), make([]bool, n), make([]bool, n)
-	p.newVals, p.newNull, p.changed = make([][]byte, n), make([]bool, n), make([]bool, n)
+	p.newVals, p.newNull, p.changed, p.deflt = make([][]byte, n), make([]bool, n), make([]bool, n), make([]bool, n)
 
 	idx := func(pos rules.Pos, name string) (int, error) {
 		i, ok := p.byName[strings.ToLower(name)]
@@ -286,6 +293,7 @@ func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
 	p.row = r
 	clear(p.decoded)
 	clear(p.changed)
+	clear(p.deflt)
 	if !p.match(p.where) {
 		return false, nil
 	}
@@ -320,6 +328,11 @@ func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
 	}
 	if !changedAny {
 		return false, nil
+	}
+	for _, i := range p.gen {
+		if !bytes.EqualFold(r.Values[i].Raw, []byte("DEFAULT")) {
+			p.changed[i], p.deflt[i] = true, true
+		}
 	}
 	return true, p.rewrite(r)
 }
@@ -418,7 +431,11 @@ func (p *tablePlan) rewrite(r *sqldump.Row) error {
 			return fmt.Errorf("%w: internal: cannot locate value %d in its row", ErrUnsafe, i+1)
 		}
 		buf = append(buf, r.Raw[last:start]...)
-		buf = encodeLike(buf, v, p.newVals[i], p.newNull[i])
+		if p.deflt[i] {
+			buf = append(buf, "DEFAULT"...)
+		} else {
+			buf = encodeLike(buf, v, p.newVals[i], p.newNull[i])
+		}
 		last = start + len(v.Raw)
 	}
 	buf = append(buf, r.Raw[last:]...)

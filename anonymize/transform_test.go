@@ -446,6 +446,12 @@ func TestPersonNames(t *testing.T) {
 	if got := run(t, first, "bob", Column{}); got != strings.ToLower(got) {
 		t.Errorf("lower-case input gave %q", got)
 	}
+	if got := run(t, last, "Ångström", Column{}); got == strings.ToLower(got) || got == strings.ToUpper(got) {
+		t.Errorf("Ångström gave %q, want a capitalized name", got)
+	}
+	if got := run(t, last, "ÅNGSTRÖM", Column{}); got != strings.ToUpper(got) {
+		t.Errorf("ÅNGSTRÖM gave %q, want upper case", got)
+	}
 	// Unique columns get a tag; short columns a fitting name.
 	u := run(t, first, "Bob", Column{Unique: true})
 	if !regexp.MustCompile(`^[A-Za-z]+ [0-9a-z]{8}$`).MatchString(u) {
@@ -629,6 +635,11 @@ func TestTemplate(t *testing.T) {
 }
 
 func TestLorem(t *testing.T) {
+	for _, w := range loremWords {
+		if len(w) > maxLoremWord || len(w) < 2 {
+			t.Errorf("lorem word %q: length outside 2..maxLoremWord", w)
+		}
+	}
 	tr := mustNew(t, "lorem", nil, keyerA)
 	for _, in := range []string{
 		"Hello",

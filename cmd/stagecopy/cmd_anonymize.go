@@ -31,6 +31,9 @@ func anonymizeCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no report on stderr"},
 		),
 		Action: func(c *cli.Context) error {
+			if err := flagsFirst(c); err != nil {
+				return err
+			}
 			if c.NArg() > 1 {
 				return usagef("anonymize takes at most one DUMP argument")
 			}
