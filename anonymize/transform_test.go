@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -697,4 +698,42 @@ func TestUserAgentAndURL(t *testing.T) {
 			t.Errorf("url in varchar(%d) = %q", n, out)
 		}
 	}
+}
+
+// TestConcurrentUse runs every transformer from several goroutines at
+// once (run with -race): each must give the same output as alone.
+func TestConcurrentUse(t *testing.T) {
+	known := mustNew(t, "password", map[string]any{"password": "Support-Test-123"}, keyerA)
+	type job struct {
+		tr   Transformer
+		in   string
+		want string
+	}
+	var jobs []job
+	for _, name := range Names() {
+		tr := mustNew(t, name, nil, keyerA)
+		for _, in := range sampleInputs[name] {
+			if name == "password" && slowHash([]byte(in)) {
+				continue
+			}
+			jobs = append(jobs, job{tr, in, run(t, tr, in, Column{})})
+		}
+	}
+	md5in := "5f4dcc3b5aa765d61d8327deb882cf99"
+	jobs = append(jobs, job{known, md5in, run(t, known, md5in, Column{})})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				for _, j := range jobs {
+					out, _, err := j.tr.Transform([]byte(j.in), false, Column{}, testRow)
+					if err != nil || string(out) != j.want {
+						t.Errorf("concurrent %q = %q, %v; want %q", j.in, out, err, j.want)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -85,7 +85,11 @@ func report(stderr io.Writer, err error) int {
 			hint = "choose another output name, or add --force to replace it"
 		}
 	}
-	fmt.Fprintf(stderr, "stagecopy: error: %v\n", err)
+	// One "stagecopy: error:" line per line of the message (a rules file
+	// with several mistakes reports each on its own line).
+	for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+		fmt.Fprintf(stderr, "stagecopy: error: %s\n", strings.TrimLeft(line, " "))
+	}
 	if hint != "" {
 		fmt.Fprintf(stderr, "stagecopy: hint: %s\n", hint)
 	}
