@@ -4,6 +4,7 @@
 package anonymize
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -108,7 +109,7 @@ func (t *loremFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 	for len(rest) > 0 && len(out) < limit {
 		line := rest
 		nl := false
-		if i := indexByte(rest, '\n'); i >= 0 {
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 			line, rest, nl = rest[:i], rest[i+1:], true
 		} else {
 			rest = nil
@@ -137,15 +138,6 @@ func (t *loremFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 
 // maxLoremWord is the length of the longest word in loremWords.
 const maxLoremWord = len("reprehenderit")
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
-}
 
 func isBlank(b []byte) bool {
 	for _, c := range b {

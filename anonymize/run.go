@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -68,6 +69,10 @@ func Run(ctx context.Context, w io.Writer, r io.Reader, opts Options) (*Report, 
 		secret = NewSecret()
 	}
 	f := NewFilter(sqldump.NewScanner(r), opts.Rules, NewKeyer(secret))
-	_, err := Copy(ctx, w, f)
+	bw := bufio.NewWriterSize(w, 1<<20)
+	_, err := Copy(ctx, bw, f)
+	if err == nil {
+		err = bw.Flush()
+	}
 	return f.Report(), err
 }
