@@ -161,6 +161,15 @@ func (f *Filter) statement(st *sqldump.Statement) (bool, error) {
 	return true, nil
 }
 
+// checkTail refuses an INSERT of a ruled table whose tail (ON DUPLICATE KEY
+// UPDATE ...) carries literals: they would pass the row rules unchanged.
+func checkTail(st *sqldump.Statement) error {
+	if bytes.ContainsAny(st.Tail, "'\"") || bytes.Contains(bytes.ToLower(st.Tail), []byte("0x")) {
+		return fmt.Errorf("%w: table %s, statement at line %d: literals after the rows (%.40q) cannot be checked by the rules; dump without them", ErrUnsafe, st.Table, st.Line, st.Tail)
+	}
+	return nil
+}
+
 // checkOther refuses statements that can write data past the row rules.
 func checkOther(st *sqldump.Statement) error {
 	word := firstWord(st.Text)
@@ -240,6 +249,11 @@ func (f *Filter) NextRow() (*sqldump.Row, error) {
 	if err != nil {
 		if err != io.EOF {
 			return nil, f.fail(err)
+		}
+		if f.cur != nil {
+			if err := checkTail(f.curStmt); err != nil {
+				return nil, f.fail(err)
+			}
 		}
 		return nil, err
 	}

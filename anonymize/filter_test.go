@@ -162,6 +162,7 @@ func TestFilterFailsClosed(t *testing.T) {
 		{"value count", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "CREATE TABLE t (a text, b int);\nINSERT INTO t VALUES ('x@y.z');\n", ErrUnsafe, "1 values, the table 2 columns"},
 		{"php path on plain text", "version: 1\ntables:\n  t:\n    columns:\n      a:\n        php: {\"*.ip\": ip}\n", "CREATE TABLE t (a text);\nINSERT INTO t VALUES ('81.56.1.2');\n", ErrUnsafe, "not PHP-serialized"},
 		{"unique column exhausted", "version: 1\ntables:\n  t:\n    columns:\n      a: {fixed: same}\n", "CREATE TABLE t (a varchar(10), UNIQUE KEY (a));\nINSERT INTO t VALUES ('x'),('y');\n", ErrUnsafe, "unique"},
+		{"literal after the rows", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "CREATE TABLE t (a text);\nINSERT INTO t VALUES ('x@y.z') ON DUPLICATE KEY UPDATE a='x@y.z';\n", ErrUnsafe, "literals after the rows"},
 		{"syntax error in ruled table", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "CREATE TABLE t (a text);\nINSERT INTO t VALUES ('x@y.z'\n", nil, `table "t"`},
 	}
 	for _, c := range cases {

@@ -114,6 +114,7 @@ type Manifest struct {
 	SnapshotID    string      `json:"snapshot_id"`
 	NotAnonymized bool        `json:"not_anonymized,omitempty"`
 	Warning       string      `json:"warning,omitempty"`
+	RulesDigest   string      `json:"rules_digest,omitempty"`
 	Tables        []TableStat `json:"tables"`
 	Files         FileStats   `json:"files"`
 	Report        any         `json:"anonymization,omitempty"`

@@ -218,6 +218,7 @@ func (w *Writer) Close(m *Manifest) error {
 	m.Format, m.FormatVersion, m.SnapshotID = FormatName, FormatVersion, w.header.SnapshotID
 	m.NotAnonymized = w.header.NotAnonymized
 	m.Warning = w.header.Warning
+	m.RulesDigest = w.header.RulesDigest
 	m.Entries = w.entries
 	m.EntryCount = len(w.entries)
 	m.TotalBytes = w.total
