@@ -24,7 +24,7 @@ func init() {
 			if n == 0 {
 				return "keeps dates unchanged (shift_days is 0)"
 			}
-			return fmt.Sprintf("shifts dates by 1 to %d days earlier or later, the same shift for every value on the same day; keeps the format (YYYY-MM-DD, with time, fraction, T and zone, unix seconds/ms/µs); zero and unreadable dates stay as they are", n)
+			return fmt.Sprintf("shifts dates by 1 to %d days earlier or later, the same shift for every value on the same day; keeps the format (YYYY-MM-DD, with time, fraction, T and zone, unix seconds/ms/µs); zero dates stay as they are; other formats are an error", n)
 		},
 		build: func(o opts, k *Keyer) (Transformer, error) {
 			return &dateFake{k: k, days: o.int("shift_days", 30)}, nil
@@ -47,19 +47,24 @@ type dateFake struct {
 //   - unix timestamps: 9-10 digits (seconds), 12-13 (milliseconds), 15-16
 //     (microseconds).
 //
-// Zero dates (0000-00-00...), timestamps of 0, values that are neither, and
-// values whose shift would leave MySQL's range (years 1000-9999; 1970-2038
-// for timestamp columns) are returned unchanged: they carry no date to
-// hide, or cannot be shifted safely.
+// Zero dates (0000-00-00...) and timestamps of 0 are returned unchanged: they
+// carry no date to hide. A shift that would leave MySQL's range (years
+// 1000-9999; 1970-2038 for timestamp columns) goes the other way. Values in
+// any other format are an error wrapping ErrUnsafe: passing them through
+// would keep a real date.
 func (t *dateFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, bool, error) {
 	if null || len(in) == 0 || t.days == 0 {
 		return in, null, nil
 	}
 	if y, m, d, ok := parseYMD(in); ok {
 		day := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-		shifted := day.AddDate(0, 0, t.offset(y, m, d))
+		off := t.offset(y, m, d)
+		shifted := day.AddDate(0, 0, off)
 		if !inRange(shifted, col) {
-			return in, false, nil
+			// At the edge of the column's range: shift the other way.
+			if shifted = day.AddDate(0, 0, -off); !inRange(shifted, col) {
+				return nil, false, fmt.Errorf("%w: date %q cannot be shifted within the column's range", ErrUnsafe, in)
+			}
 		}
 		out := append([]byte(nil), in...)
 		sy, sm, sd := shifted.Date()
@@ -76,13 +81,44 @@ func (t *dateFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, b
 		}
 		perDay := 86400 * unit
 		y, m, d := time.Unix(v/unit, 0).UTC().Date()
-		sv := v + int64(t.offset(y, int(m), d))*perDay
+		off := int64(t.offset(y, int(m), d))
+		sv := v + off*perDay
 		if !inRange(time.Unix(sv/unit, 0).UTC(), col) {
-			return in, false, nil
+			if sv = v - off*perDay; !inRange(time.Unix(sv/unit, 0).UTC(), col) {
+				return nil, false, fmt.Errorf("%w: timestamp %s cannot be shifted within the column's range", ErrUnsafe, in)
+			}
 		}
 		return fitOrTooLong(strconv.AppendInt(make([]byte, 0, 20), sv, 10), col)
 	}
-	return in, false, nil
+	if isZeroDate(in) {
+		return in, false, nil
+	}
+	// A date in a format this transformer cannot read would pass unchanged:
+	// refuse it (fail closed).
+	return nil, false, fmt.Errorf("%w: %q is not a date the date transformer reads (YYYY-MM-DD[ HH:MM:SS], unix time); use null, fixed or lorem for this column", ErrUnsafe, clipValue(in))
+}
+
+// isZeroDate reports MySQL's zero dates: digits all 0 ("0000-00-00",
+// "0000-00-00 00:00:00", "00:00:00").
+func isZeroDate(b []byte) bool {
+	digits := 0
+	for _, c := range b {
+		switch {
+		case c == '0':
+			digits++
+		case c == '-' || c == ':' || c == ' ' || c == '.' || c == 'T' || c == 'Z':
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+func clipValue(b []byte) string {
+	if len(b) > 32 {
+		return string(b[:32]) + "..."
+	}
+	return string(b)
 }
 
 // fitOrTooLong returns a shifted date, or ErrTooLong if the column is

@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"errors"
 	"net/netip"
 	"regexp"
 	"strconv"
@@ -135,10 +136,16 @@ func TestDate(t *testing.T) {
 	if out := run(t, tr, ms, Column{}); len(out) != 13 || !strings.HasSuffix(out, "123") {
 		t.Errorf("ms timestamp %s -> %s", ms, out)
 	}
-	// Kept as they are.
-	for _, in := range []string{"0000-00-00", "0000-00-00 00:00:00", "2024-02-30", "2024-13-01", "yesterday", "12:30:00", "0", "2024", "20240305", "2024-03-05x", "0000000000"} {
+	// Zero dates are kept; anything else it cannot read is refused, since
+	// passing it through would keep a real date.
+	for _, in := range []string{"0000-00-00", "0000-00-00 00:00:00", "0", "0000000000"} {
 		if out := run(t, tr, in, Column{}); out != in {
 			t.Errorf("date(%q) = %q, want it kept", in, out)
+		}
+	}
+	for _, in := range []string{"2024-02-30", "2024-13-01", "yesterday", "12:30:00", "2024", "20240305", "2024-03-05x", "12/03/1985", "March 12, 1985"} {
+		if _, _, err := tr.Transform([]byte(in), false, Column{}, testRow); !errors.Is(err, ErrUnsafe) {
+			t.Errorf("date(%q): %v, want ErrUnsafe", in, err)
 		}
 	}
 	// Out of range shifts are not made.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -92,15 +93,19 @@ func (f *Filter) Next() (*sqldump.Statement, error) {
 
 // statement decides what happens to st and prepares row handling.
 func (f *Filter) statement(st *sqldump.Statement) (bool, error) {
-	if st.Kind == sqldump.KindOther {
-		if err := checkOther(st); err != nil {
-			return false, err
-		}
+	st.Lead = scrubLead(st.Lead)
+	if err := f.checkStatement(st); err != nil {
+		return false, err
 	}
 	if st.Table == "" || st.Kind == sqldump.KindCreateView || st.Kind == sqldump.KindDropView {
 		return true, nil
 	}
 	tr := f.rules.ForTable(st.Table)
+	if tr == nil {
+		if other := f.ruledFold(st.Table); other != "" {
+			return false, fmt.Errorf("%w: line %d: table %s differs from the ruled table %s only in letter case; with lower_case_table_names they are the same table", ErrUnsafe, st.Line, st.Table, other)
+		}
+	}
 	rep := f.report.table(st.Table, tr)
 	action := rules.ActionKeep
 	if tr != nil {
@@ -125,22 +130,30 @@ func (f *Filter) statement(st *sqldump.Statement) (bool, error) {
 			return false, err
 		}
 	}
+	ruled := tr != nil && tr.Action == rules.ActionTransform
 	switch st.Kind {
+	case sqldump.KindAlterTable:
+		if ruled && !isKeysToggle(st.Text) {
+			// The column order may have changed: rows without a column
+			// list can no longer be mapped, and will be refused.
+			f.forget(st.Table)
+		}
 	case sqldump.KindCreateTable:
+		if ruled && f.schemas[st.Table] != nil {
+			return false, fmt.Errorf("%w: table %s (line %d) is created a second time; which definition holds depends on IF NOT EXISTS, so its rows cannot be mapped safely", ErrUnsafe, st.Table, st.Line)
+		}
 		t, err := st.CreateTable()
 		if err != nil {
-			if tr != nil && tr.Action == rules.ActionTransform {
+			if ruled {
 				return false, fmt.Errorf("%w: table %s (line %d): cannot read its CREATE TABLE: %v", ErrUnsafe, st.Table, st.Line, err)
 			}
 			return true, nil
 		}
-		f.schemas[st.Table] = t
-		for k := range f.plans {
-			if k == st.Table || strings.HasPrefix(k, st.Table+"\x00") {
-				delete(f.plans, k)
-			}
+		if tr != nil && tr.Action != rules.ActionKeep && reSelect.MatchString(t.Options) {
+			return false, fmt.Errorf("%w: table %s (line %d): CREATE TABLE ... SELECT carries rows the rules cannot see", ErrUnsafe, st.Table, st.Line)
 		}
-		if tr != nil && tr.Action == rules.ActionTransform {
+		f.schemas[st.Table] = t
+		if ruled {
 			p, err := f.plan(tr, t, nil, rep)
 			if err != nil {
 				return false, fmt.Errorf("table %s (line %d): %w", st.Table, st.Line, err)
@@ -161,34 +174,140 @@ func (f *Filter) statement(st *sqldump.Statement) (bool, error) {
 	return true, nil
 }
 
+var reSelect = regexp.MustCompile(`(?i)\b(SELECT|VALUES|TABLE|WITH)\b`)
+
+// forget drops what is known of a table's columns.
+func (f *Filter) forget(table string) {
+	delete(f.schemas, table)
+	for k := range f.plans {
+		if k == table || strings.HasPrefix(k, table+"\x00") {
+			delete(f.plans, k)
+		}
+	}
+}
+
+// ruledFold returns the name of a ruled table that equals name but for
+// letter case, or "".
+func (f *Filter) ruledFold(name string) string {
+	for t := range f.schemas {
+		if t != name && strings.EqualFold(t, name) {
+			if tr := f.rules.ForTable(t); tr != nil && tr.Action != rules.ActionKeep {
+				return t
+			}
+		}
+	}
+	return ""
+}
+
+func isKeysToggle(text []byte) bool {
+	up := bytes.ToUpper(text)
+	return bytes.Contains(up, []byte("DISABLE KEYS")) || bytes.Contains(up, []byte("ENABLE KEYS"))
+}
+
+// scrubLead blanks the "-- WHERE:" comment mysqldump writes for --where,
+// which quotes the dumped data's values; every other byte is kept.
+func scrubLead(lead []byte) []byte {
+	const mark = "-- WHERE:"
+	if !bytes.Contains(lead, []byte(mark)) {
+		return lead
+	}
+	var out []byte
+	for {
+		i := bytes.Index(lead, []byte(mark))
+		if i < 0 {
+			return append(out, lead...)
+		}
+		out = append(out, lead[:i]...)
+		out = append(out, mark+" (removed by stagecopy)"...)
+		lead = lead[i:]
+		j := bytes.IndexByte(lead, '\n')
+		if j < 0 {
+			return out
+		}
+		lead = lead[j:]
+	}
+}
+
 // checkTail refuses an INSERT of a ruled table whose tail (ON DUPLICATE KEY
 // UPDATE ...) carries literals: they would pass the row rules unchanged.
 func checkTail(st *sqldump.Statement) error {
-	if bytes.ContainsAny(st.Tail, "'\"") || bytes.Contains(bytes.ToLower(st.Tail), []byte("0x")) {
-		return fmt.Errorf("%w: table %s, statement at line %d: literals after the rows (%.40q) cannot be checked by the rules; dump without them", ErrUnsafe, st.Table, st.Line, st.Tail)
+	rest := bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(st.Tail), []byte(st.Delimiter)))
+	if len(rest) > 0 {
+		return fmt.Errorf("%w: table %s, statement at line %d: %.40q after the rows can change them past the rules; dump without it", ErrUnsafe, st.Table, st.Line, rest)
 	}
 	return nil
 }
 
-// checkOther refuses statements that can write data past the row rules.
-func checkOther(st *sqldump.Statement) error {
+// checkStatement refuses statements that can write data past the row
+// rules. Statements of kind Other pass only when their first keyword is on
+// an allow-list of statements that carry no rows; renames are refused (a
+// table without rules could become one with rules); and under a delimiter
+// other than ";" a statement that is not a routine, trigger or event must
+// not hide a second statement.
+func (f *Filter) checkStatement(st *sqldump.Statement) error {
+	refuse := func(what string) error {
+		return fmt.Errorf("%w: line %d (byte %d): %s; remove it from the dump, or dump with mysqldump/mariadb-dump defaults", ErrUnsafe, st.Line, st.Offset, what)
+	}
 	word := firstWord(st.Text)
-	switch word {
-	case "UPDATE", "LOAD", "INSERT", "REPLACE", "HANDLER", "CALL", "EXECUTE", "PREPARE":
-		return fmt.Errorf("%w: line %d (byte %d): a %s statement can carry data the rules cannot check; remove it from the dump or dump with mysqldump/mariadb-dump defaults", ErrUnsafe, st.Line, st.Offset, word)
+	switch st.Kind {
+	case sqldump.KindOther:
+		switch word {
+		case "CREATE", "DROP", "SELECT", "ANALYZE", "OPTIMIZE", "FLUSH", "DO", "SHOW":
+		case "":
+			if len(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(st.Text), []byte(st.Delimiter)))) > 0 {
+				return refuse("a statement the anonymizer cannot identify")
+			}
+		default:
+			return refuse(fmt.Sprintf("a %s statement can carry data the rules cannot check", word))
+		}
+	case sqldump.KindAlterTable:
+		if reRename.Match(st.Text) {
+			return refuse("ALTER TABLE ... RENAME could move rows into a table with rules")
+		}
+	}
+	if word == "RENAME" {
+		return refuse("RENAME TABLE could move rows into a table with rules")
+	}
+	if st.Delimiter != ";" {
+		switch st.Kind {
+		case sqldump.KindTrigger, sqldump.KindRoutine, sqldump.KindEvent, sqldump.KindDelimiter:
+		default:
+			body := bytes.TrimSuffix(bytes.TrimSpace(st.Text), []byte(st.Delimiter))
+			if bytes.IndexByte(body, ';') >= 0 {
+				return refuse("several statements under DELIMITER " + st.Delimiter)
+			}
+		}
 	}
 	return nil
 }
 
+var reRename = regexp.MustCompile(`(?i)\bRENAME\b`)
+
+// firstWord returns the first keyword of a statement, looking through
+// versioned comments (/*!40000 UPDATE) and skipping plain ones.
 func firstWord(b []byte) string {
-	b = bytes.TrimLeft(b, " \t\r\n(")
-	for strings.HasPrefix(string(b), "/*") {
-		// versioned comment: /*!40000 WORD
-		i := 2
-		for i < len(b) && (b[i] == '!' || b[i] == 'M' || (b[i] >= '0' && b[i] <= '9')) {
-			i++
+	for {
+		b = bytes.TrimLeft(b, " \t\r\n(")
+		switch {
+		case bytes.HasPrefix(b, []byte("/*!")) || bytes.HasPrefix(b, []byte("/*M!")):
+			i := bytes.IndexByte(b, '!') + 1
+			for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+				i++
+			}
+			b = b[i:]
+			continue
+		case bytes.HasPrefix(b, []byte("/*")):
+			j := bytes.Index(b[2:], []byte("*/"))
+			if j < 0 {
+				return ""
+			}
+			b = b[2+j+2:]
+			continue
+		case bytes.HasPrefix(b, []byte("*/")):
+			b = b[2:]
+			continue
 		}
-		b = bytes.TrimLeft(b[i:], " \t\r\n")
+		break
 	}
 	i := 0
 	for i < len(b) && (b[i] >= 'a' && b[i] <= 'z' || b[i] >= 'A' && b[i] <= 'Z' || b[i] == '_') {
@@ -273,14 +392,26 @@ func (f *Filter) NextRow() (*sqldump.Row, error) {
 	return r, nil
 }
 
-// finish checks, at the end of the dump, that every rule found its table.
+// finish checks, at the end of the dump, that every rule found its table,
+// and that a preset found at least one: a preset for another table prefix
+// would otherwise leave the whole site as it was.
 func (f *Filter) finish() error {
 	var missing []string
+	presetRules, presetHits := 0, 0
 	for _, tr := range f.rules.Tables {
-		if tr.FromPreset || f.report.matched[tr] {
+		if tr.FromPreset {
+			presetRules++
+			if f.report.matched[tr] {
+				presetHits++
+			}
 			continue
 		}
-		missing = append(missing, fmt.Sprintf("%s: table %q", tr.Pos, tr.Pattern))
+		if !f.report.matched[tr] {
+			missing = append(missing, fmt.Sprintf("%s: table %q", tr.Pos, tr.Pattern))
+		}
+	}
+	if presetRules > 0 && presetHits == 0 {
+		missing = append(missing, fmt.Sprintf("none of the preset's %d table rules matched a table of the dump (table prefix %q); set prefix: in the rules file or --prefix", presetRules, f.rules.Prefix))
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("%w: rules name tables the dump does not have (a typo would leave the real table unanonymized):\n  %s", ErrRulesMismatch, strings.Join(missing, "\n  "))

@@ -162,7 +162,7 @@ func TestFilterFailsClosed(t *testing.T) {
 		{"value count", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "CREATE TABLE t (a text, b int);\nINSERT INTO t VALUES ('x@y.z');\n", ErrUnsafe, "1 values, the table 2 columns"},
 		{"php path on plain text", "version: 1\ntables:\n  t:\n    columns:\n      a:\n        php: {\"*.ip\": ip}\n", "CREATE TABLE t (a text);\nINSERT INTO t VALUES ('81.56.1.2');\n", ErrUnsafe, "not PHP-serialized"},
 		{"unique column exhausted", "version: 1\ntables:\n  t:\n    columns:\n      a: {fixed: same}\n", "CREATE TABLE t (a varchar(10), UNIQUE KEY (a));\nINSERT INTO t VALUES ('x'),('y');\n", ErrUnsafe, "unique"},
-		{"literal after the rows", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "CREATE TABLE t (a text);\nINSERT INTO t VALUES ('x@y.z') ON DUPLICATE KEY UPDATE a='x@y.z';\n", ErrUnsafe, "literals after the rows"},
+		{"literal after the rows", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "CREATE TABLE t (a text);\nINSERT INTO t VALUES ('x@y.z') ON DUPLICATE KEY UPDATE a='x@y.z';\n", ErrUnsafe, "after the rows can change them"},
 		{"syntax error in ruled table", "version: 1\ntables:\n  t:\n    columns:\n      a: email\n", "CREATE TABLE t (a text);\nINSERT INTO t VALUES ('x@y.z'\n", nil, `table "t"`},
 	}
 	for _, c := range cases {
@@ -275,5 +275,56 @@ func TestFilterDemoPreset(t *testing.T) {
 		if strings.Contains(out, e) {
 			t.Errorf("email %s survived", e)
 		}
+	}
+}
+
+// TestFilterReviewFindings holds one case per way a safety review found to
+// get real data past the filter: each must now fail closed or be rewritten.
+func TestFilterReviewFindings(t *testing.T) {
+	users := "CREATE TABLE `users` (`id` int, `email` varchar(100));\n"
+	emailRule := "version: 1\ntables:\n  users:\n    columns:\n      email: email\n"
+	refused := []struct{ name, rules, dump, msg string }{
+		{"preset for another prefix", "version: 1\nextends: preset:wordpress\n", "CREATE TABLE `wp2_users` (`ID` int, `user_email` varchar(100));\nINSERT INTO `wp2_users` VALUES (1,'alice@real.com');\n", "none of the preset's"},
+		{"json path names an object", "version: 1\ntables:\n  d:\n    columns:\n      j:\n        json: {customer: email}\n", "CREATE TABLE d (j text);\nINSERT INTO d VALUES ('{\"customer\":{\"email\":\"a@real.com\"}}');\n", "names an object or array"},
+		{"php path names an array", "version: 1\ntables:\n  d:\n    columns:\n      p:\n        php: {billing: email}\n", "CREATE TABLE d (p text);\nINSERT INTO d VALUES ('a:1:{s:7:\\\"billing\\\";a:1:{s:5:\\\"email\\\";s:10:\\\"a@real.com\\\";}}');\n", "names an array"},
+		{"two json documents", "version: 1\ntables:\n  d:\n    columns:\n      j:\n        json: {email: email}\n", "CREATE TABLE d (j text);\nINSERT INTO d VALUES ('{\"a\":1}{\"email\":\"b@real.com\"}');\n", "more than one JSON document"},
+		{"alter then positional rows", emailRule, users + "ALTER TABLE `users` ADD COLUMN `note` text FIRST;\nINSERT INTO `users` VALUES ('n',1,'c@real.com');\n", "no CREATE TABLE"},
+		{"second create table", emailRule, users + "CREATE TABLE IF NOT EXISTS `users` (`email` varchar(100), `id` int);\nINSERT INTO `users` VALUES ('d@real.com',1);\n", "created a second time"},
+		{"other letter case", emailRule, users + "INSERT INTO `USERS` VALUES (1,'e@real.com');\n", "letter case"},
+		{"create table select", emailRule, "CREATE TABLE `users` (`id` int, `email` varchar(100)) SELECT 4 AS id, 'g@real.com' AS email;\n", "CREATE TABLE ... SELECT"},
+		{"rename into a ruled table", emailRule, users + "CREATE TABLE `tmp` (`id` int, `email` varchar(100));\nINSERT INTO `tmp` VALUES (1,'h@real.com');\nRENAME TABLE `users` TO `old`, `tmp` TO `users`;\n", "RENAME"},
+		{"update behind an empty versioned comment", emailRule, users + "/*!*/ UPDATE users SET email='i@real.com';\n", "UPDATE"},
+		{"compound statement", emailRule, users + "DELIMITER ;;\nBEGIN NOT ATOMIC INSERT INTO users VALUES (3,'j@real.com'); END;;\nDELIMITER ;\n", "BEGIN"},
+		{"two statements under a delimiter", emailRule, users + "DELIMITER ;;\nSET @a=1;INSERT INTO users VALUES (3,'k@real.com');;\nDELIMITER ;\n", "several statements"},
+		{"on duplicate key update", emailRule, users + "INSERT INTO users VALUES (1,'x@y.z') ON DUPLICATE KEY UPDATE email=CHAR(105,118);\n", "after the rows"},
+	}
+	for _, c := range refused {
+		t.Run(c.name, func(t *testing.T) {
+			out, _, err := runFilter(t, mustRules(t, c.rules), c.dump, testSecret)
+			if err == nil || !strings.Contains(err.Error(), c.msg) {
+				t.Fatalf("got %v, want an error saying %q; output:\n%s", err, c.msg, out)
+			}
+		})
+	}
+
+	rewritten := []struct{ name, rules, dump, leak string }{
+		{"mysqldump --where comment", emailRule, "--\n-- WHERE:  email='l@real.com'\n--\n" + users + "INSERT INTO users VALUES (1,'l@real.com');\n", "l@real.com"},
+		{"most specific json path wins", "version: 1\ntables:\n  d:\n    columns:\n      j:\n        json: {\"customer.*\": keep, \"customer.email\": email}\n", "CREATE TABLE d (j text);\nINSERT INTO d VALUES ('{\"customer\":{\"email\":\"m@real.com\",\"vip\":true}}');\n", "m@real.com"},
+		{"php integer phone", "version: 1\ntables:\n  d:\n    columns:\n      p:\n        php: {phone: phone}\n", "CREATE TABLE d (p text);\nINSERT INTO d VALUES ('a:1:{s:5:\\\"phone\\\";i:33612345678;}');\n", "33612345678"},
+		{"double-serialized php", "version: 1\ntables:\n  d:\n    columns:\n      p:\n        php: {\"*.ip\": ip}\n", "CREATE TABLE d (p text);\nINSERT INTO d VALUES ('s:47:\\\"a:1:{s:1:\\\"x\\\";a:1:{s:2:\\\"ip\\\";s:10:\\\"81.56.1.20\\\";}}\\\";');\n", "81.56.1.20"},
+		{"eav glob over a slash", "version: 1\ntables:\n  m:\n    eav: {key_column: k, value_column: v}\n    keys:\n      \"_cache_*\": empty\n", "CREATE TABLE m (k varchar(50), v text);\nINSERT INTO m VALUES ('_cache_api/customers','n@real.com');\n", "n@real.com"},
+		{"eav key with trailing space", "version: 1\ntables:\n  m:\n    eav: {key_column: k, value_column: v}\n    keys:\n      birthmail: email\n", "CREATE TABLE m (k varchar(50), v text);\nINSERT INTO m VALUES ('birthmail ','o@real.com');\n", "o@real.com"},
+		{"generated column in positional rows", emailRule, "CREATE TABLE `users` (`id` int, `email` varchar(100), `dom` varchar(100) AS (SUBSTRING_INDEX(email,'@',-1)) STORED);\nINSERT INTO `users` VALUES (1,'p@real.com','real.com');\n", "real.com"},
+	}
+	for _, c := range rewritten {
+		t.Run(c.name, func(t *testing.T) {
+			out, _, err := runFilter(t, mustRules(t, c.rules), c.dump, testSecret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(out, c.leak) {
+				t.Fatalf("%q survived:\n%s", c.leak, out)
+			}
+		})
 	}
 }

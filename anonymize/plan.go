@@ -46,6 +46,10 @@ type colOp struct {
 	tr       Transformer
 	php      []pathOp
 	json     []pathOp
+	phpRS    []*rules.PathRule
+	phpBy    map[*rules.PathRule]*pathOp
+	jsonRS   []*rules.PathRule
+	jsonBy   map[*rules.PathRule]*pathOp
 	where    []cond
 	template bool
 	unique   *uniqueSet
@@ -71,8 +75,10 @@ type eavOp struct {
 func (f *Filter) plan(tr *rules.TableRule, t *sqldump.Table, columns []string, rep *TableReport) (*tablePlan, error) {
 	p := &tablePlan{table: t.Name, byName: map[string]int{}}
 	if columns == nil {
+		// Rows without a column list hold every visible column, generated
+		// ones included (as DEFAULT, or as a value the server ignores).
 		for _, c := range t.Columns {
-			if c.Generated || c.Invisible {
+			if c.Invisible {
 				continue
 			}
 			p.cols = append(p.cols, c)
@@ -209,6 +215,8 @@ func (f *Filter) compile(op *colOp, spec *rules.Spec, php, json []*rules.PathRul
 		}
 		op.json = append(op.json, pathOp{rule: pr, spec: pr.Spec.Name, tr: tr})
 	}
+	op.phpRS, op.phpBy = pathRules(op.php)
+	op.jsonRS, op.jsonBy = pathRules(op.json)
 	switch {
 	case op.spec != "" && (len(op.php) > 0 || len(op.json) > 0):
 		op.spec += " (paths inside PHP/JSON values)"

@@ -36,6 +36,9 @@ func FuzzTransformers(f *testing.F) {
 				continue // tens of milliseconds each: the fuzzer would crawl
 			}
 			out, null, err := tr.Transform(in, false, col, testRow)
+			if err != nil && names[i] == "date" && errors.Is(err, ErrUnsafe) {
+				continue // not a date: refused, by design
+			}
 			if err != nil {
 				if !errors.Is(err, ErrTooLong) {
 					t.Fatalf("%s(%q) in %+v: %v", names[i], in, col, err)

@@ -325,6 +325,9 @@ func TestMaxLen(t *testing.T) {
 					for _, unique := range []bool{false, true} {
 						col := Column{Table: "t", Name: "c", Type: typ, MaxLen: n, Unique: unique}
 						out, null, err := tr.Transform([]byte(in), false, col, testRow)
+						if err != nil && name == "date" && errors.Is(err, ErrUnsafe) {
+							continue // not a date: refused, by design
+						}
 						if err != nil {
 							if !errors.Is(err, ErrTooLong) {
 								errorf("%s(%q) in %+v: %v", name, in, col, err)

@@ -38,7 +38,9 @@ func (e *EAVRule) ForKey(key string) *KeyRule {
 		return nil
 	}
 	e.once.Do(e.index)
-	k := strings.ToLower(key)
+	// MySQL's PAD SPACE collations compare 'birthday ' equal to 'birthday',
+	// and so does the application reading the key.
+	k := strings.ToLower(strings.TrimRight(key, " "))
 	if kr := e.exact[k]; kr != nil {
 		return kr
 	}
@@ -142,7 +144,9 @@ func globMatch(pattern, name string) bool {
 	if isLiteral(pattern) {
 		return pattern == name
 	}
-	ok, _ := path.Match(pattern, name)
+	// path.Match's * stops at '/', but keys and table names are not paths
+	// ("_transient_api/customers"): take '/' for an ordinary byte.
+	ok, _ := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), strings.ReplaceAll(name, "/", "\x00"))
 	return ok
 }
 

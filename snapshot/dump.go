@@ -33,6 +33,7 @@ type dumpInput struct {
 	path       string
 	file       *os.File
 	raw        *rawCounter
+	done       func() int64 // input consumed so far, for progress
 	closers    []func()
 	sc         anonymize.Stream
 	total      int64
@@ -77,6 +78,7 @@ func openDump(path string, r io.Reader, filter func(anonymize.Stream) anonymize.
 		d.closers = append(d.closers, func() { f.Close() })
 	}
 	d.raw = &rawCounter{r: r}
+	d.done = func() int64 { return d.raw.n }
 	dr, err := decompress.New(d.raw)
 	if err != nil {
 		d.Close()
@@ -272,7 +274,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		if st.Table != "" {
 			item = st.Table
 		}
-		progress(Progress{Phase: "database", Done: d.raw.n, Total: d.total, Item: item})
+		progress(Progress{Phase: "database", Done: d.done(), Total: d.total, Item: item})
 		if err := w.statement(ctx, d, st); err != nil {
 			return nil, err
 		}
@@ -306,7 +308,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 			warn(fmt.Sprintf("table %s has data but no CREATE TABLE in the dump; restore needs the table to exist", t.stat.Name))
 		}
 	}
-	progress(Progress{Phase: "database", Done: d.raw.n, Total: d.total})
+	progress(Progress{Phase: "database", Done: d.done(), Total: d.total})
 	return stats, nil
 }
 

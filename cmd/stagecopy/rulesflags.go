@@ -17,6 +17,7 @@ func rulesFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "rules", Aliases: []string{"r"}, Usage: "anonymization rules `FILE` (YAML; see docs/rules.md)"},
 		&cli.StringFlag{Name: "preset", Usage: "built-in rules `NAME`: " + strings.Join(rules.Presets(), ", ") + " (a rules file can also say extends: preset:NAME)"},
+		&cli.StringFlag{Name: "prefix", Usage: "table `PREFIX` the rules' {prefix} stands for (wp_, ps_, ...), overriding the rules file and presets"},
 		&cli.StringFlag{Name: "secret-file", Usage: "key the fakes with the secret in `FILE` (>= 16 bytes), so separate runs give the same fakes; default: random per run, never stored"},
 		&cli.StringFlag{Name: "report", Usage: "write the per-table anonymization report as JSON to `FILE`"},
 	}
@@ -26,7 +27,7 @@ var errNoRules = errors.New("no anonymization rules given")
 
 // loadRules reads --rules or --preset; nil when neither was given.
 func loadRules(c *cli.Context) (*rules.Rules, error) {
-	opts := rules.Options{CheckTransformer: anonymize.Validate}
+	opts := rules.Options{CheckTransformer: anonymize.Validate, Prefix: c.String("prefix")}
 	file, preset := c.String("rules"), c.String("preset")
 	switch {
 	case file != "" && preset != "":
