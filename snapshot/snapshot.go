@@ -14,6 +14,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/rules"
 )
 
@@ -36,6 +37,10 @@ type Options struct {
 	// DumpPath is only recorded.
 	DumpPath string
 	Dump     io.Reader
+	// Server, when set, reads a live database instead of a dump.
+	Server *dbdump.Config
+	// ServerName describes the server for the header (never a password).
+	ServerName string
 	// FilesDir is the site's root directory; empty for no files.
 	FilesDir string
 	// Excludes are glob patterns of files to leave out (see Matcher).
@@ -73,6 +78,8 @@ type Result struct {
 	// ManifestJSON is the manifest as written, for the sidecar.
 	ManifestJSON []byte
 	Warnings     []string
+	// Server describes the live read, nil for a dump file.
+	Server *dbdump.Info
 	// Report is what anonymization did, nil without rules.
 	Report *anonymize.Report
 	report func() *anonymize.Report
@@ -94,7 +101,10 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	case opts.Rules != nil && opts.NoAnonymize:
 		return nil, errors.New("snapshot: rules and NoAnonymize contradict each other")
 	}
-	if opts.DumpPath == "" && opts.Dump == nil && opts.FilesDir == "" {
+	if opts.Server != nil && (opts.DumpPath != "" || opts.Dump != nil) {
+		return nil, errors.New("snapshot: give a dump or a server, not both")
+	}
+	if opts.DumpPath == "" && opts.Dump == nil && opts.Server == nil && opts.FilesDir == "" {
 		return nil, errors.New("snapshot: nothing to copy: give a dump and/or a files directory")
 	}
 	if opts.ChunkSize <= 0 {
@@ -115,7 +125,8 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 
 	// Open inputs before writing anything, so bad paths fail fast.
 	var dump *dumpInput
-	if opts.Dump != nil || opts.DumpPath != "" {
+	var server *dbdump.Dumper
+	if opts.Dump != nil || opts.DumpPath != "" || opts.Server != nil {
 		var err error
 		var filter func(anonymize.Stream) anonymize.Stream
 		if opts.Rules != nil {
@@ -129,7 +140,11 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 				return f
 			}
 		}
-		dump, err = openDump(opts.DumpPath, opts.Dump, filter)
+		if opts.Server != nil {
+			dump, server, err = openServer(ctx, *opts.Server, opts.Rules, filter)
+		} else {
+			dump, err = openDump(opts.DumpPath, opts.Dump, filter)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -150,9 +165,18 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 		Tool:       opts.Tool,
 		Source:     archive.Source{Kind: "dump-file", DumpFile: opts.DumpPath},
 	}
-	if dump == nil {
+	switch {
+	case dump == nil:
 		h.Source.Kind = "files"
-	} else {
+	case server != nil:
+		info := server.Info()
+		h.Source.Kind, h.Source.DumpFile = "server", ""
+		h.Source.Server, h.Source.ServerVersion, h.Source.Database, h.Source.Charset = opts.ServerName, info.ServerVersion, info.Database, info.Charset
+		res.Server = &info
+		for _, w := range info.Warnings {
+			warn(w)
+		}
+	default:
 		h.Source.Database, h.Source.ServerVersion = dump.database, dump.server
 	}
 	if tree != nil {

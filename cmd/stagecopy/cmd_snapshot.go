@@ -12,6 +12,8 @@ import (
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/dbconn"
+	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/rules"
 	"github.com/stagecopy/stagecopy/snapshot"
 	"github.com/urfave/cli/v2"
@@ -20,8 +22,9 @@ import (
 func snapshotCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "snapshot",
-		Usage: "stream a database dump and the site's files into one verified archive",
-		Description: "Reads a mysqldump/mariadb-dump SQL file (plain, .gz or .zst) and the site's directory and writes\n" +
+		Usage: "stream a live database or a dump, and the site's files, into one verified archive",
+		Description: "Reads a live MySQL/MariaDB database (--database with the connection flags of mysqldump) or a\n" +
+			"mysqldump/mariadb-dump SQL file (--dump: plain, .gz or .zst), and the site's directory, and writes\n" +
 			"one archive (tar + zstd): each table's schema and data as separate SQL entries, then the files,\n" +
 			"then a manifest with every entry's SHA-256 and a Merkle root. A copy of the manifest is written\n" +
 			"beside the archive (ARCHIVE.manifest.json): keep it, deletion receipts are checked against it.\n\n" +
@@ -29,10 +32,18 @@ func snapshotCommand(e *env) *cli.Command {
 			"fakes before it reaches the archive; the per-table report is printed and stored in the manifest.\n" +
 			"Without rules snapshot refuses to run, unless you say --no-anonymize: the archive then holds\n" +
 			"every customer's data as it is in the source, and says so everywhere.\n\n" +
+			"A live database is read inside one consistent snapshot (START TRANSACTION WITH CONSISTENT\n" +
+			"SNAPSHOT), by --threads readers sharing it when the account may take a brief global read lock\n" +
+			"(RELOAD privilege), else by one reader; rows are anonymized before they leave the process. The\n" +
+			"password comes from --password-file, $MYSQL_PWD, --defaults-file or -p (asked), never from argv.\n\n" +
 			"Examples:\n" +
+			"  MYSQL_PWD=... stagecopy snapshot --anonymize --preset wordpress -u shop -D shop --files /var/www/site -o site.tar.zst\n" +
 			"  stagecopy snapshot --anonymize --preset wordpress --dump site.sql.gz --files /var/www/site -o site.tar.zst\n" +
 			"  mariadb-dump shop | stagecopy snapshot --anonymize -r rules.yml --dump - -o - > shop.tar.zst",
-		Flags: append(rulesFlags(),
+		Flags: append(append(rulesFlags(), dbFlags()...),
+			&cli.IntFlag{Name: "threads", Usage: "parallel readers of a live database (default: the number of cores)"},
+			&cli.StringSliceFlag{Name: "tables", Usage: "only tables matching `GLOB` (repeatable; live database)"},
+			&cli.StringSliceFlag{Name: "exclude-tables", Usage: "leave out tables matching `GLOB` (repeatable; live database)"},
 			&cli.StringFlag{Name: "dump", Usage: "SQL dump `FILE` (.sql, .sql.gz, .sql.zst; - for standard input)"},
 			&cli.StringFlag{Name: "files", Usage: "site root `DIR` to copy (regular files, directories, symlinks as links)"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "leave out files matching `GLOB` (repeatable): '*.log' any depth, 'wp-content/cache' from the root, '**' any directories"},
@@ -72,8 +83,12 @@ func snapshotCommand(e *env) *cli.Command {
 				return usagef("--chunk-size must be at least 1 MiB")
 			}
 			dump, files := c.String("dump"), c.String("files")
-			if dump == "" && files == "" {
-				return usagef("give --dump FILE and/or --files DIR")
+			live := usesServer(c)
+			switch {
+			case dump != "" && live:
+				return usagef("give --dump FILE or a database to connect to (--database and friends), not both")
+			case dump == "" && !live && files == "":
+				return usagef("give --database NAME (a live server), --dump FILE, and/or --files DIR")
 			}
 			out := c.String("output")
 			quiet := c.Bool("quiet")
@@ -92,6 +107,17 @@ func snapshotCommand(e *env) *cli.Command {
 			if dump == "-" {
 				opts.Dump = e.stdin
 				opts.DumpPath = "-"
+			}
+			if live {
+				cfg, err := dbConfig(c, e)
+				if err != nil {
+					return err
+				}
+				opts.Server = &dbdump.Config{
+					DSN: cfg.FormatDSN(), Database: cfg.DBName, Threads: c.Int("threads"),
+					Tables: c.StringSlice("tables"), ExcludeTables: c.StringSlice("exclude-tables"),
+				}
+				opts.ServerName = dbconn.Describe(cfg)
 			}
 			if noAnon {
 				fmt.Fprintln(e.stderr, "stagecopy: WARNING: --no-anonymize: the archive will hold the source's personal data as it is")
@@ -164,6 +190,16 @@ func snapshotCommand(e *env) *cli.Command {
 
 func snapshotHint(err error) error {
 	switch {
+	case errors.Is(err, dbdump.ErrAccessDenied):
+		return withHint(err, "check --user and the password (--password-file, $MYSQL_PWD, --defaults-file or -p)")
+	case errors.Is(err, dbdump.ErrUnknownDatabase):
+		return withHint(err, "check --database; 'SHOW DATABASES' lists the ones this account sees")
+	case errors.Is(err, dbdump.ErrPrivilege):
+		return withHint(err, "grant the privilege named above to the account, or dump with an account that has it")
+	case errors.Is(err, dbdump.ErrServerGone):
+		return withHint(err, "is the server running and reachable? check --host/--port or --socket")
+	case errors.Is(err, dbdump.ErrNoSuchTable):
+		return withHint(err, "--tables patterns must match tables of the database")
 	case errors.Is(err, snapshot.ErrNotSQL):
 		return withHint(err, "--dump takes a SQL file made by mysqldump, mariadb-dump or phpMyAdmin (plain, .gz or .zst)")
 	case errors.Is(err, snapshot.ErrFilesDir):
@@ -187,6 +223,9 @@ func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *
 		rows += t.Rows
 	}
 	fmt.Fprintf(w, "snapshot %s written to %s\n", res.Header.SnapshotID, where)
+	if res.Server != nil {
+		fmt.Fprintf(w, "  source    %s (%s), %s\n", res.Header.Source.Server, res.Server.ServerVersion, res.Server.Consistency)
+	}
 	fmt.Fprintf(w, "  tables    %d (%d rows)\n", len(m.Tables), rows)
 	fmt.Fprintf(w, "  files     %d files, %d directories, %d symlinks, %d bytes\n", m.Files.Count, m.Files.Dirs, m.Files.Symlinks, m.Files.Bytes)
 	fmt.Fprintf(w, "  archive   %d bytes (%d uncompressed), sha256 %s\n", size, m.TotalBytes, sum)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 )
 
 const demoDir = "../../testdata/demo"
@@ -18,8 +19,13 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	testscript.Main(m, map[string]func(){"stagecopy": main})
+	testscript.Main(withServer{m}, map[string]func(){"stagecopy": main})
 }
+
+// withServer runs the tests with a throwaway MariaDB for those that ask.
+type withServer struct{ m *testing.M }
+
+func (w withServer) Run() int { return mariadbtest.Run(w.m) }
 
 // TestScripts runs the CLI scripts in testdata/script with the real command.
 func TestScripts(t *testing.T) {

@@ -52,6 +52,13 @@ var shared launcher
 // with the tests' code. Call it from TestMain. An interrupt or SIGTERM also
 // stops the server before the binary exits.
 func Main(m *testing.M) {
+	os.Exit(Run(m))
+}
+
+// Run is Main without the exit: it runs the tests, tears the server down,
+// and returns the exit code. Use it where another harness owns TestMain
+// (testscript.Main takes anything with a Run() int method).
+func Run(m interface{ Run() int }) int {
 	shared.mu.Lock()
 	shared.mainCalled = true
 	shared.mu.Unlock()
@@ -81,7 +88,7 @@ func Main(m *testing.M) {
 			code = 1
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
 // Start returns the server of this test binary, starting it on the first

@@ -1,0 +1,54 @@
+package dbdump
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/rules"
+)
+
+// TestAnonymizeFilter runs the anonymization filter of dump files over a
+// live database: one engine, two inputs.
+func TestAnonymizeFilter(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	srv.Exec(t, db, `
+CREATE TABLE wp_users (ID BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, user_login VARCHAR(60), user_email VARCHAR(100), note BLOB);
+INSERT INTO wp_users (user_login, user_email, note) SELECT CONCAT('user', seq), CONCAT('real.person', seq, '@gmail.com'), 0x00FF FROM seq_1_to_3000;
+CREATE TABLE wp_options (option_id INT PRIMARY KEY, option_name VARCHAR(64), option_value LONGTEXT);
+INSERT INTO wp_options VALUES (1, 'siteurl', 'https://shop.example'), (2, 'admin_email', 'owner@gmail.com');
+ANALYZE TABLE wp_users;
+`)
+	r, err := rules.Parse("rules.yml", []byte(`version: 1
+tables:
+  wp_users:
+    columns:
+      user_email: email
+  wp_options: keep
+`), rules.Options{CheckTransformer: anonymize.Validate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Open(t.Context(), Config{DSN: srv.DSN(""), Database: db, Threads: 2, ChunkRows: 1000, ChunkBytes: 16 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var out bytes.Buffer
+	if _, err := anonymize.Copy(t.Context(), &out, anonymize.NewFilter(d, r, anonymize.NewKeyer([]byte("0123456789abcdef0123456789abcdef")))); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out.Bytes(), []byte("real.person")) {
+		t.Error("a real email address went through the filter")
+	}
+	_, dst := mariadbtest.NewDatabase(t)
+	srv.Exec(t, dst, out.String())
+	if got := srv.Query(t, dst, "SELECT COUNT(*), COUNT(DISTINCT user_email), SUM(user_email LIKE '%@gmail.com'), SUM(HEX(note) = '00FF') FROM wp_users"); got != "3000\t3000\t0\t3000" {
+		t.Errorf("anonymized users: %q", got)
+	}
+	if got := srv.Query(t, dst, "SELECT option_value FROM wp_options ORDER BY option_id"); !strings.Contains(got, "owner@gmail.com") {
+		t.Errorf("kept table changed: %q", got)
+	}
+}

@@ -1,0 +1,395 @@
+package dbdump
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+)
+
+// chunk is one SELECT: a whole table, or one primary key range of it.
+type chunk struct {
+	t     *table
+	where string // the range: " WHERE ... ORDER BY ...", or empty
+	ch    chan *batch
+	err   error // set before ch is closed, when the read failed
+}
+
+// batch holds encoded rows: row i is buf[ends[i-1]:ends[i]] (from 0 for the
+// first), "(" values separated by "," ")"; the j-th value of row i starts
+// at starts[i*n+j] within the row and has kind kinds[i*n+j], n being the
+// number of columns.
+type batch struct {
+	buf    []byte
+	ends   []int
+	starts []uint32
+	kinds  []sqldump.ValueKind
+}
+
+var batchPool = sync.Pool{New: func() any { return &batch{buf: make([]byte, 0, batchBytes+batchBytes/4)} }}
+
+func getBatch() *batch { return batchPool.Get().(*batch) }
+
+func putBatch(b *batch) {
+	if cap(b.buf) > 4*batchBytes {
+		return // one huge row: let it go
+	}
+	b.buf, b.ends, b.starts, b.kinds = b.buf[:0], b.ends[:0], b.starts[:0], b.kinds[:0]
+	batchPool.Put(b)
+}
+
+// plan splits the tables whose rows are dumped into chunks, in output order.
+func (d *Dumper) plan(ctx context.Context, c *sql.Conn) error {
+	for _, t := range d.tables {
+		if t.sequence || t.policy != RowsAll {
+			continue
+		}
+		if err := d.planTable(ctx, c, t); err != nil {
+			return err
+		}
+		d.work = append(d.work, t.chunks...)
+	}
+	return nil
+}
+
+func (d *Dumper) planTable(ctx context.Context, c *sql.Conn, t *table) error {
+	var sel strings.Builder
+	sel.WriteString("SELECT ")
+	for i, col := range t.cols {
+		if i > 0 {
+			sel.WriteByte(',')
+		}
+		q := sqldump.QuoteIdent(col.name)
+		if col.enc == encFloat {
+			// FLOAT prints with 6 digits, which loses precision; as
+			// DOUBLE it prints exactly (and is shortened in encode).
+			sel.WriteString("CAST(" + q + " AS DOUBLE)")
+		} else {
+			sel.WriteString(q)
+		}
+	}
+	sel.WriteString(" FROM " + sqldump.QuoteIdent(t.name))
+	t.sel = sel.String()
+	newChunk := func(where string) {
+		t.chunks = append(t.chunks, &chunk{t: t, where: where, ch: make(chan *batch, batchQueue)})
+	}
+	per := int64(d.cfg.ChunkRows)
+	if per <= 0 {
+		per = readChunkBytes / max(t.avgRow, 1)
+		per = min(max(per, minChunkRows), maxChunkRows)
+	}
+	if !t.numPK || t.estRows <= per {
+		newChunk("")
+		return nil
+	}
+	pk := sqldump.QuoteIdent(t.pk[0])
+	var lo, hi sql.NullString
+	if err := c.QueryRowContext(ctx, "SELECT MIN("+pk+"), MAX("+pk+") FROM "+sqldump.QuoteIdent(t.name)).Scan(&lo, &hi); err != nil {
+		return classify(err, "read the key range of table "+sqldump.QuoteIdent(t.name), selectPriv)
+	}
+	var bl, bh big.Int
+	if !lo.Valid || !hi.Valid {
+		newChunk("")
+		return nil
+	}
+	if _, ok := bl.SetString(lo.String, 10); !ok {
+		return fmt.Errorf("dbdump: table %s: unexpected key %q", sqldump.QuoteIdent(t.name), lo.String)
+	}
+	if _, ok := bh.SetString(hi.String, 10); !ok {
+		return fmt.Errorf("dbdump: table %s: unexpected key %q", sqldump.QuoteIdent(t.name), hi.String)
+	}
+	n := min((t.estRows+per-1)/per, maxChunks)
+	span := new(big.Int).Sub(&bh, &bl)
+	span.Add(span, big.NewInt(1))
+	if span.Cmp(big.NewInt(n)) < 0 {
+		n = span.Int64()
+	}
+	if n <= 1 {
+		newChunk("")
+		return nil
+	}
+	// Boundaries lo + span*i/n for i in 1..n-1; the first range has no
+	// lower bound and the last no upper bound, so every row is read
+	// whatever the key range.
+	bounds := make([]string, n-1)
+	for i := range bounds {
+		b := new(big.Int).Mul(span, big.NewInt(int64(i+1)))
+		b.Quo(b, big.NewInt(n))
+		b.Add(b, &bl)
+		bounds[i] = b.String()
+	}
+	order := " ORDER BY " + pk
+	for i := int64(0); i < n; i++ {
+		var where string
+		switch {
+		case i == 0:
+			where = " WHERE " + pk + " < " + bounds[0]
+		case i == n-1:
+			where = " WHERE " + pk + " >= " + bounds[i-1]
+		default:
+			where = " WHERE " + pk + " >= " + bounds[i-1] + " AND " + pk + " < " + bounds[i]
+		}
+		newChunk(where + order)
+	}
+	return nil
+}
+
+const selectPriv = "the account needs the SELECT privilege on the table (or exclude, skip or truncate it so its rows are not read)"
+
+// reader reads chunks in output order until there are none left.
+func (d *Dumper) reader(ctx context.Context, c *sql.Conn) {
+	defer d.wg.Done()
+	for {
+		i := int(d.nextWork.Add(1)) - 1
+		if i >= len(d.work) {
+			break
+		}
+		ch := d.work[i]
+		if err := d.readChunk(ctx, c, ch); err != nil {
+			ch.err = hide(err, d.secret)
+			close(ch.ch)
+			d.fail(ch.err)
+			return
+		}
+		close(ch.ch)
+	}
+	// End the snapshot now rather than at Close: an open read view
+	// holds back the purge of old row versions on a busy server.
+	c.ExecContext(ctx, "COMMIT")
+}
+
+// readChunk streams the rows of one chunk into batches.
+func (d *Dumper) readChunk(ctx context.Context, c *sql.Conn, ch *chunk) error {
+	t := ch.t
+	what := "read table " + sqldump.QuoteIdent(t.name)
+	d.queries.Add(1)
+	rows, err := c.QueryContext(ctx, t.sel+ch.where)
+	if err != nil {
+		return classify(err, what, selectPriv)
+	}
+	defer rows.Close()
+	n := len(t.cols)
+	raws := make([]sql.RawBytes, n)
+	ptrs := make([]any, n)
+	for i := range raws {
+		ptrs[i] = &raws[i]
+	}
+	b := getBatch()
+	send := func() error {
+		select {
+		case ch.ch <- b:
+			return nil
+		case <-ctx.Done():
+			putBatch(b)
+			return ctx.Err()
+		}
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			putBatch(b)
+			return classify(err, what, "")
+		}
+		if err := encodeRow(b, t.cols, raws); err != nil {
+			putBatch(b)
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if len(b.buf) >= batchBytes {
+			if err := send(); err != nil {
+				return err
+			}
+			b = getBatch()
+		}
+	}
+	if err := rows.Err(); err != nil {
+		putBatch(b)
+		return classify(err, what, selectPriv)
+	}
+	if len(b.ends) == 0 {
+		putBatch(b)
+		return nil
+	}
+	return send()
+}
+
+// encodeRow appends one row to b as a tuple of SQL literals.
+func encodeRow(b *batch, cols []column, raws []sql.RawBytes) error {
+	start := len(b.buf)
+	buf := append(b.buf, '(')
+	for i, raw := range raws {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		b.starts = append(b.starts, uint32(len(buf)-start))
+		if raw == nil {
+			buf = append(buf, "NULL"...)
+			b.kinds = append(b.kinds, sqldump.ValueNull)
+			continue
+		}
+		kind := sqldump.ValueString
+		switch cols[i].enc {
+		case encString:
+			buf = appendQuoted(buf, raw)
+		case encNumber:
+			if !isNumber(raw) {
+				b.buf = buf
+				return fmt.Errorf("column %s: unexpected number %.40q", sqldump.QuoteIdent(cols[i].name), raw)
+			}
+			buf = append(buf, raw...)
+			kind = sqldump.ValueNumber
+		case encFloat:
+			var err error
+			if buf, err = appendFloat32(buf, raw); err != nil {
+				b.buf = buf
+				return fmt.Errorf("column %s: %w", sqldump.QuoteIdent(cols[i].name), err)
+			}
+			kind = sqldump.ValueNumber
+		case encBit:
+			buf = appendBits(buf, raw)
+			kind = sqldump.ValueBit
+		case encHex:
+			buf = sqldump.AppendHex(buf, raw)
+			if len(raw) > 0 {
+				kind = sqldump.ValueHex
+			}
+		}
+		b.kinds = append(b.kinds, kind)
+	}
+	buf = append(buf, ')')
+	b.buf = buf
+	b.ends = append(b.ends, len(buf))
+	return nil
+}
+
+// isNumber reports whether b is a number as the server prints one and
+// sqldump reads one: [-+]digits[.digits][e[-+]digits].
+func isNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && (b[i] == '-' || b[i] == '+') {
+		i++
+	}
+	digits := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+		digits++
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '-' || b[i] == '+') {
+			i++
+		}
+		e := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == e {
+			return false
+		}
+	}
+	return i == len(b)
+}
+
+// appendFloat32 appends a FLOAT value, read as the DOUBLE it exactly is, as
+// the shortest decimal that loads back as the same FLOAT (the server parses
+// it as a DOUBLE and rounds that to FLOAT; when that double rounding would
+// pick a different FLOAT, the exact DOUBLE is kept).
+func appendFloat32(dst, raw []byte) ([]byte, error) {
+	if !isNumber(raw) {
+		return dst, fmt.Errorf("unexpected number %.40q", raw)
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return dst, fmt.Errorf("unexpected number %.40q", raw)
+	}
+	f32 := float32(f)
+	if float64(f32) == f {
+		n := len(dst)
+		dst = strconv.AppendFloat(dst, float64(f32), 'g', -1, 32)
+		if g, err := strconv.ParseFloat(string(dst[n:]), 64); err == nil && float32(g) == f32 {
+			return dst, nil
+		}
+		dst = dst[:n]
+	}
+	return append(dst, raw...), nil
+}
+
+// appendBits appends a BIT value (big-endian bytes) as b'...' without
+// leading zeros.
+func appendBits(dst, raw []byte) []byte {
+	dst = append(dst, 'b', '\'')
+	started := false
+	for _, c := range raw {
+		for k := 7; k >= 0; k-- {
+			bit := c >> k & 1
+			if bit == 1 {
+				started = true
+			}
+			if started {
+				dst = append(dst, '0'+bit)
+			}
+		}
+	}
+	if !started {
+		dst = append(dst, '0')
+	}
+	return append(dst, '\'')
+}
+
+// appendQuoted is sqldump.AppendQuoted, byte for byte, made faster for long
+// strings: it checks 8 bytes at a time for the bytes that need an escape
+// (NUL, \n, \r, \Z are below 0x20; then ', " and \) and copies the words
+// that have none.
+func appendQuoted(dst, b []byte) []byte {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	dst = append(dst, '\'')
+	start, i := 0, 0
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i : i+8])
+		// A byte below 0x20, or equal to one of the three: see "Bit
+		// Twiddling Hacks", hasless and haszero.
+		q1, q2, bs := x^('\''*ones), x^('"'*ones), x^('\\'*ones)
+		t := (x-0x20*ones)&^x | (q1-ones)&^q1 | (q2-ones)&^q2 | (bs-ones)&^bs
+		if t&highs == 0 {
+			i += 8
+			continue
+		}
+		for end := i + 8; i < end; i++ {
+			if e := escapes[b[i]]; e != 0 {
+				dst = append(dst, b[start:i]...)
+				dst = append(dst, '\\', e)
+				start = i + 1
+			}
+		}
+	}
+	for ; i < len(b); i++ {
+		if e := escapes[b[i]]; e != 0 {
+			dst = append(dst, b[start:i]...)
+			dst = append(dst, '\\', e)
+			start = i + 1
+		}
+	}
+	dst = append(dst, b[start:]...)
+	return append(dst, '\'')
+}
+
+// escapes maps each byte that needs a backslash escape to the letter that
+// follows the backslash.
+var escapes = [256]byte{0: '0', '\n': 'n', '\r': 'r', 0x1a: 'Z', '\\': '\\', '\'': '\'', '"': '"'}

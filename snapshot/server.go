@@ -1,0 +1,46 @@
+package snapshot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/rules"
+)
+
+// openServer starts a consistent read of a live database. Tables the rules
+// truncate are read without their rows and tables they skip not at all.
+func openServer(ctx context.Context, cfg dbdump.Config, r *rules.Rules, filter func(anonymize.Stream) anonymize.Stream) (*dumpInput, *dbdump.Dumper, error) {
+	if r != nil {
+		cfg.Rows = func(table string) dbdump.RowPolicy {
+			tr := r.ForTable(table)
+			switch {
+			case tr == nil:
+				return dbdump.RowsAll
+			case tr.Action == rules.ActionSkip:
+				return dbdump.OmitTable
+			case tr.Action == rules.ActionTruncate:
+				return dbdump.RowsNone
+			}
+			return dbdump.RowsAll
+		}
+	}
+	dd, err := dbdump.Open(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	info := dd.Info()
+	d := &dumpInput{path: fmt.Sprintf("database %s", info.Database), total: info.BytesEstimate, database: info.Database, server: info.ServerVersion}
+	d.done = func() int64 { _, b := dd.Progress(); return b }
+	d.closers = append(d.closers, func() { dd.Close() })
+	d.sc = dd
+	if filter != nil {
+		d.sc = filter(dd)
+	}
+	if err := d.peek(); err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return d, dd, nil
+}
