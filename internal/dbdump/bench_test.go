@@ -6,7 +6,9 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 )
@@ -172,4 +174,50 @@ type counter struct{ n int64 }
 func (c *counter) Write(p []byte) (int, error) {
 	c.n += int64(len(p))
 	return len(p), nil
+}
+
+// TestMemoryBounded dumps 200,000 WordPress rows (about 90 MB of SQL) and
+// checks that the heap stays small: rows stream, they are not collected.
+func TestMemoryBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("90 MB dump in -short mode")
+	}
+	srv, db := mariadbtest.NewDatabase(t)
+	srv.Exec(t, db, wordpressSchema)
+	runtime.GC()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peak.Load() {
+				peak.Store(ms.HeapAlloc)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	start := time.Now()
+	d, err := Open(t.Context(), Config{DSN: srv.DSN(""), Database: db, Threads: 4, ChunkRows: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	drain(t, d, io.Discard, false)
+	rows, n := d.Progress()
+	close(stop)
+	<-done
+	t.Logf("%d rows, %d MB of SQL in %v; peak heap %.1f MiB", rows, n>>20, time.Since(start).Round(time.Millisecond), float64(peak.Load())/(1<<20))
+	if rows != 200000 || n < 80<<20 {
+		t.Fatalf("dumped %d rows, %d bytes", rows, n)
+	}
+	if peak.Load() > 48<<20 {
+		t.Errorf("peak heap %d MiB while dumping", peak.Load()>>20)
+	}
 }

@@ -4,24 +4,30 @@
 //
 // A [Dumper] reads every table inside one consistent snapshot
 // (REPEATABLE READ, START TRANSACTION WITH CONSISTENT SNAPSHOT). With more
-// than one reader, connection 0 takes FLUSH TABLES WITH READ LOCK for as long
-// as it takes every reader to open its snapshot, so all readers see the same
-// data; an account that may not take that lock (no RELOAD privilege, as on
-// managed services) gets a single reader instead, and [Info] says which.
-// Tables with a numeric single-column primary key are read in primary key
-// ranges by parallel readers; rows are streamed from the server and encoded
-// as they come, so memory is bounded by the number of readers, whatever the
-// size of the database.
+// than one reader, connection 0 holds FLUSH TABLES WITH READ LOCK while every
+// reader opens its snapshot, a few milliseconds, so all readers see the same
+// data. An account that may not take that lock (no RELOAD privilege, as on
+// managed services), or a lock that does not come within a few seconds, gets
+// a single reader instead, and [Info] says which. Tables with a numeric
+// single-column primary key are read in primary key ranges by the parallel
+// readers; rows are streamed from the server and encoded as they come, so
+// memory is bounded by the number of readers, whatever the size of the
+// database. The output is the same whatever the number of readers and
+// ranges.
 //
-// The statements are what mariadb-dump would write (with --hex-blob,
-// --complete-insert, --routines, --events, --triggers, --skip-definer): a
-// header, session settings, sequences, each table's CREATE TABLE and
-// extended INSERT statements, then routines, views in dependency order,
-// triggers and events, without DEFINER clauses. Writing Lead, Text, the Sep
-// and Raw of every row and Tail of each statement in order gives a script
-// that the mariadb client loads into an empty database, and that
-// sqldump.Scanner reads back as the very same statements and rows. The output
-// is the same whatever the number of readers.
+// The statements are those of mariadb-dump --hex-blob --complete-insert
+// --routines --events --triggers: a header, session settings, sequences,
+// each table's CREATE TABLE and extended INSERT statements (with an explicit
+// column list that leaves out generated columns), then routines, views in
+// dependency order, triggers and events, each with the sql_mode and
+// collation it was created under and without its DEFINER clause, so that
+// any account can load it. Values are written exactly: FLOAT as the shortest
+// number that loads back as the same FLOAT (the server's own text loses
+// digits), other numbers and YEAR bare, BIT as b'...', binary strings and
+// geometry as 0x..., everything else as quoted strings. Writing Lead, Text, the Sep and Raw of
+// every row and Tail of each statement in order gives a script that the
+// mariadb client loads into an empty database, and that sqldump.Scanner
+// reads back as the very same statements and rows.
 package dbdump
 
 import (

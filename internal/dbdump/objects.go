@@ -138,30 +138,34 @@ func (d *Dumper) checkPieces(ps []piece) error {
 	return nil
 }
 
+// setting is a session variable an object was created under.
+type setting struct{ name, value string }
+
+// settingsOf returns the session settings a SHOW CREATE result lists.
+func settingsOf(m map[string]string) []setting {
+	var out []setting
+	for _, name := range []string{"collation_connection", "sql_mode", "time_zone"} {
+		if v, ok := m[name]; ok && (v != "" || name == "sql_mode") {
+			out = append(out, setting{name, v})
+		}
+	}
+	return out
+}
+
 // object adds a view, routine, trigger or event with the session settings
 // it was created under, restored afterwards, and a delimiter of its own if
 // it is a compound statement.
-func object(ps *[]piece, title, text string, kind sqldump.Kind, sqlMode, collation, timeZone string, compound bool) {
+func object(ps *[]piece, title, text string, kind sqldump.Kind, settings []setting, compound bool) {
 	add := func(lead, text string, kind sqldump.Kind) {
 		*ps = append(*ps, piece{lead: lead, text: text, kind: kind})
 	}
-	save := []string{"@saved_col_connection = @@collation_connection"}
-	set := []string{"collation_connection = " + quoteString(collation)}
-	restore := []string{"collation_connection = @saved_col_connection"}
-	if sqlMode != "-" {
-		save = append(save, "@saved_sql_mode = @@sql_mode")
-		set = append(set, "sql_mode = "+quoteString(sqlMode))
-		restore = append(restore, "sql_mode = @saved_sql_mode")
-	}
-	if timeZone != "" {
-		save = append(save, "@saved_time_zone = @@time_zone")
-		set = append(set, "time_zone = "+quoteString(timeZone))
-		restore = append(restore, "time_zone = @saved_time_zone")
+	var save, set, restore []string
+	for _, s := range settings {
+		save = append(save, "@saved_"+s.name+" = @@"+s.name)
+		set = append(set, s.name+" = "+quoteString(s.value))
+		restore = append(restore, s.name+" = @saved_"+s.name)
 	}
 	lead := "\n\n-- " + oneLine(title) + "\n\n"
-	if collation == "" {
-		save, set, restore = save[1:], set[1:], restore[1:]
-	}
 	if len(set) > 0 {
 		add(lead, "/*!50003 SET "+strings.Join(save, ", ")+" */;", sqldump.KindSet)
 		add("\n", "/*!50003 SET "+strings.Join(set, ", ")+" */;", sqldump.KindSet)
@@ -282,7 +286,7 @@ func (d *Dumper) routines(ctx context.Context, c *sql.Conn, ps *[]piece) error {
 		if !ok {
 			return fmt.Errorf("%w: %s: %s", ErrPrivilege, what, routinePriv)
 		}
-		object(ps, strings.ToLower(typ)+" "+q, stripDefiner(trimStatement(text)), sqldump.KindRoutine, m["sql_mode"], m["collation_connection"], "", true)
+		object(ps, strings.ToLower(typ)+" "+q, stripDefiner(trimStatement(text)), sqldump.KindRoutine, settingsOf(m), true)
 	}
 	return nil
 }
@@ -311,7 +315,7 @@ func (d *Dumper) views(ctx context.Context, c *sql.Conn, ps *[]piece) error {
 		if !ok {
 			return fmt.Errorf("%w: %s: the account needs the SHOW VIEW privilege (or exclude the view)", ErrPrivilege, what)
 		}
-		object(ps, "view "+q, stripDefiner(trimStatement(text)), sqldump.KindCreateView, "-", m["collation_connection"], "", false)
+		object(ps, "view "+q, stripDefiner(trimStatement(text)), sqldump.KindCreateView, settingsOf(m), false)
 	}
 	return nil
 }
@@ -443,7 +447,7 @@ func (d *Dumper) triggers(ctx context.Context, c *sql.Conn, ps *[]piece) error {
 		if !ok {
 			return fmt.Errorf("%w: %s: the account needs the TRIGGER privilege on the table (or exclude the table)", ErrPrivilege, what)
 		}
-		object(ps, "trigger "+q+" on table "+sqldump.QuoteIdent(tbl), stripDefiner(trimStatement(text)), sqldump.KindTrigger, m["sql_mode"], m["collation_connection"], "", true)
+		object(ps, "trigger "+q+" on table "+sqldump.QuoteIdent(tbl), stripDefiner(trimStatement(text)), sqldump.KindTrigger, settingsOf(m), true)
 	}
 	return nil
 }
@@ -496,11 +500,7 @@ func (d *Dumper) events(ctx context.Context, c *sql.Conn, ps *[]piece) error {
 		if !ok {
 			return fmt.Errorf("%w: %s: the account needs the EVENT privilege on the database", ErrPrivilege, what)
 		}
-		tz := m["time_zone"]
-		if tz == "" {
-			tz = "SYSTEM"
-		}
-		object(ps, "event "+q, stripDefiner(trimStatement(text)), sqldump.KindEvent, m["sql_mode"], m["collation_connection"], tz, true)
+		object(ps, "event "+q, stripDefiner(trimStatement(text)), sqldump.KindEvent, settingsOf(m), true)
 	}
 	return nil
 }
