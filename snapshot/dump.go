@@ -376,7 +376,25 @@ func (w *dumpWriter) statement(ctx context.Context, d *dumpInput, st *sqldump.St
 		}
 		return w.object(st)
 	case sqldump.KindCreateTable:
-		return w.createTable(d, st)
+		return w.createTable(d, st, st.Table)
+	case sqldump.KindOther:
+		// MariaDB sequences are tables: their CREATE SEQUENCE and SETVAL
+		// make a schema entry, so a column default calling NEXTVAL finds
+		// the sequence when the tables are created.
+		if m := reCreateSequence.FindSubmatch(st.Text); m != nil {
+			return w.createTable(d, st, sequenceName(m[1]))
+		}
+		if m := reDropSequence.FindSubmatch(st.Text); m != nil {
+			if t := w.tables[sequenceName(m[1])]; t == nil || !t.created {
+				w.last = targetNone
+				return nil
+			}
+		}
+		if w.last == targetSchema && w.schema != nil && reSetval.Match(st.Text) {
+			w.schemaBuf.Write(st.Text)
+			w.schemaBuf.WriteByte('\n')
+			return nil
+		}
 	case sqldump.KindInsert:
 		if err := w.flushSchema(); err != nil {
 			return err
@@ -422,22 +440,41 @@ func delimiterOf(text []byte) string {
 	return ""
 }
 
-func (w *dumpWriter) createTable(d *dumpInput, st *sqldump.Statement) error {
+var (
+	reCreateSequence = regexp.MustCompile("(?is)^\\s*(?:/\\*!\\d*\\s*)?CREATE\\s+(?:OR\\s+REPLACE\\s+)?SEQUENCE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?((?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)(?:\\.(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+))?)")
+	reDropSequence   = regexp.MustCompile("(?is)^\\s*(?:/\\*!\\d*\\s*)?DROP\\s+SEQUENCE\\s+(?:IF\\s+EXISTS\\s+)?((?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)(?:\\.(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+))?)")
+	reSetval         = regexp.MustCompile(`(?is)^\s*(?:DO|SELECT)\s+SETVAL\s*\(`)
+)
+
+// sequenceName unquotes a possibly qualified sequence name, keeping the
+// part after the database.
+func sequenceName(b []byte) string {
+	s := string(b)
+	if i := strings.LastIndex(s, "`.`"); i >= 0 {
+		s = s[i+2:]
+	} else if i := strings.LastIndex(s, "."); i >= 0 && !strings.HasPrefix(s, "`") {
+		s = s[i+1:]
+	}
+	return sqldump.UnquoteIdent(s)
+}
+
+func (w *dumpWriter) createTable(d *dumpInput, st *sqldump.Statement, name string) error {
 	if err := w.flushSchema(); err != nil {
 		return err
 	}
 	if err := w.flush(); err != nil {
 		return err
 	}
-	t := w.table(st.Table)
+	w.inPreamble = false
+	t := w.table(name)
 	if t.created {
-		return fmt.Errorf("%s: line %d: table %s is created twice", d.path, st.Line, st.Table)
+		return fmt.Errorf("%s: line %d: table %s is created twice", d.path, st.Line, name)
 	}
 	t.created = true
 	w.schema = t
 	b := &w.schemaBuf
 	b.Reset()
-	fmt.Fprintf(b, "-- stagecopy: schema of table %s\n", sqldump.QuoteIdent(st.Table))
+	fmt.Fprintf(b, "-- stagecopy: schema of table %s\n", sqldump.QuoteIdent(name))
 	b.Write(w.preamble.Bytes())
 	b.Write(w.pending.Bytes())
 	w.pending.Reset()
