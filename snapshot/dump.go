@@ -255,9 +255,14 @@ type tableState struct {
 	prelude []byte // SETs before the table's first INSERT, repeated in each chunk
 }
 
-func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize int, progress func(Progress), warn func(string)) ([]archive.TableStat, error) {
+func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize int, progress func(Progress), warn func(string), tableDone func(archive.TableStat)) ([]archive.TableStat, error) {
 	w := &dumpWriter{aw: aw, chunkSize: chunkSize, tables: map[string]*tableState{}, objDelim: ";", database: d.database, warn: warn, inPreamble: true}
 	item := ""
+	done := func(name string) {
+		if t := w.tables[name]; t != nil && tableDone != nil {
+			tableDone(t.stat)
+		}
+	}
 	for n := 0; ; n++ {
 		if n%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -271,7 +276,8 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		if err != nil {
 			return nil, err
 		}
-		if st.Table != "" {
+		if st.Table != "" && st.Table != item {
+			done(item)
 			item = st.Table
 		}
 		progress(Progress{Phase: "database", Done: d.done(), Total: d.total, Item: item})
@@ -285,6 +291,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 	if err := w.flush(); err != nil {
 		return nil, err
 	}
+	done(item)
 	if len(w.order) == 0 {
 		return nil, fmt.Errorf("%w: %s: no CREATE TABLE or INSERT statement found", ErrNotSQL, d.path)
 	}

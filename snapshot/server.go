@@ -12,9 +12,13 @@ import (
 // openServer starts a consistent read of a live database. Tables the rules
 // truncate are read without their rows and tables they skip not at all.
 func openServer(ctx context.Context, cfg dbdump.Config, r *rules.Rules, filter func(anonymize.Stream) anonymize.Stream) (*dumpInput, *dbdump.Dumper, error) {
+	var omitted []string
 	if r != nil {
 		cfg.Rows = func(table string) dbdump.RowPolicy {
 			tr := r.ForTable(table)
+			if tr != nil && tr.Action == rules.ActionSkip {
+				omitted = append(omitted, table)
+			}
 			switch {
 			case tr == nil:
 				return dbdump.RowsAll
@@ -37,6 +41,9 @@ func openServer(ctx context.Context, cfg dbdump.Config, r *rules.Rules, filter f
 	d.sc = dd
 	if filter != nil {
 		d.sc = filter(dd)
+		if f, ok := d.sc.(*anonymize.Filter); ok {
+			f.Present(omitted...)
+		}
 	}
 	if err := d.peek(); err != nil {
 		d.Close()

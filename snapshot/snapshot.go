@@ -60,6 +60,9 @@ type Options struct {
 	Progress func(Progress)
 	// Warn, if set, receives warnings (skipped files and the like).
 	Warn func(string)
+	// TableDone, if set, is called when the reading of a table moves on to
+	// another table, with what was written of it so far.
+	TableDone func(archive.TableStat)
 }
 
 // Progress describes how far Create has come.
@@ -195,7 +198,7 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	}
 	m := &archive.Manifest{Tables: []archive.TableStat{}}
 	if dump != nil {
-		tables, err := writeDump(ctx, aw, dump, opts.ChunkSize, progress, warn)
+		tables, err := writeDump(ctx, aw, dump, opts.ChunkSize, progress, warn, opts.TableDone)
 		if err != nil {
 			return nil, err
 		}

@@ -12,9 +12,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/rules"
 )
 
 func TestMain(m *testing.M) { mariadbtest.Main(m) }
@@ -219,5 +221,49 @@ INSERT INTO tickets (who, note) VALUES ('Zoë', 'first'), ('Li', NULL), ('Ana', 
 	}
 	if got := strings.TrimSpace(srv.Query(t, dst, "SELECT MAX(id) > 100 FROM tickets")); got != "1" {
 		t.Errorf("sequence did not continue: %s", got)
+	}
+}
+
+// TestLiveServerRulesAtSource: a table the rules truncate is not read at
+// all (the account may not even SELECT it) and a skipped one is left out.
+func TestLiveServerRulesAtSource(t *testing.T) {
+	srv, src := mariadbtest.NewDatabase(t)
+	srv.Exec(t, src, `
+CREATE TABLE people (id INT PRIMARY KEY, email VARCHAR(100));
+CREATE TABLE sessions (id INT PRIMARY KEY, token TEXT);
+CREATE TABLE tmp_import (id INT PRIMARY KEY, raw TEXT);
+INSERT INTO people VALUES (1, 'alice@real.example-customer.net');
+INSERT INTO sessions VALUES (1, 'secret-session');
+INSERT INTO tmp_import VALUES (1, 'raw import');
+CREATE USER IF NOT EXISTS 'rulesuser'@'localhost';
+GRANT SELECT ON `+"`"+src+"`"+`.people TO 'rulesuser'@'localhost';
+GRANT SELECT ON `+"`"+src+"`"+`.tmp_import TO 'rulesuser'@'localhost';
+GRANT INSERT ON `+"`"+src+"`"+`.sessions TO 'rulesuser'@'localhost';
+`)
+	t.Cleanup(func() {
+		srv.Command(context.Background(), "mariadb", "-e", "DROP USER IF EXISTS 'rulesuser'@'localhost'").Run()
+	})
+	r, err := rules.Parse("r.yml", []byte("version: 1\ntables:\n  people:\n    columns:\n      email: email\n  sessions: truncate\n  tmp_import: skip\n"), rules.Options{CheckTransformer: anonymize.Validate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsn := strings.Replace(srv.DSN(src), "root@", "rulesuser@", 1)
+	var buf bytes.Buffer
+	res, err := Create(context.Background(), &buf, Options{Rules: r, Server: &dbdump.Config{DSN: dsn, Database: src}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]archive.TableStat{}
+	for _, tb := range res.Manifest.Tables {
+		names[tb.Name] = tb
+	}
+	if s, ok := names["sessions"]; !ok || s.SchemaEntry == "" || len(s.DataEntries) != 0 {
+		t.Errorf("sessions: %+v, want schema only", s)
+	}
+	if _, ok := names["tmp_import"]; ok {
+		t.Error("skipped table in the archive")
+	}
+	if bytes.Contains(buf.Bytes(), []byte("secret-session")) {
+		t.Error("truncated rows reached the archive")
 	}
 }

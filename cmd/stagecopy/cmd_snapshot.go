@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
@@ -54,6 +55,7 @@ func snapshotCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "chunk-size", Value: snapshot.DefaultChunkSize >> 20, Usage: "cut table data into entries of about `MiB` of SQL"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing archive at --output"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bars, warnings or report"},
+			&cli.BoolFlag{Name: "verbose", Usage: "a line per table on stderr as it is done (rows, SQL bytes)"},
 		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -141,6 +143,7 @@ func snapshotCommand(e *env) *cli.Command {
 			}
 			h := sha256.New()
 			counter := &countWriter{w: io.MultiWriter(w, h)}
+			start := time.Now()
 
 			var cur *bar
 			phase := ""
@@ -151,6 +154,12 @@ func snapshotCommand(e *env) *cli.Command {
 					cur = newBar(e, quiet, p.Total, p.Phase)
 				}
 				cur.set(p.Done)
+			}
+			if c.Bool("verbose") {
+				opts.TableDone = func(t archive.TableStat) {
+					cur.clear()
+					fmt.Fprintf(e.stderr, "stagecopy: table %s: %d rows, %d bytes of SQL in %d entries (%s)\n", t.Name, t.Rows, t.Bytes, len(t.DataEntries), time.Since(start).Round(time.Millisecond))
+				}
 			}
 			opts.Warn = func(s string) {
 				if !quiet {
@@ -182,7 +191,7 @@ func snapshotCommand(e *env) *cli.Command {
 					return err
 				}
 			}
-			printSnapshotSummary(report, where, file, res, counter.n, hex.EncodeToString(h.Sum(nil)))
+			printSnapshotSummary(report, where, file, res, counter.n, hex.EncodeToString(h.Sum(nil)), time.Since(start))
 			return nil
 		},
 	}
@@ -216,7 +225,7 @@ func snapshotHint(err error) error {
 	return err
 }
 
-func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *snapshot.Result, size int64, sum string) {
+func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *snapshot.Result, size int64, sum string, took time.Duration) {
 	m := res.Manifest
 	var rows int64
 	for _, t := range m.Tables {
@@ -228,7 +237,12 @@ func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *
 	}
 	fmt.Fprintf(w, "  tables    %d (%d rows)\n", len(m.Tables), rows)
 	fmt.Fprintf(w, "  files     %d files, %d directories, %d symlinks, %d bytes\n", m.Files.Count, m.Files.Dirs, m.Files.Symlinks, m.Files.Bytes)
-	fmt.Fprintf(w, "  archive   %d bytes (%d uncompressed), sha256 %s\n", size, m.TotalBytes, sum)
+	ratio := 0.0
+	if size > 0 {
+		ratio = float64(m.TotalBytes) / float64(size)
+	}
+	fmt.Fprintf(w, "  archive   %d bytes (%d uncompressed, ratio %.1f), sha256 %s\n", size, m.TotalBytes, ratio, sum)
+	fmt.Fprintf(w, "  time      %s\n", took.Round(time.Millisecond))
 	fmt.Fprintf(w, "  root      %s\n", m.MerkleRoot)
 	if file != nil {
 		fmt.Fprintf(w, "  manifest  %s (keep it: deletion receipts are checked against it)\n", file.SidecarPath())

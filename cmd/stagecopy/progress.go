@@ -54,6 +54,13 @@ func (b *bar) describe(s string) {
 	}
 }
 
+// clear removes the bar from the terminal so a line can be printed.
+func (b *bar) clear() {
+	if b != nil {
+		b.pb.Clear()
+	}
+}
+
 func (b *bar) finish() {
 	if b != nil {
 		b.pb.Finish()
