@@ -30,7 +30,7 @@ measure() { # name, command...
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     [ "$m" -gt "$rss" ] && rss=$m
   done
-  awk -v n="$name" -v t="$best" -v b="$bytes" -v r="$rss" 'BEGIN{printf "| %s | %.2f s | %.0f MB/s | %.1f MB |\n", n, t, b/t/1e6, r/1024}'
+  N="$name" awk -v t="$best" -v b="$bytes" -v r="$rss" 'BEGIN{n=ENVIRON["N"]; printf "| %s | %.2f s | %.0f MB/s | %.1f MB |\n", n, t, b/t/1e6, r/1024}'
 }
 
 echo "input: $dump ($bytes bytes), $(nproc) cores, best of $runs"

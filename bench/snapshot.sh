@@ -48,7 +48,7 @@ measure() { # name, shell command (the first process's RSS is reported)
     [ "$m" -gt "$rss" ] && rss=$m
   done
   local size; size=$(du -sb "$dir/out" | cut -f1)
-  awk -v n="$name" -v t="$best" -v r="$rss" -v s="$size" 'BEGIN{printf "| %s | %.2f s | %.1f MB | %.0f MB |\n", n, t, r/1024, s/1e6}'
+  N="$name" awk -v t="$best" -v r="$rss" -v s="$size" 'BEGIN{n=ENVIRON["N"]; printf "| %s | %.2f s | %.1f MB | %.0f MB |\n", n, t, r/1024, s/1e6}'
 }
 
 rows=$(mariadb "${client[@]}" -N -e "SELECT SUM(TABLE_ROWS) FROM information_schema.TABLES WHERE TABLE_SCHEMA='bench'")
@@ -59,4 +59,4 @@ echo "|---|---|---|---|"
 measure "stagecopy snapshot --anonymize --preset wordpress" "'$dir/stagecopy' snapshot -q --anonymize --preset wordpress -S '$sock' -u root -D bench -o '$dir/out/s.tar.zst'"
 measure "stagecopy snapshot --no-anonymize" "'$dir/stagecopy' snapshot -q --no-anonymize -S '$sock' -u root -D bench -o '$dir/out/s.tar.zst' 2>/dev/null"
 measure "mariadb-dump --single-transaction \| zstd -3" "mariadb-dump --no-defaults -S '$sock' -uroot --single-transaction bench | zstd -3 -q -o '$dir/out/d.sql.zst'"
-measure "mydumper -t 2 -c (zstd)" "mydumper -S '$sock' -u root -B bench -t 2 -c -o '$dir/out/m' >/dev/null 2>&1"
+measure "mydumper -t 2 -c (mydumper $(mydumper --version | cut -d' ' -f2): gzip)" "mydumper -S '$sock' -u root -B bench -t 2 -c -o '$dir/out/m' >/dev/null 2>&1"
