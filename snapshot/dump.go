@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/stagecopy/stagecopy/anonymize"
@@ -225,7 +226,8 @@ type dumpWriter struct {
 	tables     map[string]*tableState
 	order      []*tableState
 	cur        *tableState // table whose data chunk is open in buf
-	buf        bytes.Buffer
+	buf        *bytes.Buffer
+	ew         *entryWriter
 	schema     *tableState // table whose schema entry is pending in schemaBuf
 	schemaBuf  bytes.Buffer
 	pending    bytes.Buffer // SETs waiting for the next statement
@@ -257,6 +259,11 @@ type tableState struct {
 
 func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize int, progress func(Progress), warn func(string), tableDone func(archive.TableStat)) ([]archive.TableStat, error) {
 	w := &dumpWriter{aw: aw, chunkSize: chunkSize, tables: map[string]*tableState{}, objDelim: ";", database: d.database, warn: warn, inPreamble: true}
+	// Entries are hashed, tarred and compressed by another goroutine while
+	// this one parses and anonymizes the next chunk.
+	w.ew = newEntryWriter(aw, chunkSize)
+	defer w.ew.close()
+	w.buf = w.ew.buffer()
 	item := ""
 	done := func(name string) {
 		if t := w.tables[name]; t != nil && tableDone != nil {
@@ -304,9 +311,12 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		out.WriteString("-- stagecopy: views, triggers, routines, events and other statements, in dump order\n")
 		out.Write(w.preamble.Bytes())
 		out.Write(w.objects.Bytes())
-		if err := aw.Add(ObjectsEntry, out.Bytes()); err != nil {
+		if err := w.ew.add(ObjectsEntry, &out); err != nil {
 			return nil, err
 		}
+	}
+	if err := w.ew.close(); err != nil {
+		return nil, err
 	}
 	stats := make([]archive.TableStat, len(w.order))
 	for i, t := range w.order {
@@ -500,7 +510,7 @@ func (w *dumpWriter) flushSchema() error {
 	w.schema = nil
 	name := t.base + ".schema.sql"
 	t.stat.SchemaEntry = name
-	return w.aw.Add(name, w.schemaBuf.Bytes())
+	return w.ew.add(name, bytes.NewBuffer(bytes.Clone(w.schemaBuf.Bytes())))
 }
 
 // startChunk opens a data chunk for t in w.buf.
@@ -508,7 +518,7 @@ func (w *dumpWriter) startChunk(t *tableState) {
 	t.chunks++
 	w.cur = t
 	w.buf.Reset()
-	fmt.Fprintf(&w.buf, "-- stagecopy: data of table %s, part %d\n", sqldump.QuoteIdent(t.stat.Name), t.chunks)
+	fmt.Fprintf(w.buf, "-- stagecopy: data of table %s, part %d\n", sqldump.QuoteIdent(t.stat.Name), t.chunks)
 	w.buf.Write(w.preamble.Bytes())
 	w.buf.Write(t.prelude)
 }
@@ -523,8 +533,8 @@ func (w *dumpWriter) flush() error {
 	name := fmt.Sprintf("%s.%04d.sql", t.base, t.chunks)
 	t.stat.DataEntries = append(t.stat.DataEntries, name)
 	t.stat.Bytes += int64(w.buf.Len())
-	err := w.aw.Add(name, w.buf.Bytes())
-	w.buf.Reset()
+	err := w.ew.add(name, w.buf)
+	w.buf = w.ew.buffer()
 	return err
 }
 
@@ -548,7 +558,7 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 	custom := st.Delimiter != ";"
 	open := func() {
 		if custom {
-			fmt.Fprintf(&w.buf, "DELIMITER %s\n", st.Delimiter)
+			fmt.Fprintf(w.buf, "DELIMITER %s\n", st.Delimiter)
 		}
 		w.buf.Write(st.Text)
 	}
@@ -637,4 +647,84 @@ func EntryBase(table string) string {
 		i++
 	}
 	return b.String()
+}
+
+// entryWriter adds entries to the archive from its own goroutine, so that
+// hashing and compression overlap with parsing and anonymization. It holds at
+// most one entry waiting and one being written; buffers are recycled.
+type entryWriter struct {
+	aw   *archive.Writer
+	ch   chan pendingEntry
+	free chan *bytes.Buffer
+	done chan struct{}
+	mu   sync.Mutex
+	err  error
+	shut bool
+	size int // expected entry size: buffers start with that capacity
+}
+
+type pendingEntry struct {
+	name string
+	buf  *bytes.Buffer
+}
+
+func newEntryWriter(aw *archive.Writer, size int) *entryWriter {
+	ew := &entryWriter{aw: aw, size: size, ch: make(chan pendingEntry, 1), free: make(chan *bytes.Buffer, 3), done: make(chan struct{})}
+	go func() {
+		defer close(ew.done)
+		for e := range ew.ch {
+			if ew.failed() == nil {
+				if err := aw.Add(e.name, e.buf.Bytes()); err != nil {
+					ew.mu.Lock()
+					ew.err = err
+					ew.mu.Unlock()
+				}
+			}
+			e.buf.Reset()
+			select {
+			case ew.free <- e.buf:
+			default:
+			}
+		}
+	}()
+	return ew
+}
+
+func (ew *entryWriter) failed() error {
+	ew.mu.Lock()
+	defer ew.mu.Unlock()
+	return ew.err
+}
+
+// buffer returns an empty buffer, recycled when one is free.
+func (ew *entryWriter) buffer() *bytes.Buffer {
+	select {
+	case b := <-ew.free:
+		return b
+	default:
+		// Sized for a whole chunk, so the buffer does not double past it.
+		return bytes.NewBuffer(make([]byte, 0, ew.size+ew.size/8))
+	}
+}
+
+// add queues an entry; buf belongs to the entryWriter from now on. It
+// returns the first error of an earlier entry, if any.
+func (ew *entryWriter) add(name string, buf *bytes.Buffer) error {
+	if err := ew.failed(); err != nil {
+		return err
+	}
+	ew.ch <- pendingEntry{name: name, buf: buf}
+	return nil
+}
+
+// close waits for the queued entries to be written; it may be called twice.
+func (ew *entryWriter) close() error {
+	ew.mu.Lock()
+	if !ew.shut {
+		ew.shut = true
+		close(ew.ch)
+	}
+	ew.mu.Unlock()
+	<-ew.done
+	return ew.failed()
 }

@@ -28,7 +28,7 @@ const NotAnonymizedWarning = "NOT ANONYMIZED: made with --no-anonymize; this arc
 
 // DefaultChunkSize is the SQL size at which a table's data is cut into a new
 // archive entry.
-const DefaultChunkSize = 16 << 20
+const DefaultChunkSize = 8 << 20
 
 // Options configure Create.
 type Options struct {
