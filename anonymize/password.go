@@ -27,7 +27,7 @@ func init() {
 			check:   checkPlainPassword,
 		}},
 		describe: func(o opts) string {
-			what := "a password nobody knows (derived from the secret and the old hash)"
+			what := "a password nobody knows (derived from the secret; one hash per format and run, so every user of a format gets the same hash)"
 			if p, ok := o["password"]; ok {
 				what = fmt.Sprintf("the password %q", p)
 			}
