@@ -42,7 +42,7 @@ func snapshotCommand(e *env) *cli.Command {
 			"  stagecopy snapshot --anonymize --preset wordpress --dump site.sql.gz --files /var/www/site -o site.tar.zst\n" +
 			"  mariadb-dump shop | stagecopy snapshot --anonymize -r rules.yml --dump - -o - > shop.tar.zst",
 		Flags: append(append(rulesFlags(), dbFlags()...),
-			&cli.IntFlag{Name: "threads", Usage: "parallel readers of a live database (default: the number of cores)"},
+			&cli.IntFlag{Name: "threads", Usage: "`N` parallel readers of a live database", DefaultText: "the number of cores"},
 			&cli.StringSliceFlag{Name: "tables", Usage: "only tables matching `GLOB` (repeatable; live database)"},
 			&cli.StringSliceFlag{Name: "exclude-tables", Usage: "leave out tables matching `GLOB` (repeatable; live database)"},
 			&cli.StringFlag{Name: "dump", Usage: "SQL dump `FILE` (.sql, .sql.gz, .sql.zst; - for standard input)"},

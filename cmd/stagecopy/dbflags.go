@@ -19,7 +19,7 @@ import (
 func dbFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "host", Aliases: []string{"H"}, Usage: "server `HOST` (localhost means the unix socket, like the mysql client)"},
-		&cli.IntFlag{Name: "port", Aliases: []string{"P"}, Usage: "server TCP `PORT` (default 3306)"},
+		&cli.IntFlag{Name: "port", Aliases: []string{"P"}, Usage: "server TCP `PORT`", DefaultText: "3306"},
 		&cli.StringFlag{Name: "socket", Aliases: []string{"S"}, Usage: "server unix socket `PATH`"},
 		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "account `NAME` (default: the defaults file, then $USER)"},
 		&cli.StringFlag{Name: "database", Aliases: []string{"D"}, Usage: "database `NAME` to read"},
