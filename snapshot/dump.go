@@ -265,6 +265,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 	defer w.ew.close()
 	w.buf = w.ew.buffer()
 	item := ""
+	var pending []string
 	done := func(name string) {
 		if t := w.tables[name]; t != nil && tableDone != nil {
 			tableDone(t.stat)
@@ -283,13 +284,24 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		if err != nil {
 			return nil, err
 		}
+		finished := ""
 		if st.Table != "" && st.Table != item {
-			done(item)
-			item = st.Table
+			finished, item = item, st.Table
 		}
 		progress(Progress{Phase: "database", Done: d.done(), Total: d.total, Item: item})
 		if err := w.statement(ctx, d, st); err != nil {
 			return nil, err
+		}
+		if finished != "" {
+			pending = append(pending, finished)
+		}
+		// A table is done once its last data chunk has been flushed.
+		for len(pending) > 0 {
+			if t := w.tables[pending[0]]; t != nil && w.cur == t {
+				break
+			}
+			done(pending[0])
+			pending = pending[1:]
 		}
 	}
 	if err := w.flushSchema(); err != nil {
@@ -298,7 +310,9 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 	if err := w.flush(); err != nil {
 		return nil, err
 	}
-	done(item)
+	for _, name := range append(pending, item) {
+		done(name)
+	}
 	if len(w.order) == 0 {
 		return nil, fmt.Errorf("%w: %s: no CREATE TABLE or INSERT statement found", ErrNotSQL, d.path)
 	}

@@ -11,7 +11,8 @@ import (
 // bar is a byte progress bar on stderr. It is nil, and every method a no-op,
 // when stderr is not a terminal or --quiet was given.
 type bar struct {
-	pb *progressbar.ProgressBar
+	pb  *progressbar.ProgressBar
+	max int64
 }
 
 func isTerminal(w io.Writer) bool {
@@ -29,7 +30,7 @@ func newBar(e *env, quiet bool, total int64, desc string) *bar {
 	if quiet || !isTerminal(e.stderr) {
 		return nil
 	}
-	return &bar{pb: progressbar.NewOptions64(total,
+	return &bar{max: total, pb: progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(e.stderr),
 		progressbar.OptionSetDescription(desc),
 		progressbar.OptionShowBytes(true),
@@ -43,9 +44,16 @@ func newBar(e *env, quiet bool, total int64, desc string) *bar {
 }
 
 func (b *bar) set(n int64) {
-	if b != nil {
-		b.pb.Set64(n)
+	if b == nil {
+		return
 	}
+	if b.max > 0 && n > b.max {
+		// The total was an estimate (a live server's information_schema):
+		// raise it rather than run past 100%.
+		b.max = n + n/10
+		b.pb.ChangeMax64(b.max)
+	}
+	b.pb.Set64(n)
 }
 
 func (b *bar) describe(s string) {
