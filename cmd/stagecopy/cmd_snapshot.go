@@ -200,7 +200,9 @@ func snapshotCommand(e *env) *cli.Command {
 func snapshotHint(err error) error {
 	switch {
 	case errors.Is(err, dbdump.ErrAccessDenied):
-		return withHint(err, "check --user and the password (--password-file, $MYSQL_PWD, --defaults-file or -p)")
+		return withHint(err, "check --user and the password (--password-file, $MYSQL_PWD, --defaults-file or -p); a server that requires TLS also refuses plain connections (--ssl-mode)")
+	case strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:"):
+		return withHint(err, "the server's certificate does not verify against --ssl-ca; check --ssl-ca and --host, or use --ssl-mode required to encrypt without verifying")
 	case errors.Is(err, dbdump.ErrUnknownDatabase):
 		return withHint(err, "check --database; 'SHOW DATABASES' lists the ones this account sees")
 	case errors.Is(err, dbdump.ErrPrivilege):

@@ -191,7 +191,7 @@ func (o Options) tls(cfg *mysql.Config) error {
 	case "preferred":
 		cfg.TLSConfig = "preferred"
 	case "required":
-		cfg.TLS = &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}
+		return register(cfg, mode, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12})
 	case "verify-ca", "verify-identity":
 		if o.SSLCA == "" {
 			return fmt.Errorf("%w: --ssl-mode %s needs --ssl-ca FILE", ErrOptions, mode)
@@ -210,12 +210,27 @@ func (o Options) tls(cfg *mysql.Config) error {
 			t.InsecureSkipVerify = true
 			t.VerifyPeerCertificate = verifyChain(pool)
 		}
-		cfg.TLS = t
+		return register(cfg, mode, t)
 	default:
 		return fmt.Errorf("%w: --ssl-mode %q (want disabled, preferred, required, verify-ca or verify-identity)", ErrOptions, o.SSLMode)
 	}
 	return nil
 }
+
+// register names a TLS configuration for the driver, so that it survives
+// the configuration being written out as a DSN string (which cannot hold a
+// *tls.Config) and read back.
+func register(cfg *mysql.Config, mode string, t *tls.Config) error {
+	tlsSeq++
+	name := fmt.Sprintf("stagecopy-%s-%d", mode, tlsSeq)
+	if err := mysql.RegisterTLSConfig(name, t); err != nil {
+		return fmt.Errorf("%w: TLS: %v", ErrOptions, err)
+	}
+	cfg.TLS, cfg.TLSConfig = nil, name
+	return nil
+}
+
+var tlsSeq int
 
 func verifyChain(pool *x509.CertPool) func([][]byte, [][]*x509.Certificate) error {
 	return func(raw [][]byte, _ [][]*x509.Certificate) error {

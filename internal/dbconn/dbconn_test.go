@@ -55,7 +55,7 @@ func TestTLSModes(t *testing.T) {
 		t.Errorf("socket has TLS")
 	}
 	cfg, _ = Options{Host: "db", SSLMode: "required"}.Config()
-	if cfg.TLS == nil {
-		t.Errorf("required without TLS")
+	if !strings.HasPrefix(cfg.TLSConfig, "stagecopy-required-") || !strings.Contains(cfg.FormatDSN(), "tls=stagecopy-required-") {
+		t.Errorf("required: TLS config %q not carried by the DSN %s", cfg.TLSConfig, cfg.FormatDSN())
 	}
 }

@@ -99,6 +99,29 @@ func Start(t testing.TB) *Server {
 	return shared.get(t)
 }
 
+// StartServer starts a server of t's own, with extra mariadbd arguments (for
+// example --port=N --bind-address=127.0.0.1 and TLS options; without a
+// --port it listens on its unix socket only), and stops it when t ends. It
+// skips or fails t as Start does.
+func StartServer(t testing.TB, extra ...string) *Server {
+	t.Helper()
+	Start(t) // the same checks: binaries, Main
+	bins, err := lookBinaries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := startServer(bins, extra...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.stop(); err != nil {
+			t.Errorf("mariadbtest: %v", err)
+		}
+	})
+	return s
+}
+
 // dbSeq numbers the databases made by NewDatabase in this test binary.
 var dbSeq atomic.Int64
 

@@ -45,6 +45,7 @@ type Server struct {
 	cmd     *exec.Cmd
 	exited  chan struct{} // closed once mariadbd has exited
 	waitErr error         // mariadbd's exit status, set before exited is closed
+	extra   []string      // more mariadbd arguments (StartServer)
 }
 
 // DSN returns a github.com/go-sql-driver/mysql data source name that connects
@@ -217,7 +218,7 @@ func (s *Server) query(ctx context.Context, db, sql string) (string, error) {
 }
 
 // startServer initialises a data directory and starts mariadbd on it.
-func startServer(bins binaries) (*Server, error) {
+func startServer(bins binaries, extra ...string) (*Server, error) {
 	roots := tempRoots()
 	for _, root := range roots {
 		removeStale(root)
@@ -226,7 +227,7 @@ func startServer(bins binaries) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Socket: filepath.Join(dir, "mysql.sock"), dir: dir, bins: bins}
+	s := &Server{Socket: filepath.Join(dir, "mysql.sock"), dir: dir, bins: bins, extra: extra}
 	if err := s.start(); err != nil {
 		if s.cmd != nil {
 			s.kill()
@@ -292,7 +293,14 @@ func (s *Server) start() error {
 		"--log-error=" + filepath.Join(s.dir, "error.log"),
 		"--tmpdir=" + tmp,
 	}
-	args = append(append(append(args, user...), innodbArgs...), serverArgs...)
+	args = append(append(args, user...), innodbArgs...)
+	for _, a := range serverArgs {
+		if a == "--skip-networking" && hasPrefix(s.extra, "--port=") {
+			continue // this server also listens on TCP
+		}
+		args = append(args, a)
+	}
+	args = append(args, s.extra...)
 	if err := s.launch(args); err != nil {
 		return err
 	}
@@ -489,4 +497,13 @@ func alive(pid int) bool {
 	}
 	err = p.Signal(syscall.Signal(0))
 	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+func hasPrefix(args []string, prefix string) bool {
+	for _, a := range args {
+		if strings.HasPrefix(a, prefix) {
+			return true
+		}
+	}
+	return false
 }
