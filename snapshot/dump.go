@@ -35,6 +35,7 @@ type dumpInput struct {
 	file       *os.File
 	raw        *rawCounter
 	done       func() int64 // input consumed so far, for progress
+	rowsTotal  int64        // estimate of the rows to read, -1 if unknown
 	closers    []func()
 	sc         anonymize.Stream
 	total      int64
@@ -60,7 +61,7 @@ func (c *rawCounter) Read(p []byte) (int, error) {
 // before the first table (session settings) so the header can name the
 // source database and server.
 func openDump(path string, r io.Reader, filter func(anonymize.Stream) anonymize.Stream) (*dumpInput, error) {
-	d := &dumpInput{path: path, total: -1}
+	d := &dumpInput{path: path, total: -1, rowsTotal: -1}
 	if r == nil {
 		f, err := os.Open(path)
 		if err != nil {
@@ -235,6 +236,7 @@ type dumpWriter struct {
 	objects    bytes.Buffer
 	objDelim   string
 	realObjs   bool // objects holds more than session statements
+	rows       int64
 	database   string
 	warn       func(string)
 }
@@ -288,7 +290,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		if st.Table != "" && st.Table != item {
 			finished, item = item, st.Table
 		}
-		progress(Progress{Phase: "database", Done: d.done(), Total: d.total, Item: item})
+		progress(Progress{Phase: "database", Done: d.done(), Total: d.total, Rows: w.rows, RowsTotal: d.rowsTotal, Item: item})
 		if err := w.statement(ctx, d, st); err != nil {
 			return nil, err
 		}
@@ -339,7 +341,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 			warn(fmt.Sprintf("table %s has data but no CREATE TABLE in the dump; restore needs the table to exist", t.stat.Name))
 		}
 	}
-	progress(Progress{Phase: "database", Done: d.done(), Total: d.total})
+	progress(Progress{Phase: "database", Done: d.done(), Total: d.total, Rows: w.rows, RowsTotal: d.rowsTotal})
 	return stats, nil
 }
 
@@ -611,6 +613,7 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 		w.buf.Write(row.Raw)
 		partRows++
 		t.stat.Rows++
+		w.rows++
 	}
 	tail := st.Tail
 	if split {

@@ -71,7 +71,10 @@ type Progress struct {
 	// Done and Total count input bytes of the phase: the dump file (compressed
 	// size if compressed) or the file tree; Total is -1 when unknown.
 	Done, Total int64
-	Item        string // table or file being read
+	// Rows counts the table rows written so far; RowsTotal is the server's
+	// estimate of all of them, or -1 (dump files).
+	Rows, RowsTotal int64
+	Item            string // table or file being read
 }
 
 // Result is what Create made.

@@ -267,3 +267,23 @@ GRANT INSERT ON `+"`"+src+"`"+`.sessions TO 'rulesuser'@'localhost';
 		t.Error("truncated rows reached the archive")
 	}
 }
+
+// TestProgressCountsRows: the last database progress report has every row
+// and the whole input.
+func TestProgressCountsRows(t *testing.T) {
+	var last Progress
+	var calls int
+	_, res := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", Progress: func(p Progress) {
+		if p.Phase == "database" {
+			last, calls = p, calls+1
+		}
+	}})
+	var rows int64
+	for _, tb := range res.Manifest.Tables {
+		rows += tb.Rows
+	}
+	st, _ := os.Stat("../testdata/demo/demo.sql")
+	if calls < 10 || last.Rows != rows || last.Done != st.Size() || last.Total != st.Size() || last.RowsTotal != -1 {
+		t.Fatalf("%d calls, last %+v; want %d rows and %d bytes", calls, last, rows, st.Size())
+	}
+}

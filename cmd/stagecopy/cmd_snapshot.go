@@ -153,6 +153,13 @@ func snapshotCommand(e *env) *cli.Command {
 					phase = p.Phase
 					cur = newBar(e, quiet, p.Total, p.Phase)
 				}
+				if p.Phase == "database" {
+					if p.RowsTotal > 0 {
+						cur.describe(fmt.Sprintf("database %d/~%d rows", p.Rows, p.RowsTotal))
+					} else {
+						cur.describe(fmt.Sprintf("database %d rows", p.Rows))
+					}
+				}
 				cur.set(p.Done)
 			}
 			if c.Bool("verbose") {
