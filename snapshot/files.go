@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/rules"
 )
 
 // Errors about the site tree.
@@ -30,10 +31,16 @@ const smallFile = 8 << 20
 type fileTree struct {
 	root    string
 	exclude *Matcher
+	rules   *rules.FileRules // the rules' files section, nil without rules
 	total   int64
 }
 
-func openTree(dir string, excludes []string) (*fileTree, error) {
+// excluded reports whether rel is left out by --exclude or the rules.
+func (t *fileTree) excluded(rel string) bool {
+	return t.exclude.Match(rel) || t.rules != nil && t.rules.Excluded(rel)
+}
+
+func openTree(dir string, excludes []string, fr *rules.FileRules) (*fileTree, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -52,7 +59,7 @@ func openTree(dir string, excludes []string) (*fileTree, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &fileTree{root: abs, exclude: m}, nil
+	return &fileTree{root: abs, exclude: m, rules: fr}, nil
 }
 
 // write walks the tree in lexical order and writes its entries.
@@ -75,7 +82,7 @@ func (t *fileTree) write(ctx context.Context, aw *archive.Writer, progress func(
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		if t.exclude.Match(rel) {
+		if t.excluded(rel) {
 			if de.IsDir() {
 				return filepath.SkipDir
 			}
@@ -89,9 +96,21 @@ func (t *fileTree) write(ctx context.Context, aw *archive.Writer, progress func(
 		mode := int64(info.Mode().Perm())
 		switch typ := info.Mode().Type(); {
 		case typ == 0:
+			if t.rules != nil && t.rules.MaxSize > 0 && info.Size() > t.rules.MaxSize {
+				stats.Skipped = append(stats.Skipped, fmt.Sprintf("%s (%d bytes, over the rules' max_size)", rel, info.Size()))
+				warn(fmt.Sprintf("skipped %s: %d bytes, over the rules' max_size of %d", rel, info.Size(), t.rules.MaxSize))
+				return nil
+			}
 			progress(Progress{Phase: "files", Done: done, Total: total, Item: rel})
-			if err := writeFile(aw, name, p, info); err != nil {
+			var scrub []*rules.ScrubRule
+			if t.rules != nil {
+				scrub = t.rules.Scrubbers(rel)
+			}
+			if err := writeFile(aw, name, p, info, scrub); err != nil {
 				return err
+			}
+			if len(scrub) > 0 {
+				stats.Scrubbed = append(stats.Scrubbed, rel)
 			}
 			done += info.Size()
 			stats.Count++
@@ -141,7 +160,7 @@ func (t *fileTree) size() int64 {
 			return nil
 		}
 		rel, _ := filepath.Rel(t.root, p)
-		if t.exclude.Match(filepath.ToSlash(rel)) {
+		if t.excluded(filepath.ToSlash(rel)) {
 			if de.IsDir() {
 				return filepath.SkipDir
 			}
@@ -160,17 +179,30 @@ func (t *fileTree) size() int64 {
 // writeFile copies one regular file. Small files are read once; large ones
 // are hashed first and then streamed, and the archive Writer fails if the
 // file changed in between.
-func writeFile(aw *archive.Writer, name, p string, info fs.FileInfo) error {
+//
+// Files the rules scrub (wp-config.php, .env) are read whole and written
+// with their secrets replaced; such a file larger than smallFile is an
+// error rather than a copy with its secrets in it.
+func writeFile(aw *archive.Writer, name, p string, info fs.FileInfo, scrub []*rules.ScrubRule) error {
 	f, err := os.Open(p)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", p, err)
 	}
 	defer f.Close()
 	e := archive.Entry{Name: name, Type: archive.TypeFile, Mode: int64(info.Mode().Perm()), ModTime: info.ModTime()}
+	if len(scrub) > 0 && info.Size() > smallFile {
+		return fmt.Errorf("%s: %d bytes is too large to scrub its secrets (limit %d); exclude it or scrub it by hand", p, info.Size(), smallFile)
+	}
 	if info.Size() <= smallFile {
 		data, err := io.ReadAll(io.LimitReader(f, smallFile+1))
 		if err != nil {
 			return fmt.Errorf("read %s: %w", p, err)
+		}
+		if int64(len(data)) > smallFile && len(scrub) > 0 {
+			return fmt.Errorf("%s grew past %d bytes while being read; it cannot be scrubbed", p, smallFile)
+		}
+		for _, sr := range scrub {
+			data = sr.Apply(data)
 		}
 		sum := sha256.Sum256(data)
 		e.Size, e.SHA256 = int64(len(data)), hex.EncodeToString(sum[:])

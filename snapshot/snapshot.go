@@ -159,7 +159,11 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	var tree *fileTree
 	if opts.FilesDir != "" {
 		var err error
-		tree, err = openTree(opts.FilesDir, opts.Excludes)
+		var fr *rules.FileRules
+		if opts.Rules != nil {
+			fr = &opts.Rules.Files
+		}
+		tree, err = openTree(opts.FilesDir, opts.Excludes, fr)
 		if err != nil {
 			return nil, err
 		}

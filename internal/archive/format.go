@@ -140,6 +140,8 @@ type FileStats struct {
 	Symlinks int64    `json:"symlinks"`
 	Bytes    int64    `json:"bytes"`
 	Skipped  []string `json:"skipped,omitempty"`
+	// Scrubbed lists the files whose secrets the rules replaced.
+	Scrubbed []string `json:"scrubbed,omitempty"`
 }
 
 // CheckName reports whether name is an acceptable entry name: a clean relative
