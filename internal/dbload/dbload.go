@@ -1,0 +1,275 @@
+// Package dbload loads the SQL entries of a stagecopy archive (db/...) into a
+// database on a MySQL or MariaDB server, with data chunks loaded in parallel.
+//
+// A Loader runs one entry at a time on one connection, statement by statement,
+// the way the mariadb client would: it honours DELIMITER commands and never
+// sends more than one statement per query, so the driver runs without
+// multiStatements. Schema entries and db/-objects.sql are run in order with
+// [Loader.Exec]; data chunks are queued with [Loader.Go] and run by a fixed
+// number of workers, each keeping its own connection, until [Loader.Wait].
+package dbload
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+)
+
+// Config configures Open.
+type Config struct {
+	// DSN is a go-sql-driver/mysql data source name of the server; its
+	// database part is replaced by Database.
+	DSN string
+	// Database is the database to load into. It must exist already.
+	Database string
+	// Threads is the number of parallel connections that run data chunks;
+	// <= 0 means runtime.NumCPU().
+	Threads int
+}
+
+// Loader loads SQL entries into one database. Exec may be called from
+// several goroutines; Go and Wait must be called from one goroutine.
+type Loader struct {
+	db      *sql.DB
+	threads int
+	ctx     context.Context // of Open; workers run under it
+
+	// The current batch of Go calls, started by the first Go after Open
+	// or Wait.
+	jobs   chan job
+	wg     sync.WaitGroup
+	cancel context.CancelFunc
+	bctx   context.Context
+	mu     sync.Mutex
+	err    error // first error of the batch
+
+	// started, if set, is called by a worker when it takes an entry (tests).
+	started func(name string)
+}
+
+type job struct {
+	name string
+	sql  []byte
+}
+
+// Open opens a pool of connections to cfg.Database and checks that the
+// server answers. Every connection of the pool starts with
+// FOREIGN_KEY_CHECKS=0, UNIQUE_CHECKS=0 and, when the user may set it,
+// sql_log_bin=0. The context is also the one the workers of Go run under.
+func Open(ctx context.Context, cfg Config) (*Loader, error) {
+	if cfg.Database == "" {
+		return nil, errors.New("dbload: no database given")
+	}
+	mc, err := mysql.ParseDSN(cfg.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("dbload: parse DSN: %w", err)
+	}
+	mc.DBName = cfg.Database
+	mc.MultiStatements = false
+	base, err := mysql.NewConnector(mc)
+	if err != nil {
+		return nil, fmt.Errorf("dbload: %w", err)
+	}
+	threads := cfg.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	db := sql.OpenDB(&connector{base: base})
+	db.SetMaxIdleConns(threads + 1)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("dbload: connect to database %s: %w", cfg.Database, err)
+	}
+	return &Loader{db: db, threads: threads, ctx: ctx}, nil
+}
+
+// connector runs the session setup on every new connection.
+type connector struct {
+	base driver.Connector
+}
+
+func (c *connector) Driver() driver.Driver { return c.base.Driver() }
+
+func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.base.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ex, ok := conn.(driver.ExecerContext)
+	if !ok {
+		conn.Close()
+		return nil, errors.New("dbload: driver connection cannot execute statements")
+	}
+	if _, err := ex.ExecContext(ctx, "SET FOREIGN_KEY_CHECKS=0, UNIQUE_CHECKS=0", nil); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("set session: %w", err)
+	}
+	if _, err := ex.ExecContext(ctx, "SET sql_log_bin=0", nil); err != nil {
+		var me *mysql.MySQLError
+		if !errors.As(err, &me) || me.Number != 1227 { // ER_SPECIFIC_ACCESS_DENIED_ERROR
+			conn.Close()
+			return nil, fmt.Errorf("set session: %w", err)
+		}
+	}
+	return conn, nil
+}
+
+// Exec runs the SQL entry sql, named name in errors, on one connection of the
+// pool, statement by statement. It stops at the first error, which names the
+// entry and the line of the failing statement.
+func (l *Loader) Exec(ctx context.Context, name string, sql []byte) error {
+	conn, err := l.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("dbload: %s: connect: %w", name, err)
+	}
+	defer conn.Close()
+	var buf []byte
+	return execEntry(ctx, conn, name, sql, &buf)
+}
+
+// execEntry runs the statements of one entry on conn; buf is reused
+// between statements and entries.
+func execEntry(ctx context.Context, conn *sql.Conn, name string, text []byte, buf *[]byte) error {
+	sc := sqldump.NewScanner(bytes.NewReader(text))
+	for {
+		st, err := sc.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("dbload: %s: %w", name, err)
+		}
+		if st.Kind == sqldump.KindTrivia || st.Kind == sqldump.KindDelimiter {
+			continue
+		}
+		line := st.Line
+		b := append((*buf)[:0], st.Text...)
+		if st.Kind == sqldump.KindInsert {
+			for {
+				row, err := sc.NextRow()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					return fmt.Errorf("dbload: %s: %w", name, err)
+				}
+				b = append(b, row.Sep...)
+				b = append(b, row.Raw...)
+			}
+			b = append(b, st.Tail...)
+		}
+		*buf = b
+		b = bytes.TrimSuffix(b, []byte(st.Delimiter))
+		b = bytes.TrimRight(b, " \t\r\n")
+		if len(b) == 0 {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+		}
+		if _, err := conn.ExecContext(ctx, string(b)); err != nil {
+			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+		}
+	}
+}
+
+// Go queues the data entry sql, named name in errors, for one of the
+// workers. It blocks while every worker is busy, so that at most Threads
+// entries run and one more waits in the caller. After an error, Go drops
+// its entry and returns at once; Wait reports the error.
+// Go keeps sql until the entry has run; the caller must not modify it.
+func (l *Loader) Go(name string, sql []byte) {
+	if l.jobs == nil {
+		l.start()
+	}
+	select {
+	case l.jobs <- job{name: name, sql: sql}:
+	case <-l.bctx.Done():
+		l.fail(fmt.Errorf("dbload: %s: %w", name, context.Cause(l.bctx)))
+	}
+}
+
+func (l *Loader) start() {
+	l.bctx, l.cancel = context.WithCancel(l.ctx)
+	l.jobs = make(chan job)
+	l.err = nil
+	for range l.threads {
+		l.wg.Add(1)
+		go l.work()
+	}
+}
+
+func (l *Loader) work() {
+	defer l.wg.Done()
+	var conn *sql.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}()
+	var buf []byte
+	for j := range l.jobs {
+		if l.bctx.Err() != nil {
+			continue // drain: Go gives up on its own once bctx is done
+		}
+		if l.started != nil {
+			l.started(j.name)
+		}
+		if conn == nil {
+			c, err := l.db.Conn(l.bctx)
+			if err != nil {
+				l.fail(fmt.Errorf("dbload: %s: connect: %w", j.name, err))
+				continue
+			}
+			conn = c
+		}
+		if err := execEntry(l.bctx, conn, j.name, j.sql, &buf); err != nil {
+			l.fail(err)
+		}
+	}
+}
+
+// fail records err if it is the first one and stops the other workers.
+func (l *Loader) fail(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err == nil {
+		l.err = err
+		l.cancel()
+	}
+}
+
+// Wait waits for every entry queued with Go and returns the first error.
+// After Wait, Go starts a new batch.
+func (l *Loader) Wait() error {
+	if l.jobs == nil {
+		return nil
+	}
+	close(l.jobs)
+	l.wg.Wait()
+	l.cancel()
+	l.jobs = nil
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// Close waits for the entries queued with Go, as Wait does, and closes the
+// pool. It returns the error of Wait, if any.
+func (l *Loader) Close() error {
+	err := l.Wait()
+	if cerr := l.db.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("dbload: close: %w", cerr)
+	}
+	return err
+}

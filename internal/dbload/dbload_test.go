@@ -1,0 +1,225 @@
+package dbload
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"maps"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/snapshot"
+)
+
+func TestMain(m *testing.M) { mariadbtest.Main(m) }
+
+func open(t *testing.T, srv *mariadbtest.Server, db string, threads int) *Loader {
+	t.Helper()
+	l, err := Open(context.Background(), Config{DSN: srv.DSN(""), Database: db, Threads: threads})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+type entry struct {
+	name string
+	sql  []byte
+}
+
+// TestRoundTrip loads an archive of the demo dump with a Loader and
+// compares the tables with the demo loaded by the mariadb client.
+func TestRoundTrip(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	ctx := context.Background()
+	var buf bytes.Buffer
+	_, err := snapshot.Create(ctx, &buf, snapshot.Options{
+		DumpPath: "../../testdata/demo/demo.sql", NoAnonymize: true, ChunkSize: 512,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := archive.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var schemas, chunks, objects []entry
+	for {
+		e, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(e.Name, archive.DBPrefix) {
+			continue
+		}
+		sql, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		en := entry{e.Name, sql}
+		switch {
+		case strings.HasSuffix(e.Name, ".schema.sql"):
+			schemas = append(schemas, en)
+		case e.Name == archive.DBPrefix+"-objects.sql":
+			objects = append(objects, en)
+		default:
+			chunks = append(chunks, en)
+		}
+	}
+	if len(schemas) == 0 || len(chunks) <= len(schemas) {
+		t.Fatalf("archive has %d schema entries and %d chunks; want several chunks per table", len(schemas), len(chunks))
+	}
+
+	l := open(t, srv, db, 4)
+	for _, e := range schemas {
+		if err := l.Exec(ctx, e.name, e.sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range chunks {
+		l.Go(e.name, e.sql)
+	}
+	if err := l.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range objects {
+		if err := l.Exec(ctx, e.name, e.sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	_, want := mariadbtest.NewDatabase(t)
+	srv.LoadFile(t, want, "../../testdata/demo/demo.sql")
+	got, exp := srv.Checksums(t, db), srv.Checksums(t, want)
+	if len(exp) == 0 {
+		t.Fatal("demo has no tables")
+	}
+	if !maps.Equal(got, exp) {
+		t.Errorf("checksums differ:\n got %v\nwant %v", got, exp)
+	}
+}
+
+func TestDelimiter(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	l := open(t, srv, db, 1)
+	ctx := context.Background()
+	schema := "-- stagecopy: test\n/*!40101 SET NAMES utf8mb4 */;\nCREATE TABLE t (a INT, b INT);\n"
+	if err := l.Exec(ctx, "db/t.schema.sql", []byte(schema)); err != nil {
+		t.Fatal(err)
+	}
+	objects := `-- stagecopy: objects
+SET NAMES utf8mb4;
+DELIMITER ;;
+CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW BEGIN
+  SET NEW.b = NEW.a * 2;
+  SET NEW.b = NEW.b + 1;
+END ;;
+/*!50003 CREATE PROCEDURE p(IN x INT)
+BEGIN
+  INSERT INTO t (a) VALUES (x);
+  INSERT INTO t (a) VALUES (x + 1);
+END */;;
+DELIMITER ;
+CALL p(10);
+`
+	if err := l.Exec(ctx, "db/-objects.sql", []byte(objects)); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := srv.Query(t, db, "SELECT a, b FROM t ORDER BY a"), "10\t21\n11\t23"; got != want {
+		t.Errorf("rows:\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	ctx := context.Background()
+	srv.Exec(t, db, "CREATE TABLE t (a INT PRIMARY KEY)")
+
+	t.Run("exec", func(t *testing.T) {
+		l := open(t, srv, db, 1)
+		err := l.Exec(ctx, "db/t.schema.sql", []byte("-- x\nSET NAMES utf8mb4;\nthis is not sql;\n"))
+		if err == nil {
+			t.Fatal("no error")
+		}
+		t.Log(err)
+		if s := err.Error(); !strings.Contains(s, "db/t.schema.sql line 3") {
+			t.Errorf("error %q does not name the entry and line", s)
+		}
+		var me *mysql.MySQLError
+		if !errors.As(err, &me) || me.Number != 1064 {
+			t.Errorf("error %v is not a server syntax error", err)
+		}
+	})
+
+	t.Run("chunks", func(t *testing.T) {
+		l := open(t, srv, db, 2)
+		var ran atomic.Int32
+		l.started = func(string) { ran.Add(1) }
+		l.Go("db/t.0001.sql", []byte("-- x\nINSERT INTO t VALUES (1),(2);\nSELECT SLEEP(5);\n"))
+		l.Go("db/t.0002.sql", []byte("-- x\nSELECT SLEEP(0.2);\n\nINSERT INTO t VALUES (3),\n(nope);\n"))
+		start := time.Now()
+		for range 20 {
+			l.Go("db/t.0003.sql", []byte("SELECT 1;"))
+		}
+		err := l.Wait()
+		if err == nil {
+			t.Fatal("no error")
+		}
+		t.Log(err)
+		if s := err.Error(); !strings.Contains(s, "db/t.0002.sql line 4") {
+			t.Errorf("error %q does not name the entry and line", s)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("Wait took %v: the sleeping worker was not stopped", d)
+		}
+		if n := ran.Load(); n > 4 {
+			t.Errorf("%d entries ran after the error", n)
+		}
+	})
+}
+
+// TestSession checks the session settings of the pool's connections.
+func TestSession(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	l := open(t, srv, db, 1)
+	l.Go("db/s.0001.sql", []byte("CREATE TABLE s AS SELECT @@SESSION.foreign_key_checks AS f, @@SESSION.unique_checks AS u, @@SESSION.sql_log_bin AS b;"))
+	if err := l.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := srv.Query(t, db, "SELECT f, u, b FROM s"), "0\t0\t0"; got != want {
+		t.Errorf("session settings %q, want %q", got, want)
+	}
+}
+
+// TestBounded checks that Go blocks while every worker is busy.
+func TestBounded(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	l := open(t, srv, db, 1)
+	sleep := []byte("-- x\nSELECT SLEEP(0.3);\n")
+	l.Go("db/a.0001.sql", sleep)
+	start := time.Now()
+	l.Go("db/a.0002.sql", sleep)
+	if d := time.Since(start); d < 200*time.Millisecond {
+		t.Errorf("second Go returned after %v while the only worker was busy", d)
+	}
+	if err := l.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	// A second batch after Wait works too.
+	l.Go("db/a.0003.sql", []byte("SELECT 1;"))
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
