@@ -19,6 +19,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -184,7 +185,8 @@ func execEntry(ctx context.Context, conn *sql.Conn, name string, text []byte, bu
 }
 
 // Go queues the data entry sql, named name in errors, for one of the
-// workers. It blocks while every worker is busy, so that at most Threads
+// workers, which runs it in one transaction (again, if InnoDB picks it as a
+// deadlock victim). It blocks while every worker is busy, so that at most Threads
 // entries run and one more waits in the caller. After an error, Go drops
 // its entry and returns at once; Wait reports the error.
 // Go keeps sql until the entry has run; the caller must not modify it.
@@ -233,10 +235,46 @@ func (l *Loader) work() {
 			}
 			conn = c
 		}
-		if err := execEntry(l.bctx, conn, j.name, j.sql, &buf); err != nil {
+		if err := execData(l.bctx, conn, j.name, j.sql, &buf); err != nil {
 			l.fail(err)
 		}
 	}
+}
+
+// dataRetries is how often a data entry is tried when InnoDB picks it as a
+// deadlock victim (parallel inserts into one table can deadlock on gap and
+// auto-increment locks) or its lock wait times out.
+const dataRetries = 5
+
+// execData runs a data entry inside one transaction, so that a deadlock
+// rolls the whole entry back and it can be run again without inserting
+// any row twice.
+func execData(ctx context.Context, conn *sql.Conn, name string, text []byte, buf *[]byte) error {
+	var err error
+	for try := 1; try <= dataRetries; try++ {
+		if _, err = conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
+			return fmt.Errorf("dbload: %s: %w", name, err)
+		}
+		err = execEntry(ctx, conn, name, text, buf)
+		if err == nil {
+			if _, err = conn.ExecContext(ctx, "COMMIT"); err == nil {
+				return nil
+			}
+			err = fmt.Errorf("dbload: %s: commit: %w", name, err)
+		}
+		conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		if !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(try*try) * 20 * time.Millisecond)
+	}
+	return fmt.Errorf("%w (after %d tries)", err, dataRetries)
+}
+
+// retryable reports deadlocks (1213) and lock wait timeouts (1205).
+func retryable(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
 }
 
 // fail records err if it is the first one and stops the other workers.
