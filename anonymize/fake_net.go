@@ -22,12 +22,7 @@ func init() {
 	register(&transformer{
 		name:  "url",
 		keyed: true,
-		opts: []option{{
-			name:    "domain",
-			kind:    optString,
-			accepts: "a reserved domain: example.com, example.net, example.org or a name under them, or a name under .test, .example or .invalid",
-			check:   checkReservedDomain,
-		}},
+		opts:  []option{domainOption},
 		describe: func(o opts) string {
 			return fmt.Sprintf("replaces a URL with one like \"https://word.%s/word/word-123456\" (http:// kept for http input)", o.str("domain", defaultDomain))
 		},
@@ -174,4 +169,13 @@ func (t *userAgentFake) Transform(in []byte, null bool, col Column, _ Row) ([]by
 		}
 	}
 	return ua, false, nil
+}
+
+// domainOption is the "domain" option of email and url: only reserved
+// domains, so a fake can never reach a real mailbox or site.
+var domainOption = option{
+	name:    "domain",
+	kind:    optString,
+	accepts: "a reserved domain: example.com, example.net, example.org or a name under them, or a name under .test, .example or .invalid",
+	check:   checkReservedDomain,
 }

@@ -49,12 +49,7 @@ func init() {
 	register(&transformer{
 		name:  "email",
 		keyed: true,
-		opts: []option{{
-			name:    "domain",
-			kind:    optString,
-			accepts: "a reserved domain: example.com, example.net, example.org or a name under them, or a name under .test, .example or .invalid",
-			check:   checkReservedDomain,
-		}},
+		opts:  []option{domainOption},
 		describe: func(o opts) string {
 			return fmt.Sprintf("replaces an email address with one like \"emma.smith1234567890@%s\" (32 bits of the keyed hash as the number), the same for the same address in any letter case; empty stays empty, NULL stays NULL", o.str("domain", defaultDomain))
 		},
