@@ -227,3 +227,28 @@ func TestBlowfishTablesArePi(t *testing.T) {
 		}
 	}
 }
+
+func TestHashPassword(t *testing.T) {
+	for _, f := range []string{HashPhpass, HashBcrypt, HashWordPress, HashDrupal7, HashMagento2} {
+		h, err := HashPassword(f, []byte("s3cret-Pass"))
+		if err != nil {
+			t.Fatal(f, err)
+		}
+		if !CheckPassword(h, []byte("s3cret-Pass")) {
+			t.Errorf("%s: %s does not verify its password", f, h)
+		}
+		if CheckPassword(h, []byte("s3cret-Pasz")) {
+			t.Errorf("%s: %s verifies a wrong password", f, h)
+		}
+		h2, _ := HashPassword(f, []byte("s3cret-Pass"))
+		if string(h) == string(h2) {
+			t.Errorf("%s: two hashes of one password are equal (salt not random)", f)
+		}
+	}
+	if h, err := HashPassword(HashPhpass, []byte("x")); err != nil || !strings.HasPrefix(string(h), "$P$B") {
+		t.Errorf("phpass hash %s, %v; want WordPress's $P$B", h, err)
+	}
+	if _, err := HashPassword("argon9", []byte("x")); err == nil {
+		t.Error("unknown format accepted")
+	}
+}
