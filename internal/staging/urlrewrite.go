@@ -132,6 +132,10 @@ func parseSiteURL(s string) (siteURL, error) {
 	for strings.HasSuffix(p, "/") {
 		p = p[:len(p)-1]
 	}
+	if strings.Contains(p, "//") {
+		// "//host" inside the path is a scheme-less URL of its own.
+		return siteURL{}, errors.New("path with an empty segment (//)")
+	}
 	for i := 0; i < len(p); i++ {
 		if !isPathByte(p[i]) {
 			return siteURL{}, fmt.Errorf("path byte %q is not allowed", p[i])

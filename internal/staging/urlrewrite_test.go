@@ -2,7 +2,12 @@ package staging
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"os"
+	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,6 +133,7 @@ func TestNewURLRewriterErrors(t *testing.T) {
 		{"https://a.example", "https://a.example/staging"},
 		{"https://a.example/x/y", "https://a.example/x"},
 		{"https://a.example", "http://a.example"},
+		{"https://a.example", "https://b.example//a.example"},
 	} {
 		if _, err := NewURLRewriter(tc[0], tc[1]); !errors.Is(err, ErrBadURL) {
 			t.Errorf("NewURLRewriter(%q, %q): err = %v, want ErrBadURL", tc[0], tc[1], err)
@@ -236,4 +242,128 @@ func TestIndexFold(t *testing.T) {
 			t.Errorf("indexFold(%q, %q) = %d, want %d", tc.s, tc.sub, got, tc.want)
 		}
 	}
+}
+
+// TestRewriteUnserializesInPHP rewrites nested serialized values and has
+// PHP itself read them back: unserialize must accept every level, and the
+// strings must hold the new URL.
+func TestRewriteUnserializesInPHP(t *testing.T) {
+	php, err := exec.LookPath("php")
+	if err != nil {
+		if os.Getenv("STAGECOPY_REQUIRE_PHP") == "1" || os.Getenv("CI") != "" {
+			t.Fatal("php not found; install php-cli")
+		}
+		t.Skip("php not found; install php-cli to run this test")
+	}
+	r := mustRewriter(t, oldSite, newSite)
+	widget := `a:3:{s:5:"title";s:6:"Visit!";s:4:"text";` +
+		ser(`<a href="https://shop.example.org/sub/café">café</a> <img src="//shop.example.org/sub/a.png">`) +
+		`s:4:"json";` + ser(`{"href":"https:\/\/shop.example.org\/sub\/x","n":1}`) + `}`
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{
+			`a:2:{i:2;` + ser(widget) + `s:12:"_multiwidget";i:1;}`,
+			[]string{"Visit!", `<a href="https://staging.test/café">café</a> <img src="//staging.test/a.png">`, `{"href":"https:\/\/staging.test\/x","n":1}`},
+		},
+		{
+			"O:4:\"Shop\":3:{s:6:\"\x00*\x00url\";s:27:\"http://shop.example.org/sub\";s:10:\"\x00Shop\x00next\";" +
+				"O:8:\"stdClass\":1:{s:4:\"link\";s:36:\"https%3A%2F%2Fshop.example.org%2Fsub\";}s:4:\"keep\";s:24:\"https://shop.example.org\";}",
+			[]string{"https://staging.test", "https%3A%2F%2Fstaging.test", "https://shop.example.org"},
+		},
+		{
+			ser(ser(`a:1:{s:1:"u";s:33:"https://shop.example.org/sub/deep";}`)),
+			[]string{"https://staging.test/deep"},
+		},
+	}
+	var stdin bytes.Buffer
+	for _, tc := range cases {
+		if _, err := phpserial.Parse([]byte(tc.in)); err != nil {
+			t.Fatalf("test value does not parse: %v\n%q", err, tc.in)
+		}
+		out, changed := r.Rewrite([]byte(tc.in))
+		if !changed {
+			t.Fatalf("Rewrite(%q) changed nothing", tc.in)
+		}
+		stdin.WriteString(base64.StdEncoding.EncodeToString(out) + "\n")
+	}
+	cmd := exec.CommandContext(t.Context(), php, "testdata/urlrewrite_unserialize.php")
+	cmd.Stdin = &stdin
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	got, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("php: %v: %s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(string(got), "\n"), "\n")
+	if len(lines) != len(cases) {
+		t.Fatalf("php printed %d lines for %d values:\n%s", len(lines), len(cases), got)
+	}
+	for i, tc := range cases {
+		var strs []string
+		if err := json.Unmarshal([]byte(lines[i]), &strs); err != nil {
+			t.Fatalf("php output %q: %v", lines[i], err)
+		}
+		if !slices.Equal(strs, tc.want) {
+			t.Errorf("value %d: PHP reads strings\n%q\nwant\n%q", i, strs, tc.want)
+		}
+	}
+}
+
+// FuzzRewrite checks, for any value: the input is not modified; valid
+// serialized data stays valid; rewriting the output again changes nothing
+// (so no occurrence of the old URL is left that the rewriter would
+// replace); and in text that is not serialized data, the old URL's plain
+// form is not left followed by a character that ends a URL.
+func FuzzRewrite(f *testing.F) {
+	for _, s := range []string{
+		`https://shop.example.org/sub`, `http://SHOP.example.org/sub/x"`, `https:\/\/shop.example.org\/sub`,
+		`https%3a%2F%2Fshop.example.org%2Fsub%2f`, `//shop.example.org/sub.`, `https://shop.example.org.evil.test`,
+		`a:1:{s:1:"a";s:28:"https://shop.example.org/sub";}`,
+		`s:45:"a:1:{s:1:"a";s:28:"https://shop.example.org/sub";}";`,
+		"O:1:\"A\":1:{s:4:\"\x00*\x00a\";s:30:\"//shop.example.org/sub/https:/\";}",
+		`https://shop.example.org/subhttps://shop.example.org/sub`, `https:https://shop.example.org/sub//shop.example.org/sub`,
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	rws := []*URLRewriter{
+		mustRewriter(f, oldSite, newSite),
+		mustRewriter(f, "http://shop.example.org", "https://shop.example.org.staging.test:8443/a%2Fb"),
+	}
+	f.Fuzz(func(t *testing.T, in []byte, second bool) {
+		r := rws[0]
+		if second {
+			r = rws[1]
+		}
+		orig := bytes.Clone(in)
+		out, changed := r.Rewrite(in)
+		if !bytes.Equal(in, orig) {
+			t.Fatalf("input modified")
+		}
+		if changed == bytes.Equal(out, in) {
+			t.Fatalf("changed=%v but output %q, input %q", changed, out, in)
+		}
+		if _, err := phpserial.Parse(in); err == nil {
+			if _, err := phpserial.Parse(out); err != nil {
+				t.Fatalf("valid serialized input %q became invalid %q: %v", in, out, err)
+			}
+		} else {
+			for _, scheme := range []string{"http", "https"} {
+				p := []byte(scheme + "://" + r.old.authority() + r.old.path)
+				if bytes.HasSuffix(out, p) {
+					t.Fatalf("old URL %q left at the end of %q (input %q)", p, out, in)
+				}
+				for _, end := range []string{" ", `"`, "/", "?", "#", "<", "'"} {
+					if bytes.Contains(out, append(p, end...)) {
+						t.Fatalf("old URL %q followed by %q left in %q (input %q)", p, end, out, in)
+					}
+				}
+			}
+		}
+		if again, ch := r.Rewrite(out); ch {
+			t.Fatalf("not idempotent:\n in: %q\nout: %q\nagain: %q", in, out, again)
+		}
+	})
 }
