@@ -143,8 +143,8 @@ func RewriteDatabase(ctx context.Context, db *sql.DB, rw *URLRewriter, skip func
 
 // rwColumn is one column as information_schema describes it.
 type rwColumn struct {
-	name, dataType, columnType, charset, collation, extra string
-	maxChars, maxBytes, precision, scale                  sql.NullInt64
+	name, dataType, charset, collation, extra string
+	maxChars, maxBytes, precision, scale      sql.NullInt64
 }
 
 // candidate reports whether the column holds text the rewriter can read.
@@ -237,7 +237,7 @@ type rewriteTable struct {
 
 func loadRewriteTable(ctx context.Context, conn *sql.Conn, table string) (*rewriteTable, error) {
 	t := &rewriteTable{name: table}
-	rows, err := conn.QueryContext(ctx, `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IFNULL(CHARACTER_SET_NAME, ''), IFNULL(COLLATION_NAME, ''), EXTRA,
+	rows, err := conn.QueryContext(ctx, `SELECT COLUMN_NAME, DATA_TYPE, IFNULL(CHARACTER_SET_NAME, ''), IFNULL(COLLATION_NAME, ''), EXTRA,
 		CHARACTER_MAXIMUM_LENGTH, CHARACTER_OCTET_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE
 		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, table)
 	if err != nil {
@@ -247,7 +247,7 @@ func loadRewriteTable(ctx context.Context, conn *sql.Conn, table string) (*rewri
 	byName := map[string]*rwColumn{}
 	for rows.Next() {
 		c := new(rwColumn)
-		if err := rows.Scan(&c.name, &c.dataType, &c.columnType, &c.charset, &c.collation, &c.extra,
+		if err := rows.Scan(&c.name, &c.dataType, &c.charset, &c.collation, &c.extra,
 			&c.maxChars, &c.maxBytes, &c.precision, &c.scale); err != nil {
 			return nil, fmt.Errorf("staging: rewrite URLs: columns of %s: %w", table, err)
 		}
@@ -341,12 +341,6 @@ func (t *rewriteTable) rewriteByKey(ctx context.Context, conn *sql.Conn, rw *URL
 		patterns = append(patterns, t.pattern)
 	}
 	var last []any
-	stmts := map[string]*sql.Stmt{} // UPDATE statements by the set of columns changed
-	defer func() {
-		for _, s := range stmts {
-			s.Close()
-		}
-	}()
 	for {
 		q, args := first, patterns
 		if last != nil {
@@ -364,7 +358,7 @@ func (t *rewriteTable) rewriteByKey(ctx context.Context, conn *sql.Conn, rw *URL
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := t.updateKeyed(ctx, conn, rw, batch, stmts, eq, stats); err != nil {
+		if err := t.updateKeyed(ctx, conn, rw, batch, eq, stats); err != nil {
 			return err
 		}
 		if !full {
@@ -411,7 +405,7 @@ func (t *rewriteTable) readKeyed(ctx context.Context, conn *sql.Conn, q string, 
 	return batch, false, nil
 }
 
-func (t *rewriteTable) updateKeyed(ctx context.Context, conn *sql.Conn, rw *URLRewriter, batch []keyedRow, stmts map[string]*sql.Stmt, eq []string, stats *RewriteStats) (err error) {
+func (t *rewriteTable) updateKeyed(ctx context.Context, conn *sql.Conn, rw *URLRewriter, batch []keyedRow, eq []string, stats *RewriteStats) (err error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("staging: rewrite URLs: %s: begin: %w", t.name, err)
@@ -421,6 +415,10 @@ func (t *rewriteTable) updateKeyed(ctx context.Context, conn *sql.Conn, rw *URLR
 			_ = tx.Rollback()
 		}
 	}()
+	// UPDATE statements by the set of columns changed, prepared on the
+	// transaction (a statement prepared on the Conn would be prepared
+	// again for every use in a transaction) and closed by its end.
+	stmts := map[string]*sql.Stmt{}
 	var changedRows, changedVals int64
 	perCol := make([]int64, len(t.cands))
 	for _, r := range batch {
@@ -449,13 +447,13 @@ func (t *rewriteTable) updateKeyed(ctx context.Context, conn *sql.Conn, rw *URLR
 		st, ok := stmts[string(sig)]
 		if !ok {
 			q := "UPDATE " + quoteIdent(t.name) + " SET " + t.setClause(cols) + " WHERE " + strings.Join(eq, " AND ")
-			if st, err = conn.PrepareContext(ctx, q); err != nil {
+			if st, err = tx.PrepareContext(ctx, q); err != nil {
 				return fmt.Errorf("staging: rewrite URLs: %s: prepare update: %w", t.name, err)
 			}
 			stmts[string(sig)] = st
 		}
 		args = append(args, r.key...)
-		if _, err := tx.StmtContext(ctx, st).ExecContext(ctx, args...); err != nil {
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("staging: rewrite URLs: update %s (%s) where %s: %w; if the value is too long, widen the column or choose a shorter URL",
 				t.name, columnNames(cols), keyString(t.key, r.key), err)
 		}

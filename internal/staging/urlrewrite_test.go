@@ -367,3 +367,27 @@ func FuzzRewrite(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRewrite measures a post body of about 10 KB with a few URLs,
+// a serialized option with nested values, and a value without the host
+// (the common case the LIKE filter lets through only when the host is
+// there at all).
+func BenchmarkRewrite(b *testing.B) {
+	r := mustRewriter(b, oldSite, newSite)
+	post := []byte(strings.Repeat("Lorem ipsum dolor sit amet, consectetur adipiscing elit. ", 60) +
+		`<img src="https://shop.example.org/sub/wp-content/a.jpg"> {"u":"https:\/\/shop.example.org\/sub\/x"} ` +
+		strings.Repeat("Sed do eiusmod tempor incididunt ut labore. ", 120) + `<a href="//shop.example.org/sub/">home</a>`)
+	widget := []byte(`a:2:{i:2;` + ser(`a:2:{s:5:"title";s:2:"Hi";s:4:"text";`+ser(string(post[:2000])+"https://shop.example.org/sub/shop")+`}`) + `s:12:"_multiwidget";i:1;}`)
+	plain := bytes.Repeat([]byte("no site URL in here, just text. "), 300)
+	for _, bc := range []struct {
+		name string
+		v    []byte
+	}{{"post", post}, {"serialized", widget}, {"nohost", plain}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.v)))
+			for b.Loop() {
+				r.Rewrite(bc.v)
+			}
+		})
+	}
+}
