@@ -437,6 +437,9 @@ func lineCol(data []byte, off int64) (int, int) {
 // other as two processes do, and the kernel drops the lock of a process
 // that dies.
 func (r *Registry) lock(ctx context.Context, exclusive bool) (unlock func(), err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
 	p := filepath.Join(r.dir, lockFile)
 	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
