@@ -84,6 +84,8 @@ func newApp(e *env) *cli.App {
 			rulesCommand(e),
 			verifyCommand(e),
 			inspectCommand(e),
+			keygenCommand(e),
+			receiptCommand(e),
 		},
 	}
 }

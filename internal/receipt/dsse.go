@@ -81,30 +81,30 @@ func Sign(st *Statement, key *PrivateKey) ([]byte, error) {
 func VerifyReceipt(data []byte, pub *PublicKey) (*Statement, error) {
 	var env Envelope
 	if err := strictUnmarshal(data, &env); err != nil {
-		return nil, invalidf("envelope: %v", err)
+		return nil, badSignature("envelope: %v", err)
 	}
 	if env.PayloadType != PayloadType {
-		return nil, invalidf("envelope: payloadType is %q, want %q", env.PayloadType, PayloadType)
+		return nil, badSignature("envelope: payloadType is %q, want %q", env.PayloadType, PayloadType)
 	}
 	payload, err := b64.DecodeString(env.Payload)
 	if err != nil {
-		return nil, invalidf("envelope: payload is not standard base64: %v", err)
+		return nil, badSignature("envelope: payload is not standard base64: %v", err)
 	}
 	// One signer per receipt: a second signature would be unchecked
 	// bytes riding along in a file that claims to be verified.
 	if len(env.Signatures) != 1 {
-		return nil, invalidf("envelope: want exactly one signature, found %d", len(env.Signatures))
+		return nil, badSignature("envelope: want exactly one signature, found %d", len(env.Signatures))
 	}
 	s := env.Signatures[0]
 	if s.KeyID != pub.KeyID() {
-		return nil, invalidf("signed by another key (keyid %.16s…, this public key %s has keyid %.16s…)", s.KeyID, pub.Name, pub.KeyID())
+		return nil, badSignature("signed by another key (keyid %.16s…, this public key %s has keyid %.16s…)", s.KeyID, pub.Name, pub.KeyID())
 	}
 	sig, err := b64.DecodeString(s.Sig)
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return nil, invalidf("envelope: signature is not a base64 Ed25519 signature")
+		return nil, badSignature("envelope: signature is not a base64 Ed25519 signature")
 	}
 	if !ed25519.Verify(pub.Key, PAE(env.PayloadType, payload), sig) {
-		return nil, invalidf("bad signature: the receipt was altered or not signed by %s", pub.Name)
+		return nil, badSignature("the receipt was altered or not signed by %s", pub.Name)
 	}
 	var st Statement
 	if err := strictUnmarshal(payload, &st); err != nil {

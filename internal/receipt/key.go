@@ -67,9 +67,13 @@ func (k *PrivateKey) Public() *PublicKey { return k.public }
 // ParsePublicKey reads the one-line NAME+HASH+DATA encoding.
 func ParsePublicKey(line string) (*PublicKey, error) {
 	line = strings.TrimSpace(line)
+	// Never echo the input: it may be a private key pasted by mistake.
+	if strings.HasPrefix(line, privatePrefix) {
+		return nil, fmt.Errorf("%w: this is a PRIVATE key; give the public key (the .pub file or the line 'stagecopy keygen' printed), and keep the private one secret", ErrKey)
+	}
 	v, err := note.NewVerifier(line)
 	if err != nil {
-		return nil, fmt.Errorf("%w: public key %.40q: %v (want NAME+HASH+BASE64, as printed by 'stagecopy keygen')", ErrKey, line, err)
+		return nil, fmt.Errorf("%w: not a public key: %v (want NAME+HASH+BASE64, as printed by 'stagecopy keygen')", ErrKey, err)
 	}
 	name, hash, raw, err := splitKey(line)
 	if err != nil {
@@ -90,14 +94,15 @@ func ParsePublicKey(line string) (*PublicKey, error) {
 // LoadPublicKey takes either a public key line or the path of a file
 // holding one.
 func LoadPublicKey(arg string) (*PublicKey, error) {
-	if k, err := ParsePublicKey(arg); err == nil {
-		return k, nil
+	k, err := ParsePublicKey(arg)
+	if err == nil || strings.HasPrefix(strings.TrimSpace(arg), privatePrefix) {
+		return k, err
 	}
 	data, err := os.ReadFile(arg)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q is neither a public key line nor a readable file: %v", ErrKey, arg, err)
 	}
-	k, err := ParsePublicKey(string(data))
+	k, err = ParsePublicKey(string(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", arg, err)
 	}

@@ -166,7 +166,10 @@ func TestOtherKeyFails(t *testing.T) {
 	env.Signatures[0].Sig = b64.EncodeToString(ed25519.Sign(other.key, PAE(PayloadType, payload)))
 	forged, _ := json.Marshal(env)
 	_, err = VerifyReceipt(forged, k.Public())
-	mustFail(t, err, "bad signature")
+	mustFail(t, err, "signature: the receipt was altered")
+	if !errors.Is(err, ErrSignature) {
+		t.Fatal("a bad signature does not wrap ErrSignature")
+	}
 }
 
 // Correctly signed payloads that a strict reader must refuse.

@@ -40,8 +40,17 @@ const (
 // failed inclusion or consistency proof.
 var ErrInvalid = errors.New("receipt: verification failed")
 
+// ErrSignature is wrapped, with ErrInvalid, by the failures that come before
+// the signature is known good: an unreadable envelope, another key, a bad
+// signature. Anything else wrapping ErrInvalid concerns signed content.
+var ErrSignature = errors.New("signature")
+
 func invalidf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
+}
+
+func badSignature(format string, args ...any) error {
+	return fmt.Errorf("%w: %w: "+format, append([]any{ErrInvalid, ErrSignature}, args...)...)
 }
 
 // Statement is an in-toto Statement v1 whose predicate is a deletion receipt.
