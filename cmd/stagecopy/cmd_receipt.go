@@ -129,7 +129,8 @@ func verifyReceipt(e *env, c *cli.Context, path string) error {
 // looked at, and nothing is matched against a statement that failed.
 func runReceiptChecks(e *env, c *cli.Context, path string, rep *receiptReport) error {
 	fail := func(name string, err error) error {
-		rep.Checks = append(rep.Checks, receiptCheck{Check: name, Detail: err.Error()})
+		detail := strings.TrimPrefix(err.Error(), receipt.ErrInvalid.Error()+": ")
+		rep.Checks = append(rep.Checks, receiptCheck{Check: name, Detail: detail})
 		return err
 	}
 	pass := func(name, detail string) {
