@@ -85,6 +85,8 @@ func newApp(e *env) *cli.App {
 			verifyCommand(e),
 			inspectCommand(e),
 			listCommand(e),
+			keygenCommand(e),
+			receiptCommand(e),
 		},
 	}
 }
