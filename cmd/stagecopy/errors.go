@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/urfave/cli/v2"
 )
 
@@ -17,7 +18,7 @@ const (
 	exitOK          = 0
 	exitError       = 1   // the command failed; the message says why
 	exitUsage       = 2   // bad flags or arguments
-	exitCorrupt     = 3   // an archive failed verification (damaged or tampered)
+	exitCorrupt     = 3   // an archive or a receipt failed verification (damaged, tampered, not matching)
 	exitInterrupted = 130 // SIGINT/SIGTERM
 )
 
@@ -71,6 +72,11 @@ func report(stderr io.Writer, err error) int {
 		code = exitCorrupt
 		if hint == "" {
 			hint = "the archive is damaged, truncated or was altered; fetch it again and compare its SHA-256 with the one the owner quoted"
+		}
+	case errors.Is(err, receipt.ErrInvalid):
+		code = exitCorrupt
+		if hint == "" {
+			hint = "the receipt does not check out: do not treat the data as deleted; ask the operator for the original receipt and proof files"
 		}
 	case errors.Is(err, archive.ErrNotArchive):
 		if hint == "" {

@@ -84,6 +84,9 @@ func newApp(e *env) *cli.App {
 			rulesCommand(e),
 			verifyCommand(e),
 			inspectCommand(e),
+			listCommand(e),
+			keygenCommand(e),
+			receiptCommand(e),
 		},
 	}
 }

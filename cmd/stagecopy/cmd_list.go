@@ -1,0 +1,173 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/urfave/cli/v2"
+)
+
+// listNow is the clock list measures expiry against; tests set it.
+var listNow = time.Now
+
+func listCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "list",
+		Usage: "show the restored staging copies recorded in the registry",
+		Description: "Lists what `stagecopy restore` recorded and `stagecopy purge` works from, oldest first:\n" +
+			"ID (purge takes it, or any unique prefix), snapshot, database, files directory, URL, when it was\n" +
+			"made, when it expires, and its status. --json prints the registry entries as they are stored.",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print the entries as a JSON array"},
+			&cli.BoolFlag{Name: "expired", Usage: "only copies past their expiry time"},
+			stateDirFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if err := flagsFirst(c); err != nil {
+				return err
+			}
+			if c.NArg() != 0 {
+				return usagef("list: takes no arguments, got %q", c.Args().First())
+			}
+			reg, err := openRegistry(c)
+			if err != nil {
+				return err
+			}
+			all, err := reg.List(c.Context)
+			if err != nil {
+				return registryError(err)
+			}
+			now := listNow()
+			es := all
+			if c.Bool("expired") {
+				es = nil
+				for _, x := range all {
+					if x.Expired(now) {
+						es = append(es, x)
+					}
+				}
+			}
+			if c.Bool("json") {
+				if es == nil {
+					es = []staging.Entry{} // "[]", not "null", for scripts
+				}
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(es)
+			}
+			switch {
+			case len(all) == 0:
+				fmt.Fprintf(e.stdout, "no staging copies in %s; `stagecopy restore ARCHIVE` makes one\n", reg.Dir())
+				return nil
+			case len(es) == 0:
+				fmt.Fprintf(e.stdout, "no expired staging copies (%d in %s; `stagecopy list` shows them)\n", len(all), reg.Dir())
+				return nil
+			}
+			printList(e, es, now)
+			return nil
+		},
+	}
+}
+
+// printList prints entries as a table, one line each, the way `docker ps`
+// does.
+func printList(e *env, es []staging.Entry, now time.Time) {
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 3, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSNAPSHOT\tDATABASE\tFILES\tURL\tCREATED\tEXPIRES\tSTATUS")
+	for _, x := range es {
+		snap := x.SnapshotID
+		if len(snap) > 12 {
+			snap = snap[:12]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", x.ID, dash(snap), dash(x.Database), dash(x.FilesDir), dash(x.URL),
+			x.Created.Local().Format("2006-01-02 15:04"), expiresText(x, now), x.Status)
+	}
+	tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// expiresText is "in 3d", "EXPIRED 2h ago", or "-" when the copy has no
+// expiry time.
+func expiresText(x staging.Entry, now time.Time) string {
+	switch {
+	case x.Expires.IsZero():
+		return "-"
+	case x.Expired(now):
+		return "EXPIRED " + roughDuration(now.Sub(x.Expires)) + " ago"
+	default:
+		return "in " + roughDuration(x.Expires.Sub(now))
+	}
+}
+
+// roughDuration gives d in its largest whole unit: "3d", "5h", "12m", "<1m".
+func roughDuration(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	default:
+		return "<1m"
+	}
+}
+
+// stateDirFlag is --state-dir, shared by the commands that use the registry
+// (list, restore, purge).
+func stateDirFlag() cli.Flag {
+	def, err := staging.DefaultDir()
+	if err != nil {
+		def = "$XDG_STATE_HOME/stagecopy or ~/.local/state/stagecopy"
+	}
+	return &cli.StringFlag{
+		Name:        "state-dir",
+		EnvVars:     []string{"STAGECOPY_STATE_DIR"},
+		Usage:       "`DIR` holding the registry of staging copies (registry.json)",
+		DefaultText: def,
+	}
+}
+
+// openRegistry opens the registry --state-dir names (or the default), with
+// hints for what can go wrong.
+func openRegistry(c *cli.Context) (*staging.Registry, error) {
+	dir := c.String("state-dir")
+	if dir == "" {
+		var err error
+		if dir, err = staging.DefaultDir(); err != nil {
+			return nil, withHint(err, "give --state-dir DIR or set STAGECOPY_STATE_DIR")
+		}
+	}
+	r, err := staging.OpenRegistry(dir)
+	if err != nil {
+		return nil, registryError(err)
+	}
+	return r, nil
+}
+
+// registryError adds the hint for a registry error; restore and purge pass
+// the errors of Registry methods through it too.
+func registryError(err error) error {
+	switch {
+	case errors.Is(err, staging.ErrRegistryCorrupt):
+		return withHint(err, "fix registry.json at the place named (or restore it from a backup); "+
+			"until then no command will change it, so nothing it records is lost")
+	case errors.Is(err, staging.ErrRegistryVersion):
+		return withHint(err, "use the stagecopy version that wrote this registry, or a newer one")
+	case errors.Is(err, staging.ErrLocked):
+		return withHint(err, "another restore or purge is changing the registry; wait for it to finish and run this again")
+	case errors.Is(err, staging.ErrNotFound), errors.Is(err, staging.ErrAmbiguous):
+		return withHint(err, "`stagecopy list` shows the staging copies and their IDs")
+	}
+	return err
+}

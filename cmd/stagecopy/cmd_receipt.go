@@ -1,0 +1,356 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/stagecopy/stagecopy/internal/receipt"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+func receiptCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "receipt",
+		Usage: "verify and show deletion receipts written by purge",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "verify",
+				Usage:     "check a deletion receipt offline: signature, statement, owner's manifest, receipt log",
+				ArgsUsage: "RECEIPT",
+				Description: "Checks, in this order, stopping at the first failure:\n" +
+					"  signature    the DSSE envelope is signed by --pubkey (a key line, or the file holding it)\n" +
+					"  statement    the signed statement parses strictly and its status follows from its checks\n" +
+					"  status       it says erased (erased_with_exceptions passes only with --allow-exceptions)\n" +
+					"  manifest     with --manifest: it is about the archive your kept .manifest.json describes\n" +
+					"  inclusion    with --proof, or RECEIPT.proof.json beside it: it is in the signed receipt log\n" +
+					"  consistency  with --checkpoint OLD (a checkpoint or proof file you kept earlier) and/or --log DIR\n" +
+					"               (a copy of the operator's log directory): the log was only ever appended to\n\n" +
+					"Exit codes: 0 every requested check passed, 3 a check failed, 1 other errors.\n" +
+					"A receipt is the operator's signed statement, not physical proof: see docs/receipts.md.\n\n" +
+					"Examples:\n" +
+					"  stagecopy receipt verify --pubkey 'stagecopy@support+1a2b3c4d+AW...' --manifest site.tar.zst.manifest.json receipt.json\n" +
+					"  stagecopy receipt verify --pubkey support.pub --checkpoint old-receipt.json.proof.json --log receipts/ receipt.json",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "pubkey", Aliases: []string{"k"}, Required: true, Usage: "the operator's public key: the `KEY` line, or a FILE holding it"},
+					&cli.StringFlag{Name: "manifest", Aliases: []string{"m"}, Usage: "your kept archive manifest `FILE` (ARCHIVE.manifest.json) the receipt must be about"},
+					&cli.StringFlag{Name: "proof", Usage: "inclusion proof `FILE` (default: RECEIPT.proof.json if present)"},
+					&cli.StringFlag{Name: "checkpoint", Usage: "an older checkpoint, or the proof `FILE` of an older receipt, the log must extend"},
+					&cli.StringFlag{Name: "log", Usage: "the operator's receipt log `DIR`, or a copy of it (for consistency proofs)"},
+					&cli.BoolFlag{Name: "allow-exceptions", Usage: "accept status erased_with_exceptions (the database and files are gone, something else was not)"},
+					&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
+				},
+				Action: func(c *cli.Context) error {
+					path, err := oneArg(c, "RECEIPT")
+					if err != nil {
+						return err
+					}
+					return verifyReceipt(e, c, path)
+				},
+			},
+			{
+				Name:      "show",
+				Usage:     "print a receipt's contents without checking them",
+				ArgsUsage: "RECEIPT",
+				Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the statement as JSON"}},
+				Action: func(c *cli.Context) error {
+					path, err := oneArg(c, "RECEIPT")
+					if err != nil {
+						return err
+					}
+					data, err := readInput(e, path)
+					if err != nil {
+						return err
+					}
+					_, st, err := receipt.ParseUnverified(data)
+					if err != nil {
+						return withHint(fmt.Errorf("%s: %w", path, err), "a receipt is the JSON file 'stagecopy purge' wrote")
+					}
+					if c.Bool("json") {
+						enc := json.NewEncoder(e.stdout)
+						enc.SetIndent("", "  ")
+						return enc.Encode(st)
+					}
+					fmt.Fprintf(e.stdout, "%s: UNVERIFIED receipt (check it with 'stagecopy receipt verify --pubkey KEY %s')\n", path, path)
+					printStatement(e.stdout, st)
+					return nil
+				},
+			},
+		},
+	}
+}
+
+// receiptCheck is one line of the verification report.
+type receiptCheck struct {
+	Check  string `json:"check"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+type receiptReport struct {
+	Receipt   string              `json:"receipt"`
+	Valid     bool                `json:"valid"`
+	Key       string              `json:"key,omitempty"`
+	Checks    []receiptCheck      `json:"checks"`
+	Statement *receipt.Statement  `json:"statement,omitempty"`
+	Log       *receiptLogPosition `json:"log,omitempty"`
+}
+
+type receiptLogPosition struct {
+	Origin   string `json:"origin"`
+	Index    int64  `json:"index"`
+	TreeSize int64  `json:"tree_size"`
+}
+
+func verifyReceipt(e *env, c *cli.Context, path string) error {
+	rep := &receiptReport{Receipt: path, Checks: []receiptCheck{}}
+	err := runReceiptChecks(e, c, path, rep)
+	rep.Valid = err == nil
+	if c.Bool("json") {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if jerr := enc.Encode(rep); jerr != nil && err == nil {
+			err = jerr
+		}
+	} else if len(rep.Checks) > 0 {
+		printReceiptReport(e.stdout, rep)
+	}
+	return err
+}
+
+// runReceiptChecks fills rep check by check and returns the first failure.
+// Each check only runs when the ones before it passed: nothing unsigned is
+// looked at, and nothing is matched against a statement that failed.
+func runReceiptChecks(e *env, c *cli.Context, path string, rep *receiptReport) error {
+	fail := func(name string, err error) error {
+		detail := strings.TrimPrefix(err.Error(), receipt.ErrInvalid.Error()+": ")
+		rep.Checks = append(rep.Checks, receiptCheck{Check: name, Detail: detail})
+		return err
+	}
+	pass := func(name, detail string) {
+		rep.Checks = append(rep.Checks, receiptCheck{Check: name, OK: true, Detail: detail})
+	}
+	pub, err := receipt.LoadPublicKey(c.String("pubkey"))
+	if err != nil {
+		return withHint(err, "--pubkey takes the line 'stagecopy keygen' printed (NAME+HASH+BASE64) or the .pub file holding it")
+	}
+	rep.Key = pub.String()
+	data, err := readInput(e, path)
+	if err != nil {
+		return err
+	}
+
+	st, err := receipt.VerifyReceipt(data, pub)
+	if err != nil {
+		if errors.Is(err, receipt.ErrSignature) {
+			return withHint(fail("signature", err), "this receipt was not signed by this key, or was altered after signing; ask the operator for the original file and check you have their right public key")
+		}
+		pass("signature", fmt.Sprintf("signed by %s (keyid %.16s…)", pub.Name, pub.KeyID()))
+		return withHint(fail("statement", err), "the signed content is not a valid deletion receipt; the operator's tool wrote something this version cannot vouch for")
+	}
+	rep.Statement = st
+	pass("signature", fmt.Sprintf("signed by %s (keyid %.16s…)", pub.Name, pub.KeyID()))
+	pass("statement", receipt.PredicateType)
+
+	switch s := st.Predicate.Status; {
+	case s == receipt.Erased, s == receipt.ErasedWithExceptions && c.Bool("allow-exceptions"):
+		pass("status", string(s))
+	default:
+		return withHint(fail("status", fmt.Errorf("%w: the receipt is validly signed but says %s: %s", receipt.ErrInvalid, s, strings.Join(st.Predicate.Exceptions, "; "))),
+			"the operator reports that not everything was destroyed; ask them to finish the purge (add --allow-exceptions to accept erased_with_exceptions)")
+	}
+
+	if m := c.String("manifest"); m != "" {
+		man, err := os.ReadFile(m)
+		if err != nil {
+			return withHint(err, "--manifest is the ARCHIVE.manifest.json snapshot wrote beside the archive")
+		}
+		if err := receipt.MatchManifest(st, man); err != nil {
+			return withHint(fail("manifest", err), "this receipt is about another archive than the one this manifest describes")
+		}
+		pass("manifest", fmt.Sprintf("matches %s (snapshot %s)", m, st.Predicate.SnapshotID))
+	}
+
+	proofPath, explicit := c.String("proof"), c.IsSet("proof")
+	if !explicit && path != "-" {
+		proofPath = path + receipt.ProofSuffix
+	}
+	var proofCP *receipt.Checkpoint
+	if proofPath != "" {
+		pf, err := os.ReadFile(proofPath)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && !explicit:
+		case err != nil:
+			return withHint(err, "--proof is the .proof.json file purge wrote beside the receipt")
+		default:
+			proofCP, err = receipt.VerifyInclusion(pf, data, pub)
+			if err != nil {
+				return withHint(fail("inclusion", err), "the proof does not show this receipt in a log signed by this key")
+			}
+			p, _ := receipt.ParseProof(pf)
+			rep.Log = &receiptLogPosition{Origin: proofCP.Origin, Index: p.Index, TreeSize: proofCP.Size}
+			pass("inclusion", fmt.Sprintf("entry %d of %d in log %q (%s)", p.Index, proofCP.Size, proofCP.Origin, proofPath))
+		}
+	}
+
+	return checkConsistency(c, pub, proofCP, pass, fail)
+}
+
+// checkConsistency compares every pair of the checkpoints at hand (the one
+// kept by the owner, the proof's, the log directory's current one), with
+// consistency proofs computed from the log directory when given.
+func checkConsistency(c *cli.Context, pub *receipt.PublicKey, proofCP *receipt.Checkpoint, pass func(string, string), fail func(string, error) error) error {
+	type named struct {
+		name string
+		cp   *receipt.Checkpoint
+	}
+	var cps []named
+	if old := c.String("checkpoint"); old != "" {
+		data, err := os.ReadFile(old)
+		if err != nil {
+			return withHint(err, "--checkpoint is a checkpoint or .proof.json file you kept from an earlier receipt")
+		}
+		cp, err := receipt.CheckpointFromFile(data, pub)
+		if err != nil {
+			return withHint(fail("consistency", fmt.Errorf("%s: %w", old, err)), "the old checkpoint is not signed by this key")
+		}
+		cps = append(cps, named{old, cp})
+	}
+	if proofCP != nil {
+		cps = append(cps, named{"the proof's checkpoint", proofCP})
+	}
+	dir := c.String("log")
+	if dir != "" {
+		cp, err := receipt.ReadCheckpoint(dir, pub)
+		if err != nil {
+			return withHint(fail("consistency", err), "--log is the operator's receipt log directory, or a copy of its files hashes and checkpoint")
+		}
+		cps = append(cps, named{dir + " (current)", cp})
+	}
+	if c.IsSet("checkpoint") && len(cps) < 2 {
+		return usagef("receipt verify: --checkpoint needs a newer checkpoint to compare with: a proof file (--proof) or the log (--log DIR)")
+	}
+	for i := range cps {
+		for j := i + 1; j < len(cps); j++ {
+			a, b := cps[i].cp, cps[j].cp
+			if a.Size > b.Size {
+				a, b = b, a
+			}
+			var proof tlog.TreeProof
+			if a.Size != b.Size && a.Size > 0 {
+				if dir == "" {
+					return withHint(usagef("receipt verify: checkpoints of %d and %d receipts: a consistency proof needs --log DIR", a.Size, b.Size),
+						"ask the operator for a copy of the log directory (it holds only hashes, no receipt contents)")
+				}
+				p, err := receipt.ProveConsistency(dir, a.Size, b.Size)
+				if err != nil {
+					return withHint(fail("consistency", err), "the log copy is older or damaged; ask the operator for a current copy")
+				}
+				proof = p
+			}
+			if err := receipt.VerifyConsistency(a, b, proof); err != nil {
+				return withHint(fail("consistency", fmt.Errorf("%s vs %s: %w", cps[i].name, cps[j].name, err)),
+					"the operator's log does not extend a checkpoint it signed earlier: receipts were removed or the log was rebuilt; do not rely on it")
+			}
+			pass("consistency", fmt.Sprintf("%s (%d receipts) and %s (%d) agree", cps[i].name, cps[i].cp.Size, cps[j].name, cps[j].cp.Size))
+		}
+	}
+	return nil
+}
+
+func readInput(e *env, path string) ([]byte, error) {
+	const max = 16 << 20 // receipts are a few KiB
+	var r io.Reader = e.stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, withHint(err, "check the receipt path")
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > max {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a receipt", path, max>>20)
+	}
+	return data, nil
+}
+
+func printReceiptReport(w io.Writer, rep *receiptReport) {
+	if rep.Valid {
+		fmt.Fprintf(w, "ok: %s is a valid deletion receipt\n", rep.Receipt)
+	} else {
+		fmt.Fprintf(w, "FAILED: %s\n", rep.Receipt)
+	}
+	for _, c := range rep.Checks {
+		mark := "ok    "
+		if !c.OK {
+			mark = "FAILED"
+		}
+		fmt.Fprintf(w, "  %-12s %s %s\n", c.Check, mark, c.Detail)
+	}
+	if rep.Valid && rep.Statement != nil {
+		printStatement(w, rep.Statement)
+	}
+}
+
+func printStatement(w io.Writer, st *receipt.Statement) {
+	p := &st.Predicate
+	fmt.Fprintf(w, "  status       %s\n", p.Status)
+	for _, x := range p.Exceptions {
+		fmt.Fprintf(w, "  exception    %s\n", x)
+	}
+	fmt.Fprintf(w, "  snapshot     %s (archive Merkle root %s)\n", p.SnapshotID, p.ArchiveMerkleRoot)
+	fmt.Fprintf(w, "  staging      %s\n", p.StagingID)
+	fmt.Fprintf(w, "  receipt id   %s\n", p.ReceiptID)
+	fmt.Fprintf(w, "  operator     %s on %s with %s %s\n", p.Operator, p.Host, p.Tool.Name, p.Tool.Version)
+	fmt.Fprintf(w, "  time         %s to %s\n", p.Timeline.Started.Format(time.RFC3339), p.Timeline.Finished.Format(time.RFC3339))
+	for _, s := range st.Subject {
+		fmt.Fprintf(w, "  subject      %s sha256:%s\n", s.Name, s.Digest.SHA256)
+	}
+	for _, a := range p.Actions {
+		line := fmt.Sprintf("%s %s: %s", a.Action, a.Target, a.Result)
+		if m := a.Before; m != nil {
+			var parts []string
+			for _, f := range []struct {
+				n    int64
+				unit string
+			}{{m.Tables, "tables"}, {m.Rows, "rows"}, {m.Files, "files"}, {m.Dirs, "dirs"}, {m.Bytes, "bytes"}} {
+				if f.n != 0 {
+					parts = append(parts, fmt.Sprintf("%d %s", f.n, f.unit))
+				}
+			}
+			if len(parts) > 0 {
+				line += " (held " + strings.Join(parts, ", ") + ")"
+			}
+		}
+		if a.Error != "" {
+			line += ": " + a.Error
+		}
+		fmt.Fprintf(w, "  action       %s\n", line)
+	}
+	for _, c := range p.Checks {
+		line := fmt.Sprintf("%s %s: %s at %s", c.Check, c.Target, c.Result, c.CheckedAt.Format(time.RFC3339))
+		if c.Detail != "" {
+			line += " (" + c.Detail + ")"
+		}
+		fmt.Fprintf(w, "  check        %s\n", line)
+	}
+	ms := make([]string, len(p.Methods))
+	for i, m := range p.Methods {
+		ms[i] = string(m)
+	}
+	fmt.Fprintf(w, "  methods      %s\n", strings.Join(ms, ", "))
+	for _, o := range p.OutOfScope {
+		fmt.Fprintf(w, "  not covered  %s\n", o)
+	}
+}
