@@ -51,21 +51,21 @@ var ErrBadURL = errors.New("staging: bad site URL")
 // anyway, and leaving the old URL in it would be worse. JSON documents are
 // plain text for this purpose; the plain and JSON-escaped forms cover them.
 type URLRewriter struct {
-	old, new siteURL
+	old, new parsedURL
 	// host is the old host, lower case, the string every form contains.
 	host []byte
 }
 
-// siteURL is a parsed site URL: scheme, authority (host, and ":port" when
+// parsedURL is a parsed site URL: scheme, authority (host, and ":port" when
 // the URL has one), and the path without its trailing slash.
-type siteURL struct {
+type parsedURL struct {
 	scheme string // "http" or "https"
 	host   string // lower case
 	port   string // "" or digits
 	path   string // "" or "/..." without a trailing slash
 }
 
-func (u siteURL) authority() string {
+func (u parsedURL) authority() string {
 	if u.port != "" {
 		return u.host + ":" + u.port
 	}
@@ -81,11 +81,11 @@ func (u siteURL) authority() string {
 // then find the old URL again in its own output, so rewriting twice, or a
 // row visited twice, would nest the path.
 func NewURLRewriter(oldURL, newURL string) (*URLRewriter, error) {
-	o, err := parseSiteURL(oldURL)
+	o, err := parseRewriteURL(oldURL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: old URL %q: %v", ErrBadURL, oldURL, err)
 	}
-	n, err := parseSiteURL(newURL)
+	n, err := parseRewriteURL(newURL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: new URL %q: %v", ErrBadURL, newURL, err)
 	}
@@ -104,29 +104,29 @@ func pathWithin(p, base string) bool {
 	return p == base || strings.HasPrefix(p, base+"/")
 }
 
-func parseSiteURL(s string) (siteURL, error) {
+func parseRewriteURL(s string) (parsedURL, error) {
 	for i := 0; i < len(s); i++ {
 		if s[i] <= ' ' || s[i] >= 0x7f {
-			return siteURL{}, errors.New("it must be ASCII without spaces (write an internationalized host name in its xn-- form)")
+			return parsedURL{}, errors.New("it must be ASCII without spaces (write an internationalized host name in its xn-- form)")
 		}
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return siteURL{}, err
+		return parsedURL{}, err
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return siteURL{}, errors.New("want an absolute http:// or https:// URL")
+		return parsedURL{}, errors.New("want an absolute http:// or https:// URL")
 	}
 	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "" {
-		return siteURL{}, errors.New("want scheme, host, optional port and path only (no user name, query or fragment)")
+		return parsedURL{}, errors.New("want scheme, host, optional port and path only (no user name, query or fragment)")
 	}
 	host := strings.ToLower(u.Hostname())
 	if host == "" || !validHost(host) {
-		return siteURL{}, errors.New("want a host name of letters, digits, dots and hyphens")
+		return parsedURL{}, errors.New("want a host name of letters, digits, dots and hyphens")
 	}
 	port := u.Port()
 	if strings.HasSuffix(u.Host, ":") || (port != "" && (port[0] == '0' || len(port) > 5)) {
-		return siteURL{}, errors.New("bad port")
+		return parsedURL{}, errors.New("bad port")
 	}
 	p := u.EscapedPath()
 	for strings.HasSuffix(p, "/") {
@@ -134,14 +134,14 @@ func parseSiteURL(s string) (siteURL, error) {
 	}
 	if strings.Contains(p, "//") {
 		// "//host" inside the path is a scheme-less URL of its own.
-		return siteURL{}, errors.New("path with an empty segment (//)")
+		return parsedURL{}, errors.New("path with an empty segment (//)")
 	}
 	for i := 0; i < len(p); i++ {
 		if !isPathByte(p[i]) {
-			return siteURL{}, fmt.Errorf("path byte %q is not allowed", p[i])
+			return parsedURL{}, fmt.Errorf("path byte %q is not allowed", p[i])
 		}
 	}
-	return siteURL{scheme: u.Scheme, host: host, port: port, path: p}, nil
+	return parsedURL{scheme: u.Scheme, host: host, port: port, path: p}, nil
 }
 
 func validHost(h string) bool {

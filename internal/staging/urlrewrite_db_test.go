@@ -16,7 +16,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/phpserial"
 )
 
-func TestMain(m *testing.M) { mariadbtest.Main(m) }
+// TestMain is in main_test.go.
 
 // x returns s as a hex literal, so that any bytes go into any column
 // unchanged and unescaped.
