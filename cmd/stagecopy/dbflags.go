@@ -17,12 +17,18 @@ import (
 // as mysqldump names them. There is no --password flag: a password on the
 // command line is visible to every user of the machine.
 func dbFlags() []cli.Flag {
+	return append(serverFlags(),
+		&cli.StringFlag{Name: "database", Aliases: []string{"D"}, Usage: "database `NAME` to read"})
+}
+
+// serverFlags are dbFlags without --database, for commands that name their
+// database otherwise (restore's --db-name).
+func serverFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "host", Aliases: []string{"H"}, Usage: "server `HOST` (localhost means the unix socket, like the mysql client)"},
 		&cli.IntFlag{Name: "port", Aliases: []string{"P"}, Usage: "server TCP `PORT`", DefaultText: "3306"},
 		&cli.StringFlag{Name: "socket", Aliases: []string{"S"}, Usage: "server unix socket `PATH`"},
 		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "account `NAME` (default: the defaults file, then $USER)"},
-		&cli.StringFlag{Name: "database", Aliases: []string{"D"}, Usage: "database `NAME` to read"},
 		&cli.StringFlag{Name: "dsn", Usage: "go-sql-driver `DSN` (user@unix(/run/mysqld/mysqld.sock)/db); other flags override its parts; put no password in it"},
 		&cli.StringFlag{Name: "defaults-file", Usage: "my.cnf `FILE` whose [client] section gives host, user, password, ..."},
 		&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (first line); else $MYSQL_PWD, the defaults file, or -p to be asked"},
@@ -46,9 +52,22 @@ var errPasswordInDSN = errors.New("--dsn holds a password; it would be visible i
 
 // dbConfig builds the driver configuration from the flags.
 func dbConfig(c *cli.Context, e *env) (*mysql.Config, error) {
+	cfg, err := serverConfig(c, e, c.String("database"))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.DBName == "" {
+		return nil, usagef("no database named: give --database NAME")
+	}
+	return cfg, nil
+}
+
+// serverConfig builds the driver configuration from the server flags, with
+// database as the database (a --dsn or defaults file may name one too).
+func serverConfig(c *cli.Context, e *env, database string) (*mysql.Config, error) {
 	o := dbconn.Options{
 		Host: c.String("host"), Port: c.Int("port"), Socket: c.String("socket"), User: c.String("user"),
-		Database: c.String("database"), DSN: c.String("dsn"), DefaultsFile: c.String("defaults-file"),
+		Database: database, DSN: c.String("dsn"), DefaultsFile: c.String("defaults-file"),
 		SSLMode: c.String("ssl-mode"), SSLCA: c.String("ssl-ca"),
 	}
 	if o.DSN != "" {
@@ -76,9 +95,6 @@ func dbConfig(c *cli.Context, e *env) (*mysql.Config, error) {
 	cfg, err := o.Config()
 	if err != nil {
 		return nil, withHint(err, "connection flags are named as mysqldump names them; see --help")
-	}
-	if cfg.DBName == "" {
-		return nil, usagef("no database named: give --database NAME")
 	}
 	return cfg, nil
 }

@@ -84,6 +84,7 @@ func newApp(e *env) *cli.App {
 			rulesCommand(e),
 			verifyCommand(e),
 			inspectCommand(e),
+			restoreCommand(e),
 			listCommand(e),
 			keygenCommand(e),
 			receiptCommand(e),

@@ -29,17 +29,18 @@ const (
 // every entry seen when the stream ends: Next returns io.EOF only when all of
 // it matched. Errors are sticky.
 type Reader struct {
-	zr       *zstd.Decoder
-	tr       *tar.Reader
-	header   Header
-	manifest *Manifest
-	seen     []Entry
-	names    map[string]bool
-	cur      *Entry
-	curHash  hash.Hash
-	curLeft  int64
-	err      error
-	offset   countingReader
+	zr           *zstd.Decoder
+	tr           *tar.Reader
+	header       Header
+	manifest     *Manifest
+	manifestJSON []byte
+	seen         []Entry
+	names        map[string]bool
+	cur          *Entry
+	curHash      hash.Hash
+	curLeft      int64
+	err          error
+	offset       countingReader
 }
 
 type countingReader struct {
@@ -117,6 +118,10 @@ func (r *Reader) Header() Header { return r.header }
 
 // Manifest returns the verified manifest once Next has returned io.EOF.
 func (r *Reader) Manifest() *Manifest { return r.manifest }
+
+// ManifestJSON returns the manifest trailer's bytes as stored, once Next has
+// returned io.EOF: the same bytes as the owner's sidecar manifest.
+func (r *Reader) ManifestJSON() []byte { return r.manifestJSON }
 
 // Offset returns the number of compressed bytes consumed so far.
 func (r *Reader) Offset() int64 { return r.offset.n }
@@ -301,7 +306,7 @@ func (r *Reader) readManifest(hdr *tar.Header) error {
 	if _, err := io.Copy(io.Discard, r.zr); err != nil {
 		return r.fail(r.streamErr(err))
 	}
-	r.manifest = &m
+	r.manifest, r.manifestJSON = &m, data
 	return io.EOF
 }
 
@@ -327,7 +332,7 @@ func (r *Reader) checkManifest(m *Manifest) error {
 		return bad("total bytes %d, entries add up to %d", m.TotalBytes, total)
 	}
 	if root := MerkleRoot(r.seen); m.MerkleRoot != root {
-		return bad("Merkle root %s, entries give %s", short(m.MerkleRoot), short(root))
+		return bad("Merkle root %s, entries give %s", m.MerkleRoot, root)
 	}
 	return nil
 }

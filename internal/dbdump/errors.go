@@ -174,3 +174,7 @@ func hide(err error, secret string) error {
 	}
 	return &redacted{err: err, secret: secret}
 }
+
+// Classify is classify for other packages that talk to a server (restore,
+// purge), so that their errors carry the same sentinels and hints.
+func Classify(err error, what, priv string) error { return classify(err, what, priv) }

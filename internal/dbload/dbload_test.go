@@ -1,4 +1,4 @@
-package dbload
+package dbload_test
 
 import (
 	"bytes"
@@ -14,15 +14,16 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/snapshot"
 )
 
 func TestMain(m *testing.M) { mariadbtest.Main(m) }
 
-func open(t *testing.T, srv *mariadbtest.Server, db string, threads int) *Loader {
+func open(t *testing.T, srv *mariadbtest.Server, db string, threads int) *dbload.Loader {
 	t.Helper()
-	l, err := Open(context.Background(), Config{DSN: srv.DSN(""), Database: db, Threads: threads})
+	l, err := dbload.Open(context.Background(), dbload.Config{DSN: srv.DSN(""), Database: db, Threads: threads})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestErrors(t *testing.T) {
 	t.Run("chunks", func(t *testing.T) {
 		l := open(t, srv, db, 2)
 		var ran atomic.Int32
-		l.started = func(string) { ran.Add(1) }
+		dbload.SetStarted(l, func(string) { ran.Add(1) })
 		l.Go("db/t.0001.sql", []byte("-- x\nINSERT INTO t VALUES (1),(2);\nSELECT SLEEP(5);\n"))
 		l.Go("db/t.0002.sql", []byte("-- x\nSELECT SLEEP(0.2);\n\nINSERT INTO t VALUES (3),\n(nope);\n"))
 		start := time.Now()

@@ -143,6 +143,21 @@ func NewDatabase(t testing.TB) (srv *Server, name string) {
 	return srv, name
 }
 
+// DatabaseName returns a database name unique in this test binary, for a
+// database the code under test creates itself, and drops that database (if
+// it exists) when t ends.
+func DatabaseName(t testing.TB, tag string) (srv *Server, name string) {
+	t.Helper()
+	srv = Start(t)
+	name = databaseName(tag+"_"+t.Name(), dbSeq.Add(1))
+	t.Cleanup(func() {
+		if err := srv.run(nil, "", strings.NewReader("DROP DATABASE IF EXISTS "+quoteName(name)), nil); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	return srv, name
+}
+
 // maxNameLen is MariaDB's limit on a database name.
 const maxNameLen = 64
 

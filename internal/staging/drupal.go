@@ -73,7 +73,7 @@ func (c drupal) configData(ctx context.Context, q querier, name string) ([]byte,
 func (c drupal) Fix(ctx context.Context, db *sql.DB, opts FixOptions) (FixReport, error) {
 	var rep FixReport
 	if opts.URL != "" {
-		nu, err := parseSiteURL(opts.URL)
+		nu, err := parseCMSURL(opts.URL)
 		if err != nil {
 			return FixReport{}, c.errf("%w", err)
 		}

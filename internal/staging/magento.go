@@ -143,7 +143,7 @@ var mageSystemSection = regexp.MustCompile(`['"]system['"]\s*=>`)
 // literal link/static/media URLs that start with an old base URL along,
 // and clears a cookie domain that would stop admin logins on the new host.
 func (c magento2) fixURL(ctx context.Context, tx *sql.Tx, raw string, rep *FixReport) error {
-	nu, err := parseSiteURL(raw)
+	nu, err := parseCMSURL(raw)
 	if err != nil {
 		return c.errf("%w", err)
 	}

@@ -183,7 +183,7 @@ func (c prestaShop) Fix(ctx context.Context, db *sql.DB, opts FixOptions) (FixRe
 // and the domain settings. Shops on other domains are left alone, with a
 // warning: one staging URL cannot serve them all.
 func (c prestaShop) fixURL(ctx context.Context, tx *sql.Tx, raw string, rep *FixReport) error {
-	nu, err := parseSiteURL(raw)
+	nu, err := parseCMSURL(raw)
 	if err != nil {
 		return c.errf("%w", err)
 	}

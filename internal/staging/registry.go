@@ -39,9 +39,12 @@ const (
 	StatusActive    = "active"    // restore finished; the copy is in use
 	StatusPurging   = "purging"   // purge started; parts may already be gone
 	StatusPurged    = "purged"    // everything was removed and a receipt signed
+	// StatusFailed marks a restore that failed and could not remove
+	// everything it had made: purge finishes the job.
+	StatusFailed = "failed"
 )
 
-var statuses = []string{StatusRestoring, StatusActive, StatusPurging, StatusPurged}
+var statuses = []string{StatusRestoring, StatusActive, StatusPurging, StatusPurged, StatusFailed}
 
 var (
 	// ErrNotFound means no entry has the ID (or ID prefix) asked for.

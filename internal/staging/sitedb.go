@@ -16,35 +16,35 @@ import (
 // the staging URL split into the parts CMS settings store, transactions,
 // and small catalog queries.
 
-// siteURL is a site URL split the way CMS settings keep it.
-type siteURL struct {
+// cmsURL is a site URL split the way CMS settings keep it.
+type cmsURL struct {
 	Scheme string // "http" or "https"
 	Host   string // host, with ":port" when the URL has one
 	Path   string // "" or "/shop", never with a trailing slash
 }
 
-// parseSiteURL checks that raw is an absolute http(s) URL without query or
+// parseCMSURL checks that raw is an absolute http(s) URL without query or
 // fragment and splits it.
-func parseSiteURL(raw string) (siteURL, error) {
+func parseCMSURL(raw string) (cmsURL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return siteURL{}, fmt.Errorf("staging URL %q: %w", raw, err)
+		return cmsURL{}, fmt.Errorf("staging URL %q: %w", raw, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return siteURL{}, fmt.Errorf("staging URL %q: want an http:// or https:// URL", raw)
+		return cmsURL{}, fmt.Errorf("staging URL %q: want an http:// or https:// URL", raw)
 	}
 	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return siteURL{}, fmt.Errorf("staging URL %q: want scheme, host and optional path only (no user, query or fragment)", raw)
+		return cmsURL{}, fmt.Errorf("staging URL %q: want scheme, host and optional path only (no user, query or fragment)", raw)
 	}
-	return siteURL{Scheme: u.Scheme, Host: strings.ToLower(u.Host), Path: strings.TrimRight(u.EscapedPath(), "/")}, nil
+	return cmsURL{Scheme: u.Scheme, Host: strings.ToLower(u.Host), Path: strings.TrimRight(u.EscapedPath(), "/")}, nil
 }
 
 // String returns the URL without a trailing slash.
-func (u siteURL) String() string { return u.Scheme + "://" + u.Host + u.Path }
+func (u cmsURL) String() string { return u.Scheme + "://" + u.Host + u.Path }
 
 // Dir returns the path with leading and trailing slashes: "/" or "/shop/",
 // as PrestaShop's physical_uri and Magento's base URLs want it.
-func (u siteURL) Dir() string { return u.Path + "/" }
+func (u cmsURL) Dir() string { return u.Path + "/" }
 
 // querier is what *sql.DB and *sql.Tx share.
 type querier interface {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Benchmark: stagecopy restore of an archive against loading the same
+# database with the mariadb client (mariadb < dump.sql) and myloader -t 2
+# (from a mydumper -t 2 dump), on the same throwaway server in one run.
+#
+#   bash bench/restore.sh [SIZE]      # SIZE of the generated dump, default 1GiB
+#
+# Needs mariadb-server, mariadb-client, mydumper, zstd and time (Debian
+# packages). Prints a Markdown table: wall time (best of RUNS, default 3) and
+# peak RSS of the loading process.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-1GiB}
+runs=${RUNS:-3}
+threads=${THREADS:-2}
+dir=${BENCH_DIR:-/tmp/stagecopy-bench}
+mkdir -p "$dir"
+for b in mariadbd mariadb-install-db mariadb mydumper myloader zstd; do
+  command -v "$b" >/dev/null || [ -x "/usr/sbin/$b" ] || { echo "bench: $b missing (apt-get install mariadb-server mariadb-client mydumper zstd time)" >&2; exit 1; }
+done
+go build -o "$dir/stagecopy" ./cmd/stagecopy
+dump="$dir/wp-$size.sql"
+[ -f "$dump" ] || go run ./bench/gendump -size "$size" -o "$dump"
+
+data="$dir/server"; sock="$dir/server.sock"
+rm -rf "$data"; mkdir -p "$data"
+user=(); [ "$(id -u)" -eq 0 ] && user=(--user=root)
+mariadb-install-db --no-defaults "${user[@]}" --datadir="$data" --auth-root-authentication-method=normal --skip-test-db >/dev/null
+PATH=$PATH:/usr/sbin mariadbd --no-defaults "${user[@]}" --datadir="$data" --socket="$sock" --skip-networking \
+  --innodb-buffer-pool-size=1G --innodb-log-file-size=256M --innodb-flush-log-at-trx-commit=0 \
+  --character-set-server=utf8mb4 --log-error="$dir/server.err" --pid-file="$dir/server.pid" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 60); do mariadb --no-defaults -S "$sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.5; done
+client=(--no-defaults -S "$sock" -uroot)
+mariadb "${client[@]}" -e 'CREATE DATABASE bench'
+echo "loading $dump ..." >&2
+mariadb "${client[@]}" bench < "$dump"
+echo "making the inputs: a stagecopy archive (not anonymized: the same rows for every loader) and a mydumper dump ..." >&2
+"$dir/stagecopy" snapshot -q --no-anonymize -S "$sock" -u root -D bench -o "$dir/restore-in.tar.zst" --force 2>/dev/null
+rm -rf "$dir/mydumper-in"
+mydumper -S "$sock" -u root -B bench -t 2 -o "$dir/mydumper-in" >/dev/null 2>&1
+export STAGECOPY_STATE_DIR="$dir/state"
+
+measure() { # name, prepare command (not timed), timed command
+  local name=$1 prep=$2 cmd=$3 best="" rss=0
+  for _ in $(seq "$runs"); do
+    mariadb "${client[@]}" -e 'DROP DATABASE IF EXISTS target'
+    rm -rf "$dir/state"
+    bash -c "$prep"
+    local out
+    out=$( { /usr/bin/time -f "%e %M" bash -c "$cmd"; } 2>&1 | tail -n 1)
+    local t=${out% *} m=${out#* }
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+    [ "$m" -gt "$rss" ] && rss=$m
+  done
+  N="$name" awk -v t="$best" -v r="$rss" 'BEGIN{n=ENVIRON["N"]; printf "| %s | %.2f s | %.1f MB |\n", n, t, r/1024}'
+}
+
+rows=$(mariadb "${client[@]}" -N -e "SELECT SUM(TABLE_ROWS) FROM information_schema.TABLES WHERE TABLE_SCHEMA='bench'")
+echo "database: $(du -sb "$dump" | cut -f1) bytes of SQL, about $rows rows; archive $(du -sb "$dir/restore-in.tar.zst" | cut -f1) bytes; $(nproc) cores; best of $runs"
+echo
+echo "| command | time | peak RSS |"
+echo "|---|---|---|"
+measure "stagecopy restore --threads $threads" "true" "'$dir/stagecopy' restore -q --cms none --threads $threads -S '$sock' -u root --db-name target '$dir/restore-in.tar.zst' >/dev/null"
+measure "mariadb < dump.sql" "mariadb ${client[*]} -e 'CREATE DATABASE target'" "mariadb ${client[*]} target < '$dump'"
+measure "myloader -t $threads" "true" "myloader -S '$sock' -u root -B target -t $threads -d '$dir/mydumper-in' >/dev/null 2>&1"

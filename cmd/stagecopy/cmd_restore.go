@@ -1,0 +1,204 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/dbconn"
+	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/snapshot"
+	"github.com/urfave/cli/v2"
+)
+
+func restoreCommand(e *env) *cli.Command {
+	flags := append(serverFlags(),
+		&cli.StringFlag{Name: "db-name", Usage: "`NAME` of the NEW database to create (default: staging_ + the snapshot id's first 12 digits)"},
+		&cli.StringFlag{Name: "files-dir", Usage: "NEW `DIR` for the site's files (must not exist, or be empty); without it no files are restored"},
+		&cli.StringFlag{Name: "url", Usage: "staging site `URL` (https://staging.example.test): rewritten everywhere the old one appears"},
+		&cli.StringFlag{Name: "cms", Usage: "`NAME` of the CMS for the staging fixes: " + strings.Join(staging.Names(), ", ") + ", or none (default: detected from the tables)"},
+		&cli.StringFlag{Name: "support-admin", Usage: "create a temporary administrator `LOGIN` with a random password, shown once"},
+		&cli.StringFlag{Name: "support-email", Usage: "`EMAIL` of the support admin (default: LOGIN@staging.example.invalid)"},
+		&cli.StringFlag{Name: "expires", Value: "14d", Usage: "how long the staging copy is meant to live: `DURATION` like 14d, 36h, or never"},
+		&cli.IntFlag{Name: "threads", Aliases: []string{"j"}, Usage: "parallel connections loading data `N`", DefaultText: "number of CPUs"},
+		&cli.BoolFlag{Name: "force", Usage: "replace an EARLIER STAGING COPY in --db-name/--files-dir (never anything stagecopy did not make)"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
+		stateDirFlag(),
+	)
+	return &cli.Command{
+		Name:      "restore",
+		Usage:     "turn an archive into a staging site: a NEW database and directory, URL rewritten, mail and search engines off",
+		ArgsUsage: "ARCHIVE",
+		Description: "Verifies every entry as it streams (a bad hash, an SQL error or Ctrl-C drops the database and removes the\n" +
+			"files it made), loads the database with parallel connections, writes the files into a new directory\n" +
+			"(never through a symlink, no setuid, nothing world-writable), then applies the staging fixes of the\n" +
+			"CMS it finds (WordPress, PrestaShop, Magento 2, Drupal):\n" +
+			"  --url            the site URL, everywhere: plain, JSON-escaped, URL-encoded, scheme-less, and inside\n" +
+			"                   PHP-serialized values with their lengths recomputed; password and GUID columns are left alone\n" +
+			"  always           search engines off, outgoing mail off, a visible STAGING COPY marker\n" +
+			"  --support-admin  a temporary administrator; the password is printed once and stored nowhere\n" +
+			"Each restore gets a staging id in the registry ('stagecopy list'); 'stagecopy purge ID' removes it all.\n\n" +
+			"Examples:\n" +
+			"  stagecopy restore site.tar.zst --socket /run/mysqld/mysqld.sock -u support --files-dir /srv/staging/shop \\\n" +
+			"      --url https://shop.staging.test --support-admin support\n" +
+			"  stagecopy restore - --db-name bug1234 < site.tar.zst\n\n" +
+			"Exit codes: 0 restored, 3 archive damaged or tampered, 1 other errors (nothing is left behind).",
+		Flags: flags,
+		Action: func(c *cli.Context) error {
+			path, err := oneArg(c, "ARCHIVE")
+			if err != nil {
+				return err
+			}
+			if c.String("cms") == "none" && (c.String("url") != "" || c.String("support-admin") != "") {
+				return usagef("--cms none applies no staging fixes: it cannot be used with --url or --support-admin")
+			}
+			if u := c.String("url"); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+				return usagef("--url %q: give an absolute URL such as https://staging.example.test", u)
+			}
+			expires, err := parseLifetime(c.String("expires"))
+			if err != nil {
+				return usagef("--expires: %v", err)
+			}
+			cfg, err := serverConfig(c, e, "")
+			if err != nil {
+				return err
+			}
+			reg, err := openRegistry(c)
+			if err != nil {
+				return err
+			}
+			var in io.Reader = e.stdin
+			total := int64(-1)
+			if path != "-" {
+				f, err := os.Open(path)
+				if err != nil {
+					return withHint(err, "check the archive path")
+				}
+				defer f.Close()
+				if st, err := f.Stat(); err == nil {
+					if st.IsDir() {
+						return fmt.Errorf("%s is a directory, not an archive", path)
+					}
+					total = st.Size()
+				}
+				in = f
+			}
+			quiet := c.Bool("quiet")
+			b := newBar(e, quiet, total, "restore")
+			defer b.finish()
+			start := time.Now()
+			res, err := snapshot.Restore(c.Context, snapshot.RestoreOptions{
+				Archive: in, ArchivePath: path,
+				Server: cfg, ServerName: dbconn.Describe(cfg),
+				Conn:     staging.Conn{Host: c.String("host"), Port: c.Int("port"), Socket: c.String("socket"), User: cfg.User, SSLMode: c.String("ssl-mode"), SSLCA: c.String("ssl-ca")},
+				Database: c.String("db-name"), Force: c.Bool("force"), FilesDir: c.String("files-dir"),
+				Threads: c.Int("threads"), URL: c.String("url"), CMS: c.String("cms"),
+				SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
+				Expires: expires, Registry: reg,
+				CheckHeader: func(h archive.Header) error {
+					if h.NotAnonymized {
+						fmt.Fprintf(e.stderr, "stagecopy: warning: this archive is NOT anonymized: it holds the source site's real data\n")
+					}
+					return nil
+				},
+				Progress: func(p snapshot.RestoreProgress) {
+					b.describe(p.Phase)
+					b.set(p.Done)
+				},
+				Warn: func(s string) {
+					b.clear()
+					fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
+				},
+			})
+			b.finish()
+			if err != nil {
+				return restoreHint(err)
+			}
+			printRestoreSummary(e, res, time.Since(start))
+			return nil
+		},
+	}
+}
+
+// parseLifetime reads 14d, 36h, 90m or "never" (0).
+func parseLifetime(s string) (time.Duration, error) {
+	switch s {
+	case "never", "0", "":
+		return 0, nil
+	}
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		d, err := strconv.Atoi(n)
+		if err != nil || d <= 0 {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		return time.Duration(d) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q: use a duration such as 14d, 36h or 90m, or never", s)
+	}
+	return d, nil
+}
+
+func restoreHint(err error) error {
+	switch {
+	case errors.Is(err, snapshot.ErrDatabaseExists):
+		return withHint(err, "choose a new --db-name; stagecopy never loads into a database that holds something")
+	case errors.Is(err, snapshot.ErrNotOurs):
+		return withHint(err, "choose a new name: --force only replaces what an earlier 'stagecopy restore' made")
+	case errors.Is(err, snapshot.ErrSourceDatabase):
+		return withHint(err, "give another --db-name")
+	case errors.Is(err, snapshot.ErrFilesDirExists):
+		return withHint(err, "choose a new --files-dir")
+	case errors.Is(err, snapshot.ErrBadDatabaseName):
+		return withHint(err, "--db-name takes letters, digits, _ $ and -")
+	case errors.Is(err, staging.ErrUnknownCMS):
+		return withHint(err, "name the CMS with --cms ("+strings.Join(staging.Names(), ", ")+"), or --cms none for no staging fixes")
+	case errors.Is(err, staging.ErrRegistryCorrupt), errors.Is(err, staging.ErrRegistryVersion), errors.Is(err, staging.ErrLocked):
+		return registryError(err)
+	case errors.Is(err, dbdump.ErrAccessDenied):
+		return withHint(err, "check --user and the password (--password-file, $MYSQL_PWD, --defaults-file or -p)")
+	}
+	return snapshotHint(err)
+}
+
+func printRestoreSummary(e *env, res *snapshot.RestoreResult, took time.Duration) {
+	w := e.stdout
+	en := res.Entry
+	fmt.Fprintf(w, "restored snapshot %s as staging copy %s in %s\n", en.SnapshotID, en.ID, took.Round(time.Millisecond))
+	fmt.Fprintf(w, "  database  %s on %s (%d tables, %d rows)\n", en.Database, en.Server, res.Tables, res.Rows)
+	if en.FilesDir != "" {
+		fmt.Fprintf(w, "  files     %s (%d files)\n", en.FilesDir, res.Files)
+	}
+	if res.CMS != "" {
+		fmt.Fprintf(w, "  cms       %s\n", res.CMS)
+	}
+	if en.URL != "" {
+		fmt.Fprintf(w, "  url       %s (was %s; %d values in %d columns rewritten)\n", en.URL, orDash(res.OldURL), res.Rewrite.Values, res.Rewrite.Columns)
+	}
+	for _, ch := range res.Fix.Changes {
+		fmt.Fprintf(w, "  fix       %s\n", ch)
+	}
+	if !en.Expires.IsZero() {
+		fmt.Fprintf(w, "  expires   %s\n", en.Expires.Local().Format("2006-01-02 15:04"))
+	}
+	if en.Admin != nil {
+		fmt.Fprintf(w, "  support admin  %s\n", en.Admin.Name)
+		fmt.Fprintf(w, "  password       %s\n", res.AdminPassword)
+		fmt.Fprintf(w, "                 (shown once, stored nowhere)\n")
+	}
+	fmt.Fprintf(w, "remove it with: stagecopy purge %s\n", en.ID)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+)
+
+// wordpressRoot is Debian's wordpress package.
+const wordpressRoot = "/usr/share/wordpress"
+
+// needWordPress skips without php and WordPress, except in CI, which
+// installs them (.ci/run) and must run this test.
+func needWordPress(t *testing.T) string {
+	t.Helper()
+	php, err := exec.LookPath("php")
+	if err == nil {
+		_, err = os.Stat(filepath.Join(wordpressRoot, "wp-settings.php"))
+	}
+	if err != nil {
+		if os.Getenv("STAGECOPY_REQUIRE_MYSQL") == "1" {
+			t.Fatalf("php and Debian's wordpress package are required here (apt-get install wordpress php-cli php-mysql): %v", err)
+		}
+		t.Skipf("no php or WordPress: %v", err)
+	}
+	return php
+}
+
+// runPHP runs one of testdata/wordpress/*.php with WordPress against db.
+func runPHP(t *testing.T, php, script string, srv *mariadbtest.Server, db, content, url string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command(php, append([]string{filepath.Join("testdata", "wordpress", script)}, args...)...)
+	cmd.Env = append(os.Environ(), "WP_ROOT="+wordpressRoot, "WP_SOCKET="+srv.Socket, "WP_DB="+db, "WP_CONTENT="+content, "WP_URL="+url)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("php %s: %v\n%s\n%s", script, err, out, stderr.String())
+	}
+	return out
+}
+
+// TestWordPressRealClient is the whole loop with WordPress as the judge:
+// WordPress's own installer makes a site with customers, comments and the
+// site URL in posts, block JSON, URL-encoded links and (nested) serialized
+// options; stagecopy snapshots it from the live server, anonymized, and
+// restores it under a new URL with a support admin; then WordPress, loaded
+// on the staging copy, must see the new URL, unserialize every option, log
+// the support admin in with the printed password, and load the mail-off
+// plugin. No customer address may remain in any table.
+func TestWordPressRealClient(t *testing.T) {
+	php := needWordPress(t)
+	srv, src := mariadbtest.NewDatabase(t)
+	dir := t.TempDir()
+	const oldURL, newURL = "https://shop.realsite.test", "https://staging.example.test"
+	site := filepath.Join(dir, "site")
+	if err := os.MkdirAll(filepath.Join(site, "wp-content", "uploads"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(site, "wp-content", "uploads", "a.jpg"), []byte("not really a jpeg"), 0o644)
+	runPHP(t, php, "install.php", srv, src, filepath.Join(site, "wp-content"), oldURL)
+
+	archivePath := filepath.Join(dir, "shop.tar.zst")
+	code, stdout, stderr := runCLI(t, "snapshot", "--anonymize", "--preset", "wordpress", "--socket", srv.Socket, "-u", "root", "-D", src, "--files", site, "-o", archivePath, "-q")
+	if code != 0 {
+		t.Fatalf("snapshot: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	_, stage := mariadbtest.DatabaseName(t, "stage")
+	stageDir := filepath.Join(dir, "staging")
+	code, stdout, stderr = runCLI(t, "restore", "--socket", srv.Socket, "-u", "root", "--db-name", stage,
+		"--files-dir", stageDir, "--url", newURL, "--support-admin", "support", "--state-dir", filepath.Join(dir, "state"), "-q", archivePath)
+	if code != 0 {
+		t.Fatalf("restore: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	m := regexp.MustCompile(`(?m)^\s*password\s+(\S+)$`).FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("restore printed no password:\n%s", stdout)
+	}
+	password := m[1]
+
+	out := runPHP(t, php, "check.php", srv, stage, filepath.Join(stageDir, "wp-content"), newURL, "support", password)
+	var res map[string]any
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("check.php: %v\n%s", err, out)
+	}
+	t.Logf("WordPress sees: %s", out)
+	want := map[string]any{
+		"siteurl": newURL, "home": newURL, "blog_public": "0", "cron_disabled": true,
+		"login": "support", "is_admin": true, "wrong_password_refused": true,
+		"widget": `<a href="` + newURL + `/about/">About</a>`,
+	}
+	for k, v := range want {
+		if res[k] != v {
+			t.Errorf("WordPress: %s = %v, want %v", k, res[k], v)
+		}
+	}
+	if bad, _ := res["bad_serialized"].([]any); len(bad) > 0 {
+		t.Errorf("values WordPress cannot unserialize: %v", bad)
+	}
+	if n, _ := res["nested"].([]any); len(n) != 2 || n[0] != newURL+"/deep" || n[1] != newURL {
+		t.Errorf("nested serialized option: %v", res["nested"])
+	}
+	pc, _ := res["post_content"].(string)
+	for _, s := range []string{`https:\/\/staging.example.test\/wp-content`, `href="` + newURL + `/shop/"`, "https%3A%2F%2Fstaging.example.test%2Fcart"} {
+		if !strings.Contains(pc, s) {
+			t.Errorf("post content lacks %s:\n%s", s, pc)
+		}
+	}
+	if strings.Contains(pc, "realsite") {
+		t.Errorf("post content keeps the old URL:\n%s", pc)
+	}
+	if l, _ := res["post_links"].(map[string]any); l == nil || l["home"] != newURL+"/" {
+		t.Errorf("post meta links: %v", res["post_links"])
+	}
+	if id, _ := res["staging_plugin"].(string); !strings.HasPrefix(id, "stg-") {
+		t.Errorf("the staging mu-plugin is not loaded: %v", res["staging_plugin"])
+	}
+	if f, _ := res["mail_function_file"].(string); !strings.HasSuffix(f, "stagecopy-staging.php") {
+		t.Errorf("wp_mail comes from %s, not the staging plugin", f)
+	}
+
+	// No customer's address, phone or IP, and not the old URL, in any
+	// table of the staging copy.
+	dump := string(srv.Dump(t, stage))
+	// GUIDs are identifiers, not links: WordPress says never to change
+	// them, and restore leaves them alone.
+	guid := regexp.MustCompile(`'https?://shop\.realsite\.test/\?p(age_id)?=\d+'`)
+	if !guid.MatchString(dump) {
+		t.Error("no GUID of the source site left: were the GUIDs rewritten?")
+	}
+	dump = guid.ReplaceAllString(dump, "''")
+	for _, s := range []string{"realshop-customer.net", "alice.smith", "7946 0999", "81.2.69.160", "shop.realsite.test", "Carol Customer"} {
+		for _, line := range strings.Split(dump, "\n") {
+			if i := strings.Index(line, s); i >= 0 {
+				t.Errorf("the staging copy still holds %q: ...%s...", s, line[max(0, i-150):min(len(line), i+100)])
+				break
+			}
+		}
+	}
+}

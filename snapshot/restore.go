@@ -1,0 +1,727 @@
+package snapshot
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/internal/dbload"
+	"github.com/stagecopy/stagecopy/internal/staging"
+)
+
+// Errors of Restore that the command line turns into hints.
+var (
+	ErrDatabaseExists  = errors.New("restore: database exists and is not empty")
+	ErrNotOurs         = errors.New("restore: not made by stagecopy")
+	ErrSourceDatabase  = errors.New("restore: refusing to restore over the snapshot's source database")
+	ErrFilesDirExists  = errors.New("restore: files directory exists and is not empty")
+	ErrBadDatabaseName = errors.New("restore: invalid database name")
+	ErrUnsafeEntry     = errors.New("restore: unsafe file entry")
+)
+
+// MarkerTable is created in every database Restore makes, with one row
+// naming the staging copy: purge acts only on databases that carry it.
+const MarkerTable = "_stagecopy_staging"
+
+// MarkerFile is written at the root of every files directory Restore makes.
+const MarkerFile = ".stagecopy-staging.json"
+
+// RestoreOptions configure Restore.
+type RestoreOptions struct {
+	// Archive is the archive's byte stream (decrypted); ArchivePath is
+	// recorded in the registry.
+	Archive     io.Reader
+	ArchivePath string
+	// Server is the target server; its DBName is ignored. ServerName
+	// describes it and Conn says how to reconnect (no password): both go
+	// into the registry.
+	Server     *mysql.Config
+	ServerName string
+	Conn       staging.Conn
+	// Database is the database to create; "" means staging_ and the first
+	// 12 digits of the snapshot id.
+	Database string
+	// Force allows a database or files directory that exists and is not
+	// empty, but only when an earlier restore made it (its marker is
+	// there): it is emptied first. Nothing else is ever overwritten.
+	Force bool
+	// FilesDir receives the archive's files/ entries; "" restores no files.
+	FilesDir string
+	Threads  int
+	// URL is the staging site's URL; "" leaves URLs alone.
+	URL string
+	// CMS is "" to detect it from the tables, "none" for no staging
+	// fixes, or a name staging.Lookup knows.
+	CMS string
+	// SupportAdmin, if set, is the login of a temporary administrator
+	// created with a random password; SupportEmail is its address.
+	SupportAdmin string
+	SupportEmail string
+	// Expires is how long the staging copy is meant to live (registry and
+	// support admin); 0 means no expiry.
+	Expires time.Duration
+	// Registry records the restore; required.
+	Registry *staging.Registry
+	// CheckHeader, if set, may refuse the archive once its header is read
+	// (expiry, not anonymized).
+	CheckHeader func(archive.Header) error
+	Progress    func(RestoreProgress)
+	Warn        func(string)
+}
+
+// RestoreProgress describes how far Restore has come.
+type RestoreProgress struct {
+	Phase string // "database", "files", "staging fixes"
+	// Done counts archive bytes consumed.
+	Done int64
+	Item string
+}
+
+// RestoreResult is what Restore made.
+type RestoreResult struct {
+	Entry    staging.Entry
+	Header   archive.Header
+	Manifest *archive.Manifest
+	Tables   int
+	Rows     int64
+	Files    int64
+	// CMS is the CMS the fixes were for, "" when none.
+	CMS     string
+	OldURL  string
+	Fix     staging.FixReport
+	Rewrite staging.RewriteStats
+	// AdminPassword is the support admin's password: shown once, stored
+	// nowhere.
+	AdminPassword string
+	Warnings      []string
+}
+
+var dbNameRE = regexp.MustCompile(`^[A-Za-z0-9_$-]{1,64}$`)
+
+// Restore loads an archive into a new database and a new files directory,
+// applies the staging fixes and records the restore in the registry. Every
+// entry is verified before it is used; on any failure, what Restore created
+// is dropped and removed again.
+func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err error) {
+	if opts.Registry == nil || opts.Server == nil || opts.Archive == nil {
+		return nil, errors.New("restore: Archive, Server and Registry are required")
+	}
+	warn := func(s string) {
+		if opts.Warn != nil {
+			opts.Warn(s)
+		}
+	}
+	sum := sha256.New()
+	in := &countReader{r: io.TeeReader(opts.Archive, sum)}
+	ar, err := archive.NewReader(in)
+	if err != nil {
+		return nil, err
+	}
+	defer ar.Close()
+	h := ar.Header()
+	if opts.CheckHeader != nil {
+		if err := opts.CheckHeader(h); err != nil {
+			return nil, err
+		}
+	}
+	name := opts.Database
+	if name == "" {
+		name = "staging_" + h.SnapshotID[:min(12, len(h.SnapshotID))]
+	}
+	if !dbNameRE.MatchString(name) {
+		return nil, fmt.Errorf("%w %q: use letters, digits, _ $ - (at most 64)", ErrBadDatabaseName, name)
+	}
+	if h.Source.Database != "" && strings.EqualFold(name, h.Source.Database) {
+		return nil, fmt.Errorf("%w %q: a staging copy always goes into a new database of another name", ErrSourceDatabase, name)
+	}
+
+	id, err := staging.NewID()
+	if err != nil {
+		return nil, err
+	}
+	filesDir := ""
+	if opts.FilesDir != "" {
+		if filesDir, err = filepath.Abs(opts.FilesDir); err != nil {
+			return nil, err
+		}
+	}
+	archivePath := opts.ArchivePath
+	if archivePath != "" && archivePath != "-" {
+		if p, err := filepath.Abs(archivePath); err == nil {
+			archivePath = p
+		}
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	entry := staging.Entry{
+		ID: id, SnapshotID: h.SnapshotID, Archive: archivePath, Server: opts.ServerName, Conn: opts.Conn,
+		Database: name, FilesDir: filesDir, URL: opts.URL, Created: now, Status: staging.StatusRestoring,
+	}
+	if opts.Expires > 0 {
+		entry.Expires = now.Add(opts.Expires)
+	}
+	r := &restorer{opts: opts, entry: &entry, ar: ar, in: in, warn: warn}
+	server := *opts.Server
+	server.DBName = ""
+	server.MultiStatements = false
+	conn, err := mysql.NewConnector(&server)
+	if err != nil {
+		return nil, err
+	}
+	r.admin = sql.OpenDB(conn)
+	defer r.admin.Close()
+	// The registry entry comes first: if this process dies half-way,
+	// purge still finds what it made.
+	if err := opts.Registry.Add(ctx, entry); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			err = r.undo(err)
+		}
+	}()
+	if err := r.createDatabase(ctx, name, h); err != nil {
+		return nil, err
+	}
+	if filesDir != "" {
+		if err := r.createFilesDir(filesDir); err != nil {
+			return nil, err
+		}
+	}
+	result := &RestoreResult{Header: h}
+	if err := r.load(ctx, &server, name, result); err != nil {
+		return nil, err
+	}
+	// Everything is verified: the manifest trailer matched. Read what
+	// follows (zstd padding) so the archive's hash covers every byte.
+	if _, err := io.Copy(io.Discard, in); err != nil {
+		return nil, err
+	}
+	entry.ArchiveSHA256 = hex.EncodeToString(sum.Sum(nil))
+	m := sha256.Sum256(ar.ManifestJSON())
+	entry.ManifestSHA256 = hex.EncodeToString(m[:])
+	result.Manifest = ar.Manifest()
+	for _, t := range result.Manifest.Tables {
+		result.Tables++
+		result.Rows += t.Rows
+	}
+	result.Files = result.Manifest.Files.Count
+
+	if err := r.stage(ctx, &server, name, result); err != nil {
+		return nil, err
+	}
+	entry.Status = staging.StatusActive
+	if err := opts.Registry.Update(ctx, id, func(e *staging.Entry) error {
+		*e = entry
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	result.Entry = entry
+	result.Warnings = r.warnings
+	return result, nil
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+type restorer struct {
+	opts     RestoreOptions
+	entry    *staging.Entry
+	ar       *archive.Reader
+	in       *countReader
+	admin    *sql.DB
+	warn     func(string)
+	warnings []string
+
+	createdDB   bool // we created the database: drop it on failure
+	emptyDB     bool // it existed, empty: empty it again on failure
+	dbCharset   string
+	createdDir  bool // we created the files directory: remove it on failure
+	root        *os.Root
+	symlinks    map[string]bool
+	loaderClose func() error
+}
+
+func (r *restorer) warnf(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	r.warnings = append(r.warnings, s)
+	r.warn(s)
+}
+
+func (r *restorer) progress(phase, item string) {
+	if r.opts.Progress != nil {
+		r.opts.Progress(RestoreProgress{Phase: phase, Done: r.in.n, Item: item})
+	}
+}
+
+// createDatabase makes the target database, or takes an empty existing
+// one, and puts the marker table in it.
+func (r *restorer) createDatabase(ctx context.Context, name string, h archive.Header) error {
+	qn := quoteIdent(name)
+	var n int
+	if err := r.admin.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", name).Scan(&n); err != nil {
+		return dbdump.Classify(err, "restore: connect to the server", "")
+	}
+	r.dbCharset = "utf8mb4"
+	if n > 0 {
+		objects, marked, err := databaseObjects(ctx, r.admin, name)
+		if err != nil {
+			return err
+		}
+		switch {
+		case objects == 0:
+			r.emptyDB = true
+		case !r.opts.Force:
+			return fmt.Errorf("%w: %s holds %d tables, views or routines", ErrDatabaseExists, name, objects)
+		case !marked:
+			return fmt.Errorf("%w: database %s exists, is not empty and has no %s table; --force only replaces an earlier staging copy", ErrNotOurs, name, MarkerTable)
+		default:
+			// An earlier staging copy: start it afresh.
+			if _, err := r.admin.ExecContext(ctx, "DROP DATABASE "+qn); err != nil {
+				return fmt.Errorf("restore: drop earlier staging copy %s: %w", name, err)
+			}
+			n = 0
+		}
+	}
+	if n == 0 {
+		if _, err := r.admin.ExecContext(ctx, "CREATE DATABASE "+qn+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+			return dbdump.Classify(err, "restore: create database "+name, "restore needs CREATE and DROP on the staging databases: GRANT ALL ON `staging\\_%`.* TO the account, or name a database it may create with --db-name")
+		}
+		r.createdDB = true
+	}
+	if _, err := r.admin.ExecContext(ctx, "CREATE TABLE "+qn+"."+quoteIdent(MarkerTable)+
+		" (staging_id VARCHAR(64) NOT NULL PRIMARY KEY, snapshot_id VARCHAR(64) NOT NULL, created DATETIME NOT NULL)"+
+		" COMMENT 'made by stagecopy restore; stagecopy purge drops this database'"); err != nil {
+		return fmt.Errorf("restore: create marker table in %s: %w", name, err)
+	}
+	if _, err := r.admin.ExecContext(ctx, "INSERT INTO "+qn+"."+quoteIdent(MarkerTable)+" VALUES (?, ?, ?)",
+		r.entry.ID, h.SnapshotID, r.entry.Created.Format(time.DateTime)); err != nil {
+		return fmt.Errorf("restore: write marker in %s: %w", name, err)
+	}
+	return nil
+}
+
+// databaseObjects counts the tables, views, routines and events of a
+// database and says whether it has the marker table.
+func databaseObjects(ctx context.Context, db *sql.DB, name string) (int, bool, error) {
+	var tables, routines, events, marker int
+	err := db.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?),
+		(SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?),
+		(SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?),
+		(SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?)`,
+		name, name, name, name, MarkerTable).Scan(&tables, &routines, &events, &marker)
+	if err != nil {
+		return 0, false, fmt.Errorf("restore: inspect database %s: %w", name, err)
+	}
+	return tables + routines + events, marker > 0, nil
+}
+
+func (r *restorer) createFilesDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return fmt.Errorf("restore: files directory: %w", err)
+		}
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return fmt.Errorf("restore: files directory: %w", err)
+		}
+		r.createdDir = true
+	case err != nil:
+		return fmt.Errorf("restore: files directory: %w", err)
+	case len(entries) > 0:
+		if _, err := os.Lstat(filepath.Join(dir, MarkerFile)); err != nil || !r.opts.Force {
+			if err != nil {
+				return fmt.Errorf("%w: %s has %d entries and no %s; --force only replaces an earlier staging copy", ErrFilesDirExists, dir, len(entries), MarkerFile)
+			}
+			return fmt.Errorf("%w: %s (an earlier staging copy: --force replaces it)", ErrFilesDirExists, dir)
+		}
+		if err := emptyDir(dir); err != nil {
+			return err
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("restore: files directory: %w", err)
+	}
+	r.root = root
+	r.symlinks = map[string]bool{}
+	marker, _ := json.MarshalIndent(map[string]any{
+		"made_by": "stagecopy restore", "staging_id": r.entry.ID, "snapshot_id": r.entry.SnapshotID,
+		"created": r.entry.Created, "purge": "stagecopy purge " + r.entry.ID,
+	}, "", "  ")
+	if err := root.WriteFile(MarkerFile, append(marker, '\n'), 0o644); err != nil {
+		return fmt.Errorf("restore: write %s: %w", MarkerFile, err)
+	}
+	return nil
+}
+
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("restore: empty %s: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+// load reads every entry, verifying each before it is used: a database
+// entry is read whole, and only run once the reader has checked its hash.
+func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, result *RestoreResult) error {
+	loader, err := dbload.Open(ctx, dbload.Config{DSN: server.FormatDSN(), Database: name, Threads: r.opts.Threads})
+	if err != nil {
+		return err
+	}
+	r.loaderClose = loader.Close
+	defer func() {
+		if r.loaderClose != nil {
+			r.loaderClose()
+			r.loaderClose = nil
+		}
+	}()
+	var pending *archive.Entry
+	var pendingSQL []byte
+	dataRunning := false
+	cur, err := r.ar.Next()
+	for ; err == nil; cur, err = r.ar.Next() {
+		// cur's predecessor has been verified by Next: act on it.
+		if pending != nil {
+			if err := r.runSQL(ctx, loader, pending.Name, pendingSQL, &dataRunning); err != nil {
+				return err
+			}
+			pending, pendingSQL = nil, nil
+		}
+		switch {
+		case strings.HasPrefix(cur.Name, archive.DBPrefix):
+			if cur.Type != archive.TypeFile {
+				return fmt.Errorf("%w: %s is a %s", archive.ErrCorrupt, cur.Name, cur.Type)
+			}
+			r.progress("database", cur.Name)
+			buf := bytes.NewBuffer(make([]byte, 0, cur.Size))
+			if _, err := io.Copy(buf, r.ar); err != nil {
+				return err
+			}
+			pending, pendingSQL = cur, buf.Bytes()
+		case strings.HasPrefix(cur.Name, archive.FilesPrefix):
+			if r.root == nil {
+				if cur.Type == archive.TypeFile && result.Files == 0 {
+					r.warnf("the archive holds site files; no --files-dir was given, so they are not restored")
+				}
+				result.Files++
+				continue
+			}
+			r.progress("files", cur.Name)
+			if err := r.writeFile(cur); err != nil {
+				return err
+			}
+		}
+	}
+	if err != io.EOF {
+		return err
+	}
+	if pending != nil {
+		if err := r.runSQL(ctx, loader, pending.Name, pendingSQL, &dataRunning); err != nil {
+			return err
+		}
+	}
+	if err := loader.Wait(); err != nil {
+		return err
+	}
+	r.loaderClose = nil
+	if err := loader.Close(); err != nil {
+		return err
+	}
+	return r.disableEvents(ctx, name)
+}
+
+// runSQL runs one verified database entry: schema entries in order, data
+// chunks in parallel, the objects entry (views, routines, triggers,
+// events) once every chunk is in.
+func (r *restorer) runSQL(ctx context.Context, loader *dbload.Loader, name string, text []byte, dataRunning *bool) error {
+	base := strings.TrimPrefix(name, archive.DBPrefix)
+	switch {
+	case strings.HasSuffix(base, ".schema.sql"):
+		return loader.Exec(ctx, name, text)
+	case strings.HasPrefix(base, "-"):
+		if *dataRunning {
+			if err := loader.Wait(); err != nil {
+				return err
+			}
+			*dataRunning = false
+		}
+		return loader.Exec(ctx, name, text)
+	default:
+		*dataRunning = true
+		loader.Go(name, text)
+		return nil
+	}
+}
+
+// disableEvents turns off every event of the restored database: a staging
+// copy must not run the site's scheduled jobs.
+func (r *restorer) disableEvents(ctx context.Context, name string) error {
+	rows, err := r.admin.QueryContext(ctx, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? AND STATUS = 'ENABLED'", name)
+	if err != nil {
+		return fmt.Errorf("restore: list events: %w", err)
+	}
+	var events []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			rows.Close()
+			return err
+		}
+		events = append(events, e)
+	}
+	rows.Close()
+	for _, e := range events {
+		if _, err := r.admin.ExecContext(ctx, "ALTER EVENT "+quoteIdent(name)+"."+quoteIdent(e)+" DISABLE"); err != nil {
+			return fmt.Errorf("restore: disable event %s: %w", e, err)
+		}
+	}
+	if len(events) > 0 {
+		r.warnf("%d scheduled event(s) disabled: %s", len(events), strings.Join(events, ", "))
+	}
+	return nil
+}
+
+// writeFile writes one files/ entry under the root, never through a
+// symlink and never over an existing file.
+func (r *restorer) writeFile(e *archive.Entry) error {
+	rel := strings.TrimPrefix(e.Name, archive.FilesPrefix)
+	if rel == "" || rel == MarkerFile {
+		return fmt.Errorf("%w: %s", ErrUnsafeEntry, e.Name)
+	}
+	for p := path.Dir(rel); p != "."; p = path.Dir(p) {
+		if r.symlinks[p] {
+			return fmt.Errorf("%w: %s would be written through the symlink files/%s", ErrUnsafeEntry, e.Name, p)
+		}
+	}
+	if dir := path.Dir(rel); dir != "." {
+		if err := r.root.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("restore: %s: %w", e.Name, err)
+		}
+	}
+	switch e.Type {
+	case archive.TypeDir:
+		perm := fs.FileMode(e.Mode)&0o775 | 0o700
+		if err := r.root.MkdirAll(rel, perm); err != nil {
+			return fmt.Errorf("restore: %s: %w", e.Name, err)
+		}
+		return r.root.Chmod(rel, perm)
+	case archive.TypeSymlink:
+		target := e.Link
+		if path.IsAbs(target) || strings.HasPrefix(path.Clean(path.Join(path.Dir(rel), target)), "../") || path.Clean(path.Join(path.Dir(rel), target)) == ".." {
+			r.warnf("symlink files/%s -> %s points outside the site; not restored", rel, target)
+			return nil
+		}
+		if err := r.root.Symlink(target, rel); err != nil {
+			return fmt.Errorf("restore: %s: %w", e.Name, err)
+		}
+		r.symlinks[rel] = true
+		return nil
+	}
+	// No setuid/setgid/sticky, nothing world-writable, always readable by
+	// the owner.
+	perm := fs.FileMode(e.Mode)&0o775 | 0o600
+	f, err := r.root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return fmt.Errorf("restore: %s: %w", e.Name, err)
+	}
+	if _, err := io.Copy(f, r.ar); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("restore: %s: %w", e.Name, err)
+	}
+	// OpenFile's mode went through the umask; the archive's (masked)
+	// mode is what the site had.
+	if err := r.root.Chmod(rel, perm); err != nil {
+		return fmt.Errorf("restore: %s: %w", e.Name, err)
+	}
+	if !e.ModTime.IsZero() {
+		r.root.Chtimes(rel, e.ModTime, e.ModTime)
+	}
+	return nil
+}
+
+// undo removes what Restore made after a failure, and returns err with
+// anything undo could not remove added to it.
+func (r *restorer) undo(err error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if r.loaderClose != nil {
+		r.loaderClose()
+	}
+	var left []string
+	if r.admin != nil && (r.createdDB || r.emptyDB) {
+		q := quoteIdent(r.entry.Database)
+		if _, e := r.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+q); e != nil {
+			left = append(left, fmt.Sprintf("database %s (%v)", r.entry.Database, e))
+		} else if r.emptyDB {
+			// It was there, empty, before: leave it so.
+			if _, e := r.admin.ExecContext(ctx, "CREATE DATABASE "+q); e != nil {
+				left = append(left, fmt.Sprintf("could not recreate the empty database %s (%v)", r.entry.Database, e))
+			}
+		}
+	}
+	if r.root != nil {
+		r.root.Close()
+	}
+	if r.entry.FilesDir != "" && r.root != nil {
+		var e error
+		if r.createdDir {
+			e = os.RemoveAll(r.entry.FilesDir)
+		} else {
+			e = emptyDir(r.entry.FilesDir)
+		}
+		if e != nil {
+			left = append(left, fmt.Sprintf("files in %s (%v)", r.entry.FilesDir, e))
+		}
+	}
+	if len(left) > 0 {
+		r.opts.Registry.Update(ctx, r.entry.ID, func(e *staging.Entry) error {
+			e.Status = staging.StatusFailed
+			e.Notes = append(e.Notes, "restore failed: "+err.Error(), "left behind: "+strings.Join(left, "; "))
+			return nil
+		})
+		return fmt.Errorf("%w; could not remove everything it made: %s (the registry keeps entry %s: run stagecopy purge %s)", err, strings.Join(left, "; "), r.entry.ID, r.entry.ID)
+	}
+	if e := r.opts.Registry.Remove(ctx, r.entry.ID); e != nil {
+		return fmt.Errorf("%w; and removing registry entry %s: %v", err, r.entry.ID, e)
+	}
+	return err
+}
+
+func quoteIdent(s string) string {
+	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
+}
+
+// stage applies the CMS's staging fixes: URL rewrite, search engines and
+// mail off, marker, support admin.
+func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string, result *RestoreResult) error {
+	if r.opts.CMS == "none" {
+		return nil
+	}
+	cfg := *server
+	cfg.DBName = name
+	conn, err := mysql.NewConnector(&cfg)
+	if err != nil {
+		return err
+	}
+	db := sql.OpenDB(conn)
+	defer db.Close()
+	r.progress("staging fixes", "")
+	var cms staging.CMS
+	if r.opts.CMS == "" {
+		cms, err = staging.Detect(ctx, db)
+		if errors.Is(err, staging.ErrUnknownCMS) && r.opts.URL == "" && r.opts.SupportAdmin == "" {
+			r.warnf("no CMS recognized (%v): no staging fixes applied; name one with --cms", err)
+			return nil
+		}
+	} else {
+		cms, err = staging.Lookup(ctx, db, r.opts.CMS)
+	}
+	if err != nil {
+		return err
+	}
+	result.CMS = cms.Name()
+	r.entry.CMS = cms.Name()
+	old, err := cms.SiteURL(ctx, db)
+	if err != nil {
+		return err
+	}
+	result.OldURL = old
+	if r.opts.URL != "" && old != "" && !sameURL(old, r.opts.URL) {
+		rw, err := staging.NewURLRewriter(old, r.opts.URL)
+		if err != nil {
+			return fmt.Errorf("restore: --url: %w", err)
+		}
+		skip := func(table, column string) bool { return table == MarkerTable || cms.SkipColumn(table, column) }
+		if result.Rewrite, err = staging.RewriteDatabase(ctx, db, rw, skip); err != nil {
+			return err
+		}
+	}
+	result.Fix, err = cms.Fix(ctx, db, staging.FixOptions{URL: r.opts.URL, OldURL: old, FilesDir: r.entry.FilesDir, StagingID: r.entry.ID})
+	if err != nil {
+		return err
+	}
+	for _, w := range result.Fix.Warnings {
+		r.warnf("%s", w)
+	}
+	if r.opts.SupportAdmin != "" {
+		pw, err := randomPassword()
+		if err != nil {
+			return err
+		}
+		email := r.opts.SupportEmail
+		if email == "" {
+			email = strings.ToLower(r.opts.SupportAdmin) + "@staging.example.invalid"
+		}
+		a, err := cms.CreateAdmin(ctx, db, r.opts.SupportAdmin, email, pw)
+		if err != nil {
+			return err
+		}
+		a.Expires = r.entry.Expires
+		r.entry.Admin = &a
+		result.AdminPassword = pw
+	}
+	return nil
+}
+
+func sameURL(a, b string) bool {
+	return strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(b, "/"))
+}
+
+// randomPassword returns 24 characters from a 62-letter alphabet (about
+// 143 bits), without characters that shells or CMS login forms mangle.
+func randomPassword() (string, error) {
+	const chars = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+	var b [24]byte
+	out := make([]byte, len(b))
+	for i := range out {
+		for {
+			if _, err := rand.Read(b[i : i+1]); err != nil {
+				return "", err
+			}
+			// Rejection sampling: no modulo bias.
+			if int(b[i]) < 256-256%len(chars) {
+				out[i] = chars[int(b[i])%len(chars)]
+				break
+			}
+		}
+	}
+	return string(out), nil
+}

@@ -1,0 +1,367 @@
+package snapshot
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/internal/staging"
+)
+
+func serverConfig(t *testing.T, srv *mariadbtest.Server) *mysql.Config {
+	t.Helper()
+	cfg, err := mysql.ParseDSN(srv.DSN(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func newRegistry(t *testing.T) *staging.Registry {
+	t.Helper()
+	reg, err := staging.OpenRegistry(filepath.Join(t.TempDir(), "state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
+// restoreName returns a database name that the test server drops at the
+// end of the test.
+func restoreName(t *testing.T, srv *mariadbtest.Server, tag string) string {
+	t.Helper()
+	_, name := mariadbtest.DatabaseName(t, tag)
+	return name
+}
+
+func databaseExists(t *testing.T, srv *mariadbtest.Server, name string) bool {
+	t.Helper()
+	return srv.Query(t, "", "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"+name+"'") != ""
+}
+
+// TestRestoreDemo restores the demo archive with its files and compares it
+// with the demo dump loaded by the mariadb client.
+func TestRestoreDemo(t *testing.T) {
+	srv, src := mariadbtest.NewDatabase(t)
+	srv.LoadFile(t, src, "../testdata/demo/demo.sql")
+	data, _ := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site", ChunkSize: 1024})
+	reg := newRegistry(t)
+	name := restoreName(t, srv, "demo")
+	filesDir := filepath.Join(t.TempDir(), "new", "site")
+	res, err := Restore(context.Background(), RestoreOptions{
+		Archive: bytes.NewReader(data), ArchivePath: "demo.tar.zst", Server: serverConfig(t, srv),
+		Database: name, FilesDir: filesDir, Threads: 3, Registry: reg, CMS: "none",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := srv.Checksums(t, src)
+	got := srv.Checksums(t, name)
+	delete(got, MarkerTable)
+	if !maps.Equal(want, got) {
+		t.Fatalf("checksums differ\nsource   %v\nrestored %v", want, got)
+	}
+	sum := sha256.Sum256(data)
+	if res.Entry.ArchiveSHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("registry archive sha256 %s, want %x", res.Entry.ArchiveSHA256, sum)
+	}
+	if res.Entry.ManifestSHA256 == "" || res.Entry.Status != staging.StatusActive {
+		t.Errorf("registry entry %+v", res.Entry)
+	}
+	e, err := reg.Get(context.Background(), res.Entry.ID)
+	if err != nil || e.Database != name || e.FilesDir != filesDir {
+		t.Fatalf("registry: %+v, %v", e, err)
+	}
+	if rows := srv.Query(t, name, "SELECT staging_id FROM "+MarkerTable); rows != res.Entry.ID {
+		t.Errorf("marker table: %v", rows)
+	}
+	// Every file of the site came back, byte for byte.
+	n := 0
+	filepath.WalkDir("../testdata/demo/site", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel("../testdata/demo/site", p)
+		if d.Type()&fs.ModeSymlink != 0 {
+			a, _ := os.Readlink(p)
+			if b, err := os.Readlink(filepath.Join(filesDir, rel)); err != nil || a != b {
+				t.Errorf("%s: link %q restored as %q (%v)", rel, a, b, err)
+			}
+			return nil
+		}
+		a, _ := os.ReadFile(p)
+		b, err := os.ReadFile(filepath.Join(filesDir, rel))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: restored copy differs (%v)", rel, err)
+		}
+		n++
+		return nil
+	})
+	if n == 0 || res.Files != int64(n) {
+		t.Errorf("%d files in the demo site, restore says %d", n, res.Files)
+	}
+	if _, err := os.Stat(filepath.Join(filesDir, MarkerFile)); err != nil {
+		t.Errorf("no marker file: %v", err)
+	}
+}
+
+// craft writes an archive with the given entries, in order.
+func craft(t *testing.T, h archive.Header, entries ...archive.Entry) []byte {
+	t.Helper()
+	if h.SnapshotID == "" {
+		h.SnapshotID = "0123456789abcdef0123456789abcdef"
+	}
+	var buf bytes.Buffer
+	w, err := archive.NewWriter(&buf, h, archive.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		content := e.Link
+		if e.Type == archive.TypeFile {
+			content = string(e.Link)
+			e.Link = ""
+		}
+		if e.Type == "" {
+			e.Type = archive.TypeFile
+		}
+		if e.Mode == 0 {
+			e.Mode = 0o644
+		}
+		body := []byte(content)
+		if e.Type == archive.TypeDir {
+			body = nil
+		}
+		sum := sha256.Sum256(body)
+		e.Size, e.SHA256 = int64(len(body)), hex.EncodeToString(sum[:])
+		if err := w.WriteEntry(e, bytes.NewReader(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(&archive.Manifest{}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// file is an archive entry with content (craft takes the content from Link
+// for files).
+func file(name, content string, mode int64) archive.Entry {
+	return archive.Entry{Name: name, Type: archive.TypeFile, Link: content, Mode: mode}
+}
+
+const tSchema = "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20));\n"
+
+func TestRestoreRefuses(t *testing.T) {
+	srv, src := mariadbtest.NewDatabase(t)
+	srv.Exec(t, src, tSchema+"INSERT INTO t VALUES (1, 'precious');")
+	ok := craft(t, archive.Header{Source: archive.Source{Database: "shop_live"}},
+		file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO t VALUES (2,'copy');\n", 0))
+	before := srv.Checksums(t, src)
+	base := func(reg *staging.Registry) RestoreOptions {
+		return RestoreOptions{Archive: bytes.NewReader(ok), Server: serverConfig(t, srv), Registry: reg, CMS: "none"}
+	}
+	cases := []struct {
+		name string
+		mod  func(*RestoreOptions)
+		want error
+	}{
+		{"non-empty database", func(o *RestoreOptions) { o.Database = src }, ErrDatabaseExists},
+		{"non-empty database, --force", func(o *RestoreOptions) { o.Database, o.Force = src, true }, ErrNotOurs},
+		{"source database name", func(o *RestoreOptions) { o.Database = "shop_live" }, ErrSourceDatabase},
+		{"source database name, other case", func(o *RestoreOptions) { o.Database, o.Force = "SHOP_live", true }, ErrSourceDatabase},
+		{"bad name", func(o *RestoreOptions) { o.Database = "a`b" }, ErrBadDatabaseName},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			reg := newRegistry(t)
+			o := base(reg)
+			c.mod(&o)
+			_, err := Restore(context.Background(), o)
+			if !errors.Is(err, c.want) {
+				t.Fatalf("got %v, want %v", err, c.want)
+			}
+			if l, _ := reg.List(context.Background()); len(l) != 0 {
+				t.Errorf("registry keeps %v", l)
+			}
+		})
+	}
+	if after := srv.Checksums(t, src); !maps.Equal(before, after) {
+		t.Fatalf("the existing database changed: %v -> %v", before, after)
+	}
+
+	// A files directory that holds something is refused, and the database
+	// created before that check is dropped again.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.php"), []byte("<?php // theirs"), 0o644)
+	name := restoreName(t, srv, "files")
+	reg := newRegistry(t)
+	o := base(reg)
+	o.Database, o.FilesDir, o.Force = name, dir, true
+	if _, err := Restore(context.Background(), o); !errors.Is(err, ErrFilesDirExists) {
+		t.Fatalf("non-empty files dir: %v", err)
+	}
+	if databaseExists(t, srv, name) {
+		t.Error("database left behind after the files dir was refused")
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "index.php")); string(b) != "<?php // theirs" {
+		t.Error("their file changed")
+	}
+
+	// --force replaces an earlier staging copy, and only that.
+	o = base(reg)
+	o.Database = name
+	if _, err := Restore(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	o = base(reg)
+	o.Database = name
+	if _, err := Restore(context.Background(), o); !errors.Is(err, ErrDatabaseExists) {
+		t.Fatalf("second restore without --force: %v", err)
+	}
+	o = base(reg)
+	o.Database, o.Force = name, true
+	if _, err := Restore(context.Background(), o); err != nil {
+		t.Fatalf("--force over an earlier staging copy: %v", err)
+	}
+}
+
+// TestRestoreUndoes checks that every kind of failure leaves nothing: no
+// database, no files directory, no registry entry.
+func TestRestoreUndoes(t *testing.T) {
+	srv, witness := mariadbtest.NewDatabase(t)
+	// Big enough that the damage is met late, after the database is
+	// loaded and files are written.
+	noise := make([]byte, 4<<20)
+	rand.Read(noise)
+	good := craft(t, archive.Header{},
+		file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO t VALUES (1,'a');\n", 0),
+		file("files/index.php", "<?php echo 1;", 0), file("files/wp-content/noise.bin", string(noise), 0),
+		file("files/wp-content/z.txt", "last", 0))
+	tampered := bytes.Clone(good)
+	tampered[len(tampered)-300] ^= 0x55
+	cases := map[string][]byte{
+		"tampered":  tampered,
+		"truncated": good[:len(good)*2/3],
+		"SQL error": craft(t, archive.Header{}, file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO t VALUES (1,'a');\n", 0), file("db/u.0001.sql", "INSERT INTO no_such_table VALUES (1);\n", 0)),
+		"bad hash before use": func() []byte {
+			// The entry's content does not match its recorded hash: its
+			// SQL must never run. It would leave a table in another
+			// database, which no cleanup would remove.
+			b := craft(t, archive.Header{}, file("db/t.schema.sql", "CREATE TABLE `"+witness+"`.w1 (a INT);\n", 0))
+			return recompress(t, b, "w1 (a INT)", "w2 (a INT)")
+		}(),
+		"write through symlink": craft(t, archive.Header{},
+			archive.Entry{Name: "files/up", Type: archive.TypeSymlink, Link: "wp-content"},
+			file("files/up/evil.php", "<?php", 0)),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			reg := newRegistry(t)
+			db := restoreName(t, srv, "undo")
+			dir := filepath.Join(t.TempDir(), "site")
+			_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, FilesDir: dir, Registry: reg, CMS: "none"})
+			if err == nil {
+				t.Fatal("restore succeeded")
+			}
+			t.Logf("error: %v", err)
+			if databaseExists(t, srv, db) {
+				t.Error("database left behind")
+			}
+			if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("files dir left behind: %v", err)
+			}
+			if l, _ := reg.List(context.Background()); len(l) != 0 {
+				t.Errorf("registry keeps %v", l)
+			}
+			if tables := srv.Query(t, witness, "SHOW TABLES"); tables != "" {
+				t.Errorf("SQL of an unverified entry ran: %s", tables)
+			}
+		})
+	}
+}
+
+// TestRestoreFileSafety: permissions masked, links out of the tree dropped,
+// events disabled.
+func TestRestoreFileSafety(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	data := craft(t, archive.Header{},
+		file("db/t.schema.sql", tSchema, 0),
+		file("db/-objects.sql", "CREATE EVENT ev ON SCHEDULE EVERY 1 HOUR DO DELETE FROM t;\n", 0),
+		archive.Entry{Name: "files/wp-content", Type: archive.TypeDir, Mode: 0o777},
+		file("files/wp-content/suid", "x", 0o4777),
+		file("files/wp-content/ro", "x", 0o400),
+		archive.Entry{Name: "files/abs", Type: archive.TypeSymlink, Link: "/etc/passwd"},
+		archive.Entry{Name: "files/wp-content/up", Type: archive.TypeSymlink, Link: "../../../etc"},
+		archive.Entry{Name: "files/inside", Type: archive.TypeSymlink, Link: "wp-content/ro"},
+	)
+	db := restoreName(t, srv, "safety")
+	dir := filepath.Join(t.TempDir(), "site")
+	var warnings []string
+	res, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, FilesDir: dir, Registry: newRegistry(t), CMS: "none",
+		Warn: func(s string) { warnings = append(warnings, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]fs.FileMode{"wp-content": fs.ModeDir | 0o775, "wp-content/suid": 0o775, "wp-content/ro": 0o600} {
+		fi, err := os.Lstat(filepath.Join(dir, p))
+		if err != nil || fi.Mode() != want {
+			t.Errorf("%s: mode %v, want %v (%v)", p, fi.Mode(), want, err)
+		}
+	}
+	for _, p := range []string{"abs", "wp-content/up"} {
+		if _, err := os.Lstat(filepath.Join(dir, p)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("link %s out of the tree was restored", p)
+		}
+	}
+	if l, err := os.Readlink(filepath.Join(dir, "inside")); err != nil || l != "wp-content/ro" {
+		t.Errorf("link inside the tree: %q, %v", l, err)
+	}
+	if len(warnings) < 3 {
+		t.Errorf("warnings: %q", warnings)
+	}
+	if rows := srv.Query(t, "", "SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '"+db+"'"); rows != "DISABLED" {
+		t.Errorf("event status %v, want DISABLED", rows)
+	}
+	if res.Entry.FilesDir != dir {
+		t.Errorf("files dir %s", res.Entry.FilesDir)
+	}
+}
+
+// recompress replaces old by new in the tar stream inside a zstd archive:
+// a tampering that the zstd layer cannot notice.
+func recompress(t *testing.T, data []byte, old, new string) []byte {
+	t.Helper()
+	dec, err := zstd.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Close()
+	raw, err := io.ReadAll(dec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(raw, []byte(old)) {
+		t.Fatalf("%q not in the archive", old)
+	}
+	raw = bytes.Replace(raw, []byte(old), []byte(new), 1)
+	var out bytes.Buffer
+	enc, _ := zstd.NewWriter(&out)
+	enc.Write(raw)
+	enc.Close()
+	return out.Bytes()
+}
