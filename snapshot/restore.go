@@ -78,6 +78,9 @@ type RestoreOptions struct {
 	// Expires is how long the staging copy is meant to live (registry and
 	// support admin); 0 means no expiry.
 	Expires time.Duration
+	// IdentityFile is the age identity file that decrypted the archive, if
+	// any; it is recorded so that purge can destroy it.
+	IdentityFile string
 	// Registry records the restore; required.
 	Registry *staging.Registry
 	// CheckHeader, if set, may refuse the archive once its header is read
@@ -173,6 +176,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 	entry := staging.Entry{
 		ID: id, SnapshotID: h.SnapshotID, Archive: archivePath, Server: opts.ServerName, Conn: opts.Conn,
 		Database: name, FilesDir: filesDir, URL: opts.URL, Created: now, Status: staging.StatusRestoring,
+		IdentityFile: opts.IdentityFile,
 	}
 	if opts.Expires > 0 {
 		entry.Expires = now.Add(opts.Expires)

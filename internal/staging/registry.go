@@ -92,7 +92,11 @@ type Entry struct {
 	Created        time.Time `json:"created"`
 	Expires        time.Time `json:"expires,omitzero"`
 	Status         string    `json:"status"` // StatusRestoring, StatusActive, StatusPurging, StatusPurged
-	Notes          []string  `json:"notes,omitempty"`
+	// IdentityFile is the age identity the archive was decrypted with,
+	// when it was encrypted to a per-snapshot key: purge destroys it
+	// (crypto-erasure).
+	IdentityFile string   `json:"identity_file,omitempty"`
+	Notes        []string `json:"notes,omitempty"`
 }
 
 // Expired reports whether e has an expiry time and now is at or past it.
