@@ -37,9 +37,10 @@ mariadb "${client[@]}" -e 'CREATE DATABASE bench'
 echo "loading $dump ..." >&2
 mariadb "${client[@]}" bench < "$dump"
 echo "making the inputs: a stagecopy archive (not anonymized: the same rows for every loader) and a mydumper dump ..." >&2
-"$dir/stagecopy" snapshot -q --no-anonymize -S "$sock" -u root -D bench -o "$dir/restore-in.tar.zst" --force 2>/dev/null
-rm -rf "$dir/mydumper-in"
+"$dir/stagecopy" snapshot -q --no-anonymize -S "$sock" -u root -D bench -o "$dir/restore-in.tar.zst" --force >/dev/null 2>&1
+rm -rf "$dir/mydumper-in" "$dir/mydumper-in-c"
 mydumper -S "$sock" -u root -B bench -t 2 -o "$dir/mydumper-in" >/dev/null 2>&1
+mydumper -S "$sock" -u root -B bench -t 2 -c -o "$dir/mydumper-in-c" >/dev/null 2>&1
 export STAGECOPY_STATE_DIR="$dir/state"
 
 measure() { # name, prepare command (not timed), timed command
@@ -64,4 +65,5 @@ echo "| command | time | peak RSS |"
 echo "|---|---|---|"
 measure "stagecopy restore --threads $threads" "true" "'$dir/stagecopy' restore -q --cms none --threads $threads -S '$sock' -u root --db-name target '$dir/restore-in.tar.zst' >/dev/null"
 measure "mariadb < dump.sql" "mariadb ${client[*]} -e 'CREATE DATABASE target'" "mariadb ${client[*]} target < '$dump'"
-measure "myloader -t $threads" "true" "myloader -S '$sock' -u root -B target -t $threads -d '$dir/mydumper-in' >/dev/null 2>&1"
+measure "myloader -t $threads (plain files)" "true" "myloader -S '$sock' -u root -B target -t $threads -d '$dir/mydumper-in' >/dev/null 2>&1"
+measure "myloader -t $threads (mydumper -c: gzip)" "true" "myloader -S '$sock' -u root -B target -t $threads -d '$dir/mydumper-in-c' >/dev/null 2>&1"
