@@ -35,6 +35,9 @@ var (
 	ErrFilesDirExists  = errors.New("restore: files directory exists and is not empty")
 	ErrBadDatabaseName = errors.New("restore: invalid database name")
 	ErrUnsafeEntry     = errors.New("restore: unsafe file entry")
+	// ErrLeftBehind is wrapped into the error of a failed restore that could
+	// not remove everything it had made.
+	ErrLeftBehind = errors.New("restore: could not remove everything it made")
 )
 
 // MarkerTable is created in every database Restore makes, with one row
@@ -133,7 +136,9 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 		}
 	}
 	sum := sha256.New()
-	in := &countReader{r: io.TeeReader(opts.Archive, sum)}
+	input, stopInput := cancelable(ctx, opts.Archive)
+	defer stopInput()
+	in := &countReader{r: io.TeeReader(input, sum)}
 	ar, err := archive.NewReader(in)
 	if err != nil {
 		return nil, err
@@ -166,10 +171,14 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 			return nil, err
 		}
 	}
+	// Read from a pipe, there is no archive file for purge to delete.
 	archivePath := opts.ArchivePath
-	if archivePath != "" && archivePath != "-" {
-		if p, err := filepath.Abs(archivePath); err == nil {
-			archivePath = p
+	if archivePath == "-" {
+		archivePath = ""
+	}
+	if archivePath != "" {
+		if archivePath, err = filepath.Abs(archivePath); err != nil {
+			return nil, err
 		}
 	}
 	now := time.Now().UTC().Truncate(time.Second)
@@ -241,6 +250,23 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 	result.Entry = entry
 	result.Warnings = r.warnings
 	return result, nil
+}
+
+// cancelable returns a reader of r whose Read returns ctx's error once ctx
+// is done, even while r blocks (a pipe that stalled): restore must notice
+// Ctrl-C and undo what it made. A goroutine copies r into a pipe; it ends
+// when r does, or with its next Read after stop.
+func cancelable(ctx context.Context, r io.Reader) (io.Reader, func()) {
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, r)
+		pw.CloseWithError(err)
+	}()
+	after := context.AfterFunc(ctx, func() { pr.CloseWithError(ctx.Err()) })
+	return pr, func() {
+		after()
+		pr.Close()
+	}
 }
 
 type countReader struct {
@@ -621,7 +647,7 @@ func (r *restorer) undo(err error) error {
 			e.Notes = append(e.Notes, "restore failed: "+err.Error(), "left behind: "+strings.Join(left, "; "))
 			return nil
 		})
-		return fmt.Errorf("%w; could not remove everything it made: %s (the registry keeps entry %s: run stagecopy purge %s)", err, strings.Join(left, "; "), r.entry.ID, r.entry.ID)
+		return fmt.Errorf("%w; %w: %s (the registry keeps entry %s: run stagecopy purge %s)", err, ErrLeftBehind, strings.Join(left, "; "), r.entry.ID, r.entry.ID)
 	}
 	if e := r.opts.Registry.Remove(ctx, r.entry.ID); e != nil {
 		return fmt.Errorf("%w; and removing registry entry %s: %v", err, r.entry.ID, e)

@@ -55,6 +55,9 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			// On Ctrl-C restore drops what it made (at most 30 s);
+			// a second Ctrl-C still ends it at once.
+			setInterruptGrace(35 * time.Second)
 			if c.String("cms") == "none" && (c.String("url") != "" || c.String("support-admin") != "") {
 				return usagef("--cms none applies no staging fixes: it cannot be used with --url or --support-admin")
 			}

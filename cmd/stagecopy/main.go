@@ -6,15 +6,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/stagecopy/stagecopy/snapshot"
 	"github.com/urfave/cli/v2"
 )
 
@@ -100,10 +103,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	done := make(chan struct{})
 	defer close(done)
-	go exitIfStuck(ctx, done, stderr)
+	go exitIfStuck(ctx, stop, done, stderr)
 	err := newApp(e).RunContext(ctx, args)
 	if err != nil && ctx.Err() != nil {
-		fmt.Fprintln(stderr, "stagecopy: interrupted; nothing was left behind under the final output name")
+		if errors.Is(err, snapshot.ErrLeftBehind) {
+			report(stderr, err)
+		} else {
+			fmt.Fprintln(stderr, "stagecopy: interrupted; nothing was left behind under the final output name")
+		}
 		return exitInterrupted
 	}
 	return report(stderr, err)
@@ -135,20 +142,29 @@ func onInterrupt(fn func()) (remove func()) {
 	}
 }
 
-// interruptGrace is how long a cancelled command may take to stop by itself.
-const interruptGrace = 3 * time.Second
+// interruptGrace is how long a cancelled command may take to stop by itself;
+// a command whose cleanup takes longer (restore drops a database) raises it
+// with setInterruptGrace before it starts work.
+var interruptGrace atomic.Int64
+
+func init() { interruptGrace.Store(int64(3 * time.Second)) }
+
+func setInterruptGrace(d time.Duration) { interruptGrace.Store(int64(d)) }
 
 // exitIfStuck waits for cancellation; if the command has not returned
-// interruptGrace later, it runs the cleanups and exits 130.
-func exitIfStuck(ctx context.Context, done <-chan struct{}, stderr io.Writer) {
+// interruptGrace later, it runs the cleanups and exits 130. After the first
+// signal, stop gives signals their default effect back: a second Ctrl-C
+// ends the process at once.
+func exitIfStuck(ctx context.Context, stop func(), done <-chan struct{}, stderr io.Writer) {
 	select {
 	case <-done:
 		return
 	case <-ctx.Done():
 	}
+	stop()
 	select {
 	case <-done:
-	case <-time.After(interruptGrace):
+	case <-time.After(time.Duration(interruptGrace.Load())):
 		cleanups.Lock()
 		for _, fn := range cleanups.fns {
 			fn()

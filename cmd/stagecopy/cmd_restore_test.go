@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+)
+
+// demoArchive snapshots the demo dump, anonymized, with a site of site
+// (default: the demo site) into dir.
+func demoArchive(t *testing.T, dir string, site ...string) string {
+	t.Helper()
+	out := filepath.Join(dir, "demo.tar.zst")
+	files := demoDir + "/site"
+	if len(site) > 0 {
+		files = site[0]
+	}
+	code, stdout, stderr := runCLI(t, "snapshot", "--anonymize", "-r", demoDir+"/rules.yml", "--dump", demoDir+"/demo.sql", "--files", files, "-o", out, "-q")
+	if code != 0 {
+		t.Fatalf("snapshot: %d\n%s\n%s", code, stdout, stderr)
+	}
+	return out
+}
+
+// TestRestoreInterrupted: Ctrl-C while restore waits for the rest of the
+// archive on a pipe drops the database, removes the files and the
+// registry entry, and exits 130.
+func TestRestoreInterrupted(t *testing.T) {
+	srv, db := mariadbtest.DatabaseName(t, "intr")
+	dir := t.TempDir()
+	// Incompressible bytes: many zstd blocks, so the decoder hands the
+	// database entries over before the end of the archive arrives.
+	noise := make([]byte, 4<<20)
+	rand.Read(noise)
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	os.WriteFile(filepath.Join(dir, "src", "noise.bin"), noise, 0o644)
+	data, err := os.ReadFile(demoArchive(t, dir, filepath.Join(dir, "src")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, state := filepath.Join(dir, "site"), filepath.Join(dir, "state")
+	cmd := exec.Command(os.Args[0], "restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", files, "--state-dir", state, "-q", "-")
+	cmd.Env = append(os.Environ(), "STAGECOPY_TEST_MAIN=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stdin.Write(data[:len(data)-64])
+	exists := func() bool {
+		return srv.Query(t, "", "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"+db+"'") != "0"
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !exists() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !exists() {
+		t.Fatalf("restore made no tables; stderr %s", stderr.String())
+	}
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	err = cmd.Wait()
+	stdin.Close()
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Fatalf("exit %d (%v), want 130; stderr %s", code, err, stderr.String())
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("took %v to stop", took)
+	}
+	if srv.Query(t, "", "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"+db+"'") != "0" {
+		t.Error("database left behind")
+	}
+	if _, err := os.Stat(files); !os.IsNotExist(err) {
+		t.Errorf("files dir left behind: %v", err)
+	}
+	code, stdout, _ := runCLI(t, "list", "--state-dir", state, "--json")
+	if code != 0 || strings.TrimSpace(stdout) != "[]" {
+		t.Errorf("registry after interrupt: %d %s", code, stdout)
+	}
+}
+
+func TestRestoreCLIErrors(t *testing.T) {
+	srv, src := mariadbtest.NewDatabase(t)
+	srv.Exec(t, src, "CREATE TABLE keep (a INT); INSERT INTO keep VALUES (1);")
+	dir := t.TempDir()
+	arch := demoArchive(t, dir)
+	state := filepath.Join(dir, "state")
+	base := []string{"restore", "--socket", srv.Socket, "-u", "root", "--state-dir", state}
+	cases := []struct {
+		args       []string
+		code       int
+		want, hint string
+	}{
+		{[]string{"--db-name", src, arch}, 1, "not empty", "new --db-name"},
+		{[]string{"--db-name", src, "--force", arch}, 1, "not made by stagecopy", "--force only replaces"},
+		{[]string{"--cms", "none", "--url", "https://x.test", arch}, 2, "--cms none", ""},
+		{[]string{"--url", "staging.test", arch}, 2, "absolute URL", ""},
+		{[]string{"--expires", "soon", arch}, 2, "--expires", ""},
+		{[]string{"--db-name", "x", filepath.Join(dir, "missing.tar.zst")}, 1, "no such file", "archive path"},
+		{[]string{"--db-name", "x", "--cms", "joomla", arch}, 1, "unknown CMS", "--cms"},
+	}
+	for _, c := range cases {
+		code, _, stderr := runCLI(t, append(base, c.args...)...)
+		if code != c.code || !strings.Contains(stderr, c.want) || (c.hint != "" && !strings.Contains(stderr, "hint: ") && !strings.Contains(stderr, c.hint)) {
+			t.Errorf("%v: exit %d, stderr:\n%s", c.args, code, stderr)
+		}
+	}
+	if got := srv.Query(t, src, "SELECT a FROM keep"); got != "1" {
+		t.Errorf("existing database changed: %q", got)
+	}
+}
