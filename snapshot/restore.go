@@ -12,10 +12,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,6 +83,10 @@ type RestoreOptions struct {
 	// Expires is how long the staging copy is meant to live (registry and
 	// support admin); 0 means no expiry.
 	Expires time.Duration
+	// RewriteConfig points the CMS's configuration file in FilesDir
+	// (wp-config.php, parameters.php, env.php, settings.php) at the
+	// staging database, with Server's user and password.
+	RewriteConfig bool
 	// IdentityFile is the age identity file that decrypted the archive, if
 	// any; it is recorded so that purge can destroy it.
 	IdentityFile string
@@ -114,6 +120,7 @@ type RestoreResult struct {
 	OldURL  string
 	Fix     staging.FixReport
 	Rewrite staging.RewriteStats
+	Config  *staging.ConfigReport
 	// AdminPassword is the support admin's password: shown once, stored
 	// nowhere.
 	AdminPassword string
@@ -710,6 +717,24 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 	}
 	for _, w := range result.Fix.Warnings {
 		r.warnf("%s", w)
+	}
+	if r.opts.RewriteConfig {
+		creds := staging.DBCreds{Database: name, User: server.User, Password: server.Passwd}
+		if server.Net == "unix" {
+			creds.Socket = server.Addr
+		} else {
+			host, port, _ := net.SplitHostPort(server.Addr)
+			creds.Host = host
+			creds.Port, _ = strconv.Atoi(port)
+		}
+		rep, err := staging.RewriteConfig(r.entry.FilesDir, cms.Name(), creds, r.opts.URL)
+		if err != nil {
+			return fmt.Errorf("restore: --rewrite-config: %w", err)
+		}
+		result.Config = &rep
+		for _, w := range rep.Warnings {
+			r.warnf("%s", w)
+		}
 	}
 	if r.opts.SupportAdmin != "" {
 		pw, err := randomPassword()

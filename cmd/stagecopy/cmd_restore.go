@@ -22,6 +22,7 @@ func restoreCommand(e *env) *cli.Command {
 		&cli.StringFlag{Name: "db-name", Usage: "`NAME` of the NEW database to create (default: staging_ + the snapshot id's first 12 digits)"},
 		&cli.StringFlag{Name: "files-dir", Usage: "NEW `DIR` for the site's files (must not exist, or be empty); without it no files are restored"},
 		&cli.StringFlag{Name: "url", Usage: "staging site `URL` (https://staging.example.test): rewritten everywhere the old one appears"},
+		&cli.BoolFlag{Name: "rewrite-config", Usage: "point the site's config file (wp-config.php, parameters.php, env.php, settings.php) at the staging database, with this connection's user and password"},
 		&cli.StringFlag{Name: "cms", Usage: "`NAME` of the CMS for the staging fixes: " + strings.Join(staging.Names(), ", ") + ", or none (default: detected from the tables)"},
 		&cli.StringFlag{Name: "support-admin", Usage: "create a temporary administrator `LOGIN` with a random password, shown once"},
 		&cli.StringFlag{Name: "support-email", Usage: "`EMAIL` of the support admin (default: LOGIN@staging.example.invalid)"},
@@ -60,6 +61,9 @@ func restoreCommand(e *env) *cli.Command {
 			setInterruptGrace(35 * time.Second)
 			if c.String("cms") == "none" && (c.String("url") != "" || c.String("support-admin") != "") {
 				return usagef("--cms none applies no staging fixes: it cannot be used with --url or --support-admin")
+			}
+			if c.Bool("rewrite-config") && (c.String("files-dir") == "" || c.String("cms") == "none") {
+				return usagef("--rewrite-config needs --files-dir (the config file is in the site's files) and a CMS")
 			}
 			if u := c.String("url"); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 				return usagef("--url %q: give an absolute URL such as https://staging.example.test", u)
@@ -103,7 +107,7 @@ func restoreCommand(e *env) *cli.Command {
 				Database: c.String("db-name"), Force: c.Bool("force"), FilesDir: c.String("files-dir"),
 				Threads: c.Int("threads"), URL: c.String("url"), CMS: c.String("cms"),
 				SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
-				Expires: expires, Registry: reg,
+				Expires: expires, Registry: reg, RewriteConfig: c.Bool("rewrite-config"),
 				CheckHeader: func(h archive.Header) error {
 					if h.NotAnonymized {
 						fmt.Fprintf(e.stderr, "stagecopy: warning: this archive is NOT anonymized: it holds the source site's real data\n")
@@ -184,6 +188,9 @@ func printRestoreSummary(e *env, res *snapshot.RestoreResult, took time.Duration
 	}
 	if en.URL != "" {
 		fmt.Fprintf(w, "  url       %s (was %s; %d values in %d columns rewritten)\n", en.URL, orDash(res.OldURL), res.Rewrite.Values, res.Rewrite.Columns)
+	}
+	if res.Config != nil {
+		fmt.Fprintf(w, "  config    %s: %s\n", res.Config.File, strings.Join(res.Config.Changed, ", "))
 	}
 	for _, ch := range res.Fix.Changes {
 		fmt.Fprintf(w, "  fix       %s\n", ch)

@@ -64,6 +64,7 @@ func TestWordPressRealClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(site, "wp-content", "uploads", "a.jpg"), []byte("not really a jpeg"), 0o644)
+	os.WriteFile(filepath.Join(site, "wp-config.php"), []byte("<?php\ndefine( 'DB_NAME', 'shop' );\ndefine( 'DB_USER', 'shop' );\ndefine( 'DB_PASSWORD', 'real-secret' );\ndefine( 'DB_HOST', 'localhost' );\n$table_prefix = 'wp_';\n"), 0o640)
 	runPHP(t, php, "install.php", srv, src, filepath.Join(site, "wp-content"), oldURL)
 
 	archivePath := filepath.Join(dir, "shop.tar.zst")
@@ -75,7 +76,7 @@ func TestWordPressRealClient(t *testing.T) {
 	_, stage := mariadbtest.DatabaseName(t, "stage")
 	stageDir := filepath.Join(dir, "staging")
 	code, stdout, stderr = runCLI(t, "restore", "--socket", srv.Socket, "-u", "root", "--db-name", stage,
-		"--files-dir", stageDir, "--url", newURL, "--support-admin", "support", "--state-dir", filepath.Join(dir, "state"), "-q", archivePath)
+		"--files-dir", stageDir, "--url", newURL, "--support-admin", "support", "--rewrite-config", "--state-dir", filepath.Join(dir, "state"), "-q", archivePath)
 	if code != 0 {
 		t.Fatalf("restore: exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -84,6 +85,12 @@ func TestWordPressRealClient(t *testing.T) {
 		t.Fatalf("restore printed no password:\n%s", stdout)
 	}
 	password := m[1]
+	// --rewrite-config: WordPress's own config now names the staging
+	// database on this server.
+	cfgOut, err := exec.Command(php, "-r", "include $argv[1]; echo DB_NAME, '|', DB_HOST;", filepath.Join(stageDir, "wp-config.php")).CombinedOutput()
+	if want := stage + "|localhost:" + srv.Socket; err != nil || string(cfgOut) != want {
+		t.Errorf("wp-config.php after --rewrite-config: %q (%v), want %q", cfgOut, err, want)
+	}
 
 	out := runPHP(t, php, "check.php", srv, stage, filepath.Join(stageDir, "wp-content"), newURL, "support", password)
 	var res map[string]any
