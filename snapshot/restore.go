@@ -73,6 +73,9 @@ type RestoreOptions struct {
 	Threads  int
 	// URL is the staging site's URL; "" leaves URLs alone.
 	URL string
+	// OldURL is the source site's URL, for CMSs that do not store it
+	// (Drupal) or CMS "none"; "" means the CMS's stored one.
+	OldURL string
 	// CMS is "" to detect it from the tables, "none" for no staging
 	// fixes, or a name staging.Lookup knows.
 	CMS string
@@ -669,7 +672,7 @@ func quoteIdent(s string) string {
 // stage applies the CMS's staging fixes: URL rewrite, search engines and
 // mail off, marker, support admin.
 func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string, result *RestoreResult) error {
-	if r.opts.CMS == "none" {
+	if r.opts.CMS == "none" && r.opts.URL == "" {
 		return nil
 	}
 	cfg := *server
@@ -682,34 +685,48 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 	defer db.Close()
 	r.progress("staging fixes", "")
 	var cms staging.CMS
-	if r.opts.CMS == "" {
+	switch r.opts.CMS {
+	case "none":
+	case "":
 		cms, err = staging.Detect(ctx, db)
-		if errors.Is(err, staging.ErrUnknownCMS) && r.opts.URL == "" && r.opts.SupportAdmin == "" {
-			r.warnf("no CMS recognized (%v): no staging fixes applied; name one with --cms", err)
-			return nil
+		if errors.Is(err, staging.ErrUnknownCMS) && r.opts.SupportAdmin == "" && (r.opts.URL == "" || r.opts.OldURL != "") {
+			r.warnf("no CMS recognized (%v): no staging fixes applied (search engines and mail are NOT off); name one with --cms", err)
+			cms, err = nil, nil
 		}
-	} else {
+	default:
 		cms, err = staging.Lookup(ctx, db, r.opts.CMS)
 	}
 	if err != nil {
 		return err
 	}
-	result.CMS = cms.Name()
-	r.entry.CMS = cms.Name()
-	old, err := cms.SiteURL(ctx, db)
-	if err != nil {
-		return err
+	old := r.opts.OldURL
+	skip := func(table, column string) bool { return table == MarkerTable || staging.IsSecretColumn(column) }
+	if cms != nil {
+		result.CMS = cms.Name()
+		r.entry.CMS = cms.Name()
+		if old == "" {
+			if old, err = cms.SiteURL(ctx, db); err != nil {
+				return err
+			}
+		}
+		skip = func(table, column string) bool { return table == MarkerTable || cms.SkipColumn(table, column) }
 	}
 	result.OldURL = old
-	if r.opts.URL != "" && old != "" && !sameURL(old, r.opts.URL) {
+	switch {
+	case r.opts.URL == "":
+	case old == "":
+		r.warnf("the source site's URL is not in the database (%s): URLs in content were not rewritten; give it with --from-url", result.CMS)
+	case !sameURL(old, r.opts.URL):
 		rw, err := staging.NewURLRewriter(old, r.opts.URL)
 		if err != nil {
 			return fmt.Errorf("restore: --url: %w", err)
 		}
-		skip := func(table, column string) bool { return table == MarkerTable || cms.SkipColumn(table, column) }
 		if result.Rewrite, err = staging.RewriteDatabase(ctx, db, rw, skip); err != nil {
 			return err
 		}
+	}
+	if cms == nil {
+		return nil
 	}
 	result.Fix, err = cms.Fix(ctx, db, staging.FixOptions{URL: r.opts.URL, OldURL: old, FilesDir: r.entry.FilesDir, StagingID: r.entry.ID})
 	if err != nil {

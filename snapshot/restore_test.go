@@ -365,3 +365,26 @@ func recompress(t *testing.T, data []byte, old, new string) []byte {
 	enc.Close()
 	return out.Bytes()
 }
+
+// TestRestoreURLWithoutCMS: --cms none --url --from-url rewrites URLs in
+// every table (secret columns excepted) and applies no CMS fixes.
+func TestRestoreURLWithoutCMS(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	schema := "CREATE TABLE pages (id INT PRIMARY KEY, body TEXT, api_token VARCHAR(100));\n"
+	data := craft(t, archive.Header{},
+		file("db/pages.schema.sql", schema, 0),
+		file("db/pages.0001.sql", `INSERT INTO pages VALUES (1,'see https://old.example.org/a and s:26:"https://old.example.org/b";','https://old.example.org/t');`+"\n", 0))
+	db := restoreName(t, srv, "nocms")
+	res, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db,
+		Registry: newRegistry(t), CMS: "none", URL: "https://new.test", OldURL: "https://old.example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Query(t, db, "SELECT body, api_token FROM pages")
+	if want := "see https://new.test/a and s:26:\"https://new.test/b\";\thttps://old.example.org/t"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if res.CMS != "" || res.Rewrite.Values != 1 {
+		t.Errorf("cms %q, rewrite %+v", res.CMS, res.Rewrite)
+	}
+}

@@ -22,6 +22,7 @@ func restoreCommand(e *env) *cli.Command {
 		&cli.StringFlag{Name: "db-name", Usage: "`NAME` of the NEW database to create (default: staging_ + the snapshot id's first 12 digits)"},
 		&cli.StringFlag{Name: "files-dir", Usage: "NEW `DIR` for the site's files (must not exist, or be empty); without it no files are restored"},
 		&cli.StringFlag{Name: "url", Usage: "staging site `URL` (https://staging.example.test): rewritten everywhere the old one appears"},
+		&cli.StringFlag{Name: "from-url", Usage: "the source site's `URL`, when the database does not store it (Drupal, --cms none)"},
 		&cli.BoolFlag{Name: "rewrite-config", Usage: "point the site's config file (wp-config.php, parameters.php, env.php, settings.php) at the staging database, with this connection's user and password"},
 		&cli.StringFlag{Name: "cms", Usage: "`NAME` of the CMS for the staging fixes: " + strings.Join(staging.Names(), ", ") + ", or none (default: detected from the tables)"},
 		&cli.StringFlag{Name: "support-admin", Usage: "create a temporary administrator `LOGIN` with a random password, shown once"},
@@ -59,14 +60,19 @@ func restoreCommand(e *env) *cli.Command {
 			// On Ctrl-C restore drops what it made (at most 30 s);
 			// a second Ctrl-C still ends it at once.
 			setInterruptGrace(35 * time.Second)
-			if c.String("cms") == "none" && (c.String("url") != "" || c.String("support-admin") != "") {
-				return usagef("--cms none applies no staging fixes: it cannot be used with --url or --support-admin")
+			if c.String("cms") == "none" && c.String("support-admin") != "" {
+				return usagef("--cms none applies no staging fixes: it cannot make a --support-admin")
+			}
+			if c.String("cms") == "none" && c.String("url") != "" && c.String("from-url") == "" {
+				return usagef("--cms none --url needs --from-url: without a CMS, restore cannot tell the source site's URL")
+			}
+			for _, f := range []string{"url", "from-url"} {
+				if u := c.String(f); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+					return usagef("--%s %q: give an absolute URL such as https://staging.example.test", f, u)
+				}
 			}
 			if c.Bool("rewrite-config") && (c.String("files-dir") == "" || c.String("cms") == "none") {
 				return usagef("--rewrite-config needs --files-dir (the config file is in the site's files) and a CMS")
-			}
-			if u := c.String("url"); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-				return usagef("--url %q: give an absolute URL such as https://staging.example.test", u)
 			}
 			expires, err := parseLifetime(c.String("expires"))
 			if err != nil {
@@ -105,7 +111,7 @@ func restoreCommand(e *env) *cli.Command {
 				Server: cfg, ServerName: dbconn.Describe(cfg),
 				Conn:     staging.Conn{Host: c.String("host"), Port: c.Int("port"), Socket: c.String("socket"), User: cfg.User, SSLMode: c.String("ssl-mode"), SSLCA: c.String("ssl-ca")},
 				Database: c.String("db-name"), Force: c.Bool("force"), FilesDir: c.String("files-dir"),
-				Threads: c.Int("threads"), URL: c.String("url"), CMS: c.String("cms"),
+				Threads: c.Int("threads"), URL: c.String("url"), OldURL: c.String("from-url"), CMS: c.String("cms"),
 				SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
 				Expires: expires, Registry: reg, RewriteConfig: c.Bool("rewrite-config"),
 				CheckHeader: func(h archive.Header) error {

@@ -105,7 +105,8 @@ func TestRestoreCLIErrors(t *testing.T) {
 	}{
 		{[]string{"--db-name", src, arch}, 1, "not empty", "new --db-name"},
 		{[]string{"--db-name", src, "--force", arch}, 1, "not made by stagecopy", "--force only replaces"},
-		{[]string{"--cms", "none", "--url", "https://x.test", arch}, 2, "--cms none", ""},
+		{[]string{"--cms", "none", "--url", "https://x.test", arch}, 2, "--from-url", ""},
+		{[]string{"--cms", "none", "--support-admin", "s", arch}, 2, "--cms none", ""},
 		{[]string{"--url", "staging.test", arch}, 2, "absolute URL", ""},
 		{[]string{"--expires", "soon", arch}, 2, "--expires", ""},
 		{[]string{"--db-name", "x", filepath.Join(dir, "missing.tar.zst")}, 1, "no such file", "archive path"},

@@ -290,12 +290,12 @@ func (w *wordPress) SkipColumn(table, column string) bool {
 	case table == w.prefix+"users" && (c == "user_pass" || c == "user_activation_key"):
 		return true
 	}
-	return isSecretColumn(c)
+	return IsSecretColumn(c)
 }
 
-// isSecretColumn reports column names that hold password hashes or keys in
+// IsSecretColumn reports column names that hold password hashes or keys in
 // any CMS: rewriting a URL inside one would break it.
-func isSecretColumn(c string) bool {
+func IsSecretColumn(c string) bool {
 	c = strings.ToLower(c)
 	for _, s := range []string{"pass", "pwd", "hash", "secret", "token", "salt"} {
 		if strings.Contains(c, s) {
