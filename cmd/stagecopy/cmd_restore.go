@@ -47,9 +47,9 @@ func restoreCommand(e *env) *cli.Command {
 			"  --support-admin  a temporary administrator; the password is printed once and stored nowhere\n" +
 			"Each restore gets a staging id in the registry ('stagecopy list'); 'stagecopy purge ID' removes it all.\n\n" +
 			"Examples:\n" +
-			"  stagecopy restore site.tar.zst --socket /run/mysqld/mysqld.sock -u support --files-dir /srv/staging/shop \\\n" +
-			"      --url https://shop.staging.test --support-admin support\n" +
-			"  stagecopy restore - --db-name bug1234 < site.tar.zst\n\n" +
+			"  stagecopy restore --socket /run/mysqld/mysqld.sock -u support --files-dir /srv/staging/shop \\\n" +
+			"      --url https://shop.staging.test --support-admin support site.tar.zst\n" +
+			"  stagecopy restore --db-name bug1234 - < site.tar.zst\n\n" +
 			"Exit codes: 0 restored, 3 archive damaged or tampered, 1 other errors (nothing is left behind).",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
@@ -193,7 +193,7 @@ func printRestoreSummary(e *env, res *snapshot.RestoreResult, took time.Duration
 		fmt.Fprintf(w, "  cms       %s\n", res.CMS)
 	}
 	if en.URL != "" {
-		fmt.Fprintf(w, "  url       %s (was %s; %d values in %d columns rewritten)\n", en.URL, orDash(res.OldURL), res.Rewrite.Values, res.Rewrite.Columns)
+		fmt.Fprintf(w, "  url       %s (was %s; %d values in %d of %d text columns rewritten)\n", en.URL, orDash(res.OldURL), res.Rewrite.Values, len(res.Rewrite.PerColumn), res.Rewrite.Columns)
 	}
 	if res.Config != nil {
 		fmt.Fprintf(w, "  config    %s: %s\n", res.Config.File, strings.Join(res.Config.Changed, ", "))
