@@ -223,3 +223,38 @@ func RewriteConfig(filesDir, cms string, c DBCreds, url string) (ConfigReport, e
 	}
 	return rep, nil
 }
+
+// editFile applies edit to the regular file rel under dir (never through a
+// symlink) and replaces it atomically, keeping its mode, when edit changed
+// it. A missing file is not an error: changed is false.
+func editFile(dir, rel string, edit func(string) string) (changed bool, err error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return false, err
+	}
+	defer root.Close()
+	fi, err := root.Lstat(rel)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && !fi.Mode().IsRegular()) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	data, err := root.ReadFile(rel)
+	if err != nil {
+		return false, err
+	}
+	text := edit(string(data))
+	if text == string(data) {
+		return false, nil
+	}
+	tmp := rel + ".stagecopy-tmp"
+	if err := root.WriteFile(tmp, []byte(text), fi.Mode().Perm()); err != nil {
+		return false, err
+	}
+	if err := root.Rename(tmp, rel); err != nil {
+		root.Remove(tmp)
+		return false, err
+	}
+	return true, nil
+}

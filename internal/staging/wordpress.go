@@ -104,6 +104,22 @@ func (w *wordPress) Fix(ctx context.Context, db *sql.DB, opts FixOptions) (FixRe
 			rep.Changes = append(rep.Changes, fmt.Sprintf("%s: %s", name, newURL))
 		}
 	}
+	if opts.URL != "" && opts.FilesDir != "" {
+		// wp-config.php may pin the URL: WordPress would then send
+		// visitors of the staging copy to the live site.
+		changed, err := editFile(opts.FilesDir, "wp-config.php", func(text string) string {
+			for _, name := range []string{"WP_HOME", "WP_SITEURL"} {
+				text, _ = setDefine(text, name, phpString(strings.TrimRight(opts.URL, "/")))
+			}
+			return text
+		})
+		if err != nil {
+			return rep, fmt.Errorf("staging: wordpress: wp-config.php: %w", err)
+		}
+		if changed {
+			rep.Changes = append(rep.Changes, "wp-config.php: WP_HOME/WP_SITEURL set to "+opts.URL)
+		}
+	}
 	if err := w.setOption(ctx, db, "blog_public", "0"); err != nil {
 		return rep, err
 	}
