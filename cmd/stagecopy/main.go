@@ -89,6 +89,7 @@ func newApp(e *env) *cli.App {
 			inspectCommand(e),
 			restoreCommand(e),
 			listCommand(e),
+			purgeCommand(e),
 			keygenCommand(e),
 			receiptCommand(e),
 		},

@@ -235,6 +235,13 @@ func (l *launcher) get(t testing.TB) *Server {
 	return l.srv
 }
 
+// current returns the shared server, nil if none runs.
+func (l *launcher) current() *Server {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.srv
+}
+
 // shutdown stops the server if one was started. Later calls do nothing.
 func (l *launcher) shutdown() error {
 	l.mu.Lock()

@@ -46,6 +46,7 @@ type Server struct {
 	exited  chan struct{} // closed once mariadbd has exited
 	waitErr error         // mariadbd's exit status, set before exited is closed
 	extra   []string      // more mariadbd arguments (StartServer)
+	args    []string      // mariadbd's arguments, for Restart
 }
 
 // DSN returns a github.com/go-sql-driver/mysql data source name that connects
@@ -301,6 +302,7 @@ func (s *Server) start() error {
 		args = append(args, a)
 	}
 	args = append(args, s.extra...)
+	s.args = args
 	if err := s.launch(args); err != nil {
 		return err
 	}

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/stagecopy/stagecopy/internal/dbconn"
+	"github.com/stagecopy/stagecopy/internal/receipt"
+	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/snapshot"
+	"github.com/urfave/cli/v2"
+)
+
+// errNotErased is returned when a purge wrote a receipt whose status is not
+// erased: the exit status is then 1.
+var errNotErased = errors.New("purge: not everything is gone")
+
+func purgeCommand(e *env) *cli.Command {
+	flags := append(serverFlags(),
+		&cli.StringFlag{Name: "sign-key", Usage: "receipt signing key `FILE` (default: receipt.key in the user's stagecopy config directory, as keygen writes it)"},
+		&cli.StringFlag{Name: "receipt", Usage: "write the receipt to `FILE` (default: STATE-DIR/receipts/RECEIPT-ID.dsse.json)"},
+		&cli.StringFlag{Name: "operator", Usage: "who runs the purge, as the receipt names them (default: $USER)"},
+		&cli.StringFlag{Name: "manifest", Usage: "the archive's sidecar manifest `FILE`, only needed when purge cannot read it from the registry, beside the archive or in it"},
+		&cli.BoolFlag{Name: "keep-archive", Usage: "leave the archive file in place (the receipt says so)"},
+		&cli.BoolFlag{Name: "expired", Usage: "purge every staging copy past its expiry time, each with its own receipt"},
+		&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "show what would be purged, delete nothing"},
+		stateDirFlag(),
+	)
+	return &cli.Command{
+		Name:      "purge",
+		Usage:     "destroy a staging copy that restore made, and sign a deletion receipt",
+		ArgsUsage: "STAGING_ID | --expired",
+		Description: "Works only from the registry ('stagecopy list'), and only on what restore made for that staging id:\n" +
+			"the database whose _stagecopy_staging table names it, the files directory whose .stagecopy-staging.json\n" +
+			"names it, the archive whose SHA-256 the registry recorded, the per-snapshot age identity (a file\n" +
+			"starting with '# stagecopy per-snapshot age identity'). Anything else is left alone, whatever the flags.\n" +
+			"Each part is measured (tables, rows, files, bytes, a Merkle root of the files), deleted, and looked for\n" +
+			"again; the receipt, signed with the key keygen made, says what was found, and is appended to the\n" +
+			"receipt log in STATE-DIR/receipt-log with an inclusion proof beside it. Without a signing key nothing\n" +
+			"is deleted. The connection is the one restore used (from the registry); the password comes from\n" +
+			"--password-file, $MYSQL_PWD, --defaults-file or -p, and connection flags override the recorded ones.\n" +
+			"When something could not be removed (server down, permission denied) the receipt says so and the\n" +
+			"registry keeps the copy as 'purging': run purge again to finish; it is marked 'purged' once all is gone.\n\n" +
+			"Examples:\n" +
+			"  stagecopy purge stg-0a1b2c3d4e5f\n" +
+			"  stagecopy purge --expired --dry-run\n" +
+			"  stagecopy purge --expired --password-file ~/.staging-pw\n\n" +
+			"Exit codes: 0 erased, 1 anything else (not erased, refused, errors), 2 usage errors.",
+		Flags: flags,
+		Action: func(c *cli.Context) error {
+			if err := flagsFirst(c); err != nil {
+				return err
+			}
+			expired := c.Bool("expired")
+			switch {
+			case expired && c.NArg() != 0:
+				return usagef("purge --expired takes no staging id, got %q", c.Args().First())
+			case !expired && c.NArg() != 1:
+				return usagef("purge: give one STAGING_ID (see 'stagecopy list'), or --expired")
+			case expired && c.String("receipt") != "":
+				return usagef("--receipt names one file: it cannot be used with --expired (each copy gets its own receipt)")
+			}
+			reg, err := openRegistry(c)
+			if err != nil {
+				return err
+			}
+			var entries []staging.Entry
+			if expired {
+				all, err := reg.List(c.Context)
+				if err != nil {
+					return registryError(err)
+				}
+				now := listNow()
+				for _, x := range all {
+					if x.Expired(now) && x.Status != staging.StatusPurged {
+						entries = append(entries, x)
+					}
+				}
+				if len(entries) == 0 {
+					fmt.Fprintf(e.stdout, "no expired staging copies to purge in %s\n", reg.Dir())
+					return nil
+				}
+			} else {
+				x, err := reg.Get(c.Context, c.Args().First())
+				if err != nil {
+					return registryError(err)
+				}
+				if x.Status == staging.StatusPurged {
+					return withHint(fmt.Errorf("%w: %s", snapshot.ErrAlreadyPurged, x.ID), "its receipt is named in the registry notes: 'stagecopy list --json'")
+				}
+				entries = []staging.Entry{x}
+			}
+			if c.Bool("dry-run") {
+				printPurgePlan(e, entries, c.Bool("keep-archive"))
+				return nil
+			}
+			opts, err := purgeOptions(c, e, reg)
+			if err != nil {
+				return err
+			}
+			failed := 0
+			for i, x := range entries {
+				if i > 0 {
+					fmt.Fprintln(e.stdout)
+				}
+				res, err := snapshot.Purge(c.Context, x.ID, opts)
+				if err != nil {
+					if !expired {
+						return purgeHint(err)
+					}
+					failed++
+					report(e.stderr, purgeHint(fmt.Errorf("%s: %w", x.ID, err)))
+					continue
+				}
+				printPurgeSummary(e, res, opts.Key)
+				if res.Status() != receipt.Erased {
+					failed++
+				}
+				if c.Context.Err() != nil {
+					return c.Context.Err()
+				}
+			}
+			if failed > 0 {
+				if !expired {
+					return withHint(fmt.Errorf("%w: %s (see the receipt above)", errNotErased, entries[0].ID),
+						"fix what the exceptions name and run 'stagecopy purge "+entries[0].ID+"' again; it finishes the job and writes a new receipt")
+				}
+				return withHint(fmt.Errorf("%w: %d of %d expired staging copies", errNotErased, failed, len(entries)),
+					"fix what the exceptions name and run 'stagecopy purge --expired' again")
+			}
+			return nil
+		},
+	}
+}
+
+// purgeOptions loads the signing key (before anything else: no key, no
+// purge) and builds the connection function.
+func purgeOptions(c *cli.Context, e *env, reg *staging.Registry) (snapshot.PurgeOptions, error) {
+	keyPath := c.String("sign-key")
+	if keyPath == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return snapshot.PurgeOptions{}, withHint(fmt.Errorf("%w: %v", snapshot.ErrNoSigningKey, err), "give --sign-key FILE")
+		}
+		keyPath = filepath.Join(dir, "stagecopy", "receipt.key")
+	}
+	key, err := receipt.LoadPrivateKey(keyPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return snapshot.PurgeOptions{}, withHint(fmt.Errorf("%w: %s does not exist; nothing was deleted", snapshot.ErrNoSigningKey, keyPath),
+			"run 'stagecopy keygen' once (or give --sign-key FILE): a purge always ends in a signed receipt")
+	}
+	if err != nil {
+		return snapshot.PurgeOptions{}, withHint(err, "check --sign-key; nothing was deleted")
+	}
+	var manifest []byte
+	if m := c.String("manifest"); m != "" {
+		if manifest, err = os.ReadFile(m); err != nil {
+			return snapshot.PurgeOptions{}, withHint(err, "check --manifest")
+		}
+	}
+	// The password and the flags' overrides, read once for every entry
+	// (-p asks once).
+	base, err := serverConfig(c, e, "")
+	if err != nil {
+		return snapshot.PurgeOptions{}, err
+	}
+	operator := c.String("operator")
+	if operator == "" {
+		operator = os.Getenv("USER")
+	}
+	if operator == "" {
+		operator = "unknown"
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown"
+	}
+	v, _ := toolVersion()
+	return snapshot.PurgeOptions{
+		Registry: reg, Key: key, KeepArchive: c.Bool("keep-archive"), Manifest: manifest,
+		ReceiptPath: c.String("receipt"), Operator: operator, Host: host,
+		Tool: receipt.Tool{Name: "stagecopy", Version: v},
+		Server: func(x staging.Entry) (*mysql.Config, error) {
+			o := dbconn.Options{
+				Host: x.Conn.Host, Port: x.Conn.Port, Socket: x.Conn.Socket, User: x.Conn.User,
+				SSLMode: x.Conn.SSLMode, SSLCA: x.Conn.SSLCA, Password: base.Passwd,
+				DefaultsFile: c.String("defaults-file"),
+			}
+			if c.IsSet("host") || c.IsSet("port") || c.IsSet("socket") {
+				o.Host, o.Port, o.Socket = c.String("host"), c.Int("port"), c.String("socket")
+			}
+			for _, s := range []struct {
+				flag string
+				dst  *string
+			}{{"user", &o.User}, {"ssl-mode", &o.SSLMode}, {"ssl-ca", &o.SSLCA}} {
+				if c.IsSet(s.flag) {
+					*s.dst = c.String(s.flag)
+				}
+			}
+			return o.Config()
+		},
+	}, nil
+}
+
+func purgeHint(err error) error {
+	switch {
+	case errors.Is(err, snapshot.ErrNoManifest):
+		return withHint(err, "the owner's NAME.tar.zst.manifest.json is what the receipt is checked against: ask for a copy and give it with --manifest")
+	case errors.Is(err, snapshot.ErrAlreadyPurged):
+		return withHint(err, "its receipt is named in the registry notes: 'stagecopy list --json'")
+	case errors.Is(err, snapshot.ErrNoSigningKey):
+		return withHint(err, "run 'stagecopy keygen' once (or give --sign-key FILE)")
+	case errors.Is(err, receipt.ErrLog):
+		return withHint(err, "the receipt log is checked before anything is deleted; repair it or give the key it was signed with")
+	}
+	return registryError(err)
+}
+
+// printPurgePlan is --dry-run: what each purge would act on.
+func printPurgePlan(e *env, es []staging.Entry, keepArchive bool) {
+	w := e.stdout
+	for _, x := range es {
+		fmt.Fprintf(w, "would purge %s (%s, snapshot %.12s):\n", x.ID, x.Status, x.SnapshotID)
+		fmt.Fprintf(w, "  drop database    %s on %s (only if its %s table names %s)\n", x.Database, x.Server, snapshot.MarkerTable, x.ID)
+		if x.Admin != nil {
+			fmt.Fprintf(w, "  support admin    %s (with the database)\n", x.Admin.Name)
+		}
+		if x.FilesDir != "" {
+			fmt.Fprintf(w, "  remove files     %s (only if its %s names %s)\n", x.FilesDir, snapshot.MarkerFile, x.ID)
+		}
+		switch {
+		case x.Archive == "" || x.Archive == "-":
+		case keepArchive:
+			fmt.Fprintf(w, "  keep archive     %s\n", x.Archive)
+		default:
+			fmt.Fprintf(w, "  delete archive   %s (only if its SHA-256 is %.16s…)\n", x.Archive, x.ArchiveSHA256)
+		}
+		if x.IdentityFile != "" {
+			fmt.Fprintf(w, "  destroy key      %s (only if it starts with %q)\n", x.IdentityFile, snapshot.IdentityHeader)
+		}
+	}
+	fmt.Fprintf(w, "dry run: nothing was deleted\n")
+}
+
+func printPurgeSummary(e *env, res *snapshot.PurgeResult, key *receipt.PrivateKey) {
+	w := e.stdout
+	p := res.Statement.Predicate
+	fmt.Fprintf(w, "purge of staging copy %s (snapshot %.12s): %s\n", p.StagingID, p.SnapshotID, p.Status)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, a := range p.Actions {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Action, a.Target, a.Result, measureText(a.Before))
+	}
+	tw.Flush()
+	var absent, other int
+	for _, ch := range p.Checks {
+		if ch.Result == receipt.Absent {
+			absent++
+		} else {
+			other++
+		}
+	}
+	fmt.Fprintf(w, "  checks: %d absent, %d not absent\n", absent, other)
+	for _, x := range p.Exceptions {
+		fmt.Fprintf(w, "  exception: %s\n", x)
+	}
+	fmt.Fprintf(w, "receipt  %s\n", res.ReceiptPath)
+	if res.ProofPath != "" {
+		fmt.Fprintf(w, "proof    %s (entry %d of %d in the receipt log)\n", res.ProofPath, res.Proof.Index, res.Proof.TreeSize)
+	}
+	if res.LogError != nil {
+		fmt.Fprintf(e.stderr, "stagecopy: warning: the receipt was not added to the receipt log: %v\n", res.LogError)
+	}
+	switch {
+	case res.Closed:
+		fmt.Fprintf(w, "registry entry %s closed (status purged)\n", p.StagingID)
+	default:
+		fmt.Fprintf(w, "registry entry %s kept (status purging): run 'stagecopy purge %s' again to finish\n", p.StagingID, p.StagingID)
+	}
+	fmt.Fprintf(w, "send the receipt and its proof to the owner, who checks them with:\n")
+	fmt.Fprintf(w, "  stagecopy receipt verify --pubkey '%s' --manifest OWNER_MANIFEST %s\n", key.Public(), filepath.Base(res.ReceiptPath))
+}
+
+// measureText is "12 tables, 345 rows" or "7 files, 3685 bytes".
+func measureText(m *receipt.Measure) string {
+	if m == nil {
+		return ""
+	}
+	var parts []string
+	add := func(n int64, unit string) {
+		if n != 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, unit))
+		}
+	}
+	add(m.Tables, "tables")
+	add(m.Rows, "rows")
+	add(m.Files, "files")
+	add(m.Dirs, "dirs")
+	add(m.Bytes, "bytes")
+	if m.FilesMerkleRoot != "" {
+		parts = append(parts, "root "+m.FilesMerkleRoot[:16]+"…")
+	}
+	if m.SHA256 != "" {
+		parts = append(parts, "sha256 "+m.SHA256[:16]+"…")
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
