@@ -266,6 +266,11 @@ func (p *purger) identifyArchive(ctx context.Context) error {
 	if j.ManifestSHA256 == "" {
 		j.ManifestSHA256 = e.ManifestSHA256
 	}
+	if j.ArchiveMerkleRoot == "" && j.ManifestSHA256 != "" && e.ArchiveMerkleRoot != "" {
+		// Restore recorded both: no need for the archive or a manifest.
+		j.ArchiveMerkleRoot = e.ArchiveMerkleRoot
+		return nil
+	}
 	try := func(manifest []byte, from string) error {
 		m, err := parseManifest(manifest)
 		if err != nil {

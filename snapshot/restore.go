@@ -241,6 +241,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 	m := sha256.Sum256(ar.ManifestJSON())
 	entry.ManifestSHA256 = hex.EncodeToString(m[:])
 	result.Manifest = ar.Manifest()
+	entry.ArchiveMerkleRoot = result.Manifest.MerkleRoot
 	for _, t := range result.Manifest.Tables {
 		result.Tables++
 		result.Rows += t.Rows

@@ -77,21 +77,24 @@ type Conn struct {
 // Entry is one restored staging copy: everything purge needs to find and
 // remove it, and to write a receipt the owner can check against the archive.
 type Entry struct {
-	ID             string    `json:"id"` // "stg-" + 12 lowercase hex (NewID)
-	SnapshotID     string    `json:"snapshot_id"`
-	Archive        string    `json:"archive"` // absolute path of the archive restored from
-	ArchiveSHA256  string    `json:"archive_sha256"`
-	ManifestSHA256 string    `json:"manifest_sha256"`
-	Server         string    `json:"server"` // human description ("mariadb 11.4 on /run/mysqld/mysqld.sock")
-	Conn           Conn      `json:"conn"`
-	Database       string    `json:"database"`
-	FilesDir       string    `json:"files_dir,omitempty"` // absolute
-	URL            string    `json:"url,omitempty"`
-	CMS            string    `json:"cms,omitempty"`
-	Admin          *Admin    `json:"support_admin,omitempty"`
-	Created        time.Time `json:"created"`
-	Expires        time.Time `json:"expires,omitzero"`
-	Status         string    `json:"status"` // StatusRestoring, StatusActive, StatusPurging, StatusPurged
+	ID             string `json:"id"` // "stg-" + 12 lowercase hex (NewID)
+	SnapshotID     string `json:"snapshot_id"`
+	Archive        string `json:"archive"` // absolute path of the archive restored from
+	ArchiveSHA256  string `json:"archive_sha256"`
+	ManifestSHA256 string `json:"manifest_sha256"`
+	// ArchiveMerkleRoot is the manifest's Merkle root over the archive's
+	// entries: a deletion receipt names it.
+	ArchiveMerkleRoot string    `json:"archive_merkle_root,omitempty"`
+	Server            string    `json:"server"` // human description ("mariadb 11.4 on /run/mysqld/mysqld.sock")
+	Conn              Conn      `json:"conn"`
+	Database          string    `json:"database"`
+	FilesDir          string    `json:"files_dir,omitempty"` // absolute
+	URL               string    `json:"url,omitempty"`
+	CMS               string    `json:"cms,omitempty"`
+	Admin             *Admin    `json:"support_admin,omitempty"`
+	Created           time.Time `json:"created"`
+	Expires           time.Time `json:"expires,omitzero"`
+	Status            string    `json:"status"` // StatusRestoring, StatusActive, StatusPurging, StatusPurged
 	// IdentityFile is the age identity the archive was decrypted with,
 	// when it was encrypted to a per-snapshot key: purge destroys it
 	// (crypto-erasure).
