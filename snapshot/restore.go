@@ -40,6 +40,7 @@ var (
 	// ErrLeftBehind is wrapped into the error of a failed restore that could
 	// not remove everything it had made.
 	ErrLeftBehind = errors.New("restore: could not remove everything it made")
+	ErrExpired    = errors.New("restore: the archive has expired")
 )
 
 // MarkerTable is created in every database Restore makes, with one row
@@ -51,10 +52,12 @@ const MarkerFile = ".stagecopy-staging.json"
 
 // RestoreOptions configure Restore.
 type RestoreOptions struct {
-	// Archive is the archive's byte stream (decrypted); ArchivePath is
-	// recorded in the registry.
+	// Archive is the archive's byte stream, age-encrypted or not (Keys
+	// open it); ArchivePath is recorded in the registry.
 	Archive     io.Reader
 	ArchivePath string
+	// Keys decrypt an encrypted archive (see archive.Decrypt).
+	Keys archive.Keys
 	// Server is the target server; its DBName is ignored. ServerName
 	// describes it and Conn says how to reconnect (no password): both go
 	// into the registry.
@@ -90,13 +93,20 @@ type RestoreOptions struct {
 	// (wp-config.php, parameters.php, env.php, settings.php) at the
 	// staging database, with Server's user and password.
 	RewriteConfig bool
-	// IdentityFile is the age identity file that decrypted the archive, if
-	// any; it is recorded so that purge can destroy it.
+	// IdentityFile, if set, is recorded in the registry as the age
+	// identity file purge destroys. When it is empty, Restore records the
+	// identity file of Keys that opened the archive, but only a
+	// per-snapshot one (archive.PerSnapshotLine): a long-term identity is
+	// never handed to purge.
 	IdentityFile string
+	// IgnoreExpiry restores an archive past its expiry; the registry
+	// entry's notes say so. Without it such an archive is refused with
+	// ErrExpired before anything is made.
+	IgnoreExpiry bool
 	// Registry records the restore; required.
 	Registry *staging.Registry
 	// CheckHeader, if set, may refuse the archive once its header is read
-	// (expiry, not anonymized).
+	// (after the expiry check).
 	CheckHeader func(archive.Header) error
 	Progress    func(RestoreProgress)
 	Warn        func(string)
@@ -128,6 +138,10 @@ type RestoreResult struct {
 	// nowhere.
 	AdminPassword string
 	Warnings      []string
+	// Decryption says whether and how the archive was decrypted.
+	Decryption archive.Decryption
+	// ExpiryIgnored says the archive had expired and IgnoreExpiry let it in.
+	ExpiryIgnored bool
 }
 
 var dbNameRE = regexp.MustCompile(`^[A-Za-z0-9_$-]{1,64}$`)
@@ -145,16 +159,36 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 			opts.Warn(s)
 		}
 	}
+	// The hash is of the bytes as stored (the ciphertext of an encrypted
+	// archive): it is the SHA-256 the owner quoted, and the one a deletion
+	// receipt names.
 	sum := sha256.New()
 	input, stopInput := cancelable(ctx, opts.Archive)
 	defer stopInput()
 	in := &countReader{r: io.TeeReader(input, sum)}
-	ar, err := archive.NewReader(in)
+	plain, dec, err := archive.Decrypt(in, opts.Keys)
+	if err != nil {
+		return nil, err
+	}
+	ar, err := archive.NewReader(plain)
 	if err != nil {
 		return nil, err
 	}
 	defer ar.Close()
 	h := ar.Header()
+	var notes []string
+	expired := !h.Expires.IsZero() && !time.Now().Before(h.Expires)
+	switch {
+	case expired && !opts.IgnoreExpiry:
+		return nil, fmt.Errorf("%w: snapshot %s expired at %s", ErrExpired, h.SnapshotID, h.Expires.Format(time.RFC3339))
+	case expired:
+		notes = append(notes, fmt.Sprintf("restored with --ignore-expiry: the archive expired at %s", h.Expires.Format(time.RFC3339)))
+		warn(fmt.Sprintf("the archive expired at %s; restoring anyway (--ignore-expiry), and the registry records it", h.Expires.Format(time.RFC3339)))
+	}
+	identityFile := opts.IdentityFile
+	if identityFile == "" && dec.Identity != nil && dec.Identity.PerSnapshot {
+		identityFile = dec.Identity.Path
+	}
 	if opts.CheckHeader != nil {
 		if err := opts.CheckHeader(h); err != nil {
 			return nil, err
@@ -195,7 +229,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 	entry := staging.Entry{
 		ID: id, SnapshotID: h.SnapshotID, Archive: archivePath, Server: opts.ServerName, Conn: opts.Conn,
 		Database: name, FilesDir: filesDir, URL: opts.URL, Created: now, Status: staging.StatusRestoring,
-		IdentityFile: opts.IdentityFile,
+		IdentityFile: identityFile, Notes: notes,
 	}
 	if opts.Expires > 0 {
 		entry.Expires = now.Add(opts.Expires)
@@ -228,12 +262,16 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 			return nil, err
 		}
 	}
-	result := &RestoreResult{Header: h}
+	result := &RestoreResult{Header: h, Decryption: dec, ExpiryIgnored: expired}
 	if err := r.load(ctx, &server, name, result); err != nil {
 		return nil, err
 	}
 	// Everything is verified: the manifest trailer matched. Read what
-	// follows (zstd padding) so the archive's hash covers every byte.
+	// follows (zstd padding; age's last chunk, which is authenticated only
+	// now) so the archive's hash covers every byte.
+	if _, err := io.Copy(io.Discard, plain); err != nil {
+		return nil, err
+	}
 	if _, err := io.Copy(io.Discard, in); err != nil {
 		return nil, err
 	}

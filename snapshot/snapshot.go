@@ -12,6 +12,8 @@ import (
 	"io"
 	"time"
 
+	"filippo.io/age"
+
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
@@ -56,6 +58,13 @@ type Options struct {
 	ChunkSize int
 	Archive   archive.WriterOptions
 	Tool      archive.Tool
+	// Recipients, if any, encrypt the archive (age; see archive.Encrypt):
+	// the bytes written to w are then an age file, and no plaintext byte
+	// of the archive reaches w.
+	Recipients []age.Recipient
+	// Expires, if positive, is how long after its creation the archive may
+	// be restored; it goes into the header and the manifest.
+	Expires time.Duration
 	// Progress, if set, is called as work advances (from the calling goroutine).
 	Progress func(Progress)
 	// Warn, if set, receives warnings (skipped files and the like).
@@ -81,6 +90,8 @@ type Progress struct {
 type Result struct {
 	Header   archive.Header
 	Manifest *archive.Manifest
+	// Encrypted says the bytes written are an age file.
+	Encrypted bool
 	// ManifestJSON is the manifest as written, for the sidecar.
 	ManifestJSON []byte
 	Warnings     []string
@@ -175,6 +186,9 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 		Tool:       opts.Tool,
 		Source:     archive.Source{Kind: "dump-file", DumpFile: opts.DumpPath},
 	}
+	if opts.Expires > 0 {
+		h.Expires = h.Created.Add(opts.Expires)
+	}
 	switch {
 	case dump == nil:
 		h.Source.Kind = "files"
@@ -198,6 +212,15 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	} else {
 		h.Anonymized = true
 		h.RulesDigest = opts.Rules.Digest()
+	}
+	var enc io.WriteCloser
+	if len(opts.Recipients) > 0 {
+		var err error
+		if enc, err = archive.Encrypt(w, opts.Recipients); err != nil {
+			return nil, err
+		}
+		w = enc
+		res.Encrypted = true
 	}
 	aw, err := archive.NewWriter(w, h, opts.Archive)
 	if err != nil {
@@ -227,6 +250,12 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	}
 	if err := aw.Close(m); err != nil {
 		return nil, err
+	}
+	if enc != nil {
+		// Seals the last chunk: without it the age file is truncated.
+		if err := enc.Close(); err != nil {
+			return nil, fmt.Errorf("snapshot: encrypt: %w", err)
+		}
 	}
 	res.Header = aw.Header()
 	res.Manifest = m

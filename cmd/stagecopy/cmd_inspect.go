@@ -16,24 +16,29 @@ func inspectCommand(e *env) *cli.Command {
 		ArgsUsage: "ARCHIVE",
 		Description: "Reads (and so verifies) the whole archive, then prints its header, one line per table\n" +
 			"(rows, SQL bytes, entries), the file tree's totals and the manifest's Merkle root.\n" +
-			"--json prints {\"header\": ..., \"manifest\": ..., \"sha256\": ...} for machines.",
-		Flags: []cli.Flag{
+			"--json prints {\"header\": ..., \"manifest\": ..., \"sha256\": ..., \"encrypted\": ...} for machines.\n" +
+			"An encrypted archive needs --identity FILE or --passphrase-file FILE, as for verify.",
+		Flags: append(keyFlags(),
 			&cli.BoolFlag{Name: "json", Usage: "machine-readable output"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
-		},
+		),
 		Action: func(c *cli.Context) error {
 			path, err := oneArg(c, "ARCHIVE")
 			if err != nil {
 				return err
 			}
-			sum, err := readArchive(e, path, c.Bool("quiet") || c.Bool("json"), "inspect", nil)
+			keys, err := loadKeys(c, e, path)
+			if err != nil {
+				return err
+			}
+			sum, err := readArchive(e, path, c.Bool("quiet") || c.Bool("json"), "inspect", keys, nil)
 			if err != nil {
 				return err
 			}
 			if c.Bool("json") {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"header": sum.header, "manifest": sum.manifest, "sha256": sum.sha256, "compressed_bytes": sum.compressed})
+				return enc.Encode(map[string]any{"header": sum.header, "manifest": sum.manifest, "sha256": sum.sha256, "compressed_bytes": sum.compressed, "encrypted": sum.decryption.Encrypted})
 			}
 			printInspect(e, path, sum)
 			return nil
@@ -48,7 +53,10 @@ func printInspect(e *env, path string, sum *archiveSummary) {
 	fmt.Fprintf(w, "snapshot     %s\n", h.SnapshotID)
 	fmt.Fprintf(w, "created      %s\n", h.Created.Format(time.RFC3339))
 	if !h.Expires.IsZero() {
-		fmt.Fprintf(w, "expires      %s\n", h.Expires.Format(time.RFC3339))
+		fmt.Fprintf(w, "expires      %s%s\n", h.Expires.Format(time.RFC3339), expiredNote(h.Expires))
+	}
+	if enc := describeDecryption(sum.decryption); enc != "" {
+		fmt.Fprintf(w, "encrypted    %s\n", enc)
 	}
 	fmt.Fprintf(w, "tool         %s %s\n", h.Tool.Name, h.Tool.Version)
 	src := h.Source.Kind

@@ -29,10 +29,12 @@ func restoreCommand(e *env) *cli.Command {
 		&cli.StringFlag{Name: "support-email", Usage: "`EMAIL` of the support admin (default: LOGIN@staging.example.invalid)"},
 		&cli.StringFlag{Name: "expires", Value: "14d", Usage: "how long the staging copy is meant to live: `DURATION` like 14d, 36h, or never"},
 		&cli.IntFlag{Name: "threads", Aliases: []string{"j"}, Usage: "parallel connections loading data `N`", DefaultText: "number of CPUs"},
+		&cli.BoolFlag{Name: "ignore-expiry", Usage: "restore an archive past the expiry its owner set (recorded in the registry)"},
 		&cli.BoolFlag{Name: "force", Usage: "replace an EARLIER STAGING COPY in --db-name/--files-dir (never anything stagecopy did not make)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 		stateDirFlag(),
 	)
+	flags = append(flags, keyFlags()...)
 	return &cli.Command{
 		Name:      "restore",
 		Usage:     "turn an archive into a staging site: a NEW database and directory, URL rewritten, mail and search engines off",
@@ -46,11 +48,17 @@ func restoreCommand(e *env) *cli.Command {
 			"  always           search engines off, outgoing mail off, a visible STAGING COPY marker\n" +
 			"  --support-admin  a temporary administrator; the password is printed once and stored nowhere\n" +
 			"Each restore gets a staging id in the registry ('stagecopy list'); 'stagecopy purge ID' removes it all.\n\n" +
+			"An encrypted archive (.tar.zst.age) is recognized by its first line: give --identity FILE or\n" +
+			"--passphrase-file FILE. A per-snapshot identity (from 'stagecopy keygen --age') is recorded in the\n" +
+			"registry and purge destroys it, so every other copy of the archive becomes unreadable; any other\n" +
+			"identity file is never recorded. An archive past the expiry its owner set is refused unless\n" +
+			"--ignore-expiry, which the registry records.\n\n" +
 			"Examples:\n" +
 			"  stagecopy restore --socket /run/mysqld/mysqld.sock -u support --files-dir /srv/staging/shop \\\n" +
 			"      --url https://shop.staging.test --support-admin support site.tar.zst\n" +
 			"  stagecopy restore --db-name bug1234 - < site.tar.zst\n\n" +
-			"Exit codes: 0 restored, 3 archive damaged or tampered, 1 other errors (nothing is left behind).",
+			"Exit codes: 0 restored, 3 archive damaged or tampered, 2 usage (no identity for an encrypted\n" +
+			"archive), 1 other errors such as a wrong key or an expired archive (nothing is left behind).",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
 			path, err := oneArg(c, "ARCHIVE")
@@ -82,6 +90,10 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			keys, err := loadKeys(c, e, path)
+			if err != nil {
+				return err
+			}
 			reg, err := openRegistry(c)
 			if err != nil {
 				return err
@@ -107,7 +119,7 @@ func restoreCommand(e *env) *cli.Command {
 			defer b.finish()
 			start := time.Now()
 			res, err := snapshot.Restore(c.Context, snapshot.RestoreOptions{
-				Archive: in, ArchivePath: path,
+				Archive: in, ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"),
 				Server: cfg, ServerName: dbconn.Describe(cfg),
 				Conn:     staging.Conn{Host: c.String("host"), Port: c.Int("port"), Socket: c.String("socket"), User: cfg.User, SSLMode: c.String("ssl-mode"), SSLCA: c.String("ssl-ca")},
 				Database: c.String("db-name"), Force: c.Bool("force"), FilesDir: c.String("files-dir"),
@@ -161,6 +173,10 @@ func parseLifetime(s string) (time.Duration, error) {
 
 func restoreHint(err error) error {
 	switch {
+	case errors.Is(err, snapshot.ErrExpired):
+		return withHint(err, "the owner set this expiry so the copy is not used after it: ask them for a new snapshot, or add --ignore-expiry if they agree (the registry records it)")
+	case errors.Is(err, archive.ErrNoIdentity), errors.Is(err, archive.ErrWrongIdentity):
+		return keyHint(err)
 	case errors.Is(err, snapshot.ErrDatabaseExists):
 		return withHint(err, "choose a new --db-name; stagecopy never loads into a database that holds something")
 	case errors.Is(err, snapshot.ErrNotOurs):
@@ -188,6 +204,15 @@ func printRestoreSummary(e *env, res *snapshot.RestoreResult, took time.Duration
 	fmt.Fprintf(w, "  database  %s on %s (%d tables, %d rows)\n", en.Database, en.Server, res.Tables, res.Rows)
 	if en.FilesDir != "" {
 		fmt.Fprintf(w, "  files     %s (%d files)\n", en.FilesDir, res.Files)
+	}
+	if d := describeDecryption(res.Decryption); d != "" {
+		fmt.Fprintf(w, "  encrypted %s\n", d)
+	}
+	if en.IdentityFile != "" {
+		fmt.Fprintf(w, "  key       %s is recorded: purge destroys it\n", en.IdentityFile)
+	}
+	if res.ExpiryIgnored {
+		fmt.Fprintf(w, "  EXPIRED   the archive expired at %s; restored anyway (--ignore-expiry, recorded in the registry)\n", res.Header.Expires.Local().Format(time.RFC3339))
 	}
 	if res.CMS != "" {
 		fmt.Fprintf(w, "  cms       %s\n", res.CMS)

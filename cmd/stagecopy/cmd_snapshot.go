@@ -37,11 +37,18 @@ func snapshotCommand(e *env) *cli.Command {
 			"SNAPSHOT), by --threads readers sharing it when the account may take a brief global read lock\n" +
 			"(RELOAD privilege), else by one reader; rows are anonymized before they leave the process. The\n" +
 			"password comes from --password-file, $MYSQL_PWD, --defaults-file or -p (asked), never from argv.\n\n" +
+			"With --encrypt-to RECIPIENT (the age1... line of 'stagecopy keygen --age') or --passphrase the\n" +
+			"archive is an age file, ARCHIVE.tar.zst.age (.age is added to -o when missing), encrypted as it\n" +
+			"streams: no plaintext byte of it is ever written. The sidecar manifest stays plain (it has no rows,\n" +
+			"but it lists the site's file names: keep it, do not send it). --expires 14d writes an expiry into\n" +
+			"the archive that restore enforces.\n\n" +
 			"Examples:\n" +
 			"  MYSQL_PWD=... stagecopy snapshot --anonymize --preset wordpress -u shop -D shop --files /var/www/site -o site.tar.zst\n" +
 			"  stagecopy snapshot --anonymize --preset wordpress --dump site.sql.gz --files /var/www/site -o site.tar.zst\n" +
-			"  mariadb-dump shop | stagecopy snapshot --anonymize -r rules.yml --dump - -o - > shop.tar.zst",
-		Flags: append(append(rulesFlags(), dbFlags()...),
+			"  mariadb-dump shop | stagecopy snapshot --anonymize -r rules.yml --dump - -o - > shop.tar.zst\n" +
+			"  stagecopy snapshot --preset wordpress -D shop --files /var/www/site --encrypt-to age1... --expires 14d -o site.tar.zst",
+		Flags: append(append(append(rulesFlags(), dbFlags()...), encryptionFlags()...),
+			&cli.StringFlag{Name: "expires", Usage: "the archive may be restored only within `DURATION` (14d, 36h) of now; restore refuses it after"},
 			&cli.IntFlag{Name: "threads", Usage: "`N` parallel readers of a live database", DefaultText: "the number of cores"},
 			&cli.StringSliceFlag{Name: "tables", Usage: "only tables matching `GLOB` (repeatable; live database)"},
 			&cli.StringSliceFlag{Name: "exclude-tables", Usage: "leave out tables matching `GLOB` (repeatable; live database)"},
@@ -92,7 +99,18 @@ func snapshotCommand(e *env) *cli.Command {
 			case dump == "" && !live && files == "":
 				return usagef("give --database NAME (a live server), --dump FILE, and/or --files DIR")
 			}
+			expires, err := parseLifetime(c.String("expires"))
+			if err != nil {
+				return usagef("--expires: %v", err)
+			}
+			recipients, err := loadRecipients(c, e)
+			if err != nil {
+				return err
+			}
 			out := c.String("output")
+			if len(recipients) > 0 && out != "-" && !strings.HasSuffix(out, archive.EncryptedSuffix) {
+				out += archive.EncryptedSuffix
+			}
 			quiet := c.Bool("quiet")
 			v, cm := toolVersion()
 			opts := snapshot.Options{
@@ -105,6 +123,8 @@ func snapshotCommand(e *env) *cli.Command {
 				ChunkSize:   c.Int("chunk-size") << 20,
 				Archive:     archive.WriterOptions{Level: level},
 				Tool:        archive.Tool{Name: "stagecopy", Version: v, Commit: cm},
+				Recipients:  recipients,
+				Expires:     expires,
 			}
 			if dump == "-" {
 				opts.Dump = e.stdin
@@ -251,6 +271,12 @@ func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *
 		ratio = float64(m.TotalBytes) / float64(size)
 	}
 	fmt.Fprintf(w, "  archive   %d bytes (%d uncompressed, ratio %.1f), sha256 %s\n", size, m.TotalBytes, ratio, sum)
+	if res.Encrypted {
+		fmt.Fprintf(w, "  encrypted age (the sha256 is the encrypted file's: quote it with the snapshot id)\n")
+	}
+	if !res.Header.Expires.IsZero() {
+		fmt.Fprintf(w, "  expires   %s (restore refuses the archive after)\n", res.Header.Expires.Local().Format(time.RFC3339))
+	}
 	fmt.Fprintf(w, "  time      %s\n", took.Round(time.Millisecond))
 	fmt.Fprintf(w, "  root      %s\n", m.MerkleRoot)
 	if file != nil {

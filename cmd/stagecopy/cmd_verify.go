@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/urfave/cli/v2"
@@ -24,17 +25,24 @@ func verifyCommand(e *env) *cli.Command {
 		Description: "Reads the whole archive (use - for standard input) and exits 0 only when every entry's hash,\n" +
 			"the manifest trailer and the Merkle root match. When the owner's sidecar manifest\n" +
 			"(ARCHIVE.manifest.json) lies beside the archive, or --manifest names one, the archive must match it too.\n\n" +
-			"Exit codes: 0 intact, 3 damaged or tampered, 1 other errors.",
-		Flags: []cli.Flag{
+			"An encrypted archive (.tar.zst.age) is recognized by its first line and needs --identity FILE\n" +
+			"or --passphrase-file FILE (a passphrase is asked on a terminal); age authenticates every 64 KiB,\n" +
+			"so a flipped or missing byte of the ciphertext is found too.\n\n" +
+			"Exit codes: 0 intact, 3 damaged or tampered, 2 no identity given, 1 other errors (wrong key).",
+		Flags: append(keyFlags(),
 			&cli.StringFlag{Name: "manifest", Usage: "owner's manifest `FILE` the archive must match (default: ARCHIVE.manifest.json if present)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
-		},
+		),
 		Action: func(c *cli.Context) error {
 			path, err := oneArg(c, "ARCHIVE")
 			if err != nil {
 				return err
 			}
-			sum, err := readArchive(e, path, c.Bool("quiet"), "verify", nil)
+			keys, err := loadKeys(c, e, path)
+			if err != nil {
+				return err
+			}
+			sum, err := readArchive(e, path, c.Bool("quiet"), "verify", keys, nil)
 			if err != nil {
 				return err
 			}
@@ -60,6 +68,12 @@ func verifyCommand(e *env) *cli.Command {
 			fmt.Fprintf(w, "  bytes        %d uncompressed, %d compressed\n", m.TotalBytes, sum.compressed)
 			fmt.Fprintf(w, "  merkle root  %s\n", m.MerkleRoot)
 			fmt.Fprintf(w, "  sha256       %s\n", sum.sha256)
+			if enc := describeDecryption(sum.decryption); enc != "" {
+				fmt.Fprintf(w, "  encrypted    %s\n", enc)
+			}
+			if !sum.header.Expires.IsZero() {
+				fmt.Fprintf(w, "  expires      %s%s\n", sum.header.Expires.Local().Format(time.RFC3339), expiredNote(sum.header.Expires))
+			}
 			if checked != "" {
 				fmt.Fprintf(w, "  matches      %s\n", checked)
 			}
@@ -78,11 +92,12 @@ type archiveSummary struct {
 	sha256                 string
 	compressed             int64
 	dbEntries, fileEntries int
+	decryption             archive.Decryption
 }
 
 // readArchive reads and verifies a whole archive, calling each (if not nil)
 // for every entry, with a progress bar over the compressed bytes.
-func readArchive(e *env, path string, quiet bool, desc string, each func(*archive.Entry, io.Reader) error) (*archiveSummary, error) {
+func readArchive(e *env, path string, quiet bool, desc string, keys archive.Keys, each func(*archive.Entry, io.Reader) error) (*archiveSummary, error) {
 	var in io.Reader = e.stdin
 	total := int64(-1)
 	if path != "-" {
@@ -103,12 +118,16 @@ func readArchive(e *env, path string, quiet bool, desc string, each func(*archiv
 	defer b.finish()
 	h := sha256.New()
 	cr := &countingReader{r: io.TeeReader(in, h), bar: b}
-	r, err := archive.NewReader(cr)
+	plain, dec, err := archive.Decrypt(cr, keys)
+	if err != nil {
+		return nil, keyHint(fmt.Errorf("%s: %w", path, err))
+	}
+	r, err := archive.NewReader(plain)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	defer r.Close()
-	sum := &archiveSummary{header: r.Header()}
+	sum := &archiveSummary{header: r.Header(), decryption: dec}
 	for {
 		ent, err := r.Next()
 		if err == io.EOF {
@@ -129,7 +148,12 @@ func readArchive(e *env, path string, quiet bool, desc string, each func(*archiv
 			}
 		}
 	}
-	// Hash any bytes after the zstd stream too, so the SHA-256 is the file's.
+	// Hash any bytes after the zstd stream too, so the SHA-256 is the
+	// file's; for an encrypted archive this also authenticates age's last
+	// chunk.
+	if _, err := io.Copy(io.Discard, plain); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if _, err := io.Copy(io.Discard, cr); err != nil {
 		return nil, err
 	}
@@ -137,6 +161,30 @@ func readArchive(e *env, path string, quiet bool, desc string, each func(*archiv
 	sum.sha256 = hex.EncodeToString(h.Sum(nil))
 	sum.compressed = cr.n
 	return sum, nil
+}
+
+// describeDecryption says how an archive was decrypted, "" when it was not
+// encrypted.
+func describeDecryption(d archive.Decryption) string {
+	switch {
+	case !d.Encrypted:
+		return ""
+	case d.Passphrase:
+		return "age, with a passphrase"
+	case d.Identity != nil && d.Identity.PerSnapshot:
+		return "age, opened with per-snapshot identity " + d.Identity.Path
+	case d.Identity != nil:
+		return "age, opened with identity " + d.Identity.Path
+	}
+	return "age"
+}
+
+// expiredNote is " (EXPIRED)" for a time in the past.
+func expiredNote(t time.Time) string {
+	if !time.Now().Before(t) {
+		return " (EXPIRED: restore refuses it without --ignore-expiry)"
+	}
+	return ""
 }
 
 // checkOwnerManifest compares the owner's manifest file with the archive's.

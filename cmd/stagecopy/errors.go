@@ -63,7 +63,7 @@ func report(stderr io.Writer, err error) int {
 	switch {
 	case errors.Is(err, context.Canceled):
 		code = exitInterrupted
-	case errors.As(err, &ue) || isCLIUsage(err):
+	case errors.As(err, &ue) || isCLIUsage(err), errors.Is(err, archive.ErrNoIdentity), errors.Is(err, archive.ErrRecipient):
 		code = exitUsage
 		if hint == "" {
 			hint = "run 'stagecopy help' or 'stagecopy COMMAND --help' for usage"
@@ -80,7 +80,7 @@ func report(stderr io.Writer, err error) int {
 		}
 	case errors.Is(err, archive.ErrNotArchive):
 		if hint == "" {
-			hint = "stagecopy reads archives made by 'stagecopy snapshot' (.tar.zst)"
+			hint = "stagecopy reads archives made by 'stagecopy snapshot' (.tar.zst, or .tar.zst.age when encrypted)"
 		}
 	case errors.Is(err, archive.ErrOutputDir):
 		if hint == "" {

@@ -109,9 +109,11 @@ type Source struct {
 // Manifest is the last entry of every archive, and the sidecar file the owner
 // keeps. Entries and MerkleRoot are filled in by Writer.Close.
 type Manifest struct {
-	Format        string      `json:"format"`
-	FormatVersion int         `json:"format_version"`
-	SnapshotID    string      `json:"snapshot_id"`
+	Format        string `json:"format"`
+	FormatVersion int    `json:"format_version"`
+	SnapshotID    string `json:"snapshot_id"`
+	// Expires repeats the header's expiry, so the owner's sidecar says it too.
+	Expires       time.Time   `json:"expires,omitzero"`
 	NotAnonymized bool        `json:"not_anonymized,omitempty"`
 	Warning       string      `json:"warning,omitempty"`
 	RulesDigest   string      `json:"rules_digest,omitempty"`

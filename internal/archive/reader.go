@@ -317,6 +317,9 @@ func (r *Reader) checkManifest(m *Manifest) error {
 	if m.SnapshotID != r.header.SnapshotID {
 		return bad("snapshot id %q, header says %q", m.SnapshotID, r.header.SnapshotID)
 	}
+	if !m.Expires.Equal(r.header.Expires) {
+		return bad("expires %v, header says %v", m.Expires, r.header.Expires)
+	}
 	if len(m.Entries) != len(r.seen) || m.EntryCount != len(r.seen) {
 		return bad("lists %d entries, archive has %d", len(m.Entries), len(r.seen))
 	}

@@ -216,6 +216,7 @@ func (w *Writer) Close(m *Manifest) error {
 		return nil
 	}
 	m.Format, m.FormatVersion, m.SnapshotID = FormatName, FormatVersion, w.header.SnapshotID
+	m.Expires = w.header.Expires
 	m.NotAnonymized = w.header.NotAnonymized
 	m.Warning = w.header.Warning
 	m.RulesDigest = w.header.RulesDigest

@@ -278,7 +278,11 @@ func (s *Server) start() error {
 	}
 
 	// --no-defaults must come first for both programs.
-	args := []string{"--no-defaults", "--datadir=" + data, "--auth-root-authentication-method=normal", "--skip-test-db"}
+	// The bootstrapping mariadbd gets its own tmpdir too: in a shared /tmp,
+	// concurrent bootstraps (several test binaries at once) removed each
+	// other's temporary tables and failed with "Unknown table
+	// 'mysql.tmp_user_sys'".
+	args := []string{"--no-defaults", "--datadir=" + data, "--auth-root-authentication-method=normal", "--skip-test-db", "--tmpdir=" + tmp}
 	args = append(append(args, user...), innodbArgs...)
 	install := exec.CommandContext(ctx, s.bins.installDB, args...)
 	install.Dir = s.dir

@@ -1,0 +1,212 @@
+package snapshot
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+)
+
+// identity makes an age identity file and returns it read back, with its
+// recipient.
+func identity(t *testing.T, perSnapshot bool) (*archive.IdentityFile, age.Recipient) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "id.key")
+	rec, err := archive.GenerateIdentity(p, perSnapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := archive.ReadIdentityFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := age.ParseX25519Recipient(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, r
+}
+
+// encrypt wraps a plain archive in age.
+func encrypt(t *testing.T, plain []byte, rs ...age.Recipient) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := archive.Encrypt(&buf, rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(plain)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestRestoreEncrypted: Create encrypts as it streams, Restore opens it
+// with the identity into real MariaDB, records the ciphertext's SHA-256 and
+// the identity file only when it is a per-snapshot one.
+func TestRestoreEncrypted(t *testing.T) {
+	srv, src := mariadbtest.NewDatabase(t)
+	srv.LoadFile(t, src, "../testdata/demo/demo.sql")
+	for _, perSnapshot := range []bool{true, false} {
+		id, rec := identity(t, perSnapshot)
+		data, res := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site",
+			Recipients: []age.Recipient{rec}, Expires: 14 * 24 * time.Hour})
+		if !res.Encrypted || !bytes.HasPrefix(data, []byte(archive.AgeMagic+"\n")) {
+			t.Fatalf("not an age file: %q", data[:20])
+		}
+		if want := res.Header.Created.Add(14 * 24 * time.Hour); !res.Header.Expires.Equal(want) || !res.Manifest.Expires.Equal(want) ||
+			!bytes.Contains(res.ManifestJSON, []byte(`"expires": "`+want.Format(time.RFC3339))) {
+			t.Errorf("expiry: header %v, manifest %v, want %v", res.Header.Expires, res.Manifest.Expires, want)
+		}
+		reg := newRegistry(t)
+		name := restoreName(t, srv, "enc")
+		out, err := Restore(context.Background(), RestoreOptions{
+			Archive: bytes.NewReader(data), ArchivePath: "demo.tar.zst.age", Server: serverConfig(t, srv),
+			Database: name, FilesDir: filepath.Join(t.TempDir(), "site"), Registry: reg, CMS: "none",
+			Keys: archive.Keys{Identities: []*archive.IdentityFile{id}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := srv.Checksums(t, name)
+		delete(got, MarkerTable)
+		if want := srv.Checksums(t, src); !maps.Equal(want, got) {
+			t.Fatalf("checksums differ\nsource   %v\nrestored %v", want, got)
+		}
+		sum := sha256.Sum256(data)
+		e, err := reg.Get(context.Background(), out.Entry.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.ArchiveSHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("registry has sha256 %s, the encrypted file's is %x", e.ArchiveSHA256, sum)
+		}
+		m := sha256.Sum256(res.ManifestJSON)
+		if e.ManifestSHA256 != hex.EncodeToString(m[:]) {
+			t.Errorf("manifest sha256 %s, sidecar's %x", e.ManifestSHA256, m)
+		}
+		switch {
+		case perSnapshot && e.IdentityFile != id.Path:
+			t.Errorf("per-snapshot identity not recorded: %q", e.IdentityFile)
+		case !perSnapshot && e.IdentityFile != "":
+			t.Errorf("long-term identity recorded for destruction: %q", e.IdentityFile)
+		}
+		if !out.Decryption.Encrypted || out.Decryption.Identity != id || out.ExpiryIgnored || len(e.Notes) != 0 {
+			t.Errorf("result %+v, notes %q", out.Decryption, e.Notes)
+		}
+	}
+}
+
+// TestRestoreEncryptedRefuses: no key, a wrong key, a flipped byte, a cut:
+// nothing is left behind (the damage near the end is met after the
+// database and files exist, so undo has to run).
+func TestRestoreEncryptedRefuses(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	id, rec := identity(t, true)
+	wrong, _ := identity(t, true)
+	noise := make([]byte, 1<<20)
+	rand.Read(noise)
+	good := encrypt(t, craft(t, archive.Header{},
+		file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO t VALUES (1,'a');\n", 0),
+		file("files/index.php", "<?php echo 1;", 0), file("files/wp-content/noise.bin", string(noise), 0),
+		file("files/wp-content/z.txt", "last", 0)), rec)
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)-100] ^= 0x20
+	mine := archive.Keys{Identities: []*archive.IdentityFile{id}}
+	cases := []struct {
+		name string
+		data []byte
+		keys archive.Keys
+		want error
+	}{
+		{"no key", good, archive.Keys{}, archive.ErrNoIdentity},
+		{"wrong key", good, archive.Keys{Identities: []*archive.IdentityFile{wrong}}, archive.ErrWrongIdentity},
+		{"flipped byte", flipped, mine, archive.ErrCorrupt},
+		{"truncated", good[:len(good)-(64<<10)], mine, archive.ErrCorrupt},
+		{"last byte cut", good[:len(good)-1], mine, archive.ErrCorrupt},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			reg := newRegistry(t)
+			db := restoreName(t, srv, "encbad")
+			dir := filepath.Join(t.TempDir(), "site")
+			phases := map[string]bool{}
+			_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(c.data), Server: serverConfig(t, srv),
+				Database: db, FilesDir: dir, Registry: reg, CMS: "none", Keys: c.keys,
+				Progress: func(p RestoreProgress) { phases[p.Phase] = true }})
+			if !errors.Is(err, c.want) {
+				t.Fatalf("error %v, want %v", err, c.want)
+			}
+			t.Logf("error: %v", err)
+			if c.want == archive.ErrCorrupt && !phases["files"] {
+				t.Errorf("damage met before the files were being written (phases %v): undo is not exercised", phases)
+			}
+			if databaseExists(t, srv, db) {
+				t.Error("database left behind")
+			}
+			if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("files dir left behind: %v", err)
+			}
+			if l, _ := reg.List(context.Background()); len(l) != 0 {
+				t.Errorf("registry keeps %v", l)
+			}
+		})
+	}
+	// The good one restores, so the cases above failed for their damage.
+	reg := newRegistry(t)
+	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(good), Server: serverConfig(t, srv),
+		Database: restoreName(t, srv, "encok"), FilesDir: filepath.Join(t.TempDir(), "site"), Registry: reg, CMS: "none", Keys: mine}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRestoreExpiry: an expired archive is refused before anything is made,
+// unless IgnoreExpiry, which the registry records.
+func TestRestoreExpiry(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	expired := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
+	data := craft(t, archive.Header{Expires: expired}, file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO t VALUES (1,'a');\n", 0))
+	reg := newRegistry(t)
+	db := restoreName(t, srv, "expired")
+	_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, Registry: reg, CMS: "none"})
+	if !errors.Is(err, ErrExpired) || !strings.Contains(err.Error(), expired.Format(time.RFC3339)) {
+		t.Fatalf("expired archive: %v", err)
+	}
+	if databaseExists(t, srv, db) {
+		t.Error("database made for an expired archive")
+	}
+	if l, _ := reg.List(context.Background()); len(l) != 0 {
+		t.Errorf("registry keeps %v", l)
+	}
+	var warned []string
+	res, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, Registry: reg, CMS: "none",
+		IgnoreExpiry: true, Warn: func(s string) { warned = append(warned, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := reg.Get(context.Background(), res.Entry.ID)
+	if !res.ExpiryIgnored || len(e.Notes) != 1 || !strings.Contains(e.Notes[0], "--ignore-expiry") || len(warned) != 1 {
+		t.Errorf("ignored expiry not recorded: result %v, notes %q, warnings %q", res.ExpiryIgnored, e.Notes, warned)
+	}
+	// Not yet expired: restored, nothing noted.
+	data = craft(t, archive.Header{Expires: time.Now().Add(time.Hour)}, file("db/t.schema.sql", tSchema, 0))
+	res, err = Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: restoreName(t, srv, "fresh"), Registry: reg, CMS: "none"})
+	if err != nil || res.ExpiryIgnored || len(res.Entry.Notes) != 0 {
+		t.Fatalf("fresh archive: %v %+v", err, res)
+	}
+}
