@@ -111,7 +111,10 @@ func (w *Writer) Add(name string, data []byte) error {
 func (w *Writer) add(name string, data []byte) error {
 	sum := sha256.Sum256(data)
 	e := Entry{Name: name, Type: TypeFile, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Mode: 0o644, ModTime: w.mtime}
-	return w.WriteEntry(e, bytes.NewReader(data))
+	// data cannot change under us, unlike a file being read: its hash is
+	// not computed a second time while it is written (SHA-256 of every
+	// entry twice was about 6% of a snapshot's CPU time).
+	return w.writeEntry(e, bytes.NewReader(data), false)
 }
 
 // WriteEntry writes an entry whose Size and SHA256 the caller already knows
@@ -120,6 +123,12 @@ func (w *Writer) add(name string, data []byte) error {
 // the announced size or hash, WriteEntry fails and the archive is unusable.
 // For directories r is ignored; for symlinks the content is e.Link.
 func (w *Writer) WriteEntry(e Entry, r io.Reader) error {
+	return w.writeEntry(e, r, true)
+}
+
+// writeEntry is WriteEntry; verify says whether to hash the content again
+// as it is copied and compare with e.SHA256.
+func (w *Writer) writeEntry(e Entry, r io.Reader, verify bool) error {
 	if w.err != nil {
 		return w.err
 	}
@@ -159,8 +168,11 @@ func (w *Writer) WriteEntry(e Entry, r io.Reader) error {
 	}
 	h := sha256.New()
 	var dst io.Writer = h
-	if e.Type == TypeFile {
+	switch {
+	case e.Type == TypeFile && verify:
 		dst = io.MultiWriter(w.tw, h)
+	case e.Type == TypeFile:
+		dst = w.tw
 	}
 	n, err := io.Copy(dst, io.LimitReader(r, e.Size+1))
 	if err != nil {
@@ -169,8 +181,10 @@ func (w *Writer) WriteEntry(e Entry, r io.Reader) error {
 	if n != e.Size {
 		return w.fail(fmt.Errorf("archive: entry %s: content is %d bytes, announced %d (file changed while being read?)", e.Name, n, e.Size))
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != e.SHA256 {
-		return w.fail(fmt.Errorf("archive: entry %s: content hash changed while writing (file changed while being read?)", e.Name))
+	if verify || e.Type != TypeFile {
+		if got := hex.EncodeToString(h.Sum(nil)); got != e.SHA256 {
+			return w.fail(fmt.Errorf("archive: entry %s: content hash changed while writing (file changed while being read?)", e.Name))
+		}
 	}
 	e.Mode &= 0o7777
 	w.entries = append(w.entries, e)
