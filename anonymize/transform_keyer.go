@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
+	"hash/maphash"
 	"math/bits"
 	"strconv"
 	"sync"
@@ -22,9 +23,73 @@ const minKeyerSecret = 16
 // Keyer derives deterministic choices: HMAC-SHA256(secret, kind || 0x00 ||
 // value). The kind (a transformer name such as "email") keeps the choices
 // of different transformers independent. A Keyer is safe for concurrent
-// use; it keeps a pool of HMAC states so that Sum does not allocate.
+// use; it keeps a pool of HMAC states so that Sum does not allocate, and
+// remembers the sums of recent short inputs (see memo).
 type Keyer struct {
 	pool sync.Pool // of *keyState
+	memo memo
+}
+
+// memo is a direct-mapped cache of recent sums of short inputs. Short
+// values repeat across the rows of a site: first and last names, the user
+// agents of comments, the addresses of regular commenters. An HMAC costs
+// two SHA-256 blocks (about 10% of an anonymized snapshot's CPU time with
+// the WordPress preset), a lookup one hash of the input and a comparison.
+// A slot holds the whole input it was computed from, so a hit is exactly
+// the sum Sum would compute; a miss replaces the slot. It holds
+// memoSlots*(memoMaxInput+32) bytes, about 700 KB, whatever the dump.
+type memo struct {
+	seed   maphash.Seed
+	shards [memoShards]memoShard
+}
+
+const (
+	memoShards   = 64
+	memoSlots    = 4096 // in all shards
+	memoMaxInput = 128  // longer inputs (texts) rarely repeat: not cached
+)
+
+type memoShard struct {
+	mu    sync.Mutex
+	slots [memoSlots / memoShards]memoSlot
+	_     [64]byte // keep shards' locks off each other's cache lines
+}
+
+type memoSlot struct {
+	n   uint8 // length of in, 0 for an empty slot
+	in  [memoMaxInput]byte
+	sum [32]byte
+}
+
+// lookup returns the remembered sum of in.
+func (m *memo) lookup(in []byte) ([32]byte, bool) {
+	if len(in) == 0 || len(in) > memoMaxInput {
+		return [32]byte{}, false
+	}
+	h := maphash.Bytes(m.seed, in)
+	sh := &m.shards[h%memoShards]
+	sl := &sh.slots[(h/memoShards)%uint64(len(sh.slots))]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if int(sl.n) == len(in) && bytes.Equal(sl.in[:sl.n], in) {
+		return sl.sum, true
+	}
+	return [32]byte{}, false
+}
+
+// store remembers the sum of in.
+func (m *memo) store(in []byte, sum [32]byte) {
+	if len(in) == 0 || len(in) > memoMaxInput {
+		return
+	}
+	h := maphash.Bytes(m.seed, in)
+	sh := &m.shards[h%memoShards]
+	sl := &sh.slots[(h/memoShards)%uint64(len(sh.slots))]
+	sh.mu.Lock()
+	sl.n = uint8(len(in))
+	copy(sl.in[:], in)
+	sl.sum = sum
+	sh.mu.Unlock()
 }
 
 type keyState struct {
@@ -43,7 +108,7 @@ func NewKeyer(secret []byte) *Keyer {
 		panic("anonymize: NewKeyer: secret of " + strconv.Itoa(len(secret)) + " bytes, need at least " + strconv.Itoa(minKeyerSecret))
 	}
 	s := bytes.Clone(secret)
-	k := &Keyer{}
+	k := &Keyer{memo: memo{seed: maphash.MakeSeed()}}
 	k.pool.New = func() any {
 		return &keyState{mac: hmac.New(sha256.New, s), sum: make([]byte, 0, sha256.Size)}
 	}
@@ -68,10 +133,15 @@ func (k *Keyer) sumFold(kind string, value []byte) [32]byte {
 }
 
 func (k *Keyer) finish(st *keyState) (out [32]byte) {
+	if sum, ok := k.memo.lookup(st.buf); ok {
+		k.pool.Put(st)
+		return sum
+	}
 	st.mac.Reset()
 	st.mac.Write(st.buf)
 	st.sum = st.mac.Sum(st.sum[:0])
 	copy(out[:], st.sum)
+	k.memo.store(st.buf, out)
 	if cap(st.buf) > 64<<10 {
 		st.buf = nil // do not keep a huge input's buffer around
 	}
