@@ -50,7 +50,11 @@ const (
 )
 
 type memoShard struct {
-	mu    sync.Mutex
+	mu sync.Mutex
+	// tags holds each slot's input hash, apart from the slots so that a
+	// miss (an input seen for the first time) reads one small array
+	// rather than a slot's three cache lines.
+	tags  [memoSlots / memoShards]uint64
 	slots [memoSlots / memoShards]memoSlot
 	_     [64]byte // keep shards' locks off each other's cache lines
 }
@@ -61,31 +65,35 @@ type memoSlot struct {
 	sum [32]byte
 }
 
-// lookup returns the remembered sum of in.
-func (m *memo) lookup(in []byte) ([32]byte, bool) {
+// lookup returns the remembered sum of in, and the hash of in for store.
+func (m *memo) lookup(in []byte) (sum [32]byte, h uint64, ok bool) {
 	if len(in) == 0 || len(in) > memoMaxInput {
-		return [32]byte{}, false
+		return sum, 0, false
 	}
-	h := maphash.Bytes(m.seed, in)
+	h = maphash.Bytes(m.seed, in)
 	sh := &m.shards[h%memoShards]
-	sl := &sh.slots[(h/memoShards)%uint64(len(sh.slots))]
+	i := (h / memoShards) % uint64(len(sh.slots))
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if int(sl.n) == len(in) && bytes.Equal(sl.in[:sl.n], in) {
-		return sl.sum, true
+	if sh.tags[i] != h {
+		return sum, h, false
 	}
-	return [32]byte{}, false
+	if sl := &sh.slots[i]; int(sl.n) == len(in) && bytes.Equal(sl.in[:sl.n], in) {
+		return sl.sum, h, true
+	}
+	return sum, h, false
 }
 
-// store remembers the sum of in.
-func (m *memo) store(in []byte, sum [32]byte) {
+// store remembers the sum of in, whose hash lookup returned.
+func (m *memo) store(in []byte, h uint64, sum [32]byte) {
 	if len(in) == 0 || len(in) > memoMaxInput {
 		return
 	}
-	h := maphash.Bytes(m.seed, in)
 	sh := &m.shards[h%memoShards]
-	sl := &sh.slots[(h/memoShards)%uint64(len(sh.slots))]
+	i := (h / memoShards) % uint64(len(sh.slots))
+	sl := &sh.slots[i]
 	sh.mu.Lock()
+	sh.tags[i] = h
 	sl.n = uint8(len(in))
 	copy(sl.in[:], in)
 	sl.sum = sum
@@ -133,7 +141,8 @@ func (k *Keyer) sumFold(kind string, value []byte) [32]byte {
 }
 
 func (k *Keyer) finish(st *keyState) (out [32]byte) {
-	if sum, ok := k.memo.lookup(st.buf); ok {
+	sum, h, ok := k.memo.lookup(st.buf)
+	if ok {
 		k.pool.Put(st)
 		return sum
 	}
@@ -141,7 +150,7 @@ func (k *Keyer) finish(st *keyState) (out [32]byte) {
 	st.mac.Write(st.buf)
 	st.sum = st.mac.Sum(st.sum[:0])
 	copy(out[:], st.sum)
-	k.memo.store(st.buf, out)
+	k.memo.store(st.buf, h, out)
 	if cap(st.buf) > 64<<10 {
 		st.buf = nil // do not keep a huge input's buffer around
 	}
