@@ -2,6 +2,7 @@ package archive
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -48,6 +49,9 @@ func (l Level) zstd() zstd.EncoderLevel {
 	return zstd.SpeedDefault
 }
 
+// outputBuffer is the size of the writes to the underlying io.Writer.
+const outputBuffer = 1 << 20
+
 // WriterOptions tune a Writer.
 type WriterOptions struct {
 	Level Level
@@ -60,6 +64,7 @@ type WriterOptions struct {
 // first error it meets and returns it from every later call. Close flushes
 // the tar and zstd streams but does not close the underlying io.Writer.
 type Writer struct {
+	bw      *bufio.Writer
 	zw      *zstd.Encoder
 	tw      *tar.Writer
 	header  Header
@@ -78,7 +83,10 @@ func NewWriter(w io.Writer, h Header, opts WriterOptions) (*Writer, error) {
 	if opts.Concurrency > 0 {
 		zopts = append(zopts, zstd.WithEncoderConcurrency(opts.Concurrency))
 	}
-	zw, err := zstd.NewWriter(w, zopts...)
+	// The encoder writes each compressed block (tens of KB) as it is
+	// done; a buffer makes that one system call per MiB.
+	bw := bufio.NewWriterSize(w, outputBuffer)
+	zw, err := zstd.NewWriter(bw, zopts...)
 	if err != nil {
 		return nil, fmt.Errorf("archive: zstd encoder: %w", err)
 	}
@@ -86,7 +94,7 @@ func NewWriter(w io.Writer, h Header, opts WriterOptions) (*Writer, error) {
 	if h.Created.IsZero() {
 		h.Created = time.Now().UTC()
 	}
-	aw := &Writer{zw: zw, tw: tar.NewWriter(zw), header: h, names: map[string]bool{}, mtime: h.Created.Truncate(time.Second)}
+	aw := &Writer{bw: bw, zw: zw, tw: tar.NewWriter(zw), header: h, names: map[string]bool{}, mtime: h.Created.Truncate(time.Second)}
 	data, err := json.MarshalIndent(h, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("archive: header: %w", err)
@@ -254,6 +262,9 @@ func (w *Writer) Close(m *Manifest) error {
 	}
 	if err := w.zw.Close(); err != nil {
 		return w.fail(fmt.Errorf("archive: zstd: %w", err))
+	}
+	if err := w.bw.Flush(); err != nil {
+		return w.fail(fmt.Errorf("archive: write: %w", err))
 	}
 	w.closed = true
 	w.final = data
