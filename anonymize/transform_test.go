@@ -130,6 +130,53 @@ func TestKeyerSum(t *testing.T) {
 	}
 }
 
+// TestKeyerMemo checks that remembered sums are the sums: inputs that
+// repeat, inputs that share a slot (more inputs than slots), inputs of the
+// longest cached length and one byte longer, from several goroutines.
+func TestKeyerMemo(t *testing.T) {
+	k := NewKeyer(secretB)
+	want := func(kind string, v []byte) [32]byte {
+		mac := hmac.New(sha256.New, secretB)
+		mac.Write(append(append([]byte(kind), 0), v...))
+		var out [32]byte
+		copy(out[:], mac.Sum(nil))
+		return out
+	}
+	var inputs [][]byte
+	for i := range 3 * memoSlots {
+		inputs = append(inputs, fmt.Appendf(nil, "user%d@example.org", i))
+	}
+	for _, n := range []int{memoMaxInput - len("email\x00"), memoMaxInput - len("email\x00") + 1} {
+		inputs = append(inputs, bytes.Repeat([]byte("x"), n), append(bytes.Repeat([]byte("x"), n-1), 'y'))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := range 3 {
+				for i := range inputs {
+					v := inputs[(i*7+g*13+round)%len(inputs)]
+					if got := k.Sum("email", v); got != want("email", v) {
+						errs <- fmt.Sprintf("Sum(email, %q) = %x, want %x", v, got, want("email", v))
+						return
+					}
+					if got := k.Sum("first_name", v[:4]); got != want("first_name", v[:4]) {
+						errs <- fmt.Sprintf("Sum(first_name, %q) = %x, want %x", v[:4], got, want("first_name", v[:4]))
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
 func TestNames(t *testing.T) {
 	names := Names()
 	want := append(slices.Clone(personal), "empty", "fixed", "keep", "null", "template")

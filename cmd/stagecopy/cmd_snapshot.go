@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -63,6 +65,8 @@ func snapshotCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing archive at --output"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bars, warnings or report"},
 			&cli.BoolFlag{Name: "verbose", Usage: "a line per table on stderr as it is done (rows, SQL bytes)"},
+			// For performance work: go tool pprof stagecopy FILE.
+			&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"},
 		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -193,6 +197,13 @@ func snapshotCommand(e *env) *cli.Command {
 					fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
 				}
 			}
+			if p := c.String("cpuprofile"); p != "" {
+				stop, err := startCPUProfile(p)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			res, err := snapshot.Create(c.Context, counter, opts)
 			cur.finish()
 			if err != nil {
@@ -222,6 +233,23 @@ func snapshotCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// startCPUProfile writes a CPU profile to path until the returned function
+// is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func snapshotHint(err error) error {

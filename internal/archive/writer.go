@@ -2,6 +2,7 @@ package archive
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -48,6 +49,9 @@ func (l Level) zstd() zstd.EncoderLevel {
 	return zstd.SpeedDefault
 }
 
+// outputBuffer is the size of the writes to the underlying io.Writer.
+const outputBuffer = 1 << 20
+
 // WriterOptions tune a Writer.
 type WriterOptions struct {
 	Level Level
@@ -60,6 +64,7 @@ type WriterOptions struct {
 // first error it meets and returns it from every later call. Close flushes
 // the tar and zstd streams but does not close the underlying io.Writer.
 type Writer struct {
+	bw      *bufio.Writer
 	zw      *zstd.Encoder
 	tw      *tar.Writer
 	header  Header
@@ -78,7 +83,10 @@ func NewWriter(w io.Writer, h Header, opts WriterOptions) (*Writer, error) {
 	if opts.Concurrency > 0 {
 		zopts = append(zopts, zstd.WithEncoderConcurrency(opts.Concurrency))
 	}
-	zw, err := zstd.NewWriter(w, zopts...)
+	// The encoder writes each compressed block (tens of KB) as it is
+	// done; a buffer makes that one system call per MiB.
+	bw := bufio.NewWriterSize(w, outputBuffer)
+	zw, err := zstd.NewWriter(bw, zopts...)
 	if err != nil {
 		return nil, fmt.Errorf("archive: zstd encoder: %w", err)
 	}
@@ -86,7 +94,7 @@ func NewWriter(w io.Writer, h Header, opts WriterOptions) (*Writer, error) {
 	if h.Created.IsZero() {
 		h.Created = time.Now().UTC()
 	}
-	aw := &Writer{zw: zw, tw: tar.NewWriter(zw), header: h, names: map[string]bool{}, mtime: h.Created.Truncate(time.Second)}
+	aw := &Writer{bw: bw, zw: zw, tw: tar.NewWriter(zw), header: h, names: map[string]bool{}, mtime: h.Created.Truncate(time.Second)}
 	data, err := json.MarshalIndent(h, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("archive: header: %w", err)
@@ -111,7 +119,10 @@ func (w *Writer) Add(name string, data []byte) error {
 func (w *Writer) add(name string, data []byte) error {
 	sum := sha256.Sum256(data)
 	e := Entry{Name: name, Type: TypeFile, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Mode: 0o644, ModTime: w.mtime}
-	return w.WriteEntry(e, bytes.NewReader(data))
+	// data cannot change under us, unlike a file being read: its hash is
+	// not computed a second time while it is written (SHA-256 of every
+	// entry twice was about 6% of a snapshot's CPU time).
+	return w.writeEntry(e, bytes.NewReader(data), false)
 }
 
 // WriteEntry writes an entry whose Size and SHA256 the caller already knows
@@ -120,6 +131,12 @@ func (w *Writer) add(name string, data []byte) error {
 // the announced size or hash, WriteEntry fails and the archive is unusable.
 // For directories r is ignored; for symlinks the content is e.Link.
 func (w *Writer) WriteEntry(e Entry, r io.Reader) error {
+	return w.writeEntry(e, r, true)
+}
+
+// writeEntry is WriteEntry; verify says whether to hash the content again
+// as it is copied and compare with e.SHA256.
+func (w *Writer) writeEntry(e Entry, r io.Reader, verify bool) error {
 	if w.err != nil {
 		return w.err
 	}
@@ -159,8 +176,11 @@ func (w *Writer) WriteEntry(e Entry, r io.Reader) error {
 	}
 	h := sha256.New()
 	var dst io.Writer = h
-	if e.Type == TypeFile {
+	switch {
+	case e.Type == TypeFile && verify:
 		dst = io.MultiWriter(w.tw, h)
+	case e.Type == TypeFile:
+		dst = w.tw
 	}
 	n, err := io.Copy(dst, io.LimitReader(r, e.Size+1))
 	if err != nil {
@@ -169,8 +189,10 @@ func (w *Writer) WriteEntry(e Entry, r io.Reader) error {
 	if n != e.Size {
 		return w.fail(fmt.Errorf("archive: entry %s: content is %d bytes, announced %d (file changed while being read?)", e.Name, n, e.Size))
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != e.SHA256 {
-		return w.fail(fmt.Errorf("archive: entry %s: content hash changed while writing (file changed while being read?)", e.Name))
+	if verify || e.Type != TypeFile {
+		if got := hex.EncodeToString(h.Sum(nil)); got != e.SHA256 {
+			return w.fail(fmt.Errorf("archive: entry %s: content hash changed while writing (file changed while being read?)", e.Name))
+		}
 	}
 	e.Mode &= 0o7777
 	w.entries = append(w.entries, e)
@@ -241,6 +263,9 @@ func (w *Writer) Close(m *Manifest) error {
 	}
 	if err := w.zw.Close(); err != nil {
 		return w.fail(fmt.Errorf("archive: zstd: %w", err))
+	}
+	if err := w.bw.Flush(); err != nil {
+		return w.fail(fmt.Errorf("archive: write: %w", err))
 	}
 	w.closed = true
 	w.final = data

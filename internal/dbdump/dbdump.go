@@ -31,6 +31,7 @@
 package dbdump
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"errors"
@@ -218,6 +219,9 @@ func Open(ctx context.Context, cfg Config) (d *Dumper, err error) {
 	mc.MultiStatements = false
 	mc.MaxAllowedPacket = 0
 	mc.Logger = &mysql.NopLogger{}
+	if mc.DialFunc == nil {
+		mc.DialFunc = dialBuffered
+	}
 	host := "localhost"
 	if mc.Net != "unix" {
 		if h, _, err := net.SplitHostPort(mc.Addr); err == nil && h != "" {
@@ -413,3 +417,27 @@ func matchAny(patterns []string, name string) bool {
 	}
 	return false
 }
+
+// readBuffer is the read buffer of a reader's connection. The driver reads
+// the socket 4 KiB at a time; rows stream at hundreds of MB/s, and a
+// system call per 4 KiB was 3% of a snapshot's CPU time.
+const readBuffer = 64 << 10
+
+// dialBuffered connects as the driver would and buffers the reads.
+func dialBuffered(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer // TCP keep-alives are on by default
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return &bufferedConn{Conn: c, r: bufio.NewReaderSize(c, readBuffer)}, nil
+}
+
+// bufferedConn is a net.Conn whose reads go through a buffer; deadlines,
+// writes and Close go to the connection.
+type bufferedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
