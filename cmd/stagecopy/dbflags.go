@@ -105,7 +105,13 @@ func askPassword(e *env) (string, error) {
 	if !ok || !isTerminal(f) {
 		return "", withHint(errors.New("-p needs a terminal to ask for the password"), "use --password-file FILE or $MYSQL_PWD in scripts")
 	}
-	fmt.Fprint(e.stderr, "Enter password: ")
+	return readNoEcho(e, f, "Enter password: ")
+}
+
+// readNoEcho prints prompt on stderr and reads one line from the terminal
+// f with echo off (passwords, passphrases).
+func readNoEcho(e *env, f *os.File, prompt string) (string, error) {
+	fmt.Fprint(e.stderr, prompt)
 	restore, err := noEcho(f)
 	if err != nil {
 		return "", err

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -135,18 +133,7 @@ func askSecret(e *env, prompt string) (string, error) {
 	if !ok || !stdinIsTerminal(e) {
 		return "", withHint(errors.New("a passphrase can only be asked on a terminal"), "use --passphrase-file FILE in scripts")
 	}
-	fmt.Fprint(e.stderr, prompt)
-	restore, err := noEcho(f)
-	if err != nil {
-		return "", err
-	}
-	line, rerr := bufio.NewReader(f).ReadString('\n')
-	restore()
-	fmt.Fprintln(e.stderr)
-	if rerr != nil && rerr != io.EOF {
-		return "", rerr
-	}
-	return strings.TrimRight(line, "\r\n"), nil
+	return readNoEcho(e, f, prompt)
 }
 
 // keyHint adds the hints of archive.Decrypt's errors.
