@@ -111,11 +111,13 @@ func askPassword(e *env) (string, error) {
 // readNoEcho prints prompt on stderr and reads one line from the terminal
 // f with echo off (passwords, passphrases).
 func readNoEcho(e *env, f *os.File, prompt string) (string, error) {
-	fmt.Fprint(e.stderr, prompt)
+	// Echo goes off before the prompt shows, so that nothing typed after
+	// the prompt is ever echoed.
 	restore, err := noEcho(f)
 	if err != nil {
 		return "", err
 	}
+	fmt.Fprint(e.stderr, prompt)
 	line, rerr := bufio.NewReader(f).ReadString('\n')
 	restore()
 	fmt.Fprintln(e.stderr)

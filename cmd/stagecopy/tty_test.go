@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+)
+
+// TestPasswordPrompt runs snapshot -p on a real terminal (a pty from
+// util-linux's script): the password is asked, read without echo, and the
+// server accepts it; it never shows in the output.
+func TestPasswordPrompt(t *testing.T) {
+	scriptBin, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("no script(1) to make a pty")
+	}
+	srv, db := mariadbtest.NewDatabase(t)
+	srv.Exec(t, db, "CREATE TABLE t (a INT PRIMARY KEY); INSERT INTO t VALUES (1);")
+	const user, password = "prompted", "Pr0mpt-secret-42"
+	srv.Exec(t, "", "CREATE USER IF NOT EXISTS '"+user+"'@'localhost' IDENTIFIED BY '"+password+"'; GRANT SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES ON `"+db+"`.* TO '"+user+"'@'localhost'")
+	defer srv.Exec(t, "", "DROP USER IF EXISTS '"+user+"'@'localhost'")
+	out := filepath.Join(t.TempDir(), "p.tar.zst")
+	cmdline := strings.Join([]string{os.Args[0], "snapshot", "--no-anonymize", "-q", "-S", srv.Socket, "-u", user, "-D", db, "-p", "-o", out}, " ")
+	cmd := exec.Command(scriptBin, "-qec", cmdline, "/dev/null")
+	cmd.Env = append(os.Environ(), "STAGECOPY_TEST_MAIN=1", "MYSQL_PWD=")
+	stdin, _ := cmd.StdinPipe()
+	var mu sync.Mutex
+	var screen bytes.Buffer
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := pr.Read(buf)
+			mu.Lock()
+			screen.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	shown := func() string { mu.Lock(); defer mu.Unlock(); return screen.String() }
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(shown(), "Enter password:") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(shown(), "Enter password:") {
+		cmd.Process.Kill()
+		t.Fatalf("no prompt; the terminal showed %q", shown())
+	}
+	io.WriteString(stdin, password+"\n")
+	err = cmd.Wait()
+	pw.Close()
+	stdin.Close()
+	if err != nil {
+		t.Fatalf("snapshot -p: %v; the terminal showed %q", err, shown())
+	}
+	if strings.Contains(shown(), password) {
+		t.Errorf("the password was echoed: %q", shown())
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("no archive: %v; the terminal showed %q", err, shown())
+	}
+}
