@@ -1,0 +1,173 @@
+package snapshot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/dbload"
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+)
+
+// TestRestoreHostileSQL restores archives whose SQL entries reach outside
+// the new database, or outside the server's data: every one must be
+// refused before it runs, and the witness database, the server's users,
+// databases and global settings and the disk must stay as they were. The
+// restoring account is root, as it often is in real life.
+func TestRestoreHostileSQL(t *testing.T) {
+	srv, w := mariadbtest.NewDatabase(t)
+	srv.Exec(t, w, "CREATE TABLE w (id INT PRIMARY KEY); INSERT INTO w VALUES (1);")
+	q := "`" + w + "`"
+	outfile := filepath.Join(t.TempDir(), "out.txt")
+	schema := func(sql string) []archive.Entry {
+		return []archive.Entry{file("db/t.schema.sql", sql, 0)}
+	}
+	data := func(sql string) []archive.Entry {
+		return []archive.Entry{file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", sql, 0)}
+	}
+	objects := func(sql string) []archive.Entry {
+		return []archive.Entry{file("db/t.schema.sql", tSchema, 0), file("db/-objects.sql", sql, 0)}
+	}
+	cases := map[string][]archive.Entry{
+		"drop other database":        schema("DROP DATABASE " + q + ";\n"),
+		"drop other table":           schema(tSchema + "DROP TABLE " + q + ".w;\n"),
+		"create in other database":   schema("CREATE TABLE " + q + ".evil (a INT);\n"),
+		"use other database":         schema("USE " + q + ";\nCREATE TABLE evil (a INT);\n"),
+		"create database":            schema("CREATE DATABASE stagecopy_evil_db;\n" + tSchema),
+		"grant":                      schema(tSchema + "GRANT ALL ON *.* TO 'stagecopy_evil'@'%' IDENTIFIED BY 'x';\n"),
+		"create user":                schema(tSchema + "CREATE USER 'stagecopy_evil'@'%';\n"),
+		"set global":                 schema("SET GLOBAL max_connections = 77;\n" + tSchema),
+		"set statement for":          schema("SET STATEMENT sql_mode='' FOR DROP TABLE " + q + ".w;\n" + tSchema),
+		"create as select":           schema("CREATE TABLE t AS SELECT * FROM " + q + ".w;\n"),
+		"merge union":                schema("CREATE TABLE t (id INT PRIMARY KEY) ENGINE=MERGE UNION=(" + q + ".w);\n"),
+		"foreign key elsewhere":      schema("CREATE TABLE t (id INT PRIMARY KEY, FOREIGN KEY (id) REFERENCES " + q + ".w (id));\n"),
+		"data directory":             schema("CREATE TABLE t (id INT) ENGINE=MyISAM DATA DIRECTORY='" + filepath.Dir(outfile) + "';\n"),
+		"select into outfile":        schema(tSchema + "SELECT * FROM " + q + ".w INTO OUTFILE '" + outfile + "';\n"),
+		"versioned comment":          schema(tSchema + "/*!40000 DROP TABLE " + q + ".w */;\n"),
+		"insert elsewhere":           data("INSERT INTO " + q + ".w VALUES (99);\n"),
+		"delete elsewhere":           data("DELETE FROM " + q + ".w;\n"),
+		"update elsewhere":           data("UPDATE " + q + ".w SET id = 5;\n"),
+		"insert select":              data("INSERT INTO t SELECT id, 'x' FROM " + q + ".w;\n"),
+		"subquery in values":         data("INSERT INTO t VALUES ((SELECT MAX(id) FROM " + q + ".w), 'x');\n"),
+		"load_file in values":        data("INSERT INTO t VALUES (1, LOAD_FILE('/etc/hostname'));\n"),
+		"on duplicate key subquery":  data("INSERT INTO t VALUES (1,'a') ON DUPLICATE KEY UPDATE v = (SELECT MAX(id) FROM " + q + ".w);\n"),
+		"load data infile":           data("LOAD DATA INFILE '/etc/hostname' INTO TABLE t;\n"),
+		"trigger elsewhere":          objects("CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW DELETE FROM " + q + ".w;\n"),
+		"trigger, delimiter":         objects("DELIMITER ;;\nCREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW BEGIN DELETE FROM " + q + ".w; END;;\nDELIMITER ;\n"),
+		"view of mysql.user":         objects("CREATE VIEW v AS SELECT User, Password FROM mysql.user;\n"),
+		"procedure drops database":   objects("CREATE PROCEDURE p() DROP DATABASE " + q + ";\n"),
+		"procedure dynamic SQL":      objects("DELIMITER ;;\nCREATE PROCEDURE p() BEGIN SET @s = CONCAT('DROP ', 'DATABASE x'); PREPARE st FROM @s; EXECUTE st; END;;\nDELIMITER ;\n"),
+		"procedure into outfile":     objects("CREATE PROCEDURE p() SELECT * FROM t INTO OUTFILE '" + outfile + "';\n"),
+		"event elsewhere":            objects("CREATE EVENT ev ON SCHEDULE AT CURRENT_TIMESTAMP DO DELETE FROM " + q + ".w;\n"),
+		"drop database in objects":   objects("DROP DATABASE " + q + ";\n"),
+		"mysqldump-style trigger":    objects("/*!50003 CREATE*/ /*!50003 TRIGGER tr AFTER INSERT ON t FOR EACH ROW DELETE FROM " + q + ".w */;\n"),
+		"qualified with spaces":      data("INSERT INTO " + q + " . w VALUES (98);\n"),
+		"install plugin":             objects("INSTALL SONAME 'ha_connect';\n"),
+		"kill":                       objects("KILL CONNECTION 1;\n"),
+		"set password":               schema(tSchema + "SET PASSWORD FOR 'root'@'localhost' = PASSWORD('x');\n"),
+		"set sql_log_bin global var": schema("SET @@GLOBAL.read_only = 1;\n" + tSchema),
+		"ansi quotes":                data("SET sql_mode='ANSI_QUOTES';\nINSERT INTO t VALUES (1,'a');\n"),
+		"no backslash escapes":       data("SET @m = 'NO_BACKSLASH_ESCAPES';\nSET sql_mode = @m;\nINSERT INTO t VALUES (1,'a');\n"),
+		"gbk":                        data("SET NAMES gbk;\nINSERT INTO t VALUES (1,'a');\n"),
+		"gbk through a variable":     data("SET @c = 'gbk';\nSET character_set_client = @c;\nINSERT INTO t VALUES (1,'a');\n"),
+		"shutdown":                   objects("SHUTDOWN;\n"),
+		"definer root event":         objects("/*!50106 CREATE*/ /*!50117 DEFINER=`root`@`localhost`*/ /*!50106 EVENT ev ON SCHEDULE EVERY 1 SECOND DO DROP TABLE " + q + ".w */;\n"),
+	}
+	before := srv.Checksums(t, w)
+	global := srv.Query(t, "", "SELECT @@GLOBAL.max_connections, @@GLOBAL.read_only")
+	users := srv.Query(t, "", "SELECT COUNT(*) FROM mysql.user")
+	for name, entries := range cases {
+		t.Run(name, func(t *testing.T) {
+			db := restoreName(t, srv, "hostile")
+			_, err := Restore(context.Background(), RestoreOptions{
+				Archive: bytes.NewReader(craft(t, archive.Header{}, entries...)), Server: serverConfig(t, srv),
+				Database: db, Registry: newRegistry(t), CMS: "none",
+			})
+			var syntax *sqldump.SyntaxError
+			if !errors.Is(err, dbload.ErrRefused) && !errors.As(err, &syntax) {
+				t.Errorf("got %v, want %v", err, dbload.ErrRefused)
+			}
+			if databaseExists(t, srv, db) {
+				t.Error("database left behind")
+			}
+			if !databaseExists(t, srv, w) {
+				t.Fatal("the witness database is gone")
+			}
+			if after := srv.Checksums(t, w); !maps.Equal(before, after) {
+				t.Errorf("the witness database changed: %v -> %v", before, after)
+			}
+			if databaseExists(t, srv, "stagecopy_evil_db") {
+				srv.Exec(t, "", "DROP DATABASE stagecopy_evil_db")
+				t.Error("a database was created")
+			}
+			if got := srv.Query(t, "", "SELECT COUNT(*) FROM mysql.user"); got != users {
+				srv.Exec(t, "", "DROP USER IF EXISTS 'stagecopy_evil'@'%'")
+				t.Errorf("users: %s -> %s", users, got)
+			}
+			if got := srv.Query(t, "", "SELECT @@GLOBAL.max_connections, @@GLOBAL.read_only"); got != global {
+				srv.Exec(t, "", "SET GLOBAL max_connections = 151; SET GLOBAL read_only = 0")
+				t.Errorf("global settings: %s -> %s", global, got)
+			}
+			if _, err := os.Stat(outfile); err == nil {
+				t.Error("a file was written by the server")
+			}
+			if ev := srv.Query(t, "", "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '"+db+"'"); ev != "0" {
+				t.Errorf("events left: %s", ev)
+			}
+		})
+	}
+}
+
+// TestRestoreDumpObjects restores a mariadb-dump with a trigger, a view, a
+// routine and an event, all with the DEFINER of the source server: they
+// come back, owned by the restoring account, and the event never ran.
+func TestRestoreDumpObjects(t *testing.T) {
+	srv, src := mariadbtest.NewDatabase(t)
+	srv.Exec(t, "", "CREATE USER IF NOT EXISTS 'stagecopy_other'@'localhost'; GRANT ALL ON *.* TO 'stagecopy_other'@'localhost'")
+	defer srv.Exec(t, "", "DROP USER IF EXISTS 'stagecopy_other'@'localhost'")
+	srv.Exec(t, src, tSchema+`
+CREATE TABLE log (n INT);
+INSERT INTO t VALUES (1, 'a');
+CREATE DEFINER=`+"`stagecopy_other`@`localhost`"+` TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO log VALUES (NEW.id);
+CREATE DEFINER=`+"`stagecopy_other`@`localhost`"+` VIEW v AS SELECT x.id FROM t AS x;
+CREATE DEFINER=`+"`stagecopy_other`@`localhost`"+` PROCEDURE p() SELECT COUNT(*) FROM t;
+CREATE DEFINER=`+"`stagecopy_other`@`localhost`"+` EVENT ev ON SCHEDULE EVERY 1 SECOND DO INSERT INTO log VALUES (-1);
+ALTER EVENT ev DISABLE;`)
+	dump := filepath.Join(t.TempDir(), "dump.sql")
+	if err := os.WriteFile(dump, srv.Dump(t, src, "--routines", "--events", "--triggers"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The event is enabled in the dump: restore must create it disabled.
+	b, _ := os.ReadFile(dump)
+	b = bytes.ReplaceAll(b, []byte(" DISABLE ON SLAVE "), []byte(" ENABLE "))
+	b = bytes.ReplaceAll(b, []byte(" DISABLE "), []byte(" ENABLE "))
+	os.WriteFile(dump, b, 0o600)
+	data, _ := snapshotBytes(t, Options{DumpPath: dump, NoAnonymize: true})
+	srv.Exec(t, "", "SET GLOBAL event_scheduler = ON")
+	defer srv.Exec(t, "", "SET GLOBAL event_scheduler = OFF")
+	db := restoreName(t, srv, "objects")
+	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, Registry: newRegistry(t), CMS: "none"}); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Query(t, "", "SELECT COUNT(*), GROUP_CONCAT(DISTINCT DEFINER) FROM ("+
+		"SELECT DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '"+db+"' UNION ALL "+
+		"SELECT DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '"+db+"' UNION ALL "+
+		"SELECT DEFINER FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '"+db+"' UNION ALL "+
+		"SELECT DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '"+db+"') d")
+	if !strings.HasPrefix(got, "4\t") || strings.Contains(got, "stagecopy_other") {
+		t.Errorf("objects and definers: %q", got)
+	}
+	if st := srv.Query(t, "", "SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '"+db+"'"); st != "DISABLED" {
+		t.Errorf("event %s", st)
+	}
+	if n := srv.Query(t, db, "SELECT COUNT(*) FROM log WHERE n = -1"); n != "0" {
+		t.Errorf("the event ran %s times during the restore", n)
+	}
+}
