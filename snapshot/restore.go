@@ -35,6 +35,7 @@ var (
 	ErrFilesDirExists  = errors.New("restore: files directory exists and is not empty")
 	ErrBadDatabaseName = errors.New("restore: invalid database name")
 	ErrUnsafeEntry     = errors.New("restore: unsafe file entry")
+	ErrEntryTooLarge   = errors.New("restore: database entry too large")
 )
 
 // MarkerTable is created in every database Restore makes, with one row
@@ -116,6 +117,12 @@ type RestoreResult struct {
 	AdminPassword string
 	Warnings      []string
 }
+
+// MaxSQLEntry bounds a db/ entry, which is held in memory until its hash
+// is verified: the server refuses a statement larger than 1 GiB (the
+// highest max_allowed_packet) anyway, and snapshot cuts data into chunks
+// of a few MiB.
+const MaxSQLEntry = 1 << 30
 
 var dbNameRE = regexp.MustCompile(`^[A-Za-z0-9_$-]{1,64}$`)
 
@@ -432,7 +439,13 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 				return fmt.Errorf("%w: %s is a %s", archive.ErrCorrupt, cur.Name, cur.Type)
 			}
 			r.progress("database", cur.Name)
-			buf := bytes.NewBuffer(make([]byte, 0, cur.Size))
+			// The size is the archive's word, not yet verified: refuse
+			// what could not be held, and grow the buffer as the bytes
+			// actually come.
+			if cur.Size > MaxSQLEntry {
+				return fmt.Errorf("%w: %s claims %d bytes, at most %d are accepted", ErrEntryTooLarge, cur.Name, cur.Size, MaxSQLEntry)
+			}
+			buf := bytes.NewBuffer(make([]byte, 0, min(cur.Size, 16<<20)))
 			if _, err := io.Copy(buf, r.ar); err != nil {
 				return err
 			}

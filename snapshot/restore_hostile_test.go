@@ -1,14 +1,20 @@
 package snapshot
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbload"
@@ -169,5 +175,37 @@ ALTER EVENT ev DISABLE;`)
 	}
 	if n := srv.Query(t, db, "SELECT COUNT(*) FROM log WHERE n = -1"); n != "0" {
 		t.Errorf("the event ran %s times during the restore", n)
+	}
+}
+
+// TestRestoreHugeEntry: a db/ entry's size comes from the archive; a tar
+// header claiming a terabyte must be refused, not allocated, and leave
+// nothing behind.
+func TestRestoreHugeEntry(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	var raw bytes.Buffer
+	zw, _ := zstd.NewWriter(&raw)
+	tw := tar.NewWriter(zw)
+	h, _ := json.Marshal(archive.Header{Format: archive.FormatName, FormatVersion: archive.FormatVersion, SnapshotID: "0123456789abcdef0123456789abcdef"})
+	sum := sha256.Sum256(h)
+	tw.WriteHeader(&tar.Header{Name: archive.HeaderName, Typeflag: tar.TypeReg, Size: int64(len(h)), Mode: 0o644, Format: tar.FormatPAX,
+		PAXRecords: map[string]string{archive.PAXHashKey: archive.PAXHashPrefix + hex.EncodeToString(sum[:])}})
+	tw.Write(h)
+	tw.WriteHeader(&tar.Header{Name: "db/t.schema.sql", Typeflag: tar.TypeReg, Size: 1 << 40, Mode: 0o644, Format: tar.FormatPAX,
+		PAXRecords: map[string]string{archive.PAXHashKey: archive.PAXHashPrefix + strings.Repeat("0", 64)}})
+	tw.Write([]byte(tSchema))
+	tw.Flush()
+	zw.Close()
+	db := restoreName(t, srv, "huge")
+	reg := newRegistry(t)
+	_, err := Restore(context.Background(), RestoreOptions{Archive: &raw, Server: serverConfig(t, srv), Database: db, Registry: reg, CMS: "none"})
+	if !errors.Is(err, ErrEntryTooLarge) {
+		t.Fatalf("got %v, want %v", err, ErrEntryTooLarge)
+	}
+	if databaseExists(t, srv, db) {
+		t.Error("database left behind")
+	}
+	if l, _ := reg.List(context.Background()); len(l) != 0 {
+		t.Errorf("registry keeps %v", l)
 	}
 }
