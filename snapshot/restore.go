@@ -559,7 +559,7 @@ func (r *restorer) writeFile(e *archive.Entry) error {
 		return r.root.Chmod(rel, perm)
 	case archive.TypeSymlink:
 		target := e.Link
-		if path.IsAbs(target) || strings.HasPrefix(path.Clean(path.Join(path.Dir(rel), target)), "../") || path.Clean(path.Join(path.Dir(rel), target)) == ".." {
+		if !linkInside(rel, target) {
 			r.warnf("symlink files/%s -> %s points outside the site; not restored", rel, target)
 			return nil
 		}
@@ -592,6 +592,38 @@ func (r *restorer) writeFile(e *archive.Entry) error {
 		r.root.Chtimes(rel, e.ModTime, e.ModTime)
 	}
 	return nil
+}
+
+// linkInside reports whether the symlink rel -> target stays inside the
+// tree whatever the other links are: its ".." steps must all come first
+// and climb no higher than the link's own directory, which is a real one
+// (nothing is written through a link). A ".." after a name could climb
+// out of a directory that is itself a link (files/e -> d/l/.. with
+// files/d/l -> ..), which no lexical clean sees.
+func linkInside(rel, target string) bool {
+	if target == "" || path.IsAbs(target) || strings.ContainsRune(target, 0) {
+		return false
+	}
+	depth := strings.Count(path.Dir(rel), "/") + 1
+	if path.Dir(rel) == "." {
+		depth = 0
+	}
+	named := false
+	for _, part := range strings.Split(target, "/") {
+		switch part {
+		case "", ".":
+		case "..":
+			if named {
+				return false
+			}
+			if depth--; depth < 0 {
+				return false
+			}
+		default:
+			named = true
+		}
+	}
+	return true
 }
 
 // undo removes what Restore made after a failure, and returns err with

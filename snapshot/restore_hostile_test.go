@@ -209,3 +209,44 @@ func TestRestoreHugeEntry(t *testing.T) {
 		t.Errorf("registry keeps %v", l)
 	}
 }
+
+// TestRestoreSymlinkChain: a link whose target climbs out through another
+// restored link (files/e -> d/l/.. with files/d/l -> ..) looks inside the
+// tree to a lexical check, but the kernel resolves it outside: every link
+// restored must resolve inside the files directory.
+func TestRestoreSymlinkChain(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	base := t.TempDir()
+	dir := filepath.Join(base, "site")
+	os.WriteFile(filepath.Join(base, "secret.txt"), []byte("outside"), 0o600)
+	data := craft(t, archive.Header{},
+		file("db/t.schema.sql", tSchema, 0),
+		archive.Entry{Name: "files/e", Type: archive.TypeSymlink, Link: "d/l/.."},
+		archive.Entry{Name: "files/d", Type: archive.TypeDir, Mode: 0o755},
+		archive.Entry{Name: "files/d/l", Type: archive.TypeSymlink, Link: ".."},
+		archive.Entry{Name: "files/d/ok", Type: archive.TypeSymlink, Link: "../d/./l"},
+		archive.Entry{Name: "files/f", Type: archive.TypeSymlink, Link: "d/../d/l/../.."},
+	)
+	_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv),
+		Database: restoreName(t, srv, "chain"), FilesDir: dir, Registry: newRegistry(t), CMS: "none", Warn: func(string) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.Type()&os.ModeSymlink == 0 {
+			return err
+		}
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return nil
+		}
+		if real != dir && !strings.HasPrefix(real, dir+string(filepath.Separator)) {
+			target, _ := os.Readlink(p)
+			t.Errorf("%s -> %s resolves to %s, outside %s", p, target, real, dir)
+		}
+		return nil
+	})
+	if _, err := os.Lstat(filepath.Join(dir, "d", "ok")); err != nil {
+		t.Errorf("a link that stays inside was not restored: %v", err)
+	}
+}
