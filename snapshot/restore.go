@@ -270,11 +270,17 @@ type restorer struct {
 	warn     func(string)
 	warnings []string
 
-	createdDB   bool // we created the database: drop it on failure
-	emptyDB     bool // it existed, empty: empty it again on failure
-	dbCharset   string
-	createdDir  bool // we created the files directory: remove it on failure
-	root        *os.Root
+	createdDB  bool // we created the database: drop it on failure
+	emptyDB    bool // it existed, empty: empty it again on failure
+	dbCharset  string
+	createdDir bool // we created the files directory: remove it on failure
+	// createdParents are the missing parents of the files directory
+	// that Restore made, outermost first.
+	createdParents []string
+	root           *os.Root
+	// made holds the top-level names Restore wrote under root: undo
+	// removes those, through root, and nothing else.
+	made        map[string]bool
 	symlinks    map[string]bool
 	loaderClose func() error
 }
@@ -355,11 +361,28 @@ func databaseObjects(ctx context.Context, db *sql.DB, name string) (int, bool, e
 }
 
 func (r *restorer) createFilesDir(dir string) error {
+	// The directory itself must not be a symlink: what Restore writes,
+	// and what undo and purge remove, must be where the registry says.
+	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("%w: %s is a symlink; give the directory it points to", ErrFilesDirExists, dir)
+	}
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-			return fmt.Errorf("restore: files directory: %w", err)
+		// Create the missing parents one by one, remembering them:
+		// undo removes them again.
+		var missing []string
+		for p := filepath.Dir(dir); ; p = filepath.Dir(p) {
+			if _, err := os.Lstat(p); err == nil || p == filepath.Dir(p) {
+				break
+			}
+			missing = append(missing, p)
+		}
+		for i := len(missing) - 1; i >= 0; i-- {
+			if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("restore: files directory: %w", err)
+			}
+			r.createdParents = append(r.createdParents, missing[i])
 		}
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			return fmt.Errorf("restore: files directory: %w", err)
@@ -378,20 +401,37 @@ func (r *restorer) createFilesDir(dir string) error {
 			return err
 		}
 	}
+	before, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("restore: files directory: %w", err)
+	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return fmt.Errorf("restore: files directory: %w", err)
 	}
+	// Nothing swapped the directory between the check and the open.
+	if fi, err := root.Stat("."); err != nil || !before.IsDir() || !os.SameFile(before, fi) {
+		root.Close()
+		return fmt.Errorf("%w: %s changed while it was being checked", ErrFilesDirExists, dir)
+	}
 	r.root = root
 	r.symlinks = map[string]bool{}
+	r.made = map[string]bool{}
 	marker, _ := json.MarshalIndent(map[string]any{
 		"made_by": "stagecopy restore", "staging_id": r.entry.ID, "snapshot_id": r.entry.SnapshotID,
 		"created": r.entry.Created, "purge": "stagecopy purge " + r.entry.ID,
 	}, "", "  ")
+	r.made[MarkerFile] = true
 	if err := root.WriteFile(MarkerFile, append(marker, '\n'), 0o644); err != nil {
 		return fmt.Errorf("restore: write %s: %w", MarkerFile, err)
 	}
 	return nil
+}
+
+// wrote records that rel (or its first component) is Restore's, for undo.
+func (r *restorer) wrote(rel string) {
+	top, _, _ := strings.Cut(rel, "/")
+	r.made[top] = true
 }
 
 func emptyDir(dir string) error {
@@ -545,6 +585,7 @@ func (r *restorer) writeFile(e *archive.Entry) error {
 			return fmt.Errorf("%w: %s would be written through the symlink files/%s", ErrUnsafeEntry, e.Name, p)
 		}
 	}
+	r.wrote(rel)
 	if dir := path.Dir(rel); dir != "." {
 		if err := r.root.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("restore: %s: %w", e.Name, err)
@@ -647,17 +688,23 @@ func (r *restorer) undo(err error) error {
 		}
 	}
 	if r.root != nil {
-		r.root.Close()
-	}
-	if r.entry.FilesDir != "" && r.root != nil {
-		var e error
-		if r.createdDir {
-			e = os.RemoveAll(r.entry.FilesDir)
-		} else {
-			e = emptyDir(r.entry.FilesDir)
+		// Through the root opened at the start: if the path was
+		// swapped since, what it points to now is not touched.
+		for name := range r.made {
+			if e := r.root.RemoveAll(name); e != nil {
+				left = append(left, fmt.Sprintf("%s in %s (%v)", name, r.entry.FilesDir, e))
+			}
 		}
-		if e != nil {
-			left = append(left, fmt.Sprintf("files in %s (%v)", r.entry.FilesDir, e))
+		r.root.Close()
+		if r.createdDir {
+			// Only if empty: another program's files stay.
+			if e := os.Remove(r.entry.FilesDir); e == nil {
+				for i := len(r.createdParents) - 1; i >= 0; i-- {
+					if os.Remove(r.createdParents[i]) != nil {
+						break
+					}
+				}
+			}
 		}
 	}
 	if len(left) > 0 {
@@ -724,6 +771,11 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 		}
 	}
 	result.Fix, err = cms.Fix(ctx, db, staging.FixOptions{URL: r.opts.URL, OldURL: old, FilesDir: r.entry.FilesDir, StagingID: r.entry.ID})
+	if r.made != nil {
+		for _, f := range result.Fix.Files {
+			r.wrote(filepath.ToSlash(f)) // undo removes them if a later step fails
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -249,4 +250,78 @@ func TestRestoreSymlinkChain(t *testing.T) {
 	if _, err := os.Lstat(filepath.Join(dir, "d", "ok")); err != nil {
 		t.Errorf("a link that stays inside was not restored: %v", err)
 	}
+}
+
+// TestRestoreUndoFilesOnlyOurs: when a restore fails, undo removes what it
+// wrote and nothing else: not a file another program put into the files
+// directory meanwhile, not the site a symlink swapped in for the files
+// directory points to, and not a directory it did not create.
+func TestRestoreUndoFilesOnlyOurs(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	// The last entry is refused, after the first files are written.
+	data := craft(t, archive.Header{},
+		file("db/t.schema.sql", tSchema, 0),
+		file("files/index.php", "<?php // copy", 0),
+		file("files/wp-content/a.txt", "copy", 0),
+		file("files/"+MarkerFile, "{}", 0))
+	run := func(t *testing.T, dir string, during func()) error {
+		once := false
+		_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv),
+			Database: restoreName(t, srv, "undo"), FilesDir: dir, Registry: newRegistry(t), CMS: "none",
+			Progress: func(p RestoreProgress) {
+				if p.Phase == "files" && !once {
+					once = true
+					during()
+				}
+			}})
+		if !errors.Is(err, ErrUnsafeEntry) {
+			t.Fatalf("got %v, want %v", err, ErrUnsafeEntry)
+		}
+		return err
+	}
+	t.Run("file of another program", func(t *testing.T) {
+		dir := t.TempDir() // exists, empty
+		run(t, dir, func() { os.WriteFile(filepath.Join(dir, "theirs.txt"), []byte("theirs"), 0o644) })
+		if b, err := os.ReadFile(filepath.Join(dir, "theirs.txt")); string(b) != "theirs" {
+			t.Errorf("their file is gone: %v", err)
+		}
+		if _, err := os.Lstat(filepath.Join(dir, "index.php")); err == nil {
+			t.Error("the restored index.php is left")
+		}
+	})
+	t.Run("swapped for a symlink", func(t *testing.T) {
+		base := t.TempDir()
+		dir, prod := filepath.Join(base, "site"), filepath.Join(base, "prod")
+		os.Mkdir(dir, 0o755)
+		os.MkdirAll(filepath.Join(prod, "wp-content"), 0o755)
+		os.WriteFile(filepath.Join(prod, "index.php"), []byte("<?php // live"), 0o644)
+		run(t, dir, func() {
+			os.Rename(dir, dir+".moved")
+			os.Symlink(prod, dir)
+		})
+		if b, err := os.ReadFile(filepath.Join(prod, "index.php")); string(b) != "<?php // live" {
+			t.Errorf("the live site's index.php is gone: %v", err)
+		}
+		if _, err := os.Stat(filepath.Join(prod, "wp-content")); err != nil {
+			t.Errorf("the live site's wp-content is gone: %v", err)
+		}
+	})
+	t.Run("parents it created", func(t *testing.T) {
+		base := t.TempDir()
+		run(t, filepath.Join(base, "a", "b", "site"), func() {})
+		if _, err := os.Lstat(filepath.Join(base, "a")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("parent directories left behind: %v", err)
+		}
+	})
+	t.Run("files dir is a symlink", func(t *testing.T) {
+		base := t.TempDir()
+		dir, other := filepath.Join(base, "site"), filepath.Join(base, "other")
+		os.Mkdir(other, 0o755)
+		os.Symlink(other, dir)
+		_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv),
+			Database: restoreName(t, srv, "undo"), FilesDir: dir, Registry: newRegistry(t), CMS: "none"})
+		if !errors.Is(err, ErrFilesDirExists) {
+			t.Errorf("got %v, want %v", err, ErrFilesDirExists)
+		}
+	})
 }
