@@ -124,6 +124,8 @@ type RestoreResult struct {
 // of a few MiB.
 const MaxSQLEntry = 1 << 30
 
+var charsetRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
+
 var dbNameRE = regexp.MustCompile(`^[A-Za-z0-9_$-]{1,64}$`)
 
 // Restore loads an archive into a new database and a new files directory,
@@ -270,10 +272,11 @@ type restorer struct {
 	warn     func(string)
 	warnings []string
 
-	createdDB  bool // we created the database: drop it on failure
-	emptyDB    bool // it existed, empty: empty it again on failure
-	dbCharset  string
-	createdDir bool // we created the files directory: remove it on failure
+	createdDB   bool   // we created the database: drop it on failure
+	emptyDB     bool   // it existed, empty: empty it again on failure
+	dbCharset   string // of the empty database taken over, for undo
+	dbCollation string
+	createdDir  bool // we created the files directory: remove it on failure
 	// createdParents are the missing parents of the files directory
 	// that Restore made, outermost first.
 	createdParents []string
@@ -305,7 +308,6 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 	if err := r.admin.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", name).Scan(&n); err != nil {
 		return dbdump.Classify(err, "restore: connect to the server", "")
 	}
-	r.dbCharset = "utf8mb4"
 	if n > 0 {
 		objects, marked, err := databaseObjects(ctx, r.admin, name)
 		if err != nil {
@@ -314,6 +316,10 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		switch {
 		case objects == 0:
 			r.emptyDB = true
+			// Undo recreates it: as it was.
+			if err := r.admin.QueryRowContext(ctx, "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", name).Scan(&r.dbCharset, &r.dbCollation); err != nil {
+				return fmt.Errorf("restore: inspect database %s: %w", name, err)
+			}
 		case !r.opts.Force:
 			return fmt.Errorf("%w: %s holds %d tables, views or routines", ErrDatabaseExists, name, objects)
 		case !marked:
@@ -682,7 +688,11 @@ func (r *restorer) undo(err error) error {
 			left = append(left, fmt.Sprintf("database %s (%v)", r.entry.Database, e))
 		} else if r.emptyDB {
 			// It was there, empty, before: leave it so.
-			if _, e := r.admin.ExecContext(ctx, "CREATE DATABASE "+q); e != nil {
+			create := "CREATE DATABASE " + q
+			if charsetRE.MatchString(r.dbCharset) && charsetRE.MatchString(r.dbCollation) {
+				create += " CHARACTER SET " + r.dbCharset + " COLLATE " + r.dbCollation
+			}
+			if _, e := r.admin.ExecContext(ctx, create); e != nil {
 				left = append(left, fmt.Sprintf("could not recreate the empty database %s (%v)", r.entry.Database, e))
 			}
 		}

@@ -325,3 +325,22 @@ func TestRestoreUndoFilesOnlyOurs(t *testing.T) {
 		}
 	})
 }
+
+// TestRestoreUndoKeepsEmptyDatabase: a failed restore into an existing,
+// empty database leaves it as it was, character set and collation too.
+func TestRestoreUndoKeepsEmptyDatabase(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	srv.Exec(t, "", "ALTER DATABASE `"+db+"` CHARACTER SET latin1 COLLATE latin1_german1_ci")
+	data := craft(t, archive.Header{}, file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO no_such_table VALUES (1);\n", 0))
+	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv),
+		Database: db, Registry: newRegistry(t), CMS: "none"}); err == nil {
+		t.Fatal("restore succeeded")
+	}
+	got := srv.Query(t, "", "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"+db+"'")
+	if got != "latin1\tlatin1_german1_ci" {
+		t.Errorf("database %s after undo: %q, want latin1 latin1_german1_ci", db, got)
+	}
+	if tables := srv.Query(t, db, "SHOW TABLES"); tables != "" {
+		t.Errorf("tables left: %s", tables)
+	}
+}
