@@ -176,7 +176,10 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 		}
 	}
 	archivePath := opts.ArchivePath
-	if archivePath != "" && archivePath != "-" {
+	if archivePath == "-" {
+		archivePath = "" // standard input: there is no file for purge to find
+	}
+	if archivePath != "" {
 		if p, err := filepath.Abs(archivePath); err == nil {
 			archivePath = p
 		}

@@ -344,3 +344,18 @@ func TestRestoreUndoKeepsEmptyDatabase(t *testing.T) {
 		t.Errorf("tables left: %s", tables)
 	}
 }
+
+// TestRestoreFromStdin: "stagecopy restore -" names the archive "-", which
+// the registry must not take for a relative path.
+func TestRestoreFromStdin(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	data := craft(t, archive.Header{}, file("db/t.schema.sql", tSchema, 0))
+	res, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), ArchivePath: "-", Server: serverConfig(t, srv),
+		Database: restoreName(t, srv, "stdin"), Registry: newRegistry(t), CMS: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Entry.Archive != "" {
+		t.Errorf("registry archive %q, want none", res.Entry.Archive)
+	}
+}
