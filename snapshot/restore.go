@@ -36,6 +36,9 @@ var (
 	ErrBadDatabaseName = errors.New("restore: invalid database name")
 	ErrUnsafeEntry     = errors.New("restore: unsafe file entry")
 	ErrEntryTooLarge   = errors.New("restore: database entry too large")
+	// ErrLeftBehind means a failed restore could not remove all it made:
+	// the registry keeps the entry for purge.
+	ErrLeftBehind = errors.New("restore: could not remove everything it made")
 )
 
 // MarkerTable is created in every database Restore makes, with one row
@@ -142,7 +145,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 		}
 	}
 	sum := sha256.New()
-	in := &countReader{r: io.TeeReader(opts.Archive, sum)}
+	in := &countReader{r: io.TeeReader(newCtxReader(ctx, opts.Archive), sum)}
 	ar, err := archive.NewReader(in)
 	if err != nil {
 		return nil, err
@@ -253,6 +256,62 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 	result.Entry = entry
 	result.Warnings = r.warnings
 	return result, nil
+}
+
+// ctxReader makes a reader that may block for ever (a pipe, a download
+// piped in) give up once ctx is cancelled, so that Restore can undo what
+// it made: a goroutine reads ahead into two buffers in turn, and is left
+// blocked if the reader never returns.
+type ctxReader struct {
+	ctx  context.Context
+	ch   chan readChunk
+	left []byte
+	err  error
+}
+
+type readChunk struct {
+	b   []byte
+	err error
+}
+
+func newCtxReader(ctx context.Context, r io.Reader) *ctxReader {
+	c := &ctxReader{ctx: ctx, ch: make(chan readChunk)}
+	go func() {
+		var bufs [2][]byte
+		for i := 0; ; i ^= 1 {
+			if bufs[i] == nil {
+				bufs[i] = make([]byte, 256<<10)
+			}
+			n, err := r.Read(bufs[i])
+			select {
+			case c.ch <- readChunk{bufs[i][:n], err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return c
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	for len(c.left) == 0 {
+		if c.err != nil {
+			return 0, c.err
+		}
+		select {
+		case ch := <-c.ch:
+			c.left, c.err = ch.b, ch.err
+		case <-c.ctx.Done():
+			c.err = fmt.Errorf("restore: reading the archive: %w", context.Cause(c.ctx))
+			return 0, c.err
+		}
+	}
+	n := copy(p, c.left)
+	c.left = c.left[n:]
+	return n, nil
 }
 
 type countReader struct {
@@ -726,7 +785,7 @@ func (r *restorer) undo(err error) error {
 			e.Notes = append(e.Notes, "restore failed: "+err.Error(), "left behind: "+strings.Join(left, "; "))
 			return nil
 		})
-		return fmt.Errorf("%w; could not remove everything it made: %s (the registry keeps entry %s: run stagecopy purge %s)", err, strings.Join(left, "; "), r.entry.ID, r.entry.ID)
+		return fmt.Errorf("%w; %w: %s (the registry keeps entry %s: run stagecopy purge %s)", err, ErrLeftBehind, strings.Join(left, "; "), r.entry.ID, r.entry.ID)
 	}
 	if e := r.opts.Registry.Remove(ctx, r.entry.ID); e != nil {
 		return fmt.Errorf("%w; and removing registry entry %s: %v", err, r.entry.ID, e)

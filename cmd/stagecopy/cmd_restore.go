@@ -93,6 +93,15 @@ func restoreCommand(e *env) *cli.Command {
 			b := newBar(e, quiet, total, "restore")
 			defer b.finish()
 			start := time.Now()
+			// On Ctrl-C, Restore drops and removes what it made; the
+			// process must not exit under it (see exitIfStuck).
+			restoring := make(chan struct{})
+			defer onInterrupt(func() {
+				select {
+				case <-restoring:
+				case <-time.After(undoGrace):
+				}
+			})()
 			res, err := snapshot.Restore(c.Context, snapshot.RestoreOptions{
 				Archive: in, ArchivePath: path,
 				Server: cfg, ServerName: dbconn.Describe(cfg),
@@ -116,6 +125,7 @@ func restoreCommand(e *env) *cli.Command {
 					fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
 				},
 			})
+			close(restoring)
 			b.finish()
 			if err != nil {
 				return restoreHint(err)
@@ -125,6 +135,10 @@ func restoreCommand(e *env) *cli.Command {
 		},
 	}
 }
+
+// undoGrace is how long an interrupted restore may take to drop the
+// database and remove the files it made (undo gives up after 30 s).
+const undoGrace = 45 * time.Second
 
 // parseLifetime reads 14d, 36h, 90m or "never" (0).
 func parseLifetime(s string) (time.Duration, error) {

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/stagecopy/stagecopy/snapshot"
 )
 
 // Set with -ldflags "-X main.version=... -X main.commit=...".
@@ -103,6 +106,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	go exitIfStuck(ctx, done, stderr)
 	err := newApp(e).RunContext(ctx, args)
 	if err != nil && ctx.Err() != nil {
+		if errors.Is(err, snapshot.ErrLeftBehind) {
+			// Not "nothing was left behind": say what was.
+			report(stderr, err)
+			return exitInterrupted
+		}
 		fmt.Fprintln(stderr, "stagecopy: interrupted; nothing was left behind under the final output name")
 		return exitInterrupted
 	}
