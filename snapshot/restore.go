@@ -37,8 +37,9 @@ var (
 	ErrFilesDirExists  = errors.New("restore: files directory exists and is not empty")
 	ErrBadDatabaseName = errors.New("restore: invalid database name")
 	ErrUnsafeEntry     = errors.New("restore: unsafe file entry")
-	// ErrLeftBehind is wrapped into the error of a failed restore that could
-	// not remove everything it had made.
+	ErrEntryTooLarge   = errors.New("restore: database entry too large")
+	// ErrLeftBehind means a failed restore could not remove all it made:
+	// the registry keeps the entry for purge.
 	ErrLeftBehind = errors.New("restore: could not remove everything it made")
 	ErrExpired    = errors.New("restore: the archive has expired")
 )
@@ -143,6 +144,14 @@ type RestoreResult struct {
 	// ExpiryIgnored says the archive had expired and IgnoreExpiry let it in.
 	ExpiryIgnored bool
 }
+
+// MaxSQLEntry bounds a db/ entry, which is held in memory until its hash
+// is verified: the server refuses a statement larger than 1 GiB (the
+// highest max_allowed_packet) anyway, and snapshot cuts data into chunks
+// of a few MiB.
+const MaxSQLEntry = 1 << 30
+
+var charsetRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
 
 var dbNameRE = regexp.MustCompile(`^[A-Za-z0-9_$-]{1,64}$`)
 
@@ -338,11 +347,18 @@ type restorer struct {
 	warn     func(string)
 	warnings []string
 
-	createdDB   bool // we created the database: drop it on failure
-	emptyDB     bool // it existed, empty: empty it again on failure
-	dbCharset   string
+	createdDB   bool   // we created the database: drop it on failure
+	emptyDB     bool   // it existed, empty: empty it again on failure
+	dbCharset   string // of the empty database taken over, for undo
+	dbCollation string
 	createdDir  bool // we created the files directory: remove it on failure
-	root        *os.Root
+	// createdParents are the missing parents of the files directory
+	// that Restore made, outermost first.
+	createdParents []string
+	root           *os.Root
+	// made holds the top-level names Restore wrote under root: undo
+	// removes those, through root, and nothing else.
+	made        map[string]bool
 	symlinks    map[string]bool
 	loaderClose func() error
 }
@@ -367,7 +383,6 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 	if err := r.admin.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", name).Scan(&n); err != nil {
 		return dbdump.Classify(err, "restore: connect to the server", "")
 	}
-	r.dbCharset = "utf8mb4"
 	if n > 0 {
 		objects, marked, err := databaseObjects(ctx, r.admin, name)
 		if err != nil {
@@ -376,6 +391,10 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		switch {
 		case objects == 0:
 			r.emptyDB = true
+			// Undo recreates it: as it was.
+			if err := r.admin.QueryRowContext(ctx, "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", name).Scan(&r.dbCharset, &r.dbCollation); err != nil {
+				return fmt.Errorf("restore: inspect database %s: %w", name, err)
+			}
 		case !r.opts.Force:
 			return fmt.Errorf("%w: %s holds %d tables, views or routines", ErrDatabaseExists, name, objects)
 		case !marked:
@@ -423,11 +442,28 @@ func databaseObjects(ctx context.Context, db *sql.DB, name string) (int, bool, e
 }
 
 func (r *restorer) createFilesDir(dir string) error {
+	// The directory itself must not be a symlink: what Restore writes,
+	// and what undo and purge remove, must be where the registry says.
+	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("%w: %s is a symlink; give the directory it points to", ErrFilesDirExists, dir)
+	}
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-			return fmt.Errorf("restore: files directory: %w", err)
+		// Create the missing parents one by one, remembering them:
+		// undo removes them again.
+		var missing []string
+		for p := filepath.Dir(dir); ; p = filepath.Dir(p) {
+			if _, err := os.Lstat(p); err == nil || p == filepath.Dir(p) {
+				break
+			}
+			missing = append(missing, p)
+		}
+		for i := len(missing) - 1; i >= 0; i-- {
+			if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("restore: files directory: %w", err)
+			}
+			r.createdParents = append(r.createdParents, missing[i])
 		}
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			return fmt.Errorf("restore: files directory: %w", err)
@@ -446,20 +482,37 @@ func (r *restorer) createFilesDir(dir string) error {
 			return err
 		}
 	}
+	before, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("restore: files directory: %w", err)
+	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return fmt.Errorf("restore: files directory: %w", err)
 	}
+	// Nothing swapped the directory between the check and the open.
+	if fi, err := root.Stat("."); err != nil || !before.IsDir() || !os.SameFile(before, fi) {
+		root.Close()
+		return fmt.Errorf("%w: %s changed while it was being checked", ErrFilesDirExists, dir)
+	}
 	r.root = root
 	r.symlinks = map[string]bool{}
+	r.made = map[string]bool{}
 	marker, _ := json.MarshalIndent(map[string]any{
 		"made_by": "stagecopy restore", "staging_id": r.entry.ID, "snapshot_id": r.entry.SnapshotID,
 		"created": r.entry.Created, "purge": "stagecopy purge " + r.entry.ID,
 	}, "", "  ")
+	r.made[MarkerFile] = true
 	if err := root.WriteFile(MarkerFile, append(marker, '\n'), 0o644); err != nil {
 		return fmt.Errorf("restore: write %s: %w", MarkerFile, err)
 	}
 	return nil
+}
+
+// wrote records that rel (or its first component) is Restore's, for undo.
+func (r *restorer) wrote(rel string) {
+	top, _, _ := strings.Cut(rel, "/")
+	r.made[top] = true
 }
 
 func emptyDir(dir string) error {
@@ -507,7 +560,13 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 				return fmt.Errorf("%w: %s is a %s", archive.ErrCorrupt, cur.Name, cur.Type)
 			}
 			r.progress("database", cur.Name)
-			buf := bytes.NewBuffer(make([]byte, 0, cur.Size))
+			// The size is the archive's word, not yet verified: refuse
+			// what could not be held, and grow the buffer as the bytes
+			// actually come.
+			if cur.Size > MaxSQLEntry {
+				return fmt.Errorf("%w: %s claims %d bytes, at most %d are accepted", ErrEntryTooLarge, cur.Name, cur.Size, MaxSQLEntry)
+			}
+			buf := bytes.NewBuffer(make([]byte, 0, min(cur.Size, 16<<20)))
 			if _, err := io.Copy(buf, r.ar); err != nil {
 				return err
 			}
@@ -607,6 +666,7 @@ func (r *restorer) writeFile(e *archive.Entry) error {
 			return fmt.Errorf("%w: %s would be written through the symlink files/%s", ErrUnsafeEntry, e.Name, p)
 		}
 	}
+	r.wrote(rel)
 	if dir := path.Dir(rel); dir != "." {
 		if err := r.root.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("restore: %s: %w", e.Name, err)
@@ -621,7 +681,7 @@ func (r *restorer) writeFile(e *archive.Entry) error {
 		return r.root.Chmod(rel, perm)
 	case archive.TypeSymlink:
 		target := e.Link
-		if path.IsAbs(target) || strings.HasPrefix(path.Clean(path.Join(path.Dir(rel), target)), "../") || path.Clean(path.Join(path.Dir(rel), target)) == ".." {
+		if !linkInside(rel, target) {
 			r.warnf("symlink files/%s -> %s points outside the site; not restored", rel, target)
 			return nil
 		}
@@ -656,6 +716,38 @@ func (r *restorer) writeFile(e *archive.Entry) error {
 	return nil
 }
 
+// linkInside reports whether the symlink rel -> target stays inside the
+// tree whatever the other links are: its ".." steps must all come first
+// and climb no higher than the link's own directory, which is a real one
+// (nothing is written through a link). A ".." after a name could climb
+// out of a directory that is itself a link (files/e -> d/l/.. with
+// files/d/l -> ..), which no lexical clean sees.
+func linkInside(rel, target string) bool {
+	if target == "" || path.IsAbs(target) || strings.ContainsRune(target, 0) {
+		return false
+	}
+	depth := strings.Count(path.Dir(rel), "/") + 1
+	if path.Dir(rel) == "." {
+		depth = 0
+	}
+	named := false
+	for _, part := range strings.Split(target, "/") {
+		switch part {
+		case "", ".":
+		case "..":
+			if named {
+				return false
+			}
+			if depth--; depth < 0 {
+				return false
+			}
+		default:
+			named = true
+		}
+	}
+	return true
+}
+
 // undo removes what Restore made after a failure, and returns err with
 // anything undo could not remove added to it.
 func (r *restorer) undo(err error) error {
@@ -671,23 +763,33 @@ func (r *restorer) undo(err error) error {
 			left = append(left, fmt.Sprintf("database %s (%v)", r.entry.Database, e))
 		} else if r.emptyDB {
 			// It was there, empty, before: leave it so.
-			if _, e := r.admin.ExecContext(ctx, "CREATE DATABASE "+q); e != nil {
+			create := "CREATE DATABASE " + q
+			if charsetRE.MatchString(r.dbCharset) && charsetRE.MatchString(r.dbCollation) {
+				create += " CHARACTER SET " + r.dbCharset + " COLLATE " + r.dbCollation
+			}
+			if _, e := r.admin.ExecContext(ctx, create); e != nil {
 				left = append(left, fmt.Sprintf("could not recreate the empty database %s (%v)", r.entry.Database, e))
 			}
 		}
 	}
 	if r.root != nil {
-		r.root.Close()
-	}
-	if r.entry.FilesDir != "" && r.root != nil {
-		var e error
-		if r.createdDir {
-			e = os.RemoveAll(r.entry.FilesDir)
-		} else {
-			e = emptyDir(r.entry.FilesDir)
+		// Through the root opened at the start: if the path was
+		// swapped since, what it points to now is not touched.
+		for name := range r.made {
+			if e := r.root.RemoveAll(name); e != nil {
+				left = append(left, fmt.Sprintf("%s in %s (%v)", name, r.entry.FilesDir, e))
+			}
 		}
-		if e != nil {
-			left = append(left, fmt.Sprintf("files in %s (%v)", r.entry.FilesDir, e))
+		r.root.Close()
+		if r.createdDir {
+			// Only if empty: another program's files stay.
+			if e := os.Remove(r.entry.FilesDir); e == nil {
+				for i := len(r.createdParents) - 1; i >= 0; i-- {
+					if os.Remove(r.createdParents[i]) != nil {
+						break
+					}
+				}
+			}
 		}
 	}
 	if len(left) > 0 {
@@ -768,6 +870,11 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 		return nil
 	}
 	result.Fix, err = cms.Fix(ctx, db, staging.FixOptions{URL: r.opts.URL, OldURL: old, FilesDir: r.entry.FilesDir, StagingID: r.entry.ID})
+	if r.made != nil {
+		for _, f := range result.Fix.Files {
+			r.wrote(filepath.ToSlash(f)) // undo removes them if a later step fails
+		}
+	}
 	if err != nil {
 		return err
 	}

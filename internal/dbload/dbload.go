@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,8 +41,14 @@ type Config struct {
 
 // Loader loads SQL entries into one database. Exec may be called from
 // several goroutines; Go and Wait must be called from one goroutine.
+//
+// Every statement is checked before it runs (see [ErrRefused] and
+// [EntryKind]): the entries come from an archive made on someone else's
+// server, and the loading account is often allowed far more than the one
+// database it loads.
 type Loader struct {
 	db      *sql.DB
+	guard   *guard
 	threads int
 	ctx     context.Context // of Open; workers run under it
 
@@ -91,7 +98,70 @@ func Open(ctx context.Context, cfg Config) (*Loader, error) {
 		db.Close()
 		return nil, fmt.Errorf("dbload: connect to database %s: %w", cfg.Database, err)
 	}
-	return &Loader{db: db, threads: threads, ctx: ctx}, nil
+	g, err := newGuard(ctx, db, cfg.Database)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Loader{db: db, guard: g, threads: threads, ctx: ctx}, nil
+}
+
+// newGuard lists the databases the account sees, besides target.
+func newGuard(ctx context.Context, db *sql.DB, target string) (*guard, error) {
+	g := &guard{target: target, others: map[string]bool{}}
+	for _, s := range systemSchemas {
+		g.others[s] = true
+	}
+	rows, err := db.QueryContext(ctx, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")
+	if err != nil {
+		return nil, fmt.Errorf("dbload: list databases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("dbload: list databases: %w", err)
+		}
+		if name != target {
+			g.others[strings.ToLower(name)] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dbload: list databases: %w", err)
+	}
+	return g, nil
+}
+
+// checkSession makes sure the statements are lexed the way the server
+// reads them: no ANSI_QUOTES or NO_BACKSLASH_ESCAPES, and a client
+// character set in which no multi-byte character hides a quote or a
+// backslash.
+func checkSession(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) error {
+	rows, err := q.QueryContext(ctx, "SELECT @@SESSION.sql_mode, @@SESSION.character_set_client")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var mode, cs string
+	if rows.Next() {
+		if err := rows.Scan(&mode, &cs); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, m := range strings.Split(strings.ToUpper(mode), ",") {
+		if m == "ANSI_QUOTES" || m == "NO_BACKSLASH_ESCAPES" {
+			return fmt.Errorf("%w: sql_mode %s changes how statements are read", ErrRefused, m)
+		}
+	}
+	if !safeCharsets[strings.ToLower(cs)] {
+		return fmt.Errorf("%w: client character set %s (use utf8mb4)", ErrRefused, cs)
+	}
+	return nil
 }
 
 // connector runs the session setup on every new connection.
@@ -135,12 +205,16 @@ func (l *Loader) Exec(ctx context.Context, name string, sql []byte) error {
 	}
 	defer conn.Close()
 	var buf []byte
-	return execEntry(ctx, conn, name, sql, &buf)
+	return execEntry(ctx, conn, l.guard, name, sql, &buf)
 }
 
-// execEntry runs the statements of one entry on conn; buf is reused
-// between statements and entries.
-func execEntry(ctx context.Context, conn *sql.Conn, name string, text []byte, buf *[]byte) error {
+// execEntry runs the statements of one entry on conn, each once g allowed
+// it; buf is reused between statements and entries.
+func execEntry(ctx context.Context, conn *sql.Conn, g *guard, name string, text []byte, buf *[]byte) error {
+	kind := KindOf(name)
+	if err := checkSession(ctx, conn); err != nil {
+		return fmt.Errorf("dbload: %s: %w", name, err)
+	}
 	sc := sqldump.NewScanner(bytes.NewReader(text))
 	for {
 		st, err := sc.Next()
@@ -154,7 +228,12 @@ func execEntry(ctx context.Context, conn *sql.Conn, name string, text []byte, bu
 			continue
 		}
 		line := st.Line
-		b := append((*buf)[:0], st.Text...)
+		kindOf := st.Kind
+		text, err := g.check(kind, st, bytes.TrimSuffix(st.Text, []byte(st.Delimiter)))
+		if err != nil {
+			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+		}
+		b := append((*buf)[:0], text...)
 		if st.Kind == sqldump.KindInsert {
 			for {
 				row, err := sc.NextRow()
@@ -164,13 +243,23 @@ func execEntry(ctx context.Context, conn *sql.Conn, name string, text []byte, bu
 				if err != nil {
 					return fmt.Errorf("dbload: %s: %w", name, err)
 				}
+				// Dumps hold literal rows; an expression could read
+				// other databases or the server's files.
+				for _, v := range row.Values {
+					if v.Kind == sqldump.ValueExpr {
+						return fmt.Errorf("dbload: %s line %d: %w: row %d holds the expression %.40q, not a literal", name, line, ErrRefused, row.Index+1, v.Raw)
+					}
+				}
 				b = append(b, row.Sep...)
 				b = append(b, row.Raw...)
 			}
-			b = append(b, st.Tail...)
+			tail := bytes.TrimSuffix(st.Tail, []byte(st.Delimiter))
+			if toks, err := lex(tail); err != nil || len(toks) > 0 {
+				return fmt.Errorf("dbload: %s line %d: %w: only rows may follow VALUES (ON DUPLICATE KEY UPDATE, RETURNING are not run)", name, line, ErrRefused)
+			}
+			b = append(b, tail...)
 		}
 		*buf = b
-		b = bytes.TrimSuffix(b, []byte(st.Delimiter))
 		b = bytes.TrimRight(b, " \t\r\n")
 		if len(b) == 0 {
 			continue
@@ -180,6 +269,11 @@ func execEntry(ctx context.Context, conn *sql.Conn, name string, text []byte, bu
 		}
 		if _, err := conn.ExecContext(ctx, string(b)); err != nil {
 			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+		}
+		if kindOf == sqldump.KindSet {
+			if err := checkSession(ctx, conn); err != nil {
+				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+			}
 		}
 	}
 }
@@ -235,7 +329,7 @@ func (l *Loader) work() {
 			}
 			conn = c
 		}
-		if err := execData(l.bctx, conn, j.name, j.sql, &buf); err != nil {
+		if err := l.execData(l.bctx, conn, j.name, j.sql, &buf); err != nil {
 			l.fail(err)
 		}
 	}
@@ -249,13 +343,13 @@ const dataRetries = 5
 // execData runs a data entry inside one transaction, so that a deadlock
 // rolls the whole entry back and it can be run again without inserting
 // any row twice.
-func execData(ctx context.Context, conn *sql.Conn, name string, text []byte, buf *[]byte) error {
+func (l *Loader) execData(ctx context.Context, conn *sql.Conn, name string, text []byte, buf *[]byte) error {
 	var err error
 	for try := 1; try <= dataRetries; try++ {
 		if _, err = conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
 			return fmt.Errorf("dbload: %s: %w", name, err)
 		}
-		err = execEntry(ctx, conn, name, text, buf)
+		err = execEntry(ctx, conn, l.guard, name, text, buf)
 		if err == nil {
 			if _, err = conn.ExecContext(ctx, "COMMIT"); err == nil {
 				return nil

@@ -133,11 +133,11 @@ BEGIN
   INSERT INTO t (a) VALUES (x + 1);
 END */;;
 DELIMITER ;
-CALL p(10);
 `
 	if err := l.Exec(ctx, "db/-objects.sql", []byte(objects)); err != nil {
 		t.Fatal(err)
 	}
+	srv.Exec(t, db, "CALL p(10)")
 	if got, want := srv.Query(t, db, "SELECT a, b FROM t ORDER BY a"), "10\t21\n11\t23"; got != want {
 		t.Errorf("rows:\n%s\nwant\n%s", got, want)
 	}
@@ -147,10 +147,11 @@ func TestErrors(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
 	ctx := context.Background()
 	srv.Exec(t, db, "CREATE TABLE t (a INT PRIMARY KEY)")
+	slowTable(t, srv, db)
 
 	t.Run("exec", func(t *testing.T) {
 		l := open(t, srv, db, 1)
-		err := l.Exec(ctx, "db/t.schema.sql", []byte("-- x\nSET NAMES utf8mb4;\nthis is not sql;\n"))
+		err := l.Exec(ctx, "db/t.schema.sql", []byte("-- x\nSET NAMES utf8mb4;\nCREATE TABLE x (a INT,,);\n"))
 		if err == nil {
 			t.Fatal("no error")
 		}
@@ -168,11 +169,11 @@ func TestErrors(t *testing.T) {
 		l := open(t, srv, db, 2)
 		var ran atomic.Int32
 		dbload.SetStarted(l, func(string) { ran.Add(1) })
-		l.Go("db/t.0001.sql", []byte("-- x\nINSERT INTO t VALUES (1),(2);\nSELECT SLEEP(5);\n"))
-		l.Go("db/t.0002.sql", []byte("-- x\nSELECT SLEEP(0.2);\n\nINSERT INTO t VALUES (3),\n(nope);\n"))
+		l.Go("db/t.0001.sql", []byte("-- x\nINSERT INTO t VALUES (1),(2);\nINSERT INTO slow VALUES (5);\n"))
+		l.Go("db/t.0002.sql", []byte("-- x\nINSERT INTO slow VALUES (0.2);\n\nINSERT INTO t VALUES (3),\n(nope);\n"))
 		start := time.Now()
 		for range 20 {
-			l.Go("db/t.0003.sql", []byte("SELECT 1;"))
+			l.Go("db/t.0003.sql", []byte("INSERT INTO slow VALUES (0);"))
 		}
 		err := l.Wait()
 		if err == nil {
@@ -194,8 +195,10 @@ func TestErrors(t *testing.T) {
 // TestSession checks the session settings of the pool's connections.
 func TestSession(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
+	srv.Exec(t, db, "CREATE TABLE s (f INT, u INT, b INT);"+
+		"CREATE TRIGGER s_bi BEFORE INSERT ON s FOR EACH ROW SET NEW.f = @@SESSION.foreign_key_checks, NEW.u = @@SESSION.unique_checks, NEW.b = @@SESSION.sql_log_bin")
 	l := open(t, srv, db, 1)
-	l.Go("db/s.0001.sql", []byte("CREATE TABLE s AS SELECT @@SESSION.foreign_key_checks AS f, @@SESSION.unique_checks AS u, @@SESSION.sql_log_bin AS b;"))
+	l.Go("db/s.0001.sql", []byte("INSERT INTO s VALUES (NULL, NULL, NULL);"))
 	if err := l.Wait(); err != nil {
 		t.Fatal(err)
 	}
@@ -207,8 +210,9 @@ func TestSession(t *testing.T) {
 // TestBounded checks that Go blocks while every worker is busy.
 func TestBounded(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
+	slowTable(t, srv, db)
 	l := open(t, srv, db, 1)
-	sleep := []byte("-- x\nSELECT SLEEP(0.3);\n")
+	sleep := []byte("-- x\nINSERT INTO slow VALUES (0.3);\n")
 	l.Go("db/a.0001.sql", sleep)
 	start := time.Now()
 	l.Go("db/a.0002.sql", sleep)
@@ -219,8 +223,15 @@ func TestBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A second batch after Wait works too.
-	l.Go("db/a.0003.sql", []byte("SELECT 1;"))
+	l.Go("db/a.0003.sql", []byte("INSERT INTO slow VALUES (0);"))
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// slowTable creates the table slow, whose inserts sleep as many seconds as
+// the value inserted: data entries may only insert rows.
+func slowTable(t *testing.T, srv *mariadbtest.Server, db string) {
+	t.Helper()
+	srv.Exec(t, db, "CREATE TABLE slow (d DECIMAL(5,2)); CREATE TRIGGER slow_bi BEFORE INSERT ON slow FOR EACH ROW SET NEW.d = NEW.d + SLEEP(NEW.d)")
 }
