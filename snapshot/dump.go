@@ -363,6 +363,12 @@ func (w *dumpWriter) statement(ctx context.Context, d *dumpInput, st *sqldump.St
 		if bytes.Contains(bytes.ToLower(st.Text), []byte("autocommit")) {
 			return nil // a restore commits as it goes
 		}
+		if reReplicationSet.Match(st.Text) {
+			// MySQL's GTID and binlog lines describe the source's
+			// replication; restore sets sql_log_bin itself and may not
+			// touch globals.
+			return nil
+		}
 		if w.inPreamble {
 			w.preamble.Write(st.Text)
 			w.preamble.WriteByte('\n')
@@ -437,6 +443,11 @@ func (w *dumpWriter) statement(ctx context.Context, d *dumpInput, st *sqldump.St
 	}
 	return w.object(st)
 }
+
+// reReplicationSet matches the SET statements of mysqldump's GTID preamble
+// and epilogue (SET @@GLOBAL.GTID_PURGED, SET @@SESSION.SQL_LOG_BIN,
+// @MYSQLDUMP_TEMP_LOG_BIN).
+var reReplicationSet = regexp.MustCompile(`(?i)GTID_PURGED|SQL_LOG_BIN|MYSQLDUMP_TEMP_LOG_BIN`)
 
 // ErrMultiDB means a dump holds several databases.
 var ErrMultiDB = errors.New("snapshot: several databases in one dump")

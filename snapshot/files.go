@@ -37,6 +37,11 @@ type fileTree struct {
 
 // excluded reports whether rel is left out by --exclude or the rules.
 func (t *fileTree) excluded(rel string) bool {
+	// A staging copy's marker names that copy, not the site: a snapshot
+	// of a staging copy leaves it out (restore writes its own).
+	if rel == MarkerFile {
+		return true
+	}
 	return t.exclude.Match(rel) || t.rules != nil && t.rules.Excluded(rel)
 }
 

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -386,5 +387,52 @@ func TestRestoreURLWithoutCMS(t *testing.T) {
 	}
 	if res.CMS != "" || res.Rewrite.Values != 1 {
 		t.Errorf("cms %q, rewrite %+v", res.CMS, res.Rewrite)
+	}
+}
+
+// TestRestoreMySQLGTIDDump: a MySQL 8 mysqldump with its GTID lines
+// snapshots and restores (the lines describe the source's replication and
+// restore refuses global settings).
+func TestRestoreMySQLGTIDDump(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	dump := `-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)
+/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+/*!50503 SET NAMES utf8mb4 */;
+SET @MYSQLDUMP_TEMP_LOG_BIN = @@SESSION.SQL_LOG_BIN;
+SET @@SESSION.SQL_LOG_BIN= 0;
+SET @@GLOBAL.GTID_PURGED=/*!80000 '+'*/ '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77';
+DROP TABLE IF EXISTS ` + "`t`" + `;
+CREATE TABLE ` + "`t`" + ` (` + "`id`" + ` int NOT NULL, PRIMARY KEY (` + "`id`" + `)) ENGINE=InnoDB;
+INSERT INTO ` + "`t`" + ` VALUES (1),(2);
+SET @@SESSION.SQL_LOG_BIN = @MYSQLDUMP_TEMP_LOG_BIN;
+`
+	data, _ := snapshotBytes(t, Options{Dump: strings.NewReader(dump), DumpPath: "mysql8.sql"})
+	db := restoreName(t, srv, "gtid")
+	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, Registry: newRegistry(t), CMS: "none"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Query(t, db, "SELECT COUNT(*) FROM t"); got != "2" {
+		t.Errorf("%s rows", got)
+	}
+}
+
+// TestSnapshotOfStagingCopy: a staging copy's files snapshot without its
+// marker, so the archive restores again.
+func TestSnapshotOfStagingCopy(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	first, _ := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site"})
+	reg := newRegistry(t)
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(first), Server: serverConfig(t, srv), Database: restoreName(t, srv, "c1"), FilesDir: dir, Registry: reg, CMS: "none"}); err != nil {
+		t.Fatal(err)
+	}
+	second, res := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: dir})
+	for _, e := range res.Manifest.Entries {
+		if strings.HasSuffix(e.Name, MarkerFile) {
+			t.Fatalf("the snapshot holds %s", e.Name)
+		}
+	}
+	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(second), Server: serverConfig(t, srv), Database: restoreName(t, srv, "c2"), FilesDir: filepath.Join(t.TempDir(), "again"), Registry: reg, CMS: "none"}); err != nil {
+		t.Fatal(err)
 	}
 }
