@@ -298,6 +298,22 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 	if err := r.stage(ctx, &server, name, result); err != nil {
 		return nil, err
 	}
+	for _, p := range r.replaced {
+		if err := opts.Registry.Update(ctx, p.id, func(e *staging.Entry) error {
+			if p.database {
+				e.Notes = append(e.Notes, fmt.Sprintf("database %s replaced by staging copy %s (restore --force)", e.Database, id))
+				e.Database = ""
+			}
+			if p.filesDir {
+				e.Notes = append(e.Notes, fmt.Sprintf("files directory %s replaced by staging copy %s (restore --force)", e.FilesDir, id))
+				e.FilesDir = ""
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		entry.Notes = append(entry.Notes, "replaces parts of staging copy "+p.id)
+	}
 	entry.Status = staging.StatusActive
 	if err := opts.Registry.Update(ctx, id, func(e *staging.Entry) error {
 		*e = entry
@@ -347,9 +363,10 @@ type restorer struct {
 	warn     func(string)
 	warnings []string
 
-	createdDB   bool   // we created the database: drop it on failure
-	emptyDB     bool   // it existed, empty: empty it again on failure
-	dbCharset   string // of the empty database taken over, for undo
+	replaced    []replacedPart // what --force took over from earlier copies
+	createdDB   bool           // we created the database: drop it on failure
+	emptyDB     bool           // it existed, empty: empty it again on failure
+	dbCharset   string         // of the empty database taken over, for undo
 	dbCollation string
 	createdDir  bool // we created the files directory: remove it on failure
 	// createdParents are the missing parents of the files directory
@@ -400,7 +417,31 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		case !marked:
 			return fmt.Errorf("%w: database %s exists, is not empty and has no %s table; --force only replaces an earlier staging copy", ErrNotOurs, name, MarkerTable)
 		default:
-			// An earlier staging copy: start it afresh.
+			// An earlier staging copy, but only one this registry
+			// knows: its entry stops claiming the database.
+			old, err := r.earlierCopy(ctx, "database "+name, func() (string, error) {
+				var ids []string
+				rows, err := r.admin.QueryContext(ctx, "SELECT staging_id FROM "+qn+"."+quoteIdent(MarkerTable))
+				if err != nil {
+					return "", err
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var id string
+					if err := rows.Scan(&id); err != nil {
+						return "", err
+					}
+					ids = append(ids, id)
+				}
+				if len(ids) != 1 {
+					return "", fmt.Errorf("its %s table holds %d rows, not one", MarkerTable, len(ids))
+				}
+				return ids[0], rows.Err()
+			}, func(e staging.Entry) bool { return e.Database == name })
+			if err != nil {
+				return err
+			}
+			r.replaced = append(r.replaced, replacedPart{id: old, database: true})
 			if _, err := r.admin.ExecContext(ctx, "DROP DATABASE "+qn); err != nil {
 				return fmt.Errorf("restore: drop earlier staging copy %s: %w", name, err)
 			}
@@ -423,6 +464,27 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		return fmt.Errorf("restore: write marker in %s: %w", name, err)
 	}
 	return nil
+}
+
+// replacedPart is a part of an earlier staging copy that --force replaced.
+type replacedPart struct {
+	id                 string
+	database, filesDir bool
+}
+
+// earlierCopy checks that what --force is about to replace (what) is an
+// earlier staging copy of this registry: its marker (read by marker) names
+// a registry entry for which owns is true. It returns that entry's id.
+func (r *restorer) earlierCopy(ctx context.Context, what string, marker func() (string, error), owns func(staging.Entry) bool) (string, error) {
+	id, err := marker()
+	if err != nil {
+		return "", fmt.Errorf("%w: %s: cannot read its staging marker: %v", ErrNotOurs, what, err)
+	}
+	e, err := r.opts.Registry.Get(ctx, id)
+	if err != nil || e.ID != id || !owns(e) {
+		return "", fmt.Errorf("%w: %s is marked as staging copy %q, which this registry (%s) does not list with it; --force only replaces copies it knows", ErrNotOurs, what, id, r.opts.Registry.Dir())
+	}
+	return id, nil
 }
 
 // databaseObjects counts the tables, views, routines and events of a
@@ -478,6 +540,23 @@ func (r *restorer) createFilesDir(dir string) error {
 			}
 			return fmt.Errorf("%w: %s (an earlier staging copy: --force replaces it)", ErrFilesDirExists, dir)
 		}
+		old, err := r.earlierCopy(context.Background(), "files directory "+dir, func() (string, error) {
+			b, err := os.ReadFile(filepath.Join(dir, MarkerFile))
+			if err != nil {
+				return "", err
+			}
+			var m struct {
+				StagingID string `json:"staging_id"`
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return "", fmt.Errorf("%s: %w", MarkerFile, err)
+			}
+			return m.StagingID, nil
+		}, func(e staging.Entry) bool { return e.FilesDir == dir })
+		if err != nil {
+			return err
+		}
+		r.replaced = append(r.replaced, replacedPart{id: old, filesDir: true})
 		if err := emptyDir(dir); err != nil {
 			return err
 		}

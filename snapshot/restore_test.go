@@ -234,10 +234,30 @@ func TestRestoreRefuses(t *testing.T) {
 	if _, err := Restore(context.Background(), o); !errors.Is(err, ErrDatabaseExists) {
 		t.Fatalf("second restore without --force: %v", err)
 	}
+	// A marker this registry does not know: another registry's copy (or
+	// a table someone made): refused even with --force.
+	o = base(newRegistry(t))
+	o.Database, o.Force = name, true
+	if _, err := Restore(context.Background(), o); !errors.Is(err, ErrNotOurs) {
+		t.Fatalf("--force over another registry's copy: %v", err)
+	}
+	list, _ := reg.List(context.Background())
 	o = base(reg)
 	o.Database, o.Force = name, true
-	if _, err := Restore(context.Background(), o); err != nil {
+	res, err := Restore(context.Background(), o)
+	if err != nil {
 		t.Fatalf("--force over an earlier staging copy: %v", err)
+	}
+	// The earlier entry no longer claims the database: purging it later
+	// cannot drop the new copy.
+	for _, e := range list {
+		if e.Database != name || e.ID == res.Entry.ID {
+			continue
+		}
+		now, _ := reg.Get(context.Background(), e.ID)
+		if now.Database != "" || len(now.Notes) == 0 {
+			t.Errorf("earlier entry %s after --force: database %q, notes %v", e.ID, now.Database, now.Notes)
+		}
 	}
 }
 
