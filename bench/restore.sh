@@ -6,8 +6,10 @@
 #   bash bench/restore.sh [SIZE]      # SIZE of the generated dump, default 1GiB
 #
 # Needs mariadb-server, mariadb-client, mydumper, zstd and time (Debian
-# packages). Prints a Markdown table: wall time (best of RUNS, default 3) and
-# peak RSS of the loading process.
+# packages). Prints a Markdown table: wall time (best of RUNS, default 3),
+# the CPU seconds (user+sys) of the loading process and of the server in
+# that run, and peak RSS of the loading process. On a shared machine the
+# CPU seconds move less than wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-1GiB}
@@ -43,26 +45,38 @@ mydumper -S "$sock" -u root -B bench -t 2 -o "$dir/mydumper-in" >/dev/null 2>&1
 mydumper -S "$sock" -u root -B bench -t 2 -c -o "$dir/mydumper-in-c" >/dev/null 2>&1
 export STAGECOPY_STATE_DIR="$dir/state"
 
+cpu_of() { awk '{print $14+$15}' "/proc/$1/stat"; } # user+sys clock ticks of a process
+hz=$(getconf CLK_TCK)
+
 measure() { # name, prepare command (not timed), timed command
-  local name=$1 prep=$2 cmd=$3 best="" rss=0
+  local name=$1 prep=$2 cmd=$3 best="" cpu="" srv="" rss=0
   for _ in $(seq "$runs"); do
     mariadb "${client[@]}" -e 'DROP DATABASE IF EXISTS target'
     rm -rf "$dir/state"
     bash -c "$prep"
-    local out
-    out=$( { /usr/bin/time -f "%e %M" bash -c "$cmd"; } 2>&1 | tail -n 1)
-    local t=${out% *} m=${out#* }
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+    local out s0 s1
+    s0=$(cpu_of "$server")
+    out=$( { /usr/bin/time -f "%e %U %S %M" bash -c "$cmd"; } 2>&1 | tail -n 1)
+    s1=$(cpu_of "$server")
+    local t u s m
+    read -r t u s m <<<"$out"
+    # The run with the best wall time gives all the columns but peak RSS,
+    # which is the largest of all runs.
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then
+      best=$t; cpu=$(awk "BEGIN{print $u + $s}"); srv=$(awk "BEGIN{print ($s1 - $s0) / $hz}")
+    fi
     [ "$m" -gt "$rss" ] && rss=$m
   done
-  N="$name" awk -v t="$best" -v r="$rss" 'BEGIN{n=ENVIRON["N"]; printf "| %s | %.2f s | %.1f MB |\n", n, t, r/1024}'
+  N="$name" awk -v t="$best" -v c="$cpu" -v sv="$srv" -v r="$rss" 'BEGIN{n=ENVIRON["N"]; printf "| %s | %.2f s | %.2f s | %.2f s | %.1f MB |\n", n, t, c, sv, r/1024}'
 }
 
 rows=$(mariadb "${client[@]}" -N -e "SELECT SUM(TABLE_ROWS) FROM information_schema.TABLES WHERE TABLE_SCHEMA='bench'")
-echo "database: $(du -sb "$dump" | cut -f1) bytes of SQL, about $rows rows; archive $(du -sb "$dir/restore-in.tar.zst" | cut -f1) bytes; $(nproc) cores; best of $runs"
+echo "database: $(du -sb "$dump" | cut -f1) bytes of SQL, about $rows rows; archive $(du -sb "$dir/restore-in.tar.zst" | cut -f1) bytes"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)); load average before: $(cut -d' ' -f1-3 /proc/loadavg); MariaDB $(PATH=$PATH:/usr/sbin mariadbd --version | awk '{print $3}')"
+echo "time: wall, best of $runs; client CPU: user+sys of the loading process in that run; server CPU: user+sys of mariadbd in that run; peak RSS: of the loading process, largest of all runs"
 echo
-echo "| command | time | peak RSS |"
-echo "|---|---|---|"
+echo "| command | time | client CPU | server CPU | peak RSS |"
+echo "|---|---|---|---|---|"
 measure "stagecopy restore --threads $threads" "true" "'$dir/stagecopy' restore -q --cms none --threads $threads -S '$sock' -u root --db-name target '$dir/restore-in.tar.zst' >/dev/null"
 measure "mariadb < dump.sql" "mariadb ${client[*]} -e 'CREATE DATABASE target'" "mariadb ${client[*]} target < '$dump'"
 measure "myloader -t $threads (plain files)" "true" "myloader -S '$sock' -u root -B target -t $threads -d '$dir/mydumper-in' >/dev/null 2>&1"

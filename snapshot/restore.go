@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -17,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -645,11 +645,11 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 			if cur.Size > MaxSQLEntry {
 				return fmt.Errorf("%w: %s claims %d bytes, at most %d are accepted", ErrEntryTooLarge, cur.Name, cur.Size, MaxSQLEntry)
 			}
-			buf := bytes.NewBuffer(make([]byte, 0, min(cur.Size, 16<<20)))
-			if _, err := io.Copy(buf, r.ar); err != nil {
+			buf, err := readEntry(r.ar, cur.Size)
+			if err != nil {
 				return err
 			}
-			pending, pendingSQL = cur, buf.Bytes()
+			pending, pendingSQL = cur, buf
 		case strings.HasPrefix(cur.Name, archive.FilesPrefix):
 			if r.root == nil {
 				if cur.Type == archive.TypeFile && result.Files == 0 {
@@ -680,6 +680,29 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 		return err
 	}
 	return r.disableEvents(ctx, name)
+}
+
+// readEntry reads the current entry, which says it holds size bytes. The
+// buffer starts at no more than 16 MiB and doubles, up to size, only as the
+// bytes come; an honest entry is read into a buffer of exactly its size
+// (io.Copy into a bytes.Buffer would grow it to twice that to look for the
+// end, and copy it).
+func readEntry(r io.Reader, size int64) ([]byte, error) {
+	buf := make([]byte, 0, min(size, 16<<20))
+	for int64(len(buf)) < size {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, int(min(size-int64(len(buf)), int64(len(buf)))))
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return nil, io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // runSQL runs one verified database entry: schema entries in order, data

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,10 @@ func restoreCommand(e *env) *cli.Command {
 		&cli.BoolFlag{Name: "force", Usage: "replace an EARLIER STAGING COPY in --db-name/--files-dir (never anything stagecopy did not make)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 		stateDirFlag(),
+		// For measuring restore speed (bench/restore.sh, issue 5); not
+		// part of the interface.
+		&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"},
+		&cli.StringFlag{Name: "memprofile", Hidden: true, Usage: "write a heap profile to `FILE` at the end"},
 	)
 	flags = append(flags, keyFlags()...)
 	return &cli.Command{
@@ -114,6 +119,11 @@ func restoreCommand(e *env) *cli.Command {
 				}
 				in = f
 			}
+			stopProfile, err := startProfile(c.String("cpuprofile"), c.String("memprofile"))
+			if err != nil {
+				return err
+			}
+			defer stopProfile()
 			quiet := c.Bool("quiet")
 			b := newBar(e, quiet, total, "restore")
 			defer b.finish()
@@ -242,4 +252,32 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// startProfile starts a CPU profile into cpu and returns the function that
+// stops it and writes a heap profile into mem; "" skips either.
+func startProfile(cpu, mem string) (func(), error) {
+	var f *os.File
+	if cpu != "" {
+		var err error
+		if f, err = os.Create(cpu); err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return func() {
+		if f != nil {
+			pprof.StopCPUProfile()
+			f.Close()
+		}
+		if mem != "" {
+			if m, err := os.Create(mem); err == nil {
+				pprof.WriteHeapProfile(m)
+				m.Close()
+			}
+		}
+	}, nil
 }

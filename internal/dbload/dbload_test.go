@@ -202,8 +202,33 @@ func TestSession(t *testing.T) {
 	if err := l.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := srv.Query(t, db, "SELECT f, u, b FROM s"), "0\t0\t0"; got != want {
+	if got, want := srv.Query(t, db, "SELECT f, u, b FROM s"), "0\t1\t0"; got != want {
 		t.Errorf("session settings %q, want %q", got, want)
+	}
+}
+
+// TestInsertSession checks that INSERTs run with unique checks on although
+// the entry turned them off (MariaDB's slow bulk insert path), foreign key
+// checks still off, and that each INSERT is sent whole: rows after a
+// comment, up to its last row.
+func TestInsertSession(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	srv.Exec(t, db, "CREATE TABLE u (k INT PRIMARY KEY, v VARCHAR(20), u INT, f INT);"+
+		"CREATE TRIGGER u_bi BEFORE INSERT ON u FOR EACH ROW SET NEW.u = @@SESSION.unique_checks, NEW.f = @@SESSION.foreign_key_checks")
+	l := open(t, srv, db, 1)
+	l.Go("db/u.0001.sql", []byte(`-- stagecopy: data of table `+"`u`"+`, part 1
+/*!40014 SET UNIQUE_CHECKS=0, FOREIGN_KEY_CHECKS=0 */;
+INSERT INTO u VALUES (1, 'a;b', NULL, NULL),
+  /* between rows; */ (2, 'c)', NULL, NULL) ;  -- trailing comment
+SET UNIQUE_CHECKS=0;
+INSERT INTO u VALUES (3, 'd', NULL, NULL)
+;
+`))
+	if err := l.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := srv.Query(t, db, "SELECT k, v, u, f FROM u ORDER BY k"), "1\ta;b\t1\t0\n2\tc)\t1\t0\n3\td\t1\t0"; got != want {
+		t.Errorf("rows:\n%s\nwant\n%s", got, want)
 	}
 }
 
