@@ -67,6 +67,7 @@ measure() { # name, prepare command (not timed), timed command
     fi
     [ "$m" -gt "$rss" ] && rss=$m
   done
+  last_time=$best last_rss=$rss
   N="$name" awk -v t="$best" -v c="$cpu" -v sv="$srv" -v r="$rss" 'BEGIN{n=ENVIRON["N"]; printf "| %s | %.2f s | %.2f s | %.2f s | %.1f MB |\n", n, t, c, sv, r/1024}'
 }
 
@@ -78,6 +79,12 @@ echo
 echo "| command | time | client CPU | server CPU | peak RSS |"
 echo "|---|---|---|---|---|"
 measure "stagecopy restore --threads $threads" "true" "'$dir/stagecopy' restore -q --cms none --threads $threads -S '$sock' -u root --db-name target '$dir/restore-in.tar.zst' >/dev/null"
+sc_time=$last_time sc_rss=$last_rss
 measure "mariadb < dump.sql" "mariadb ${client[*]} -e 'CREATE DATABASE target'" "mariadb ${client[*]} target < '$dump'"
+client_time=$last_time
 measure "myloader -t $threads (plain files)" "true" "myloader -S '$sock' -u root -B target -t $threads -d '$dir/mydumper-in' >/dev/null 2>&1"
+myloader_time=$last_time
 measure "myloader -t $threads (mydumper -c: gzip)" "true" "myloader -S '$sock' -u root -B target -t $threads -d '$dir/mydumper-in-c' >/dev/null 2>&1"
+echo
+awk -v s="$sc_time" -v c="$client_time" -v m="$myloader_time" -v r="$sc_rss" -v t="$threads" 'BEGIN{
+  printf "stagecopy restore: %.2fx the time of mariadb < dump.sql (target <= 0.75x), %.2fx myloader -t %s (target <= 1.0x), peak RSS %.1f MB (target <= 128 MB)\n", s/c, s/m, t, r/1024 }'
