@@ -13,28 +13,9 @@ cd "$(dirname "$0")/.."
 size=${1:-1GiB}
 runs=${RUNS:-3}
 dir=${BENCH_DIR:-/tmp/stagecopy-bench}
-mkdir -p "$dir"
-for b in mariadbd mariadb-install-db mariadb mariadb-dump mydumper zstd; do
-  command -v "$b" >/dev/null || [ -x "/usr/sbin/$b" ] || { echo "bench: $b missing (apt-get install mariadb-server mariadb-client mydumper zstd time)" >&2; exit 1; }
-done
-go build -o "$dir/stagecopy" ./cmd/stagecopy
-dump="$dir/wp-$size.sql"
-[ -f "$dump" ] || go run ./bench/gendump -size "$size" -o "$dump"
-
-data="$dir/server"; sock="$dir/server.sock"
-rm -rf "$data"; mkdir -p "$data"
-user=(); [ "$(id -u)" -eq 0 ] && user=(--user=root)
-mariadb-install-db --no-defaults "${user[@]}" --datadir="$data" --auth-root-authentication-method=normal --skip-test-db >/dev/null
-PATH=$PATH:/usr/sbin mariadbd --no-defaults "${user[@]}" --datadir="$data" --socket="$sock" --skip-networking \
-  --innodb-buffer-pool-size=1G --innodb-log-file-size=256M --innodb-flush-log-at-trx-commit=0 \
-  --character-set-server=utf8mb4 --log-error="$dir/server.err" --pid-file="$dir/server.pid" &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 60); do mariadb --no-defaults -S "$sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.5; done
-client=(--no-defaults -S "$sock" -uroot)
-mariadb "${client[@]}" -e 'CREATE DATABASE bench'
-echo "loading $dump ..." >&2
-mariadb "${client[@]}" bench < "$dump"
+tools="mariadbd mariadb-install-db mariadb mariadb-dump mydumper zstd"
+# shellcheck source=bench/server.sh
+source bench/server.sh
 mariadb "${client[@]}" -e 'ANALYZE TABLE bench.wp_users, bench.wp_usermeta, bench.wp_posts, bench.wp_comments' >/dev/null
 
 measure() { # name, shell command (the first process's RSS is reported)
