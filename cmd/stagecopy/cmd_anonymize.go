@@ -24,7 +24,7 @@ func anonymizeCommand(e *env) *cli.Command {
 			"parse in a table with rules, or a value it cannot rewrite stops it with an error and exit 1.\n\n" +
 			"Examples:\n" +
 			"  mariadb-dump shop | stagecopy anonymize --preset woocommerce | zstd > safe.sql.zst\n" +
-			"  stagecopy anonymize -r rules.yml --secret-file secret.txt dump.sql -o safe.sql",
+			"  stagecopy anonymize -r rules.yml --secret-file secret.txt -o safe.sql dump.sql",
 		Flags: append(rulesFlags(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (written to a temporary name, renamed when complete) instead of standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing --output file"},
