@@ -45,6 +45,8 @@ type dumpInput struct {
 	peekedLive *sqldump.Statement
 }
 
+// rawCounter counts the bytes read through it: the dump file for the
+// snapshot progress bar, the archive for restore's.
 type rawCounter struct {
 	r io.Reader
 	n int64

@@ -174,7 +174,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 	sum := sha256.New()
 	input, stopInput := cancelable(ctx, opts.Archive)
 	defer stopInput()
-	in := &countReader{r: io.TeeReader(input, sum)}
+	in := &rawCounter{r: io.TeeReader(input, sum)}
 	plain, dec, err := archive.Decrypt(in, opts.Keys)
 	if err != nil {
 		return nil, err
@@ -343,22 +343,11 @@ func cancelable(ctx context.Context, r io.Reader) (io.Reader, func()) {
 	}
 }
 
-type countReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
 type restorer struct {
 	opts     RestoreOptions
 	entry    *staging.Entry
 	ar       *archive.Reader
-	in       *countReader
+	in       *rawCounter
 	admin    *sql.DB
 	warn     func(string)
 	warnings []string
@@ -1025,8 +1014,9 @@ func sameURL(a, b string) bool {
 	return strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(b, "/"))
 }
 
-// randomPassword returns 24 characters from a 62-letter alphabet (about
-// 143 bits), without characters that shells or CMS login forms mangle.
+// randomPassword returns 24 characters from a 56-letter alphabet (about
+// 139 bits): letters and digits without look-alikes (0/O, 1/l/I), nothing
+// that shells or CMS login forms mangle.
 func randomPassword() (string, error) {
 	const chars = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 	var b [24]byte
