@@ -1014,8 +1014,8 @@ func sameURL(a, b string) bool {
 	return strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(b, "/"))
 }
 
-// randomPassword returns 24 characters from a 56-letter alphabet (about
-// 139 bits): letters and digits without look-alikes (0/O, 1/l/I), nothing
+// randomPassword returns 24 characters from a 57-letter alphabet (about
+// 140 bits): letters and digits without look-alikes (0/O, 1/l/I), nothing
 // that shells or CMS login forms mangle.
 func randomPassword() (string, error) {
 	const chars = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
