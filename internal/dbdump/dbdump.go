@@ -112,18 +112,25 @@ type Info struct {
 // Defaults.
 const (
 	defaultChunkBytes = 1 << 20
-	// readChunkBytes is the target size of one primary key range.
-	readChunkBytes = 32 << 20
+	// readChunkBytes is the target size of one primary key range. A
+	// range's rows can all wait in its queue, so that a reader reads a
+	// whole range ahead while the consumer is still on an earlier one:
+	// with small queues the readers took turns and the server's
+	// parallelism went unused.
+	readChunkBytes = 4 << 20
 	minChunkRows   = 1000
 	maxChunkRows   = 1000000
 	// maxChunks bounds the ranges of one table.
 	maxChunks = 10000
 	// batchBytes is the target size of the encoded rows a reader hands
 	// over at once; batchQueue is how many batches a range may have
-	// waiting. Memory in flight is about threads × (batchQueue+1) ×
-	// batchBytes, plus one row when a row is larger than a batch.
+	// waiting (a range larger than its estimate makes its reader wait).
+	// A reader starts a range at most threads ranges after the one the
+	// consumer is on, so memory in flight is about (threads+1) ×
+	// (batchQueue+1) × batchBytes, plus one row when a row is larger
+	// than a batch.
 	batchBytes = 128 << 10
-	batchQueue = 8
+	batchQueue = readChunkBytes/batchBytes + 8
 	// sessionTimeout keeps the server from dropping a reader that waits
 	// for the consumer (net_write_timeout) or a connection idle between
 	// queries (wait_timeout): one year, the largest value allowed.
@@ -160,7 +167,14 @@ type Dumper struct {
 
 	work     []*chunk
 	nextWork atomic.Int64
-	queries  atomic.Int64 // row SELECTs run, for tests
+	// head is the index in work of the range the consumer is on; readers
+	// wait on headMoved, replaced each time head moves, to start a range
+	// too far ahead.
+	headMu    sync.Mutex
+	head      int
+	headMoved chan struct{}
+	maxAhead  int          // see noteAhead
+	queries   atomic.Int64 // row SELECTs run, for tests
 
 	failOnce sync.Once
 	failErr  error
@@ -239,7 +253,7 @@ func Open(ctx context.Context, cfg Config) (d *Dumper, err error) {
 	db.SetMaxIdleConns(cfg.Threads)
 
 	rctx, cancel := context.WithCancel(ctx)
-	d = &Dumper{cfg: cfg, secret: secret, db: db, ctx: rctx, cancel: cancel, failed: make(chan struct{}), hostName: host, line: 1}
+	d = &Dumper{cfg: cfg, secret: secret, db: db, ctx: rctx, cancel: cancel, failed: make(chan struct{}), headMoved: make(chan struct{}), hostName: host, line: 1}
 	d.info.Database = cfg.Database
 	defer func() {
 		if err != nil {

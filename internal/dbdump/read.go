@@ -16,6 +16,7 @@ import (
 // chunk is one SELECT: a whole table, or one primary key range of it.
 type chunk struct {
 	t     *table
+	seq   int    // index in Dumper.work
 	where string // the range: " WHERE ... ORDER BY ...", or empty
 	ch    chan *batch
 	err   error // set before ch is closed, when the read failed
@@ -53,7 +54,10 @@ func (d *Dumper) plan(ctx context.Context, c *sql.Conn) error {
 		if err := d.planTable(ctx, c, t); err != nil {
 			return err
 		}
-		d.work = append(d.work, t.chunks...)
+		for _, ch := range t.chunks {
+			ch.seq = len(d.work)
+			d.work = append(d.work, ch)
+		}
 	}
 	return nil
 }
@@ -151,6 +155,10 @@ func (d *Dumper) reader(ctx context.Context, c *sql.Conn) {
 			break
 		}
 		ch := d.work[i]
+		if !d.waitHead(ctx, i) {
+			return
+		}
+		d.noteAhead(i)
 		if err := d.readChunk(ctx, c, ch); err != nil {
 			ch.err = hide(err, d.secret)
 			close(ch.ch)
@@ -162,6 +170,46 @@ func (d *Dumper) reader(ctx context.Context, c *sql.Conn) {
 	// End the snapshot now rather than at Close: an open read view
 	// holds back the purge of old row versions on a busy server.
 	c.ExecContext(ctx, "COMMIT")
+}
+
+// waitHead waits until range i is at most Threads ranges after the one the
+// consumer is on. It reports false when the dump stops first.
+func (d *Dumper) waitHead(ctx context.Context, i int) bool {
+	for {
+		d.headMu.Lock()
+		ahead, moved := i-d.head, d.headMoved
+		d.headMu.Unlock()
+		if ahead <= d.cfg.Threads {
+			return true
+		}
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return false
+		case <-d.failed:
+			return false
+		}
+	}
+}
+
+// noteAhead keeps, for tests, the largest distance between a range when its
+// reader started it and the range the consumer was on.
+func (d *Dumper) noteAhead(i int) {
+	d.headMu.Lock()
+	d.maxAhead = max(d.maxAhead, i-d.head)
+	d.headMu.Unlock()
+}
+
+// setHead records that the consumer is on range seq and wakes the readers
+// waiting for it.
+func (d *Dumper) setHead(seq int) {
+	d.headMu.Lock()
+	if seq > d.head {
+		d.head = seq
+		close(d.headMoved)
+		d.headMoved = make(chan struct{})
+	}
+	d.headMu.Unlock()
 }
 
 // readChunk streams the rows of one chunk into batches.

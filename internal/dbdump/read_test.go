@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 // TestThreadsAndChunks dumps the same data with 1, 2 and 4 readers and with
@@ -37,10 +38,10 @@ ANALYZE TABLE big, ubig, gaps, nopk;
 		threads, chunkRows int
 		minQueries         int64
 	}{
-		{1, 0, 5},
+		{1, 0, 6}, // default ranges of about 4 MiB: big is read in two
 		{2, 7000, 14 + 4},
 		{4, 1000, 90},
-		{4, 0, 5},
+		{4, 0, 6},
 	} {
 		d, err := Open(t.Context(), Config{DSN: srv.DSN(""), Database: db, Threads: tc.threads, ChunkRows: tc.chunkRows, ChunkBytes: 64 << 10})
 		if err != nil {
@@ -270,6 +271,56 @@ CREATE TABLE b LIKE a; INSERT INTO b SELECT * FROM a; ANALYZE TABLE a, b;`)
 			if _, err := d.NextRow(); err != nil {
 				break
 			}
+		}
+	}
+}
+
+// TestReadAhead checks the readers' window: with a slow consumer and ranges
+// small enough to wait whole in their queues, readers read ranges ahead of
+// the consumer (so the server works while rows are anonymized), but never
+// more than Threads ranges ahead (so memory stays bounded).
+func TestReadAhead(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	srv.Exec(t, db, `CREATE TABLE a (id INT PRIMARY KEY, v TEXT);
+INSERT INTO a SELECT seq, REPEAT('v', 100) FROM seq_1_to_40000; ANALYZE TABLE a;`)
+	for _, threads := range []int{1, 3} {
+		d, err := Open(t.Context(), Config{DSN: srv.DSN(""), Database: db, Threads: threads, ChunkRows: 1000, ChunkBytes: 64 << 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.work) < 20 {
+			t.Fatalf("%d ranges, want at least 20", len(d.work))
+		}
+		rows := 0
+		for {
+			st, err := d.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for st.Kind == sqldump.KindInsert {
+				if _, err := d.NextRow(); err == io.EOF {
+					break
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				if rows++; rows%1000 == 0 {
+					time.Sleep(2 * time.Millisecond) // a slow consumer
+				}
+			}
+		}
+		d.Close()
+		d.headMu.Lock()
+		ahead := d.maxAhead
+		d.headMu.Unlock()
+		t.Logf("threads %d: %d ranges, readers at most %d ranges ahead", threads, len(d.work), ahead)
+		if rows != 40000 {
+			t.Errorf("threads %d: %d rows", threads, rows)
+		}
+		if ahead < threads || ahead > threads {
+			t.Errorf("threads %d: readers started ranges up to %d ahead of the consumer, want exactly %d", threads, ahead, threads)
 		}
 	}
 }

@@ -189,6 +189,7 @@ func (d *Dumper) peekRow() (bool, error) {
 			return false, nil
 		}
 		c := d.tbl.chunks[d.chunkIdx]
+		d.setHead(c.seq)
 		select {
 		case b, ok := <-c.ch:
 			if !ok {
