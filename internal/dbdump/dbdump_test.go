@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -264,32 +265,41 @@ func TestOrderViews(t *testing.T) {
 
 func TestEncodeValues(t *testing.T) {
 	for _, tc := range []struct {
-		raw  []byte
+		val  driver.Value
 		enc  encoding
 		want string
+		kind sqldump.ValueKind
 	}{
-		{[]byte("-12.50"), encNumber, "-12.50"},
-		{[]byte("1.2345677614212036"), encFloat, "1.2345678"},
-		{[]byte("0.10000000149011612"), encFloat, "0.1"},
-		{[]byte("3.4028234663852886e38"), encFloat, "3.4028235e+38"},
-		{[]byte{0x15}, encBit, "b'10101'"},
-		{[]byte{0, 0}, encBit, "b'0'"},
-		{[]byte{0x80, 0, 0, 0, 0, 0, 0, 1}, encBit, "b'1" + strings.Repeat("0", 62) + "1'"},
-		{[]byte{}, encHex, "''"},
-		{[]byte{0, 0xff}, encHex, "0x00FF"},
-		{[]byte("it's\n"), encString, `'it\'s\n'`},
-		{nil, encString, "NULL"},
+		{[]byte("-12.50"), encNumber, "-12.50", sqldump.ValueNumber},
+		{int64(-42), encNumber, "-42", sqldump.ValueNumber},
+		{uint64(18446744073709551615), encNumber, "18446744073709551615", sqldump.ValueNumber},
+		{float64(1e100), encNumber, "1e+100", sqldump.ValueNumber},
+		{float64(0.1), encNumber, "0.1", sqldump.ValueNumber},
+		{float64(1.2345677614212036), encFloat, "1.2345678", sqldump.ValueNumber},
+		{float64(0.10000000149011612), encFloat, "0.1", sqldump.ValueNumber},
+		{float64(3.4028234663852886e38), encFloat, "3.4028235e+38", sqldump.ValueNumber},
+		{float64(0.1), encFloat, "0.1", sqldump.ValueNumber}, // not a FLOAT: kept as the DOUBLE
+		{[]byte("1.2345677614212036"), encFloat, "1.2345678", sqldump.ValueNumber},
+		{[]byte{0x15}, encBit, "b'10101'", sqldump.ValueBit},
+		{[]byte{0, 0}, encBit, "b'0'", sqldump.ValueBit},
+		{[]byte{0x80, 0, 0, 0, 0, 0, 0, 1}, encBit, "b'1" + strings.Repeat("0", 62) + "1'", sqldump.ValueBit},
+		{[]byte{}, encHex, "''", sqldump.ValueString},
+		{[]byte{0, 0xff}, encHex, "0x00FF", sqldump.ValueHex},
+		{[]byte("it's\n"), encString, `'it\'s\n'`, sqldump.ValueString},
+		{nil, encString, "NULL", sqldump.ValueNull},
 	} {
 		b := &batch{}
-		if err := encodeRow(b, []column{{name: "c", enc: tc.enc}}, []sql.RawBytes{tc.raw}); err != nil {
-			t.Fatalf("encode %q: %v", tc.raw, err)
+		if err := encodeRow(b, []column{{name: "c", enc: tc.enc}}, []driver.Value{tc.val}); err != nil {
+			t.Fatalf("encode %#v: %v", tc.val, err)
 		}
-		if got := string(b.buf[1 : len(b.buf)-1]); got != tc.want {
-			t.Errorf("encode %q as %d = %s, want %s", tc.raw, tc.enc, got, tc.want)
+		if got := string(b.buf[1 : len(b.buf)-1]); got != tc.want || b.kinds[0] != tc.kind {
+			t.Errorf("encode %#v as %d = %s (kind %d), want %s (kind %d)", tc.val, tc.enc, got, b.kinds[0], tc.want, tc.kind)
 		}
 	}
-	if err := encodeRow(&batch{}, []column{{name: "c", enc: encNumber}}, []sql.RawBytes{[]byte("1);DROP")}); err == nil {
-		t.Error("a number that is not one was accepted")
+	for _, v := range []driver.Value{[]byte("1);DROP"), true, "text"} {
+		if err := encodeRow(&batch{}, []column{{name: "c", enc: encNumber}}, []driver.Value{v}); err == nil {
+			t.Errorf("%#v was accepted as a number", v)
+		}
 	}
 }
 
