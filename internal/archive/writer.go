@@ -122,8 +122,12 @@ func (w *Writer) add(name string, data []byte) error {
 	// data cannot change under us, unlike a file being read: its hash is
 	// not computed a second time while it is written (SHA-256 of every
 	// entry twice was about 6% of a snapshot's CPU time).
-	return w.writeEntry(e, bytes.NewReader(data), false)
+	return w.writeEntry(e, wholeReader{bytes.NewReader(data)}, false)
 }
+
+// wholeReader marks content that is all in memory: writeEntry hands it to
+// the tar writer in one Write instead of copying it through a buffer.
+type wholeReader struct{ *bytes.Reader }
 
 // WriteEntry writes an entry whose Size and SHA256 the caller already knows
 // (tar needs the size, and the hash travels in the entry's header so readers
@@ -182,7 +186,13 @@ func (w *Writer) writeEntry(e Entry, r io.Reader, verify bool) error {
 	case e.Type == TypeFile:
 		dst = w.tw
 	}
-	n, err := io.Copy(dst, io.LimitReader(r, e.Size+1))
+	var n int64
+	var err error
+	if wr, ok := r.(wholeReader); ok && !verify {
+		n, err = wr.WriteTo(dst)
+	} else {
+		n, err = io.Copy(dst, io.LimitReader(r, e.Size+1))
+	}
 	if err != nil {
 		return w.fail(fmt.Errorf("archive: entry %s: %w", e.Name, err))
 	}

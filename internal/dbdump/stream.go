@@ -145,15 +145,19 @@ func (d *Dumper) emitRow(raw []byte, sep int) *sqldump.Row {
 	b := d.cur
 	n := len(d.tbl.cols)
 	base := d.curRow * n
-	d.vals = d.vals[:0]
-	for j := 0; j < n; j++ {
-		s := int(b.starts[base+j])
+	if cap(d.vals) < n {
+		d.vals = make([]sqldump.Value, n)
+	}
+	vals, starts, kinds := d.vals[:n], b.starts[base:base+n], b.kinds[base:base+n]
+	for j := range vals {
+		s := int(starts[j])
 		e := len(raw) - 1
 		if j+1 < n {
-			e = int(b.starts[base+j+1]) - 1
+			e = int(starts[j+1]) - 1
 		}
-		d.vals = append(d.vals, sqldump.Value{Raw: raw[s:e], Kind: b.kinds[base+j], Start: s})
+		vals[j] = sqldump.Value{Raw: raw[s:e], Kind: kinds[j], Start: s}
 	}
+	d.vals = vals
 	r := &d.row
 	r.Sep = tail[:0]
 	if sep > 0 {
