@@ -313,32 +313,3 @@ func TestErrorsWrap(t *testing.T) {
 		t.Errorf("canceled: %v", err)
 	}
 }
-
-func TestAppendQuoted(t *testing.T) {
-	check := func(b []byte) {
-		t.Helper()
-		if got, want := appendQuoted([]byte("x"), b), sqldump.AppendQuoted([]byte("x"), b); !bytes.Equal(got, want) {
-			t.Fatalf("appendQuoted(%q) = %q, want %q", b, got, want)
-		}
-	}
-	all := make([]byte, 256)
-	for i := range all {
-		all[i] = byte(i)
-	}
-	for n := 0; n <= len(all); n++ {
-		check(all[:n])
-		check(all[len(all)-n:])
-	}
-	for _, s := range []string{"", "plain ascii text, long enough", "é😀 \x7f\x80\xff", strings.Repeat("a'", 20), "12345678\n", "1234567\\"} {
-		check([]byte(s))
-	}
-}
-
-func FuzzAppendQuoted(f *testing.F) {
-	f.Add([]byte("it's \"quoted\"\n\\\x00\x1a\r"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if got, want := appendQuoted(nil, b), sqldump.AppendQuoted(nil, b); !bytes.Equal(got, want) {
-			t.Fatalf("appendQuoted(%q) = %q, want %q", b, got, want)
-		}
-	})
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math/big"
@@ -357,7 +356,7 @@ func appendBytes(buf []byte, col column, raw []byte) ([]byte, sqldump.ValueKind,
 		}
 		return sqldump.AppendHex(buf, raw), sqldump.ValueHex, nil
 	}
-	return appendQuoted(buf, raw), sqldump.ValueString, nil
+	return sqldump.AppendQuoted(buf, raw), sqldump.ValueString, nil
 }
 
 // isNumber reports whether b is a number as the server prints one and
@@ -436,47 +435,3 @@ func appendBits(dst, raw []byte) []byte {
 	}
 	return append(dst, '\'')
 }
-
-// appendQuoted is sqldump.AppendQuoted, byte for byte, made faster for long
-// strings: it checks 8 bytes at a time for the bytes that need an escape
-// (NUL, \n, \r, \Z are below 0x20; then ', " and \) and copies the words
-// that have none.
-func appendQuoted(dst, b []byte) []byte {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	dst = append(dst, '\'')
-	start, i := 0, 0
-	for i+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i : i+8])
-		// A byte below 0x20, or equal to one of the three: see "Bit
-		// Twiddling Hacks", hasless and haszero.
-		q1, q2, bs := x^('\''*ones), x^('"'*ones), x^('\\'*ones)
-		t := (x-0x20*ones)&^x | (q1-ones)&^q1 | (q2-ones)&^q2 | (bs-ones)&^bs
-		if t&highs == 0 {
-			i += 8
-			continue
-		}
-		for end := i + 8; i < end; i++ {
-			if e := escapes[b[i]]; e != 0 {
-				dst = append(dst, b[start:i]...)
-				dst = append(dst, '\\', e)
-				start = i + 1
-			}
-		}
-	}
-	for ; i < len(b); i++ {
-		if e := escapes[b[i]]; e != 0 {
-			dst = append(dst, b[start:i]...)
-			dst = append(dst, '\\', e)
-			start = i + 1
-		}
-	}
-	dst = append(dst, b[start:]...)
-	return append(dst, '\'')
-}
-
-// escapes maps each byte that needs a backslash escape to the letter that
-// follows the backslash.
-var escapes = [256]byte{0: '0', '\n': 'n', '\r': 'r', 0x1a: 'Z', '\\': '\\', '\'': '\'', '"': '"'}

@@ -2,6 +2,7 @@ package sqldump
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 )
 
@@ -231,38 +232,106 @@ func appendBits(dst, bits []byte) []byte {
 // bytes, whatever the character set.
 func AppendQuoted(dst, b []byte) []byte {
 	dst = append(dst, '\'')
-	start := 0
-	for i, c := range b {
-		if !needsEscape[c] {
-			continue
-		}
-		dst = append(dst, b[start:i]...)
-		var e byte
-		switch c {
-		case 0:
-			e = '0'
-		case '\n':
-			e = 'n'
-		case '\r':
-			e = 'r'
-		case 0x1a:
-			e = 'Z'
-		default: // \ ' "
-			e = c
-		}
-		dst = append(dst, '\\', e)
-		start = i + 1
+	if len(b) <= sampleQuoted {
+		return append(appendEscaped(dst, b), '\'')
 	}
-	dst = append(dst, b[start:]...)
-	return append(dst, '\'')
+	// Text with few escapes goes faster with appendEscapedLong, text with
+	// many (HTML, JSON) with appendEscaped: the first bytes tell which.
+	n := len(dst)
+	dst = appendEscaped(dst, b[:sampleQuoted])
+	if len(dst)-n-sampleQuoted <= 1 {
+		return append(appendEscapedLong(dst, b[sampleQuoted:]), '\'')
+	}
+	return append(appendEscaped(dst, b[sampleQuoted:]), '\'')
 }
 
-var needsEscape = func() (t [256]bool) {
-	for _, c := range []byte{0, '\n', '\r', '\\', '\'', '"', 0x1a} {
-		t[c] = true
+// sampleQuoted is how many bytes AppendQuoted escapes before it chooses.
+const sampleQuoted = 256
+
+// appendEscaped appends b with the bytes that need it escaped. It checks 8
+// bytes at a time for those bytes (NUL, \n, \r and \Z are below 0x20; then
+// ', " and \) and copies the words that have none.
+func appendEscaped(dst, b []byte) []byte {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	start, i := 0, 0
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i : i+8])
+		// A byte below 0x20, or equal to one of the three: see "Bit
+		// Twiddling Hacks", hasless and haszero.
+		q1, q2, bs := x^('\''*ones), x^('"'*ones), x^('\\'*ones)
+		t := (x-0x20*ones)&^x | (q1-ones)&^q1 | (q2-ones)&^q2 | (bs-ones)&^bs
+		if t&highs == 0 {
+			i += 8
+			continue
+		}
+		for end := i + 8; i < end; i++ {
+			if e := escapes[b[i]]; e != 0 {
+				dst = append(dst, b[start:i]...)
+				dst = append(dst, '\\', e)
+				start = i + 1
+			}
+		}
 	}
-	return t
-}()
+	for ; i < len(b); i++ {
+		if e := escapes[b[i]]; e != 0 {
+			dst = append(dst, b[start:i]...)
+			dst = append(dst, '\\', e)
+			start = i + 1
+		}
+	}
+	return append(dst, b[start:]...)
+}
+
+// escaped lists the bytes that need an escape.
+var escaped = [...]byte{0, '\n', '\r', 0x1a, '\\', '\'', '"'}
+
+// appendEscapedLong is appendEscaped for long values: it finds each byte
+// that needs an escape with bytes.IndexByte (vector instructions), one scan
+// per kind of byte, so text with few escapes goes several times faster than
+// 8 bytes at a time. Where escapes are dense it goes on with appendEscaped.
+func appendEscapedLong(dst, b []byte) []byte {
+	var next [len(escaped)]int // where each kind of byte is next, len(b) if nowhere
+	find := func(k, from int) {
+		if i := bytes.IndexByte(b[from:], escaped[k]); i >= 0 {
+			next[k] = from + i
+		} else {
+			next[k] = len(b)
+		}
+	}
+	for k := range escaped {
+		find(k, 0)
+	}
+	start := 0
+	for found := 0; ; found++ {
+		k := 0
+		for j := 1; j < len(next); j++ {
+			if next[j] < next[k] {
+				k = j
+			}
+		}
+		i := next[k]
+		if i == len(b) {
+			break
+		}
+		if found*128 > i+256 {
+			// More than one escape per 128 bytes: a scan per escape
+			// costs more than it saves.
+			return appendEscaped(dst, b[start:])
+		}
+		dst = append(dst, b[start:i]...)
+		dst = append(dst, '\\', escapes[b[i]])
+		start = i + 1
+		find(k, start)
+	}
+	return append(dst, b[start:]...)
+}
+
+// escapes maps each byte that needs a backslash escape to the letter that
+// follows the backslash.
+var escapes = [256]byte{0: '0', '\n': 'n', '\r': 'r', 0x1a: 'Z', '\\': '\\', '\'': '\'', '"': '"'}
 
 // AppendHex appends b to dst as a hexadecimal literal 0x..., or as an empty
 // quoted string when b is empty (0x alone is not a literal).

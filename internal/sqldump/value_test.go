@@ -141,6 +141,80 @@ func TestAppendQuoted(t *testing.T) {
 	if got := string(AppendQuoted(nil, nil)); got != "''" {
 		t.Errorf("AppendQuoted(nil) = %s", got)
 	}
+	check := func(b []byte) {
+		t.Helper()
+		if got, want := AppendQuoted([]byte("x"), b), appendQuotedSlow([]byte("x"), b); !bytes.Equal(got, want) {
+			t.Fatalf("AppendQuoted(%q) = %q, want %q", b, got, want)
+		}
+	}
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	for n := 0; n <= len(all); n++ {
+		check(all[:n])
+		check(all[len(all)-n:])
+	}
+	long := strings.Repeat("plain ascii text without escapes ", 10)
+	for _, s := range []string{"", "plain ascii text, long enough", "é😀 \x7f\x80\xff", strings.Repeat("a'", 20), "12345678\n", "1234567\\",
+		long, long + "'", "'" + long, long[:100] + "\n" + long[100:] + "\\", strings.Repeat("'", 200), strings.Repeat("ab\"", 100),
+		strings.Repeat(long[:40]+"\r\n", 30), long + strings.Repeat("\x00", 40) + long} {
+		check([]byte(s))
+	}
+}
+
+// appendQuotedSlow is AppendQuoted one byte at a time: what it must equal.
+func appendQuotedSlow(dst, b []byte) []byte {
+	dst = append(dst, '\'')
+	for _, c := range b {
+		switch c {
+		case 0:
+			dst = append(dst, '\\', '0')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case 0x1a:
+			dst = append(dst, '\\', 'Z')
+		case '\\', '\'', '"':
+			dst = append(dst, '\\', c)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return append(dst, '\'')
+}
+
+func FuzzAppendQuoted(f *testing.F) {
+	f.Add([]byte("it's \"quoted\"\n\\\x00\x1a\r"))
+	f.Add([]byte(strings.Repeat("long text with a quote ' now and then, ", 5)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := AppendQuoted(nil, b), appendQuotedSlow(nil, b); !bytes.Equal(got, want) {
+			t.Fatalf("AppendQuoted(%q) = %q, want %q", b, got, want)
+		}
+	})
+}
+
+func BenchmarkAppendQuoted(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		s    string
+	}{
+		{"name", "Samir Bertrand"},
+		{"comment", strings.Repeat("labore sed commodo sit tempor ", 7)},
+		{"post", strings.Repeat("elit quis lorem magna exercitation ", 45)},
+		{"post_lines", strings.Repeat("<p>elit quis lorem magna exercitation.</p>\n", 40)},
+		{"json", strings.Repeat(`{"a":"b","c":[1,2]},`, 80)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			in := []byte(tc.s)
+			dst := make([]byte, 0, 2*len(in)+2)
+			b.SetBytes(int64(len(in)))
+			for b.Loop() {
+				dst = AppendQuoted(dst[:0], in)
+			}
+		})
+	}
 }
 
 func TestAppendHex(t *testing.T) {
