@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 var (
@@ -175,6 +176,14 @@ func TestDate(t *testing.T) {
 		diff := parse("2006-01-02", run(t, def, in, Column{})).Sub(parse("2006-01-02", in)).Hours() / 24
 		if diff == 0 || diff < -30 || diff > 30 {
 			t.Errorf("default shift: %s moved %v days", in, diff)
+		}
+	}
+}
+
+func TestRuneCount(t *testing.T) {
+	for _, s := range []string{"", "a", "abcdefgh", "abcdefghi", "abcdefgé", "é", "abcdefgh\xff", "日本語のテキストです、長い行", strings.Repeat("ascii ", 20) + "ü" + strings.Repeat("x", 9), "\x80\x80\x80\x80\x80\x80\x80\x80\x80"} {
+		if got, want := runeCount([]byte(s)), utf8.RuneCountInString(s); got != want {
+			t.Errorf("runeCount(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ package anonymize
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -122,7 +123,7 @@ func (t *loremFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 		if isBlank(line) {
 			out = append(out, line...) // only spaces and tabs
 		} else {
-			out = appendLorem(out, &r, min(utf8.RuneCount(line), limit-len(out)))
+			out = appendLorem(out, &r, min(runeCount(line), limit-len(out)))
 		}
 		if cr {
 			out = append(out, '\r')
@@ -135,6 +136,15 @@ func (t *loremFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 		out = out[:limit]
 	}
 	return out, false, nil
+}
+
+// runeCount is utf8.RuneCount, 8 bytes at a time while they are ASCII.
+func runeCount(b []byte) int {
+	i := 0
+	for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
+		i += 8
+	}
+	return i + utf8.RuneCount(b[i:])
 }
 
 // maxLoremWord is the length of the longest word in loremWords.
