@@ -117,6 +117,38 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestDefaultWindow checks that the default level compresses with zstd -3's
+// window, which bounds what a decoder needs.
+func TestDefaultWindow(t *testing.T) {
+	for _, tc := range []struct {
+		level Level
+		want  uint64
+	}{{LevelDefault, DefaultWindow}, {LevelBetter, 8 << 20}} {
+		var buf bytes.Buffer
+		w, err := NewWriter(&buf, Header{SnapshotID: "0123456789abcdef"}, WriterOptions{Level: tc.level})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := make([]byte, 3<<20)
+		for i := range data {
+			data[i] = byte(i * i >> 7)
+		}
+		if err := w.Add("db/t.0001.sql", data); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(&Manifest{}); err != nil {
+			t.Fatal(err)
+		}
+		var fh zstd.Header
+		if err := fh.Decode(buf.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+		if fh.WindowSize != tc.want {
+			t.Errorf("level %s: zstd window %d, want %d", tc.level, fh.WindowSize, tc.want)
+		}
+	}
+}
+
 // TestMerkleRootMatchesTlog checks our RFC 6962 tree hash against x/mod's.
 func TestMerkleRootMatchesTlog(t *testing.T) {
 	for n := 0; n <= 17; n++ {
