@@ -124,7 +124,8 @@ const (
 	maxChunks = 10000
 	// batchBytes is the target size of the encoded rows a reader hands
 	// over at once; batchQueue is how many batches a range may have
-	// waiting (a range larger than its estimate makes its reader wait).
+	// waiting (a range larger than its estimate makes its reader wait);
+	// tables of big rows get fewer (queueLen).
 	// A reader starts a range at most threads ranges after the one the
 	// consumer is on, so memory in flight is about (threads+1) ×
 	// (batchQueue+1) × batchBytes, plus one row when a row is larger

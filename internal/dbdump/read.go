@@ -81,8 +81,9 @@ func (d *Dumper) planTable(ctx context.Context, c *sql.Conn, t *table) error {
 	}
 	sel.WriteString(" FROM " + sqldump.QuoteIdent(t.name))
 	t.sel = sel.String()
+	queue := queueLen(t.avgRow)
 	newChunk := func(where string) {
-		t.chunks = append(t.chunks, &chunk{t: t, where: where, ch: make(chan *batch, batchQueue)})
+		t.chunks = append(t.chunks, &chunk{t: t, where: where, ch: make(chan *batch, queue)})
 	}
 	per := int64(d.cfg.ChunkRows)
 	if per <= 0 {
@@ -143,6 +144,15 @@ func (d *Dumper) planTable(ctx context.Context, c *sql.Conn, t *table) error {
 		newChunk(where + order)
 	}
 	return nil
+}
+
+// queueLen is how many batches a range of a table with rows of avgRow bytes
+// may have waiting: a whole range's worth. A row larger than a batch is a
+// batch of its own, so tables of big rows get shorter queues (at least 2),
+// and a range's queue holds about readChunkBytes whatever the row size.
+func queueLen(avgRow int64) int {
+	per := max(int64(batchBytes), avgRow)
+	return int(min(max((readChunkBytes+8*batchBytes)/per, 2), batchQueue))
 }
 
 const selectPriv = "the account needs the SELECT privilege on the table (or exclude, skip or truncate it so its rows are not read)"

@@ -90,12 +90,20 @@ func TestBigRow(t *testing.T) {
 	t.Cleanup(func() { rootExec(t, srv, "SET GLOBAL max_allowed_packet = "+old) })
 	srv.Exec(t, db, `CREATE TABLE blobs (id INT PRIMARY KEY, b LONGBLOB, s LONGTEXT);
 INSERT INTO blobs VALUES (1, REPEAT(CONCAT(CHAR(0), 'ab''', CHAR(255)), 16 * 1024 * 1024), NULL),
-  (2, 'small', REPEAT('é', 8 * 1024 * 1024)), (3, NULL, 'x');`)
+  (2, 'small', REPEAT('é', 8 * 1024 * 1024)), (3, NULL, 'x');
+ANALYZE TABLE blobs;`)
 	d, err := Open(t.Context(), Config{DSN: srv.DSN(""), Database: db, Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	// Rows of megabytes wait two at a time, not a whole range's worth of
+	// batches (40 rows of 64 MiB would be 2.5 GiB).
+	for _, c := range d.work {
+		if cap(c.ch) != 2 {
+			t.Errorf("range queue of %d batches for rows of %d bytes on average, want 2", cap(c.ch), c.t.avgRow)
+		}
+	}
 	file := t.TempDir() + "/dump.sql"
 	f, err := os.Create(file)
 	if err != nil {
@@ -271,6 +279,17 @@ CREATE TABLE b LIKE a; INSERT INTO b SELECT * FROM a; ANALYZE TABLE a, b;`)
 			if _, err := d.NextRow(); err != nil {
 				break
 			}
+		}
+	}
+}
+
+func TestQueueLen(t *testing.T) {
+	for _, tc := range []struct {
+		avgRow int64
+		want   int
+	}{{0, batchQueue}, {450, batchQueue}, {batchBytes, batchQueue}, {1 << 20, 5}, {4 << 20, 2}, {64 << 20, 2}} {
+		if got := queueLen(tc.avgRow); got != tc.want {
+			t.Errorf("queueLen(%d) = %d, want %d", tc.avgRow, got, tc.want)
 		}
 	}
 }
