@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
-	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 // TestThreadsAndChunks dumps the same data with 1, 2 and 4 readers and with
@@ -294,6 +293,17 @@ func TestQueueLen(t *testing.T) {
 	}
 }
 
+// slowWriter is a consumer that takes its time: it sleeps every 2000 writes
+// (drain writes twice per row).
+type slowWriter struct{ n int }
+
+func (w *slowWriter) Write(p []byte) (int, error) {
+	if w.n++; w.n%2000 == 0 {
+		time.Sleep(2 * time.Millisecond)
+	}
+	return len(p), nil
+}
+
 // TestReadAhead checks the readers' window: with a slow consumer and ranges
 // small enough to wait whole in their queues, readers read ranges ahead of
 // the consumer (so the server works while rows are anonymized), but never
@@ -310,26 +320,8 @@ INSERT INTO a SELECT seq, REPEAT('v', 100) FROM seq_1_to_40000; ANALYZE TABLE a;
 		if len(d.work) < 20 {
 			t.Fatalf("%d ranges, want at least 20", len(d.work))
 		}
-		rows := 0
-		for {
-			st, err := d.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			for st.Kind == sqldump.KindInsert {
-				if _, err := d.NextRow(); err == io.EOF {
-					break
-				} else if err != nil {
-					t.Fatal(err)
-				}
-				if rows++; rows%1000 == 0 {
-					time.Sleep(2 * time.Millisecond) // a slow consumer
-				}
-			}
-		}
+		drain(t, d, &slowWriter{}, false)
+		rows, _ := d.Progress()
 		d.Close()
 		d.headMu.Lock()
 		ahead := d.maxAhead
