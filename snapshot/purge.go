@@ -137,6 +137,16 @@ func Purge(ctx context.Context, idOrPrefix string, opts PurgeOptions) (*PurgeRes
 	if err != nil {
 		return nil, err
 	}
+	// Not while another process restores or purges this copy; a restore
+	// that crashed no longer holds it.
+	release, err := opts.Registry.Hold(entry.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if entry, err = opts.Registry.Get(ctx, entry.ID); err != nil {
+		return nil, err
+	}
 	if entry.Status == staging.StatusPurged {
 		return nil, fmt.Errorf("%w: %s (%s)", ErrAlreadyPurged, entry.ID, strings.Join(entry.Notes, "; "))
 	}

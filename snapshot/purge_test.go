@@ -218,6 +218,15 @@ func TestPurgeRefuses(t *testing.T) {
 	if _, err := Purge(context.Background(), "stg-000000000000", f.opts(t)); !errors.Is(err, staging.ErrNotFound) {
 		t.Fatalf("unknown id: %v", err)
 	}
+	// A restore or purge of this copy still running (it holds the lock).
+	release, err := f.reg.Hold(f.entry.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Purge(context.Background(), f.entry.ID, f.opts(t)); !errors.Is(err, staging.ErrBusy) {
+		t.Fatalf("while another process holds the copy: %v", err)
+	}
+	release()
 	if e, _ := f.reg.Get(context.Background(), f.entry.ID); e.Status != staging.StatusActive {
 		t.Fatalf("a refused purge changed the registry: %s", e.Status)
 	}

@@ -253,8 +253,15 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 	}
 	r.admin = sql.OpenDB(conn)
 	defer r.admin.Close()
-	// The registry entry comes first: if this process dies half-way,
-	// purge still finds what it made.
+	// The entry's lock comes first, so that purge cannot start on it while
+	// this runs; then the registry entry: if this process dies half-way,
+	// the lock is gone and purge finds what it made.
+	release, err := opts.Registry.Hold(id)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	defer r.releaseHeld()
 	if err := opts.Registry.Add(ctx, entry); err != nil {
 		return nil, err
 	}
@@ -352,10 +359,11 @@ type restorer struct {
 	warn     func(string)
 	warnings []string
 
-	replaced    []replacedPart // what --force took over from earlier copies
-	createdDB   bool           // we created the database: drop it on failure
-	emptyDB     bool           // it existed, empty: empty it again on failure
-	dbCharset   string         // of the empty database taken over, for undo
+	replaced    []replacedPart    // what --force took over from earlier copies
+	held        map[string]func() // by id, releases the locks of those copies (Registry.Hold)
+	createdDB   bool              // we created the database: drop it on failure
+	emptyDB     bool              // it existed, empty: empty it again on failure
+	dbCharset   string            // of the empty database taken over, for undo
 	dbCollation string
 	createdDir  bool // we created the files directory: remove it on failure
 	// createdParents are the missing parents of the files directory
@@ -473,7 +481,25 @@ func (r *restorer) earlierCopy(ctx context.Context, what string, marker func() (
 	if err != nil || e.ID != id || !owns(e) {
 		return "", fmt.Errorf("%w: %s is marked as staging copy %q, which this registry (%s) does not list with it; --force only replaces copies it knows", ErrNotOurs, what, id, r.opts.Registry.Dir())
 	}
+	if r.held[id] == nil {
+		// Not while another process restores or purges it.
+		release, err := r.opts.Registry.Hold(id)
+		if err != nil {
+			return "", err
+		}
+		if r.held == nil {
+			r.held = map[string]func(){}
+		}
+		r.held[id] = release
+	}
 	return id, nil
+}
+
+// releaseHeld releases the locks of the earlier copies --force replaced.
+func (r *restorer) releaseHeld() {
+	for _, release := range r.held {
+		release()
+	}
 }
 
 // databaseObjects counts the tables, views, routines and events of a

@@ -242,6 +242,27 @@ func TestRestoreRefuses(t *testing.T) {
 		t.Fatalf("--force over another registry's copy: %v", err)
 	}
 	list, _ := reg.List(context.Background())
+	// Not while the earlier copy is being restored or purged (here: its
+	// lock is held).
+	earlier := ""
+	for _, e := range list {
+		if e.Database == name {
+			earlier = e.ID
+		}
+	}
+	release, err := reg.Hold(earlier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o = base(reg)
+	o.Database, o.Force = name, true
+	if _, err := Restore(context.Background(), o); !errors.Is(err, staging.ErrBusy) {
+		t.Fatalf("--force over a copy another process works on: %v", err)
+	}
+	release()
+	if got := srv.Query(t, name, "SELECT COUNT(*) FROM "+MarkerTable); got != "1" {
+		t.Fatalf("the busy copy's database was touched: marker rows %q", got)
+	}
 	o = base(reg)
 	o.Database, o.Force = name, true
 	res, err := Restore(context.Background(), o)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,7 +42,8 @@ func TestRestoreInterrupted(t *testing.T) {
 	rand.Read(noise)
 	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
 	os.WriteFile(filepath.Join(dir, "src", "noise.bin"), noise, 0o644)
-	data, err := os.ReadFile(demoArchive(t, dir, filepath.Join(dir, "src")))
+	archive := demoArchive(t, dir, filepath.Join(dir, "src"))
+	data, err := os.ReadFile(archive)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +71,22 @@ func TestRestoreInterrupted(t *testing.T) {
 		t.Fatalf("restore made no tables; stderr %s", stderr.String())
 	}
 	time.Sleep(200 * time.Millisecond)
+	// While it runs, purge refuses the half-made copy and touches nothing.
+	code, stdout, _ := runCLI(t, "list", "--state-dir", state, "--json")
+	var listed []struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &listed); code != 0 || err != nil || len(listed) != 1 {
+		t.Fatalf("list while restoring: %d %v %s", code, err, stdout)
+	}
+	key := filepath.Join(dir, "receipt.key")
+	if code, _, stderr := runCLI(t, "keygen", "--out", key); code != 0 {
+		t.Fatalf("keygen: %s", stderr)
+	}
+	code, _, purgeErr := runCLI(t, "purge", "--state-dir", state, "--sign-key", key, "--manifest", archive+".manifest.json", "--socket", srv.Socket, "-u", "root", listed[0].ID)
+	if code != exitError || !strings.Contains(purgeErr, "another stagecopy run is working on this staging copy") || !strings.Contains(purgeErr, "hint:") || !exists() {
+		t.Fatalf("purge during restore: exit %d, %s", code, purgeErr)
+	}
 	start := time.Now()
 	cmd.Process.Signal(os.Interrupt)
 	err = cmd.Wait()
@@ -85,7 +103,7 @@ func TestRestoreInterrupted(t *testing.T) {
 	if _, err := os.Stat(files); !os.IsNotExist(err) {
 		t.Errorf("files dir left behind: %v", err)
 	}
-	code, stdout, _ := runCLI(t, "list", "--state-dir", state, "--json")
+	code, stdout, _ = runCLI(t, "list", "--state-dir", state, "--json")
 	if code != 0 || strings.TrimSpace(stdout) != "[]" {
 		t.Errorf("registry after interrupt: %d %s", code, stdout)
 	}

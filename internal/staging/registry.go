@@ -29,6 +29,7 @@ const (
 	RegistryFormatVersion = 1
 	registryFile          = "registry.json"
 	lockFile              = "registry.lock"
+	holdDir               = "busy" // Hold's lock files, one per staging copy
 	idPrefix              = "stg-"
 	defaultLockTimeout    = 30 * time.Second
 )
@@ -60,6 +61,9 @@ var (
 	// ErrLocked means another process held the registry lock for the whole
 	// wait.
 	ErrLocked = errors.New("staging: another stagecopy run holds the registry lock")
+	// ErrBusy means another process is restoring, replacing or purging
+	// the staging copy (Hold).
+	ErrBusy = errors.New("staging: another stagecopy run is working on this staging copy")
 )
 
 // Conn says how to reconnect to the server holding a staging database. It
@@ -496,6 +500,52 @@ func (r *Registry) lock(ctx context.Context, exclusive bool) (unlock func(), err
 		if exclusive {
 			f.Truncate(0) // a pid left behind would blame a process that no longer holds it
 		}
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+// Hold takes the lock of staging copy id, for as long as a process works on
+// it: restore holds it from before the entry exists until it returns (done
+// or undone), restore --force while it replaces an earlier copy, purge
+// while it runs. It does not wait: when another process holds it, Hold
+// fails with ErrBusy, naming that process. The kernel drops the lock of a
+// process that dies, so the entry of a crashed restore ("restoring") is
+// free for purge to clean up, while that of a running one is not.
+//
+// The lock files (busy/ID.lock) stay: removing a lock file while another
+// process may have it open would let two processes each hold a lock.
+func (r *Registry) Hold(id string) (release func(), err error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("staging: hold %q: not a staging copy ID", id)
+	}
+	dir := filepath.Join(r.dir, holdDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("staging: %w", err)
+	}
+	p := filepath.Join(dir, id+".lock")
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("staging: %w", err)
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		holder := lockHolder(f)
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%w: %s%s (%s)", ErrBusy, id, holder, p)
+		}
+		return nil, fmt.Errorf("staging: lock %s: %w", p, err)
+	}
+	f.Truncate(0)
+	f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return func() {
+		f.Truncate(0)
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil

@@ -581,3 +581,81 @@ func TestLockTimeout(t *testing.T) {
 		t.Errorf("lock file after release: %q", b)
 	}
 }
+
+// TestHold: the entry lock excludes a second holder, in this process or in
+// another (util-linux flock, the same flock(2) lock), names the holder's
+// pid, and is free again when the holder releases it or dies.
+func TestHold(t *testing.T) {
+	r, err := OpenRegistry(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := NewID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, err := r.Hold(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Hold(id)
+	if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), fmt.Sprintf("(pid %d)", os.Getpid())) {
+		t.Fatalf("second Hold: %v", err)
+	}
+	other, _ := NewID()
+	releaseOther, err := r.Hold(other)
+	if err != nil {
+		t.Fatalf("another copy's lock: %v", err)
+	}
+	releaseOther()
+	release()
+	release, err = r.Hold(id)
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	release()
+	if _, err := r.Hold("../registry"); err == nil {
+		t.Fatal("Hold took a lock for a name that is not a staging copy ID")
+	}
+
+	flock, err := exec.LookPath("flock")
+	if err != nil {
+		t.Skip("flock (util-linux) not installed")
+	}
+	cmd := exec.Command(flock, "--exclusive", filepath.Join(r.Dir(), holdDir, id+".lock"), "sleep", "60")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // flock and its sleep die together
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		release, err = r.Hold(id)
+		if err != nil {
+			break
+		}
+		release() // flock has not taken it yet
+		if time.Now().After(deadline) {
+			t.Fatal("flock never took the lock")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("Hold while another process holds it: %v", err)
+	}
+	// A holder that dies (a crashed restore) leaves the lock free.
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	cmd.Wait()
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		release, err = r.Hold(id)
+		if err == nil {
+			release()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Hold after the holder died: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
