@@ -19,6 +19,7 @@ const (
 	exitError       = 1   // the command failed; the message says why
 	exitUsage       = 2   // bad flags or arguments
 	exitCorrupt     = 3   // an archive or a receipt failed verification (damaged, tampered, not matching)
+	exitFound       = 4   // scan found personal data
 	exitInterrupted = 130 // SIGINT/SIGTERM
 )
 
@@ -73,6 +74,8 @@ func report(stderr io.Writer, err error) int {
 		if hint == "" {
 			hint = "the archive is damaged, truncated or was altered; fetch it again and compare its SHA-256 with the one the owner quoted"
 		}
+	case errors.Is(err, errFound):
+		code = exitFound
 	case errors.Is(err, receipt.ErrInvalid):
 		code = exitCorrupt
 		if hint == "" {

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/internal/decompress"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+	"github.com/stagecopy/stagecopy/scan"
+	"github.com/urfave/cli/v2"
+)
+
+// errFound is scan's verdict when it finds personal data.
+var errFound = errors.New("personal data found")
+
+func scanCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "scan",
+		Usage:     "look for personal data no rule covers: e-mail addresses, phone and card numbers, public IP addresses",
+		ArgsUsage: "[DUMP]",
+		Description: "Reads a mysqldump stream (DUMP, or standard input; gzip and zstd are detected), a live database\n" +
+			"(--database and the connection flags) or an archive (--archive), applies the rules when given,\n" +
+			"and looks at every string value for e-mail addresses, public IP addresses (anywhere in a value),\n" +
+			"phone numbers, payment card numbers and IPv6 addresses (as the whole value). stagecopy's own\n" +
+			"fakes (reserved domains, documentation addresses, 555-01NN numbers) do not count. It prints\n" +
+			"each table and column with what it holds, how many values, and one masked example; never a\n" +
+			"value. Exit 0: nothing found; 4: something found; 1: an error.\n\n" +
+			"With rules it shows what they leave; without, where the personal data is, to write rules for.\n" +
+			"It finds what looks like personal data, not all of it: names and street addresses it cannot\n" +
+			"tell from other text.\n\n" +
+			"Examples:\n" +
+			"  stagecopy scan --preset wordpress -S /run/mysqld/mysqld.sock -u backup -D shop\n" +
+			"  stagecopy scan -r rules.yml dump.sql.gz\n" +
+			"  stagecopy scan --archive site.tar.zst",
+		Flags: append(append(dbFlags(), keyFlags()...),
+			&cli.StringFlag{Name: "rules", Aliases: []string{"r"}, Usage: "apply the anonymization rules in `FILE` first, and report what they leave"},
+			&cli.StringFlag{Name: "preset", Usage: "apply the built-in rules `NAME` first"},
+			&cli.StringFlag{Name: "prefix", Usage: "table `PREFIX` the rules' {prefix} stands for"},
+			&cli.StringFlag{Name: "archive", Usage: "scan the database entries of the archive `FILE` (- for standard input)"},
+			&cli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
+		),
+		Action: func(c *cli.Context) error {
+			if err := flagsFirst(c); err != nil {
+				return err
+			}
+			live, arch := usesServer(c), c.String("archive")
+			switch {
+			case c.NArg() > 1:
+				return usagef("scan takes at most one DUMP argument")
+			case live && (arch != "" || c.NArg() > 0), arch != "" && c.NArg() > 0:
+				return usagef("scan one thing: a DUMP, --archive FILE or a live --database")
+			}
+			r, err := loadRules(c)
+			if err != nil {
+				return err
+			}
+			if r != nil && arch != "" {
+				return usagef("an archive is anonymized already (or made with --no-anonymize on purpose): scan it without rules")
+			}
+			s := scan.New()
+			// scanThrough scans src, or with rules what anonymize would
+			// write: the filter's output, read back.
+			scanThrough := func(src anonymize.Stream) error {
+				if r == nil {
+					return s.Scan(c.Context, src)
+				}
+				// The fakes are not reported, only what the rules
+				// leave: a random secret will do.
+				f := anonymize.NewFilter(src, r, anonymize.NewKeyer(anonymize.NewSecret()))
+				pr, pw := io.Pipe()
+				go func() {
+					_, err := anonymize.Copy(c.Context, pw, f)
+					pw.CloseWithError(err)
+				}()
+				err := s.Scan(c.Context, sqldump.NewScanner(pr))
+				pr.CloseWithError(errors.New("scan stopped"))
+				return err
+			}
+			switch {
+			case arch != "":
+				keys, err := loadKeys(c, e, arch)
+				if err != nil {
+					return err
+				}
+				_, err = readArchive(e, arch, c.Bool("quiet"), "scan", keys, func(ent *archive.Entry, rd io.Reader) error {
+					if !strings.HasPrefix(ent.Name, archive.DBPrefix) || !strings.HasSuffix(ent.Name, ".sql") {
+						return nil
+					}
+					if err := s.Scan(c.Context, sqldump.NewScanner(rd)); err != nil {
+						return fmt.Errorf("%s: %w", ent.Name, err)
+					}
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+			case live:
+				cfg, err := dbConfig(c, e)
+				if err != nil {
+					return err
+				}
+				d, err := dbdump.Open(c.Context, dbdump.Config{DSN: cfg.FormatDSN(), Database: cfg.DBName})
+				if err != nil {
+					return snapshotHint(err)
+				}
+				defer d.Close()
+				if err := scanThrough(d); err != nil {
+					return scanHint(err)
+				}
+			default:
+				var in io.Reader = e.stdin
+				if p := c.Args().First(); p != "" && p != "-" {
+					f, err := os.Open(p)
+					if err != nil {
+						return withHint(err, "check the dump path")
+					}
+					defer f.Close()
+					in = f
+				}
+				dr, err := decompress.New(in)
+				if err != nil {
+					return err
+				}
+				defer dr.Close()
+				if err := scanThrough(sqldump.NewScanner(dr)); err != nil {
+					return scanHint(err)
+				}
+			}
+			rep := s.Report()
+			if c.Bool("json") {
+				data, _ := json.MarshalIndent(rep, "", "  ")
+				fmt.Fprintln(e.stdout, string(data))
+			} else {
+				printScan(e.stdout, rep, r != nil)
+			}
+			if len(rep.Findings) > 0 {
+				hint := "add rules for these columns (docs/rules.md), check them with 'stagecopy scan -r FILE', then snapshot"
+				if r == nil && arch == "" {
+					hint = "these columns need rules (docs/rules.md; or a preset: --preset wordpress, ...); scan again with -r FILE to see what the rules leave"
+				}
+				return withHint(fmt.Errorf("%w: %d columns", errFound, countColumns(rep)), hint)
+			}
+			return nil
+		},
+	}
+}
+
+func countColumns(rep *scan.Report) int {
+	seen := map[string]bool{}
+	for _, f := range rep.Findings {
+		seen[f.Table+"\x00"+f.Column] = true
+	}
+	return len(seen)
+}
+
+func printScan(w io.Writer, rep *scan.Report, ruled bool) {
+	what := "values"
+	if ruled {
+		what = "values after the rules"
+	}
+	fmt.Fprintf(w, "scanned %d tables, %d rows, %d string %s\n", rep.Tables, rep.Rows, rep.Values, what)
+	if len(rep.Findings) == 0 {
+		fmt.Fprintln(w, "found no e-mail addresses, phone or card numbers or public IP addresses")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TABLE\tCOLUMN\tKIND\tVALUES\tEXAMPLE")
+	for _, f := range rep.Findings {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", f.Table, f.Column, f.Kind, f.Values, f.Example)
+	}
+	tw.Flush()
+}
+
+func scanHint(err error) error {
+	if errors.Is(err, anonymize.ErrRulesMismatch) || errors.Is(err, anonymize.ErrUnsafe) {
+		return anonymizeHint(err)
+	}
+	return snapshotHint(err)
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+)
+
+// demoAddresses are the real-looking e-mail addresses of the demo dump.
+func demoAddresses(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile(demoDir + "/demo.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]+`).FindAllString(string(b), -1)
+	if len(all) < 5 {
+		t.Fatalf("demo dump has %d addresses", len(all))
+	}
+	return all
+}
+
+// TestScan runs scan on the demo dump without and with its rules, on
+// archives made with and without anonymization, and on a live database.
+func TestScan(t *testing.T) {
+	addrs := demoAddresses(t)
+	noValues := func(name, out string) {
+		t.Helper()
+		for _, a := range addrs {
+			if strings.Contains(out, a) {
+				t.Errorf("%s: the report shows a value, %s", name, a)
+			}
+		}
+	}
+
+	// Without rules: where the personal data is.
+	code, stdout, stderr := runCLI(t, "scan", demoDir+"/demo.sql")
+	if code != exitFound || !strings.Contains(stderr, "personal data found") || !strings.Contains(stderr, "hint:") {
+		t.Fatalf("scan of the raw demo: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"wp_users", "user_email", "comment_author_IP", "email", "ip", "***@"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("raw scan lacks %q:\n%s", want, stdout)
+		}
+	}
+	noValues("raw scan", stdout)
+
+	// With the demo's rules: nothing left.
+	code, stdout, stderr = runCLI(t, "scan", "-r", demoDir+"/rules.yml", demoDir+"/demo.sql")
+	if code != 0 || !strings.Contains(stdout, "after the rules") || !strings.Contains(stdout, "found no") {
+		t.Fatalf("scan with rules: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// Rules that cover one column: the others are reported, as JSON too.
+	dir := t.TempDir()
+	partial := filepath.Join(dir, "partial.yml")
+	os.WriteFile(partial, []byte("version: 1\ntables:\n  wp_users:\n    columns:\n      user_email: email\n"), 0o644)
+	code, stdout, _ = runCLI(t, "scan", "--json", "-r", partial, demoDir+"/demo.sql")
+	var rep struct {
+		Findings []struct {
+			Table, Column, Kind string
+			Values              int
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); code != exitFound || err != nil {
+		t.Fatalf("scan with one column covered: exit %d, %v\n%s", code, err, stdout)
+	}
+	found := map[string]bool{}
+	for _, f := range rep.Findings {
+		found[f.Table+"."+f.Column+" "+f.Kind] = f.Values > 0
+	}
+	if found["wp_users.user_email email"] || !found["wp_comments.comment_author_email email"] || !found["wp_comments.comment_author_IP ip"] {
+		t.Errorf("findings with one column covered: %v", found)
+	}
+	noValues("json scan", stdout)
+	// Rules that name a table the dump does not have: an error, as for
+	// anonymize.
+	wrong := filepath.Join(dir, "wrong.yml")
+	os.WriteFile(wrong, []byte("version: 1\ntables:\n  wp_userz:\n    columns:\n      user_email: email\n"), 0o644)
+	if code, _, stderr := runCLI(t, "scan", "-r", wrong, demoDir+"/demo.sql"); code != exitError || !strings.Contains(stderr, "wp_userz") || !strings.Contains(stderr, "hint:") {
+		t.Errorf("scan with rules for a missing table: exit %d\n%s", code, stderr)
+	}
+
+	// Archives: anonymized, nothing; --no-anonymize, found.
+	safe := demoArchive(t, dir)
+	if code, stdout, stderr := runCLI(t, "scan", "-q", "--archive", safe); code != 0 {
+		t.Errorf("scan of an anonymized archive: exit %d\n%s%s", code, stdout, stderr)
+	}
+	raw := filepath.Join(dir, "raw.tar.zst")
+	if code, _, stderr := runCLI(t, "snapshot", "--no-anonymize", "--dump", demoDir+"/demo.sql", "-o", raw, "-q"); code != 0 {
+		t.Fatalf("snapshot --no-anonymize: %s", stderr)
+	}
+	code, stdout, _ = runCLI(t, "scan", "-q", "--archive", raw)
+	if code != exitFound || !strings.Contains(stdout, "user_email") {
+		t.Errorf("scan of an archive made with --no-anonymize: exit %d\n%s", code, stdout)
+	}
+	noValues("archive scan", stdout)
+
+	// Usage errors.
+	for _, args := range [][]string{
+		{"scan", "--archive", safe, demoDir + "/demo.sql"},
+		{"scan", "-r", demoDir + "/rules.yml", "--archive", safe},
+		{"scan", "a.sql", "b.sql"},
+	} {
+		if code, _, _ := runCLI(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+
+	// A live database, with and without the rules.
+	srv, db := mariadbtest.NewDatabase(t)
+	srv.LoadFile(t, db, demoDir+"/demo.sql")
+	conn := []string{"--socket", srv.Socket, "--user", "root", "--database", db}
+	if code, stdout, stderr := runCLI(t, append([]string{"scan", "-r", demoDir + "/rules.yml"}, conn...)...); code != 0 {
+		t.Errorf("live scan with rules: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, append([]string{"scan"}, conn...)...)
+	if code != exitFound || !strings.Contains(stdout, "comment_author_email") {
+		t.Errorf("live scan: exit %d\n%s", code, stdout)
+	}
+	noValues("live scan", stdout)
+}

@@ -1,0 +1,269 @@
+package scan
+
+import (
+	"bytes"
+	"net/netip"
+	"strings"
+)
+
+// Kind is a kind of personal data scan looks for.
+type Kind string
+
+// Kinds, in the order a report lists them.
+const (
+	Email Kind = "email"
+	Phone Kind = "phone"
+	IP    Kind = "ip"
+	Card  Kind = "card"
+)
+
+var kinds = []Kind{Email, Phone, IP, Card}
+
+// match is one kind found in a value, with a masked example.
+type match struct {
+	kind    Kind
+	example string
+}
+
+// detect appends what v holds to ms. Emails and IPv4 addresses are found
+// anywhere in the value; phone numbers, card numbers and IPv6 addresses
+// only as the whole value (in free text they would match dates, prices
+// and ids). stagecopy's own fakes are not reported: addresses under
+// reserved domains, documentation and private networks, and phone numbers
+// ending in 555-01NN.
+func detect(ms []match, v []byte) []match {
+	if len(v) == 0 {
+		return ms
+	}
+	if ex, ok := findEmail(v); ok {
+		ms = append(ms, match{Email, ex})
+	}
+	w := bytes.TrimSpace(v)
+	if ex, ok := wholePhone(w); ok {
+		ms = append(ms, match{Phone, ex})
+	} else if ex, ok := wholeCard(w); ok {
+		ms = append(ms, match{Card, ex})
+	}
+	if ex, ok := findIP(v, w); ok {
+		ms = append(ms, match{IP, ex})
+	}
+	return ms
+}
+
+func isLocalChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._%+-'", c) >= 0
+}
+
+func isDomainChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-'
+}
+
+// findEmail returns the first address in v that is not under a reserved
+// domain, masked.
+func findEmail(v []byte) (string, bool) {
+	for off := 0; ; {
+		at := bytes.IndexByte(v[off:], '@')
+		if at < 0 {
+			return "", false
+		}
+		at += off
+		off = at + 1
+		s := at
+		for s > 0 && isLocalChar(v[s-1]) {
+			s--
+		}
+		e := at + 1
+		for e < len(v) && isDomainChar(v[e]) {
+			e++
+		}
+		local, domain := v[s:at], bytes.TrimRight(v[at+1:e], ".-")
+		dot := bytes.LastIndexByte(domain, '.')
+		if len(local) == 0 || dot <= 0 || len(domain)-dot-1 < 2 || !isLetters(domain[dot+1:]) {
+			continue
+		}
+		if reservedDomain(strings.ToLower(string(domain))) {
+			continue
+		}
+		return string(local[:1]) + "***@" + string(domain[:1]) + "***" + string(domain[dot:]), true
+	}
+}
+
+func isLetters(b []byte) bool {
+	for _, c := range b {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// reservedDomain reports whether d is one that no real mailbox has: RFC
+// 2606 and RFC 6761 names, where stagecopy's fakes live.
+func reservedDomain(d string) bool {
+	for _, base := range []string{"example.com", "example.net", "example.org"} {
+		if d == base || strings.HasSuffix(d, "."+base) {
+			return true
+		}
+	}
+	for _, tld := range []string{".test", ".example", ".invalid", ".localhost", ".local"} {
+		if strings.HasSuffix(d, tld) {
+			return true
+		}
+	}
+	return d == "localhost"
+}
+
+// wholePhone reports whether w is a phone number: 7 to 15 digits, written
+// with a leading '+', parentheses or at least two separators, and not a
+// date, a time or a fake (…555 01NN).
+func wholePhone(w []byte) (string, bool) {
+	if len(w) < 7 || len(w) > 24 {
+		return "", false
+	}
+	var digits []byte
+	seps, paren := 0, false
+	for i, c := range w {
+		switch {
+		case '0' <= c && c <= '9':
+			digits = append(digits, c)
+		case c == '+' && i == 0:
+		case c == '(' || c == ')':
+			paren = true
+		case c == ' ' || c == '-' || c == '.' || c == '/':
+			if i > 0 && '0' <= w[i-1] && w[i-1] <= '9' {
+				seps++
+			}
+		default:
+			return "", false
+		}
+	}
+	if len(digits) < 7 || len(digits) > 15 || !(w[0] == '+' || paren || seps >= 2) || looksLikeDate(w) {
+		return "", false
+	}
+	if _, err := netip.ParseAddr(string(w)); err == nil {
+		return "", false // an IPv4 address
+	}
+	if n := len(digits); n >= 7 && string(digits[n-7:n-2]) == "55501" {
+		return "", false // stagecopy's fake
+	}
+	return "***" + string(digits[len(digits)-2:]), true
+}
+
+// looksLikeDate reports whether w starts like 2024-02-01, 01.02.2024 or
+// 01/02/2024.
+func looksLikeDate(w []byte) bool {
+	groups := bytes.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '.' || r == '/' || r == ' ' || r == ':' })
+	if len(groups) < 3 {
+		return false
+	}
+	a, b, c := len(groups[0]), len(groups[1]), len(groups[2])
+	return a == 4 && b <= 2 && c <= 2 || a <= 2 && b <= 2 && (c == 4 || c == 2) && len(groups) == 3
+}
+
+// wholeCard reports whether w is a payment card number: 13 to 19 digits,
+// maybe in groups, with a card network's prefix and a valid Luhn check
+// digit.
+func wholeCard(w []byte) (string, bool) {
+	var digits []byte
+	for _, c := range w {
+		switch {
+		case '0' <= c && c <= '9':
+			digits = append(digits, c)
+		case c == ' ' || c == '-':
+		default:
+			return "", false
+		}
+	}
+	n := len(digits)
+	if n < 13 || n > 19 || !cardPrefix(digits) || !luhn(digits) {
+		return "", false
+	}
+	return "**** " + string(digits[n-4:]), true
+}
+
+func cardPrefix(d []byte) bool {
+	p2 := int(d[0]-'0')*10 + int(d[1]-'0')
+	p4 := p2*100 + int(d[2]-'0')*10 + int(d[3]-'0')
+	switch {
+	case d[0] == '4', // Visa
+		51 <= p2 && p2 <= 55, 2221 <= p4 && p4 <= 2720, // Mastercard
+		p2 == 34 || p2 == 37,                     // American Express
+		p4 == 6011 || p2 == 65,                   // Discover
+		3528 <= p4 && p4 <= 3589,                 // JCB
+		p2 == 36 || 300 <= p4/10 && p4/10 <= 305: // Diners
+		return true
+	}
+	return false
+}
+
+func luhn(d []byte) bool {
+	sum := 0
+	for i := range d {
+		x := int(d[len(d)-1-i] - '0')
+		if i%2 == 1 {
+			if x *= 2; x > 9 {
+				x -= 9
+			}
+		}
+		sum += x
+	}
+	return sum%10 == 0
+}
+
+// findIP returns the first public IPv4 address in v, or w when it is a
+// public IPv6 address, masked.
+func findIP(v, w []byte) (string, bool) {
+	if bytes.IndexByte(w, ':') >= 0 {
+		if a, err := netip.ParseAddr(string(w)); err == nil && a.Is6() && public(a) {
+			s := a.String()
+			return s[:strings.IndexByte(s, ':')] + ":…", true
+		}
+	}
+	for i := 0; i < len(v); {
+		if !isDigit(v[i]) || i > 0 && (isDigit(v[i-1]) || v[i-1] == '.') {
+			i++
+			continue
+		}
+		e := i
+		for e < len(v) && (isDigit(v[e]) || v[e] == '.') {
+			e++
+		}
+		cand := bytes.TrimRight(v[i:e], ".")
+		// Not a version ("Chrome/125.0.0.0", "v1.2.3.4").
+		version := i > 0 && (v[i-1] == '/' || v[i-1] == 'v' || v[i-1] == 'V')
+		if !version && bytes.Count(cand, []byte{'.'}) == 3 && (e == len(v) || !isLetterByte(v[e])) {
+			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is4() && public(a) {
+				return string(cand[:bytes.IndexByte(cand, '.')]) + ".x.x.x", true
+			}
+		}
+		i = e
+	}
+	return "", false
+}
+
+func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
+func isLetterByte(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// notPersonal are networks whose addresses name no person: documentation
+// (where stagecopy's fakes live), shared address space, benchmarking.
+var notPersonal = []netip.Prefix{
+	netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("2001:db8::/32"),
+}
+
+func public(a netip.Addr) bool {
+	if !a.IsGlobalUnicast() || a.IsPrivate() {
+		return false
+	}
+	for _, p := range notPersonal {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	return true
+}
