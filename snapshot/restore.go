@@ -477,20 +477,29 @@ func (r *restorer) earlierCopy(ctx context.Context, what string, marker func() (
 	if err != nil {
 		return "", fmt.Errorf("%w: %s: cannot read its staging marker: %v", ErrNotOurs, what, err)
 	}
-	e, err := r.opts.Registry.Get(ctx, id)
-	if err != nil || e.ID != id || !owns(e) {
-		return "", fmt.Errorf("%w: %s is marked as staging copy %q, which this registry (%s) does not list with it; --force only replaces copies it knows", ErrNotOurs, what, id, r.opts.Registry.Dir())
+	if !staging.ValidID(id) {
+		return "", fmt.Errorf("%w: %s is marked as staging copy %q, which is not a staging copy ID; --force only replaces copies this registry knows", ErrNotOurs, what, id)
 	}
 	if r.held[id] == nil {
-		// Not while another process restores or purges it.
+		// Not while another process restores or purges it. The lock
+		// comes before the checks, and the marker is read again under
+		// it: a purge may have ended, and another restore begun, while
+		// the lock was free.
 		release, err := r.opts.Registry.Hold(id)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("%s: %w", what, err)
 		}
 		if r.held == nil {
 			r.held = map[string]func(){}
 		}
 		r.held[id] = release
+		if again, err := marker(); err != nil || again != id {
+			return "", fmt.Errorf("%w: %s changed while restore looked at it (its marker named %q, now %q, %v); try again", ErrNotOurs, what, id, again, err)
+		}
+	}
+	e, err := r.opts.Registry.Get(ctx, id)
+	if err != nil || e.ID != id || !owns(e) {
+		return "", fmt.Errorf("%w: %s is marked as staging copy %q, which this registry (%s) does not list with it; --force only replaces copies it knows", ErrNotOurs, what, id, r.opts.Registry.Dir())
 	}
 	return id, nil
 }

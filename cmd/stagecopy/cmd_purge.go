@@ -217,7 +217,7 @@ func purgeHint(err error) error {
 	case errors.Is(err, snapshot.ErrNoSigningKey):
 		return withHint(err, "run 'stagecopy keygen' once (or give --sign-key FILE)")
 	case errors.Is(err, staging.ErrBusy):
-		return withHint(err, "a restore or purge of this copy is still running: wait for it (a restore stopped with Ctrl-C undoes what it made), then purge again; nothing was deleted")
+		return withHint(err, "a restore of this copy, a purge of it, or a restore --force replacing it is still running (the pid above): wait for it (a restore stopped with Ctrl-C undoes what it made), then purge again; nothing was deleted")
 	case errors.Is(err, receipt.ErrLog):
 		return withHint(err, "the receipt log is checked before anything is deleted; repair it or give the key it was signed with")
 	}

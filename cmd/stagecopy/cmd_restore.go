@@ -189,6 +189,8 @@ func restoreHint(err error) error {
 		return keyHint(err)
 	case errors.Is(err, snapshot.ErrDatabaseExists):
 		return withHint(err, "choose a new --db-name; stagecopy never loads into a database that holds something")
+	case errors.Is(err, staging.ErrBusy):
+		return withHint(err, "another restore or purge is working on that earlier copy: wait for it to finish, or choose a new --db-name and --files-dir; nothing was changed")
 	case errors.Is(err, snapshot.ErrNotOurs):
 		return withHint(err, "choose a new name: --force only replaces what an earlier 'stagecopy restore' made")
 	case errors.Is(err, snapshot.ErrSourceDatabase):

@@ -123,15 +123,18 @@ const (
 	// maxChunks bounds the ranges of one table.
 	maxChunks = 10000
 	// batchBytes is the target size of the encoded rows a reader hands
-	// over at once; batchQueue is how many batches a range may have
-	// waiting (a range larger than its estimate makes its reader wait);
-	// tables of big rows get fewer (queueLen).
-	// A reader starts a range at most threads ranges after the one the
-	// consumer is on, so memory in flight is about (threads+1) ×
-	// (batchQueue+1) × batchBytes, plus one row when a row is larger
-	// than a batch.
+	// over at once. A range's queue holds at most queueBytes of them
+	// (a range larger than its estimate makes its reader wait), or one
+	// batch of any size: a row larger than queueBytes. batchQueue, the
+	// channel's length, is enough batches to fill queueBytes.
 	batchBytes = 128 << 10
-	batchQueue = readChunkBytes/batchBytes + 8
+	queueBytes = readChunkBytes + 8*batchBytes
+	batchQueue = queueBytes/batchBytes + 2
+	// maxAhead bounds how many ranges past the consumer's readers may
+	// start, whatever --threads: memory in flight is about (window+1) ×
+	// queueBytes, plus the batches in hand (one per reader and the
+	// consumer's), plus one row when a row is larger than queueBytes.
+	maxAhead = 4
 	// sessionTimeout keeps the server from dropping a reader that waits
 	// for the consumer (net_write_timeout) or a connection idle between
 	// queries (wait_timeout): one year, the largest value allowed.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
@@ -21,6 +22,21 @@ type chunk struct {
 	where string // the range: " WHERE ... ORDER BY ...", or empty
 	ch    chan *batch
 	err   error // set before ch is closed, when the read failed
+	// queued is the bytes of the batches in ch; the reader waits on
+	// drained (the consumer took a batch) while one more would pass
+	// queueBytes. maxQueued keeps the most there was, for tests.
+	queued    atomic.Int64
+	drained   chan struct{}
+	maxQueued atomic.Int64
+}
+
+// took tells the reader of c that the consumer took b from the queue.
+func (c *chunk) took(b *batch) {
+	c.queued.Add(-int64(len(b.buf)))
+	select {
+	case c.drained <- struct{}{}:
+	default:
+	}
 }
 
 // batch holds encoded rows: row i is buf[ends[i-1]:ends[i]] (from 0 for the
@@ -81,9 +97,8 @@ func (d *Dumper) planTable(ctx context.Context, c *sql.Conn, t *table) error {
 	}
 	sel.WriteString(" FROM " + sqldump.QuoteIdent(t.name))
 	t.sel = sel.String()
-	queue := queueLen(t.avgRow)
 	newChunk := func(where string) {
-		t.chunks = append(t.chunks, &chunk{t: t, where: where, ch: make(chan *batch, queue)})
+		t.chunks = append(t.chunks, &chunk{t: t, where: where, ch: make(chan *batch, batchQueue), drained: make(chan struct{}, 1)})
 	}
 	per := int64(d.cfg.ChunkRows)
 	if per <= 0 {
@@ -146,15 +161,6 @@ func (d *Dumper) planTable(ctx context.Context, c *sql.Conn, t *table) error {
 	return nil
 }
 
-// queueLen is how many batches a range of a table with rows of avgRow bytes
-// may have waiting: a whole range's worth. A row larger than a batch is a
-// batch of its own, so tables of big rows get shorter queues (at least 2),
-// and a range's queue holds about readChunkBytes whatever the row size.
-func queueLen(avgRow int64) int {
-	per := max(int64(batchBytes), avgRow)
-	return int(min(max((readChunkBytes+8*batchBytes)/per, 2), batchQueue))
-}
-
 const selectPriv = "the account needs the SELECT privilege on the table (or exclude, skip or truncate it so its rows are not read)"
 
 // reader reads chunks in output order until there are none left.
@@ -190,7 +196,7 @@ func (d *Dumper) waitHead(ctx context.Context, i int) bool {
 		d.headMu.Lock()
 		ahead, moved := i-d.head, d.headMoved
 		d.headMu.Unlock()
-		if ahead <= d.cfg.Threads {
+		if ahead <= d.window() {
 			return true
 		}
 		select {
@@ -202,6 +208,10 @@ func (d *Dumper) waitHead(ctx context.Context, i int) bool {
 		}
 	}
 }
+
+// window is how many ranges past the consumer's readers may start: the
+// threads, at most maxAhead.
+func (d *Dumper) window() int { return min(d.cfg.Threads, maxAhead) }
 
 // noteAhead keeps, for tests, the largest distance between a range when its
 // reader started it and the range the consumer was on.
@@ -257,6 +267,24 @@ func (d *Dumper) readRows(ctx context.Context, ch *chunk, rows driver.Rows, what
 	vals := make([]driver.Value, len(t.cols))
 	b := getBatch()
 	send := func() error {
+		// Wait for room: the queue holds at most queueBytes, or one
+		// batch of any size (a row larger than that).
+		n := int64(len(b.buf))
+		for {
+			q := ch.queued.Load()
+			if q == 0 || q+n <= queueBytes {
+				break
+			}
+			select {
+			case <-ch.drained:
+			case <-ctx.Done():
+				putBatch(b)
+				return ctx.Err()
+			}
+		}
+		if q := ch.queued.Add(n); q > ch.maxQueued.Load() {
+			ch.maxQueued.Store(q)
+		}
 		select {
 		case ch.ch <- b:
 			return nil

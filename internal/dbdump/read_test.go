@@ -89,20 +89,13 @@ func TestBigRow(t *testing.T) {
 	t.Cleanup(func() { rootExec(t, srv, "SET GLOBAL max_allowed_packet = "+old) })
 	srv.Exec(t, db, `CREATE TABLE blobs (id INT PRIMARY KEY, b LONGBLOB, s LONGTEXT);
 INSERT INTO blobs VALUES (1, REPEAT(CONCAT(CHAR(0), 'ab''', CHAR(255)), 16 * 1024 * 1024), NULL),
-  (2, 'small', REPEAT('é', 8 * 1024 * 1024)), (3, NULL, 'x');
-ANALYZE TABLE blobs;`)
+  (2, 'small', REPEAT('é', 8 * 1024 * 1024)), (3, NULL, 'x');`)
 	d, err := Open(t.Context(), Config{DSN: srv.DSN(""), Database: db, Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	// Rows of megabytes wait two at a time, not a whole range's worth of
-	// batches (40 rows of 64 MiB would be 2.5 GiB).
-	for _, c := range d.work {
-		if cap(c.ch) != 2 {
-			t.Errorf("range queue of %d batches for rows of %d bytes on average, want 2", cap(c.ch), c.t.avgRow)
-		}
-	}
+
 	file := t.TempDir() + "/dump.sql"
 	f, err := os.Create(file)
 	if err != nil {
@@ -282,26 +275,40 @@ CREATE TABLE b LIKE a; INSERT INTO b SELECT * FROM a; ANALYZE TABLE a, b;`)
 	}
 }
 
-func TestQueueLen(t *testing.T) {
-	for _, tc := range []struct {
-		avgRow int64
-		want   int
-	}{{0, batchQueue}, {450, batchQueue}, {batchBytes, batchQueue}, {1 << 20, 5}, {4 << 20, 2}, {64 << 20, 2}} {
-		if got := queueLen(tc.avgRow); got != tc.want {
-			t.Errorf("queueLen(%d) = %d, want %d", tc.avgRow, got, tc.want)
-		}
-	}
-}
-
 // slowWriter is a consumer that takes its time: it sleeps every 2000 writes
-// (drain writes twice per row).
+// (drain writes twice per row), and after every write of 64 KiB or more.
 type slowWriter struct{ n int }
 
 func (w *slowWriter) Write(p []byte) (int, error) {
-	if w.n++; w.n%2000 == 0 {
+	if w.n++; w.n%2000 == 0 || len(p) >= 64<<10 {
 		time.Sleep(2 * time.Millisecond)
 	}
 	return len(p), nil
+}
+
+// TestQueueBytes: a range's queue holds at most queueBytes, whatever the
+// table's statistics say about its rows. Here they say 10 bytes (the rows
+// grew after ANALYZE) while each row is 512 KiB of hex.
+func TestQueueBytes(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	srv.Exec(t, db, `CREATE TABLE b (id INT PRIMARY KEY, v LONGBLOB);
+INSERT INTO b SELECT seq, 'x' FROM seq_1_to_60; ANALYZE TABLE b;
+UPDATE b SET v = REPEAT(CHAR(id % 256 USING binary), 256 * 1024) WHERE id > 0;`)
+	d, err := Open(t.Context(), Config{DSN: srv.DSN(""), Database: db, Threads: 2, ChunkRows: 20, ChunkBytes: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	drain(t, d, &slowWriter{}, false)
+	if rows, _ := d.Progress(); rows != 60 || len(d.work) != 3 {
+		t.Fatalf("%d rows in %d ranges", rows, len(d.work))
+	}
+	for _, c := range d.work {
+		t.Logf("range %d: at most %d KiB queued", c.seq, c.maxQueued.Load()>>10)
+		if q := c.maxQueued.Load(); q > queueBytes || q < 2<<20 {
+			t.Errorf("range %d: %d bytes queued at most, want between 2 MiB and %d", c.seq, q, queueBytes)
+		}
+	}
 }
 
 // TestReadAhead checks the readers' window: with a slow consumer and ranges
@@ -312,7 +319,7 @@ func TestReadAhead(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
 	srv.Exec(t, db, `CREATE TABLE a (id INT PRIMARY KEY, v TEXT);
 INSERT INTO a SELECT seq, REPEAT('v', 100) FROM seq_1_to_40000; ANALYZE TABLE a;`)
-	for _, threads := range []int{1, 3} {
+	for _, threads := range []int{1, 3, 6} {
 		d, err := Open(t.Context(), Config{DSN: srv.DSN(""), Database: db, Threads: threads, ChunkRows: 1000, ChunkBytes: 64 << 10})
 		if err != nil {
 			t.Fatal(err)
@@ -330,8 +337,8 @@ INSERT INTO a SELECT seq, REPEAT('v', 100) FROM seq_1_to_40000; ANALYZE TABLE a;
 		if rows != 40000 {
 			t.Errorf("threads %d: %d rows", threads, rows)
 		}
-		if ahead < threads || ahead > threads {
-			t.Errorf("threads %d: readers started ranges up to %d ahead of the consumer, want exactly %d", threads, ahead, threads)
+		if want := min(threads, maxAhead); ahead != want {
+			t.Errorf("threads %d: readers started ranges up to %d ahead of the consumer, want exactly %d", threads, ahead, want)
 		}
 	}
 }

@@ -203,6 +203,7 @@ func (d *Dumper) peekRow() (bool, error) {
 				d.chunkIdx++
 				continue
 			}
+			c.took(b)
 			d.cur, d.curRow = b, 0
 		case <-d.failed:
 			return false, d.failErr
