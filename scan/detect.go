@@ -19,6 +19,21 @@ const (
 
 var kinds = []Kind{Email, Phone, IP, Card}
 
+// Plural names the kind in a sentence: "e-mail addresses".
+func (k Kind) Plural() string {
+	switch k {
+	case Email:
+		return "e-mail addresses"
+	case Phone:
+		return "phone numbers"
+	case IP:
+		return "IP addresses"
+	case Card:
+		return "payment card numbers"
+	}
+	return string(k)
+}
+
 // match is one kind found in a value, with a masked example.
 type match struct {
 	kind    Kind

@@ -8,6 +8,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -60,8 +61,33 @@ func New() *Scanner {
 	return &Scanner{columns: map[string][]string{}, tables: map[string]bool{}, found: map[key]*Finding{}, seenKind: map[Kind]bool{}}
 }
 
+// Define gives the column names of a table from its CREATE TABLE, for rows
+// of INSERTs without a column list that come in another stream.
+func (s *Scanner) Define(table string, create []byte) {
+	if t, err := sqldump.ParseCreateTable(create); err == nil {
+		names := make([]string, len(t.Columns))
+		for i, c := range t.Columns {
+			names[i] = c.Name
+		}
+		s.columns[table] = names
+	}
+}
+
 // Scan reads src to its end, looking at every string value of every row.
 func (s *Scanner) Scan(ctx context.Context, src anonymize.Stream) error {
+	return s.scan(ctx, src, -1)
+}
+
+// Sample is Scan of the first rows of src only, at most limit of them.
+func (s *Scanner) Sample(ctx context.Context, src anonymize.Stream, limit int64) error {
+	return s.scan(ctx, src, limit)
+}
+
+// errLimit ends a sample.
+var errLimit = errors.New("scan: sample complete")
+
+func (s *Scanner) scan(ctx context.Context, src anonymize.Stream, limit int64) error {
+	left := limit
 	for {
 		st, err := src.Next()
 		if err == io.EOF {
@@ -72,28 +98,29 @@ func (s *Scanner) Scan(ctx context.Context, src anonymize.Stream) error {
 		}
 		switch st.Kind {
 		case sqldump.KindCreateTable:
-			if t, err := sqldump.ParseCreateTable(st.Text); err == nil {
-				names := make([]string, len(t.Columns))
-				for i, c := range t.Columns {
-					names[i] = c.Name
-				}
-				s.columns[st.Table] = names
-			}
+			s.Define(st.Table, st.Text)
 		case sqldump.KindInsert:
-			if err := s.insert(ctx, src, st); err != nil {
+			if err := s.insert(ctx, src, st, &left); err == errLimit {
+				return nil
+			} else if err != nil {
 				return err
 			}
 		}
 	}
 }
 
-func (s *Scanner) insert(ctx context.Context, src anonymize.Stream, st *sqldump.Statement) error {
+// insert scans the rows of st; left counts down the rows a sample may
+// still look at (negative: no limit), and insert returns errLimit at 0.
+func (s *Scanner) insert(ctx context.Context, src anonymize.Stream, st *sqldump.Statement, left *int64) error {
 	s.tables[st.Table] = true
 	cols := st.Columns
 	if len(cols) == 0 {
 		cols = s.columns[st.Table]
 	}
 	for {
+		if *left == 0 {
+			return errLimit
+		}
 		r, err := src.NextRow()
 		if err == io.EOF {
 			return nil
@@ -101,6 +128,7 @@ func (s *Scanner) insert(ctx context.Context, src anonymize.Stream, st *sqldump.
 		if err != nil {
 			return err
 		}
+		*left--
 		if s.rows++; s.rows%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err

@@ -17,6 +17,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/decompress"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
+	"github.com/stagecopy/stagecopy/scan"
 )
 
 // ErrNotSQL means the dump input is not a SQL dump.
@@ -241,6 +242,10 @@ type dumpWriter struct {
 	rows       int64
 	database   string
 	warn       func(string)
+	// sample, when anonymizing, scans the first rows of each table as
+	// written, after the rules, for personal data they left (a site's
+	// plugin table the preset does not know, for instance).
+	sample *scan.Scanner
 }
 
 // target is where the last kept statement went.
@@ -261,8 +266,17 @@ type tableState struct {
 	prelude []byte // SETs before the table's first INSERT, repeated in each chunk
 }
 
-func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize int, progress func(Progress), warn func(string), tableDone func(archive.TableStat)) ([]archive.TableStat, error) {
+// sampleRows is how many rows of each table an anonymizing snapshot scans
+// after the rules (see dumpWriter.sample).
+const sampleRows = 1000
+
+// writeDump writes the database entries. When anonymized, it also returns
+// what a scan of each table's first rows found after the rules.
+func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize int, anonymized bool, progress func(Progress), warn func(string), tableDone func(archive.TableStat)) (stats []archive.TableStat, left []scan.Finding, err error) {
 	w := &dumpWriter{aw: aw, chunkSize: chunkSize, tables: map[string]*tableState{}, objDelim: ";", database: d.database, warn: warn, inPreamble: true}
+	if anonymized {
+		w.sample = scan.New()
+	}
 	// Entries are hashed, tarred and compressed by another goroutine while
 	// this one parses and anonymizes the next chunk.
 	w.ew = newEntryWriter(aw, chunkSize)
@@ -278,7 +292,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 	for n := 0; ; n++ {
 		if n%64 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		st, err := d.next()
@@ -286,7 +300,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		finished := ""
 		if st.Table != "" && st.Table != item {
@@ -294,7 +308,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		}
 		progress(Progress{Phase: "database", Done: d.done(), Total: d.total, Rows: w.rows, RowsTotal: d.rowsTotal, Item: item})
 		if err := w.statement(ctx, d, st); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if finished != "" {
 			pending = append(pending, finished)
@@ -309,16 +323,16 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		}
 	}
 	if err := w.flushSchema(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := w.flush(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, name := range append(pending, item) {
 		done(name)
 	}
 	if len(w.order) == 0 {
-		return nil, fmt.Errorf("%w: %s: no CREATE TABLE or INSERT statement found", ErrNotSQL, d.path)
+		return nil, nil, fmt.Errorf("%w: %s: no CREATE TABLE or INSERT statement found", ErrNotSQL, d.path)
 	}
 	w.objects.Write(w.pending.Bytes())
 	if w.realObjs {
@@ -330,21 +344,24 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		out.Write(w.preamble.Bytes())
 		out.Write(w.objects.Bytes())
 		if err := w.ew.add(ObjectsEntry, &out); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := w.ew.close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	stats := make([]archive.TableStat, len(w.order))
+	stats = make([]archive.TableStat, len(w.order))
 	for i, t := range w.order {
 		stats[i] = t.stat
 		if !t.created {
 			warn(fmt.Sprintf("table %s has data but no CREATE TABLE in the dump; restore needs the table to exist", t.stat.Name))
 		}
 	}
+	if w.sample != nil {
+		left = w.sample.Report().Findings
+	}
 	progress(Progress{Phase: "database", Done: d.done(), Total: d.total, Rows: w.rows, RowsTotal: d.rowsTotal})
-	return stats, nil
+	return stats, left, nil
 }
 
 func (w *dumpWriter) table(name string) *tableState {
@@ -527,6 +544,9 @@ func (w *dumpWriter) createTable(d *dumpInput, st *sqldump.Statement, name strin
 	b.Write(st.Text)
 	b.WriteByte('\n')
 	w.last = targetSchema
+	if w.sample != nil {
+		w.sample.Define(name, st.Text)
+	}
 	return nil
 }
 
@@ -559,6 +579,11 @@ func (w *dumpWriter) flush() error {
 	}
 	t := w.cur
 	w.cur = nil
+	if w.sample != nil && t.chunks == 1 {
+		// The entry's own SQL, parsed again: what the archive holds. An
+		// error here is the sample's, not the snapshot's.
+		w.sample.Sample(context.Background(), sqldump.NewScanner(bytes.NewReader(w.buf.Bytes())), sampleRows)
+	}
 	name := fmt.Sprintf("%s.%04d.sql", t.base, t.chunks)
 	t.stat.DataEntries = append(t.stat.DataEntries, name)
 	t.stat.Bytes += int64(w.buf.Len())

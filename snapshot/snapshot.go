@@ -18,6 +18,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/rules"
+	"github.com/stagecopy/stagecopy/scan"
 )
 
 // ErrNotAnonymized is returned when a snapshot is asked for without
@@ -99,7 +100,11 @@ type Result struct {
 	Server *dbdump.Info
 	// Report is what anonymization did, nil without rules.
 	Report *anonymize.Report
-	report func() *anonymize.Report
+	// Leftover is what a scan of each table's first rows (sampleRows)
+	// found after the rules: columns that still look like they hold
+	// e-mail addresses, phone or card numbers or IP addresses.
+	Leftover []scan.Finding
+	report   func() *anonymize.Report
 }
 
 // NewID returns a fresh random snapshot id: 32 lowercase hex digits.
@@ -228,10 +233,11 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	}
 	m := &archive.Manifest{Tables: []archive.TableStat{}}
 	if dump != nil {
-		tables, err := writeDump(ctx, aw, dump, opts.ChunkSize, progress, warn, opts.TableDone)
+		tables, left, err := writeDump(ctx, aw, dump, opts.ChunkSize, opts.Rules != nil && !opts.NoAnonymize, progress, warn, opts.TableDone)
 		if err != nil {
 			return nil, err
 		}
+		res.Leftover = left
 		m.Tables = tables
 		if res.report != nil {
 			res.Report = res.report()

@@ -77,6 +77,18 @@ func TestScan(t *testing.T) {
 		t.Errorf("findings with one column covered: %v", found)
 	}
 	noValues("json scan", stdout)
+	// snapshot scans each table's first rows after the rules, and warns,
+	// even with -q, about what they left.
+	code, _, stderr = runCLI(t, "snapshot", "-q", "--anonymize", "-r", partial, "--dump", demoDir+"/demo.sql", "-o", filepath.Join(dir, "partial.tar.zst"))
+	if code != 0 || !strings.Contains(stderr, "WARNING: after the rules, wp_comments.comment_author_email still holds what looks like e-mail addresses") || strings.Contains(stderr, "wp_users.user_email") {
+		t.Errorf("snapshot with partial rules: exit %d\n%s", code, stderr)
+	}
+	noValues("snapshot warning", stderr)
+	code, _, stderr = runCLI(t, "snapshot", "--anonymize", "-r", demoDir+"/rules.yml", "--dump", demoDir+"/demo.sql", "-o", filepath.Join(dir, "full.tar.zst"))
+	if code != 0 || strings.Contains(stderr, "WARNING") {
+		t.Errorf("snapshot with the demo rules: exit %d\n%s", code, stderr)
+	}
+
 	// Rules that name a table the dump does not have: an error, as for
 	// anonymize.
 	wrong := filepath.Join(dir, "wrong.yml")

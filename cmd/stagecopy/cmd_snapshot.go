@@ -230,6 +230,11 @@ func snapshotCommand(e *env) *cli.Command {
 				}
 			}
 			printSnapshotSummary(report, where, file, res, counter.n, hex.EncodeToString(h.Sum(nil)), time.Since(start))
+			// Printed even with -q: the archive may hold personal data.
+			for _, f := range res.Leftover {
+				fmt.Fprintf(e.stderr, "stagecopy: WARNING: after the rules, %s.%s still holds what looks like %s (%d of the first rows' values, e.g. %s); add a rule for it ('stagecopy scan' with the same rules lists all) before you send this archive\n",
+					f.Table, f.Column, f.Kind.Plural(), f.Values, f.Example)
+			}
 			return nil
 		},
 	}
