@@ -48,15 +48,11 @@ func anonymizeCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			var in io.Reader = e.stdin
-			if p := c.Args().First(); p != "" && p != "-" {
-				f, err := os.Open(p)
-				if err != nil {
-					return withHint(err, "check the dump path")
-				}
-				defer f.Close()
-				in = f
+			dr, err := openDumpArg(c, e)
+			if err != nil {
+				return err
 			}
+			defer dr.Close()
 			var out io.Writer = e.stdout
 			var file *atomicfile.File
 			if p := c.String("output"); p != "" && p != "-" {
@@ -68,11 +64,6 @@ func anonymizeCommand(e *env) *cli.Command {
 				defer onInterrupt(file.Abort)()
 				out = file
 			}
-			dr, err := decompress.New(in)
-			if err != nil {
-				return err
-			}
-			defer dr.Close()
 			rep, err := anonymize.Run(c.Context, out, dr, anonymize.Options{Rules: r, Secret: secret})
 			if err != nil {
 				return anonymizeHint(err)
@@ -119,4 +110,41 @@ func writeJSONFile(path string, v any) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	return f.Commit()
+}
+
+// openDumpArg opens the command's DUMP argument, or standard input for none
+// or "-", decompressing gzip and zstd (detected from the content).
+func openDumpArg(c *cli.Context, e *env) (io.ReadCloser, error) {
+	var in io.Reader = e.stdin
+	var f *os.File
+	if p := c.Args().First(); p != "" && p != "-" {
+		var err error
+		if f, err = os.Open(p); err != nil {
+			return nil, withHint(err, "check the dump path")
+		}
+		in = f
+	}
+	dr, err := decompress.New(in)
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		return nil, err
+	}
+	if f == nil {
+		return dr, nil
+	}
+	return &closeBoth{ReadCloser: dr, f: f}, nil
+}
+
+// closeBoth closes a decompressing reader and the file under it.
+type closeBoth struct {
+	io.ReadCloser
+	f *os.File
+}
+
+func (c *closeBoth) Close() error {
+	err := c.ReadCloser.Close()
+	c.f.Close()
+	return err
 }

@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
-	"github.com/stagecopy/stagecopy/internal/decompress"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/scan"
 	"github.com/urfave/cli/v2"
@@ -117,16 +115,7 @@ func scanCommand(e *env) *cli.Command {
 					return scanHint(err)
 				}
 			default:
-				var in io.Reader = e.stdin
-				if p := c.Args().First(); p != "" && p != "-" {
-					f, err := os.Open(p)
-					if err != nil {
-						return withHint(err, "check the dump path")
-					}
-					defer f.Close()
-					in = f
-				}
-				dr, err := decompress.New(in)
+				dr, err := openDumpArg(c, e)
 				if err != nil {
 					return err
 				}
