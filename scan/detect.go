@@ -54,10 +54,10 @@ func detect(ms []match, v []byte) []match {
 		ms = append(ms, match{Email, ex})
 	}
 	w := bytes.TrimSpace(v)
-	if ex, ok := wholePhone(w); ok {
-		ms = append(ms, match{Phone, ex})
-	} else if ex, ok := wholeCard(w); ok {
+	if ex, ok := wholeCard(w); ok {
 		ms = append(ms, match{Card, ex})
+	} else if ex, ok := wholePhone(w); ok {
+		ms = append(ms, match{Phone, ex})
 	}
 	if ex, ok := findIP(v, w); ok {
 		ms = append(ms, match{IP, ex})
@@ -96,11 +96,36 @@ func findEmail(v []byte) (string, bool) {
 		if len(local) == 0 || dot <= 0 || len(domain)-dot-1 < 2 || !isLetters(domain[dot+1:]) {
 			continue
 		}
+		if urlUserinfo(v, s) || fileExtensions[strings.ToLower(string(domain[dot+1:]))] {
+			continue // https://user:password@host, logo@2x.png, jquery@3.7.1.min.js
+		}
 		if reservedDomain(strings.ToLower(string(domain))) {
 			continue
 		}
 		return string(local[:1]) + "***@" + string(domain[:1]) + "***" + string(domain[dot:]), true
 	}
+}
+
+// urlUserinfo reports whether the text at s, the start of what looks like
+// an address's local part, is the user (and password) of a URL: "://"
+// comes before it in the same word.
+func urlUserinfo(v []byte, s int) bool {
+	w := s
+	for w > 0 && !isSpaceOrQuote(v[w-1]) {
+		w--
+	}
+	return bytes.Contains(v[w:s], []byte("://"))
+}
+
+func isSpaceOrQuote(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '(' || c == ','
+}
+
+// fileExtensions are top-level "domains" that are file names: "logo@2x.png".
+var fileExtensions = map[string]bool{
+	"png": true, "jpg": true, "jpeg": true, "gif": true, "webp": true, "avif": true, "svg": true, "ico": true,
+	"bmp": true, "tif": true, "tiff": true, "js": true, "mjs": true, "css": true, "map": true, "json": true,
+	"mp4": true, "webm": true, "pdf": true, "woff": true, "woff2": true, "ttf": true, "php": true, "html": true,
 }
 
 func isLetters(b []byte) bool {
@@ -129,39 +154,56 @@ func reservedDomain(d string) bool {
 }
 
 // wholePhone reports whether w is a phone number: 7 to 15 digits, written
-// with a leading '+', parentheses or at least two separators, and not a
-// date, a time or a fake (…555 01NN).
+// with a leading '+' or 0 (international or national prefix), parentheses,
+// or in the North American 3-3-4 shape, and not a date or a fake
+// (+1 AAA 555 01NN and its shorter forms). Product codes, amounts and
+// ISBNs ("100-200-300", "1 000 000", "978-3-16-148410-0") are not phones.
 func wholePhone(w []byte) (string, bool) {
 	if len(w) < 7 || len(w) > 24 {
 		return "", false
 	}
 	var digits []byte
-	seps, paren := 0, false
+	var groups []int // lengths of the digit groups
+	paren, run := false, 0
 	for i, c := range w {
 		switch {
 		case '0' <= c && c <= '9':
 			digits = append(digits, c)
+			run++
+			continue
 		case c == '+' && i == 0:
 		case c == '(' || c == ')':
 			paren = true
 		case c == ' ' || c == '-' || c == '.' || c == '/':
-			if i > 0 && '0' <= w[i-1] && w[i-1] <= '9' {
-				seps++
-			}
 		default:
 			return "", false
 		}
+		if run > 0 {
+			groups = append(groups, run)
+		}
+		run = 0
 	}
-	if len(digits) < 7 || len(digits) > 15 || !(w[0] == '+' || paren || seps >= 2) || looksLikeDate(w) {
+	if run > 0 {
+		groups = append(groups, run)
+	}
+	n := len(digits)
+	if n < 7 || n > 15 || looksLikeDate(w) {
+		return "", false
+	}
+	nanp := len(groups) == 3 && groups[0] == 3 && groups[1] == 3 && groups[2] == 4
+	national := w[0] == '0' && n >= 9 && n <= 13 && digits[1] != '0' || bytes.HasPrefix(w, []byte("00")) && n >= 11
+	if !(w[0] == '+' || paren || nanp || national) {
 		return "", false
 	}
 	if _, err := netip.ParseAddr(string(w)); err == nil {
 		return "", false // an IPv4 address
 	}
-	if n := len(digits); n >= 7 && string(digits[n-7:n-2]) == "55501" {
-		return "", false // stagecopy's fake
+	// The fake: North American (1 and 10 digits, 10 digits, or the 7-digit
+	// local form) ending in 555 01NN.
+	if (n == 11 && digits[0] == '1' || n == 10 || n == 7) && string(digits[n-7:n-2]) == "55501" {
+		return "", false
 	}
-	return "***" + string(digits[len(digits)-2:]), true
+	return "***" + string(digits[n-2:]), true
 }
 
 // looksLikeDate reports whether w starts like 2024-02-01, 01.02.2024 or
@@ -196,17 +238,26 @@ func wholeCard(w []byte) (string, bool) {
 	return "**** " + string(digits[n-4:]), true
 }
 
+// cardPrefix reports whether d has a card network's prefix and one of its
+// lengths. 13-digit Visa numbers are long gone; leaving them out spares the
+// EAN-13 barcodes of product tables.
 func cardPrefix(d []byte) bool {
+	n := len(d)
 	p2 := int(d[0]-'0')*10 + int(d[1]-'0')
 	p4 := p2*100 + int(d[2]-'0')*10 + int(d[3]-'0')
 	switch {
-	case d[0] == '4', // Visa
-		51 <= p2 && p2 <= 55, 2221 <= p4 && p4 <= 2720, // Mastercard
-		p2 == 34 || p2 == 37,                     // American Express
-		p4 == 6011 || p2 == 65,                   // Discover
-		3528 <= p4 && p4 <= 3589,                 // JCB
-		p2 == 36 || 300 <= p4/10 && p4/10 <= 305: // Diners
-		return true
+	case d[0] == '4': // Visa
+		return n == 16 || n == 19
+	case 51 <= p2 && p2 <= 55, 2221 <= p4 && p4 <= 2720: // Mastercard
+		return n == 16
+	case p2 == 34 || p2 == 37: // American Express
+		return n == 15
+	case p4 == 6011 || p2 == 65: // Discover
+		return n >= 16
+	case 3528 <= p4 && p4 <= 3589: // JCB
+		return n >= 16
+	case p2 == 36 || 300 <= p4/10 && p4/10 <= 305: // Diners
+		return n >= 14 && n <= 16
 	}
 	return false
 }
@@ -244,16 +295,27 @@ func findIP(v, w []byte) (string, bool) {
 			e++
 		}
 		cand := bytes.TrimRight(v[i:e], ".")
-		// Not a version ("Chrome/125.0.0.0", "v1.2.3.4").
-		version := i > 0 && (v[i-1] == '/' || v[i-1] == 'v' || v[i-1] == 'V')
+		// Not a version: "Chrome/125.0.0.0", "v1.2.3.4", "1.7.8.11".
+		version := i > 1 && v[i-1] == '/' && isLetterByte(v[i-2]) || i > 0 && (v[i-1] == 'v' || v[i-1] == 'V')
 		if !version && bytes.Count(cand, []byte{'.'}) == 3 && (e == len(v) || !isLetterByte(v[e])) {
-			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is4() && public(a) {
+			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is4() && public(a) && !smallParts(a) {
 				return string(cand[:bytes.IndexByte(cand, '.')]) + ".x.x.x", true
 			}
 		}
 		i = e
 	}
 	return "", false
+}
+
+// smallParts reports whether every part of a is below 32: version numbers
+// ("1.7.8.11", "2.0.1.4") look like that, people's addresses seldom.
+func smallParts(a netip.Addr) bool {
+	for _, b := range a.As4() {
+		if b >= 32 {
+			return false
+		}
+	}
+	return true
 }
 
 func isDigit(c byte) bool      { return '0' <= c && c <= '9' }

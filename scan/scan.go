@@ -33,7 +33,7 @@ type Finding struct {
 type Report struct {
 	Tables   int       `json:"tables"`
 	Rows     int64     `json:"rows"`
-	Values   int64     `json:"values"` // non-NULL string values looked at
+	Values   int64     `json:"values"` // string and binary values looked at
 	Findings []Finding `json:"findings"`
 }
 
@@ -135,8 +135,8 @@ func (s *Scanner) insert(ctx context.Context, src anonymize.Stream, st *sqldump.
 			}
 		}
 		for i, v := range r.Values {
-			if v.Kind != sqldump.ValueString {
-				continue
+			if v.Kind != sqldump.ValueString && v.Kind != sqldump.ValueHex {
+				continue // numbers, NULL, bits
 			}
 			b, ok := v.AppendBytes(s.buf[:0])
 			s.buf = b

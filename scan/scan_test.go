@@ -42,6 +42,32 @@ func TestDetect(t *testing.T) {
 		{"5555555555554444", "card **** 4444"},
 		{"4242 4242 4242 4241", ""}, // Luhn fails
 		{"1234567890123452", ""},    // no card network
+		// Found by review: credentials in URLs are not addresses (and the
+		// mask would show a password's first letter), file names are not.
+		{"https://user:s3cret@mail.shop.de/x", ""},
+		{"mailto:joe@provider.info", "email j***@p***.info"},
+		{`<img src="logo@2x.png"> jquery@3.7.1.min.js`, ""},
+		{"JOE.DOE@PROVIDER.INFO", "email J***@P***.INFO"},
+		// Versions, product codes, barcodes, ISBNs.
+		{"1.7.8.11", ""},
+		{"2.0.1.4", ""},
+		{"http://81.2.3.4/x", "ip 81.x.x.x"},
+		{"100-200-300", ""},
+		{"1 000 000", ""},
+		{"978-3-16-148410-0", ""},
+		{"4012345000047", ""}, // EAN-13
+		{"3760123000024", ""},
+		// National and international phone forms; real numbers with
+		// 555 in other countries.
+		{"030/1234567", "phone ***67"},
+		{"030 1234567", "phone ***67"},
+		{"0612345678", "phone ***78"},
+		{"0044 20 7946 0958", "phone ***58"},
+		{"+49 30 5550123", "phone ***23"},
+		{"+31 20 555 0199", "phone ***99"},
+		{"0000123456", ""},
+		// An Amex number is a card, not a phone.
+		{"3782 822463 10005", "card **** 0005"},
 	} {
 		var got []string
 		for _, m := range detect(nil, []byte(tc.in)) {
@@ -59,7 +85,8 @@ func TestDetect(t *testing.T) {
 func TestScanner(t *testing.T) {
 	dump := "CREATE TABLE `customers` (\n  `id` int NOT NULL,\n  `email` varchar(100),\n  `note` text,\n  `ip` varchar(45),\n  PRIMARY KEY (`id`)\n);\n" +
 		"INSERT INTO `customers` VALUES (1,'rosa@mail.example-shop.de','call +49 30 1234567','81.13.87.78'),(2,'bob@example.com',NULL,'192.0.2.1'),(3,'x@gmail.com','','203.0.113.9');\n" +
-		"INSERT INTO `log` (`id`, `msg`) VALUES (1,'login from 81.1.2.3');\n"
+		"INSERT INTO `log` (`id`, `msg`) VALUES (1,'login from 81.1.2.3');\n" +
+		"INSERT INTO `blobs` (`id`, `b`) VALUES (1,0x6A6F654070726F76696465722E696E666F);\n"
 	s := New()
 	if err := s.Scan(context.Background(), sqldump.NewScanner(strings.NewReader(dump))); err != nil {
 		t.Fatal(err)
@@ -69,11 +96,13 @@ func TestScanner(t *testing.T) {
 	for _, f := range rep.Findings {
 		got = append(got, fmt.Sprintf("%s.%s %s %d %s", f.Table, f.Column, f.Kind, f.Values, f.Example))
 	}
-	want := []string{"customers.email email 2 r***@m***.de", "customers.ip ip 1 81.x.x.x", "log.msg ip 1 81.x.x.x"}
+	// A blob written in hex (as the live path writes binary columns) is
+	// looked at too: joe@provider.info.
+	want := []string{"blobs.b email 1 j***@p***.info", "customers.email email 2 r***@m***.de", "customers.ip ip 1 81.x.x.x", "log.msg ip 1 81.x.x.x"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if rep.Tables != 2 || rep.Rows != 4 {
+	if rep.Tables != 3 || rep.Rows != 5 {
 		t.Errorf("tables %d rows %d", rep.Tables, rep.Rows)
 	}
 }

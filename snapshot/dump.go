@@ -266,9 +266,12 @@ type tableState struct {
 	prelude []byte // SETs before the table's first INSERT, repeated in each chunk
 }
 
-// sampleRows is how many rows of each table an anonymizing snapshot scans
-// after the rules (see dumpWriter.sample).
-const sampleRows = 1000
+// sampleRows and sampleBytes bound the rows of each table an anonymizing
+// snapshot scans after the rules (see dumpWriter.sample).
+const (
+	sampleRows  = 1000
+	sampleBytes = 128 << 10
+)
 
 // writeDump writes the database entries. When anonymized, it also returns
 // what a scan of each table's first rows found after the rules.
@@ -580,9 +583,12 @@ func (w *dumpWriter) flush() error {
 	t := w.cur
 	w.cur = nil
 	if w.sample != nil && t.chunks == 1 {
-		// The entry's own SQL, parsed again: what the archive holds. An
-		// error here is the sample's, not the snapshot's.
-		w.sample.Sample(context.Background(), sqldump.NewScanner(bytes.NewReader(w.buf.Bytes())), sampleRows)
+		// The entry's own SQL, parsed again: what the archive holds. At
+		// most sampleBytes of it, so that a dump of many small tables is
+		// not parsed twice; the statement cut there ends the sample with
+		// an error, which is the sample's, not the snapshot's.
+		b := w.buf.Bytes()
+		w.sample.Sample(context.Background(), sqldump.NewScanner(bytes.NewReader(b[:min(len(b), sampleBytes)])), sampleRows)
 	}
 	name := fmt.Sprintf("%s.%04d.sql", t.base, t.chunks)
 	t.stat.DataEntries = append(t.stat.DataEntries, name)

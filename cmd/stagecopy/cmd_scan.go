@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 
@@ -75,12 +76,19 @@ func scanCommand(e *env) *cli.Command {
 				// leave: a random secret will do.
 				f := anonymize.NewFilter(src, r, anonymize.NewKeyer(anonymize.NewSecret()))
 				pr, pw := io.Pipe()
+				copied := make(chan error, 1)
 				go func() {
 					_, err := anonymize.Copy(c.Context, pw, f)
 					pw.CloseWithError(err)
+					copied <- err
 				}()
 				err := s.Scan(c.Context, sqldump.NewScanner(pr))
 				pr.CloseWithError(errors.New("scan stopped"))
+				// The source is closed after this returns: wait for
+				// the copy to stop reading it.
+				if cerr := <-copied; err == nil && cerr != nil {
+					err = cerr
+				}
 				return err
 			}
 			switch {
@@ -169,9 +177,38 @@ func printScan(w io.Writer, rep *scan.Report, ruled bool) {
 	tw.Flush()
 }
 
+// scanHint adds a hint to err, and keeps the data out of it: scan prints
+// no value, so a parse error says where, not what it found there, and
+// quoted text with a digit or an '@' in other errors is left out.
 func scanHint(err error) error {
+	var se *sqldump.SyntaxError
+	if errors.As(err, &se) {
+		where := fmt.Sprintf("line %d (byte %d)", se.Line, se.Offset)
+		if se.Table != "" {
+			where += ", table " + se.Table
+		}
+		return withHint(fmt.Errorf("the dump does not parse at %s", where), "scan does not print the text there, as it may be personal data; 'stagecopy anonymize' on the same dump shows it")
+	}
+	err = &redacted{err: err, msg: quotedData.ReplaceAllStringFunc(err.Error(), func(q string) string {
+		if strings.ContainsAny(q, "@0123456789") {
+			return "(a value)"
+		}
+		return q
+	})}
 	if errors.Is(err, anonymize.ErrRulesMismatch) || errors.Is(err, anonymize.ErrUnsafe) {
 		return anonymizeHint(err)
 	}
 	return snapshotHint(err)
 }
+
+// quotedData matches quoted text in an error message.
+var quotedData = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'`)
+
+// redacted is an error with another message, same chain.
+type redacted struct {
+	err error
+	msg string
+}
+
+func (r *redacted) Error() string { return r.msg }
+func (r *redacted) Unwrap() error { return r.err }

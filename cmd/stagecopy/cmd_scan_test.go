@@ -112,6 +112,15 @@ func TestScan(t *testing.T) {
 	}
 	noValues("archive scan", stdout)
 
+	// A dump that does not parse: the error says where, and does not
+	// quote the data around it.
+	bad := filepath.Join(dir, "bad.sql")
+	os.WriteFile(bad, []byte("CREATE TABLE t (id int, e text);\nINSERT INTO t VALUES (1,'x') 'jane.doe@gmail.com';\n"), 0o644)
+	code, _, stderr = runCLI(t, "scan", bad)
+	if code != exitError || !strings.Contains(stderr, "line 2") || strings.Contains(stderr, "jane") || !strings.Contains(stderr, "hint:") {
+		t.Errorf("scan of a broken dump: exit %d\n%s", code, stderr)
+	}
+
 	// Usage errors.
 	for _, args := range [][]string{
 		{"scan", "--archive", safe, demoDir + "/demo.sql"},
