@@ -40,10 +40,9 @@ type match struct {
 	example string
 }
 
-// detect appends what v holds to ms. Emails and IPv4 addresses are found
-// anywhere in the value; phone numbers, card numbers and IPv6 addresses
-// only as the whole value (in free text they would match dates, prices
-// and ids). stagecopy's own fakes are not reported: addresses under
+// detect appends what v holds to ms. E-mail and IP addresses are found
+// anywhere in the value; phone and card numbers only as the whole value
+// (in free text they would match dates, prices and ids). stagecopy's own fakes are not reported: addresses under
 // reserved domains, documentation and private networks, and phone numbers
 // ending in 555-01NN.
 func detect(ms []match, v []byte) []match {
@@ -276,14 +275,10 @@ func luhn(d []byte) bool {
 	return sum%10 == 0
 }
 
-// findIP returns the first public IPv4 address in v, or w when it is a
-// public IPv6 address, masked.
+// findIP returns the first public IPv6 or IPv4 address in v, masked.
 func findIP(v, w []byte) (string, bool) {
-	if bytes.IndexByte(w, ':') >= 0 {
-		if a, err := netip.ParseAddr(string(w)); err == nil && a.Is6() && public(a) {
-			s := a.String()
-			return s[:strings.IndexByte(s, ':')] + ":…", true
-		}
+	if ex, ok := findIPv6(v); ok {
+		return ex, true
 	}
 	for i := 0; i < len(v); {
 		if !isDigit(v[i]) || i > 0 && (isDigit(v[i-1]) || v[i-1] == '.') {
@@ -305,6 +300,38 @@ func findIP(v, w []byte) (string, bool) {
 		i = e
 	}
 	return "", false
+}
+
+// findIPv6 returns the first public IPv6 address in v, masked: a run of
+// hex digits, colons and dots with at least three groups ("2a02:8070::1",
+// in JSON, in brackets, in a list), which netip accepts.
+func findIPv6(v []byte) (string, bool) {
+	if bytes.Count(v, []byte{':'}) < 2 {
+		return "", false
+	}
+	for i := 0; i < len(v); {
+		if !isIPv6Char(v[i]) {
+			i++
+			continue
+		}
+		e := i
+		for e < len(v) && isIPv6Char(v[e]) {
+			e++
+		}
+		cand := v[i:e]
+		if bytes.Count(cand, []byte{':'}) >= 2 && len(bytes.FieldsFunc(cand, func(r rune) bool { return r == ':' })) >= 3 {
+			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is6() && public(a) {
+				s := a.String()
+				return s[:strings.IndexByte(s, ':')] + ":…", true
+			}
+		}
+		i = e
+	}
+	return "", false
+}
+
+func isIPv6Char(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || c == ':' || c == '.'
 }
 
 // smallParts reports whether every part of a is below 32: version numbers

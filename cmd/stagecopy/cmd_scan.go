@@ -27,11 +27,11 @@ func scanCommand(e *env) *cli.Command {
 		ArgsUsage: "[DUMP]",
 		Description: "Reads a mysqldump stream (DUMP, or standard input; gzip and zstd are detected), a live database\n" +
 			"(--database and the connection flags) or an archive (--archive), applies the rules when given,\n" +
-			"and looks at every string value for e-mail addresses, public IP addresses (anywhere in a value),\n" +
-			"phone numbers, payment card numbers and IPv6 addresses (as the whole value). stagecopy's own\n" +
-			"fakes (reserved domains, documentation addresses, 555-01NN numbers) do not count. It prints\n" +
-			"each table and column with what it holds, how many values, and one masked example; never a\n" +
-			"value. Exit 0: nothing found; 4: something found; 1: an error.\n\n" +
+			"and looks at every string and binary value for e-mail and public IP addresses (anywhere in a\n" +
+			"value) and phone and payment card numbers (as the whole value). stagecopy's own fakes (reserved\n" +
+			"domains, documentation addresses, 555-01NN numbers) do not count. It prints each table and\n" +
+			"column with what it holds, how many values, and one masked example; never a value. Exit 0:\n" +
+			"nothing found; 4: something found; 1: an error.\n\n" +
 			"With rules it shows what they leave; without, where the personal data is, to write rules for.\n" +
 			"It finds what looks like personal data, not all of it: names and street addresses it cannot\n" +
 			"tell from other text.\n\n" +
