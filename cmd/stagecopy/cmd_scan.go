@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,7 +79,13 @@ func scanCommand(e *env) *cli.Command {
 				pr, pw := io.Pipe()
 				copied := make(chan error, 1)
 				go func() {
-					_, err := anonymize.Copy(c.Context, pw, f)
+					// Buffered: the copy writes row by row, and each
+					// write to a pipe waits for the reader.
+					bw := bufio.NewWriterSize(pw, 256<<10)
+					_, err := anonymize.Copy(c.Context, bw, f)
+					if err == nil {
+						err = bw.Flush()
+					}
 					pw.CloseWithError(err)
 					copied <- err
 				}()
