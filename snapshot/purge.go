@@ -167,7 +167,6 @@ type purger struct {
 	files   filesState
 	archive partState
 	key     partState
-	sidecar string // the sidecar manifest deleteSidecar acted on, if any
 	// adminRemovedAlone: the database could not be dropped, the support
 	// admin was removed from it through its CMS.
 	adminRemovedAlone bool

@@ -513,7 +513,6 @@ func (p *purger) deleteArchive(ctx context.Context) {
 	switch {
 	case !st.present:
 		p.act(receipt.DeleteArchive, e.Archive, receipt.AlreadyAbsent, "")
-		p.deleteSidecar()
 		return
 	case !st.ok:
 		p.act(receipt.DeleteArchive, e.Archive, receipt.Failed, "refused: "+st.refusal)
@@ -529,35 +528,6 @@ func (p *purger) deleteArchive(ctx context.Context) {
 	}
 	syncDir(filepath.Dir(e.Archive))
 	p.act(receipt.DeleteArchive, e.Archive, receipt.Done, "")
-	p.deleteSidecar()
-}
-
-// deleteSidecar deletes support's copy of the owner's manifest beside the
-// archive (it lists the site's file paths), when it is the manifest the
-// receipt names; another file by that name is left alone. The owner keeps
-// their own copy to check the receipt against.
-func (p *purger) deleteSidecar() {
-	path := p.entry.Archive + archive.SidecarSuffix
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return
-	}
-	if err == nil {
-		if sum := sha256.Sum256(data); p.journal.ManifestSHA256 == "" || hex.EncodeToString(sum[:]) != p.journal.ManifestSHA256 {
-			return
-		}
-	}
-	p.sidecar = path // acted on: checked after
-	if err != nil {
-		p.act(receipt.DeleteArchive, path, receipt.Failed, errText(err))
-		return
-	}
-	if err := os.Remove(path); err != nil {
-		p.act(receipt.DeleteArchive, path, receipt.Failed, errText(err))
-		return
-	}
-	syncDir(filepath.Dir(path))
-	p.act(receipt.DeleteArchive, path, receipt.Done, "")
 }
 
 // destroyKey overwrites the identity file with zeros, syncs it and removes
@@ -642,9 +612,6 @@ func (p *purger) check(ctx context.Context) {
 	}
 	if e.Archive != "" && e.Archive != "-" && !p.opts.KeepArchive {
 		p.checkPath(e.Archive, e.Archive, "", p.archive.refusal)
-	}
-	if p.sidecar != "" {
-		p.checkPath(p.sidecar, p.sidecar, "", "")
 	}
 	if e.IdentityFile != "" {
 		p.checkPath(e.IdentityFile, e.IdentityFile, "", p.key.refusal)

@@ -184,19 +184,6 @@ func TestPurgeFull(t *testing.T) {
 	if aa.Result != receipt.Done || aa.Before == nil || aa.Before.SHA256 != f.entry.ArchiveSHA256 {
 		t.Errorf("delete_archive %+v", aa)
 	}
-	// Support's copy of the owner's manifest (it lists the site's file
-	// paths) went with the archive.
-	sidecar := f.archive + archive.SidecarSuffix
-	if exists(sidecar) {
-		t.Error("the sidecar manifest beside the archive is still there")
-	}
-	sidecarDone := false
-	for _, a := range st.Predicate.Actions {
-		sidecarDone = sidecarDone || a.Action == receipt.DeleteArchive && a.Target == sidecar && a.Result == receipt.Done
-	}
-	if !sidecarDone {
-		t.Errorf("no delete_archive action for %s: %+v", sidecar, st.Predicate.Actions)
-	}
 	if k := action(t, st, receipt.DestroyKey); k.Result != receipt.Done {
 		t.Errorf("destroy_key %+v", k)
 	}
@@ -254,11 +241,6 @@ func TestPurgeRefuses(t *testing.T) {
 	if err := os.WriteFile(marker, []byte(`{"staging_id": "stg-aaaaaaaaaaaa"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// A file by the sidecar's name that is not this archive's manifest.
-	sidecar := f.archive + archive.SidecarSuffix
-	if err := os.WriteFile(sidecar, []byte(`{"note": "someone else's"}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	res, err := Purge(context.Background(), f.entry.ID, f.opts(t))
 	if err != nil {
 		t.Fatal(err)
@@ -281,9 +263,6 @@ func TestPurgeRefuses(t *testing.T) {
 	// The archive was its own, and went.
 	if a := action(t, st, receipt.DeleteArchive); a.Result != receipt.Done || exists(f.archive) {
 		t.Errorf("delete_archive %+v", a)
-	}
-	if !exists(sidecar) {
-		t.Error("a file by the sidecar's name that is not the archive's manifest was deleted")
 	}
 }
 
