@@ -95,7 +95,7 @@ func findEmail(v []byte) (string, bool) {
 		if len(local) == 0 || dot <= 0 || len(domain)-dot-1 < 2 || !isLetters(domain[dot+1:]) {
 			continue
 		}
-		if urlUserinfo(v, s) || fileExtensions[strings.ToLower(string(domain[dot+1:]))] {
+		if urlUserinfo(v, s) || passwordBefore(v, s) || fileExtensions[strings.ToLower(string(domain[dot+1:]))] {
 			continue // https://user:password@host, logo@2x.png, jquery@3.7.1.min.js
 		}
 		if reservedDomain(strings.ToLower(string(domain))) {
@@ -114,6 +114,20 @@ func urlUserinfo(v []byte, s int) bool {
 		w--
 	}
 	return bytes.Contains(v[w:s], []byte("://"))
+}
+
+// passwordBefore reports whether the local part at s follows a ':' that
+// is not "mailto:": "joe:secret@host" is a login, and masking it would
+// show the password's first letter.
+func passwordBefore(v []byte, s int) bool {
+	if s == 0 || v[s-1] != ':' {
+		return false
+	}
+	w := s - 1
+	for w > 0 && isLetterByte(v[w-1]) {
+		w--
+	}
+	return !strings.EqualFold(string(v[w:s-1]), "mailto")
 }
 
 func isSpaceOrQuote(c byte) bool {
@@ -153,9 +167,9 @@ func reservedDomain(d string) bool {
 }
 
 // wholePhone reports whether w is a phone number: 7 to 15 digits, written
-// with a leading '+' or 0 (international or national prefix), parentheses,
-// or in the North American 3-3-4 shape, and not a date or a fake
-// (+1 AAA 555 01NN and its shorter forms). Product codes, amounts and
+// with a leading '+', parentheses, a leading 0 or 00 (national or
+// international prefix) in digit groups, or in the North American 3-3-4
+// shape, and not a date or a fake (+1 AAA 555 01NN and its shorter forms). Product codes, amounts and
 // ISBNs ("100-200-300", "1 000 000", "978-3-16-148410-0") are not phones.
 func wholePhone(w []byte) (string, bool) {
 	if len(w) < 7 || len(w) > 24 {
@@ -190,7 +204,11 @@ func wholePhone(w []byte) (string, bool) {
 		return "", false
 	}
 	nanp := len(groups) == 3 && groups[0] == 3 && groups[1] == 3 && groups[2] == 4
-	national := w[0] == '0' && n >= 9 && n <= 13 && digits[1] != '0' || bytes.HasPrefix(w, []byte("00")) && n >= 11
+	// A leading 0 (national) or 00 (international) prefix counts when the
+	// number is written in groups: bare digits starting with 0 are UPC and
+	// EAN codes and zero-padded ids, and "0." starts a decimal.
+	grouped := len(groups) >= 2 && bytes.ContainsAny(w, " -/()")
+	national := grouped && (w[0] == '0' && n >= 9 && n <= 13 && digits[1] != '0' || bytes.HasPrefix(w, []byte("00")) && n >= 11)
 	if !(w[0] == '+' || paren || nanp || national) {
 		return "", false
 	}
@@ -205,15 +223,16 @@ func wholePhone(w []byte) (string, bool) {
 	return "***" + string(digits[n-2:]), true
 }
 
-// looksLikeDate reports whether w starts like 2024-02-01, 01.02.2024 or
-// 01/02/2024.
+// looksLikeDate reports whether w starts like a date: 2024-02-01,
+// 01.02.2024, 01/02/24 (with '-', '.' or '/': "0211 12 34 56" is a phone).
 func looksLikeDate(w []byte) bool {
 	groups := bytes.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '.' || r == '/' || r == ' ' || r == ':' })
-	if len(groups) < 3 {
+	if len(groups) < 3 || bytes.IndexAny(w, "-./") < 0 {
 		return false
 	}
 	a, b, c := len(groups[0]), len(groups[1]), len(groups[2])
-	return a == 4 && b <= 2 && c <= 2 || a <= 2 && b <= 2 && (c == 4 || c == 2) && len(groups) == 3
+	year := a == 4 && (groups[0][0] == '1' || groups[0][0] == '2')
+	return year && b <= 2 && c <= 2 || a <= 2 && b <= 2 && (c == 4 || c == 2) && len(groups) == 3
 }
 
 // wholeCard reports whether w is a payment card number: 13 to 19 digits,
@@ -320,9 +339,17 @@ func findIPv6(v []byte) (string, bool) {
 		}
 		cand := v[i:e]
 		if bytes.Count(cand, []byte{':'}) >= 2 && len(bytes.FieldsFunc(cand, func(r rune) bool { return r == ':' })) >= 3 {
-			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is6() && public(a) {
-				s := a.String()
-				return s[:strings.IndexByte(s, ':')] + ":…", true
+			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is6() {
+				if a.Is4In6() {
+					if a4 := a.Unmap(); public(a4) {
+						return strings.SplitN(a4.String(), ".", 2)[0] + ".x.x.x", true
+					}
+					return "", false
+				}
+				if public(a) {
+					s := a.String()
+					return s[:strings.IndexByte(s, ':')] + ":…", true
+				}
 			}
 		}
 		i = e

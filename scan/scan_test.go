@@ -68,11 +68,23 @@ func TestDetect(t *testing.T) {
 		// 555 in other countries.
 		{"030/1234567", "phone ***67"},
 		{"030 1234567", "phone ***67"},
-		{"0612345678", "phone ***78"},
 		{"0044 20 7946 0958", "phone ***58"},
 		{"+49 30 5550123", "phone ***23"},
 		{"+31 20 555 0199", "phone ***99"},
 		{"0000123456", ""},
+		// Found by the last review: barcodes and decimals starting with
+		// 0, zero-padded ids, a login without a scheme, mapped IPv4,
+		// German number groups.
+		{"0012345678905", ""},
+		{"036000291452", ""},
+		{"0.83333333333333", ""},
+		{"0.12345678", ""},
+		{"00000012345", ""},
+		{"0612345678", ""},
+		{"06 12 34 56 78", "phone ***78"},
+		{"joe:pw@host.de", ""},
+		{"0:0:0:0:0:ffff:5102:304", "ip 81.x.x.x"},
+		{"0211 12 34 56", "phone ***56"},
 		// An Amex number is a card, not a phone.
 		{"3782 822463 10005", "card **** 0005"},
 	} {

@@ -114,7 +114,7 @@ func scanCommand(e *env) *cli.Command {
 					return nil
 				})
 				if err != nil {
-					return err
+					return scanHint(err)
 				}
 			case live:
 				cfg, err := dbConfig(c, e)
