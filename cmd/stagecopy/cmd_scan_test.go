@@ -84,9 +84,25 @@ func TestScan(t *testing.T) {
 		t.Errorf("snapshot with partial rules: exit %d\n%s", code, stderr)
 	}
 	noValues("snapshot warning", stderr)
-	code, _, stderr = runCLI(t, "snapshot", "--anonymize", "-r", demoDir+"/rules.yml", "--dump", demoDir+"/demo.sql", "-o", filepath.Join(dir, "full.tar.zst"))
+	code, _, stderr = runCLI(t, "snapshot", "--strict", "--anonymize", "-r", demoDir+"/rules.yml", "--dump", demoDir+"/demo.sql", "-o", filepath.Join(dir, "full.tar.zst"))
 	if code != 0 || strings.Contains(stderr, "WARNING") {
 		t.Errorf("snapshot with the demo rules: exit %d\n%s", code, stderr)
+	}
+	// --strict: no archive at all, exit 4.
+	strict := filepath.Join(dir, "strict.tar.zst")
+	code, _, stderr = runCLI(t, "snapshot", "-q", "--strict", "--anonymize", "-r", partial, "--dump", demoDir+"/demo.sql", "-o", strict)
+	if code != exitFound || !strings.Contains(stderr, "no archive was written") || !strings.Contains(stderr, "WARNING") {
+		t.Errorf("snapshot --strict with partial rules: exit %d\n%s", code, stderr)
+	}
+	if left, _ := filepath.Glob(strict + "*"); len(left) != 0 {
+		t.Errorf("snapshot --strict left %v", left)
+	}
+	if ents, _ := os.ReadDir(dir); true {
+		for _, e := range ents {
+			if strings.Contains(e.Name(), "strict") {
+				t.Errorf("snapshot --strict left %s", e.Name())
+			}
+		}
 	}
 
 	// Rules that name a table the dump does not have: an error, as for

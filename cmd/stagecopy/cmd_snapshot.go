@@ -60,6 +60,7 @@ func snapshotCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "archive `PATH` (.tar.zst), or - for standard output", Required: true},
 			&cli.BoolFlag{Name: "anonymize", Usage: "replace personal data using --rules or --preset (the default whenever rules are given)"},
 			&cli.BoolFlag{Name: "no-anonymize", Usage: "copy the data as it is, personal data included (recorded in the archive)"},
+			&cli.BoolFlag{Name: "strict", Usage: "write no archive (exit 4) when the scan of each table's first rows after the rules finds what looks like personal data"},
 			&cli.StringFlag{Name: "level", Value: "default", Usage: "zstd `LEVEL`: fastest, default, better or best"},
 			&cli.IntFlag{Name: "chunk-size", Value: snapshot.DefaultChunkSize >> 20, Usage: "cut table data into entries of about `MiB` of SQL"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing archive at --output"},
@@ -209,6 +210,15 @@ func snapshotCommand(e *env) *cli.Command {
 			if err != nil {
 				return snapshotHint(err)
 			}
+			if c.Bool("strict") && len(res.Leftover) > 0 {
+				printLeftover(e, res)
+				what := "no archive was written"
+				if file == nil {
+					what = "the archive went to standard output already: do not send it"
+				}
+				return withHint(fmt.Errorf("%w: %d columns after the rules; --strict: %s", errFound, len(res.Leftover), what),
+					"add rules for these columns ('stagecopy scan' with the same rules lists every one), then snapshot again")
+			}
 			where := "standard output"
 			if file != nil {
 				if err := file.Commit(res.ManifestJSON); err != nil {
@@ -230,11 +240,7 @@ func snapshotCommand(e *env) *cli.Command {
 				}
 			}
 			printSnapshotSummary(report, where, file, res, counter.n, hex.EncodeToString(h.Sum(nil)), time.Since(start))
-			// Printed even with -q: the archive may hold personal data.
-			for _, f := range res.Leftover {
-				fmt.Fprintf(e.stderr, "stagecopy: WARNING: after the rules, %s.%s still holds what looks like %s (%d of the first rows' values, e.g. %s); add a rule for it ('stagecopy scan' with the same rules lists all) before you send this archive\n",
-					f.Table, f.Column, f.Kind.Plural(), f.Values, f.Example)
-			}
+			printLeftover(e, res)
 			return nil
 		},
 	}
@@ -332,4 +338,13 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// printLeftover prints, even with -q, what the scan of each table's first
+// rows found after the rules: the archive may hold personal data.
+func printLeftover(e *env, res *snapshot.Result) {
+	for _, f := range res.Leftover {
+		fmt.Fprintf(e.stderr, "stagecopy: WARNING: after the rules, %s.%s still holds what looks like %s (%d of the first rows' values, e.g. %s); add a rule for it ('stagecopy scan' with the same rules lists all) before you send this archive\n",
+			f.Table, f.Column, f.Kind.Plural(), f.Values, f.Example)
+	}
 }
