@@ -15,6 +15,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/countio"
 	"github.com/stagecopy/stagecopy/internal/decompress"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/scan"
@@ -34,7 +35,7 @@ const maxObjectsSize = 256 << 20
 type dumpInput struct {
 	path       string
 	file       *os.File
-	raw        *rawCounter
+	raw        *countio.Reader
 	done       func() int64 // input consumed so far, for progress
 	rowsTotal  int64        // estimate of the rows to read, -1 if unknown
 	closers    []func()
@@ -44,19 +45,6 @@ type dumpInput struct {
 	server     string
 	peeked     []*sqldump.Statement
 	peekedLive *sqldump.Statement
-}
-
-// rawCounter counts the bytes read through it: the dump file for the
-// snapshot progress bar, the archive for restore's.
-type rawCounter struct {
-	r io.Reader
-	n int64
-}
-
-func (c *rawCounter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // openDump opens a dump, undoes gzip or zstd compression (detected from the
@@ -82,8 +70,8 @@ func openDump(path string, r io.Reader, filter func(anonymize.Stream) anonymize.
 		d.file, d.total, r = f, st.Size(), f
 		d.closers = append(d.closers, func() { f.Close() })
 	}
-	d.raw = &rawCounter{r: r}
-	d.done = func() int64 { return d.raw.n }
+	d.raw = &countio.Reader{R: r}
+	d.done = func() int64 { return d.raw.N }
 	dr, err := decompress.New(d.raw)
 	if err != nil {
 		d.Close()

@@ -24,6 +24,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/countio"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/staging"
@@ -174,7 +175,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 	sum := sha256.New()
 	input, stopInput := cancelable(ctx, opts.Archive)
 	defer stopInput()
-	in := &rawCounter{r: io.TeeReader(input, sum)}
+	in := &countio.Reader{R: io.TeeReader(input, sum)}
 	plain, dec, err := archive.Decrypt(in, opts.Keys)
 	if err != nil {
 		return nil, err
@@ -354,7 +355,7 @@ type restorer struct {
 	opts     RestoreOptions
 	entry    *staging.Entry
 	ar       *archive.Reader
-	in       *rawCounter
+	in       *countio.Reader
 	admin    *sql.DB
 	warn     func(string)
 	warnings []string
@@ -385,7 +386,7 @@ func (r *restorer) warnf(format string, args ...any) {
 
 func (r *restorer) progress(phase, item string) {
 	if r.opts.Progress != nil {
-		r.opts.Progress(RestoreProgress{Phase: phase, Done: r.in.n, Item: item})
+		r.opts.Progress(RestoreProgress{Phase: phase, Done: r.in.N, Item: item})
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/countio"
 	"github.com/urfave/cli/v2"
 )
 
@@ -117,7 +118,7 @@ func readArchive(e *env, path string, quiet bool, desc string, keys archive.Keys
 	b := newBar(e, quiet, total, desc)
 	defer b.finish()
 	h := sha256.New()
-	cr := &countingReader{r: io.TeeReader(in, h), bar: b}
+	cr := &countingReader{Reader: countio.Reader{R: io.TeeReader(in, h)}, bar: b}
 	plain, dec, err := archive.Decrypt(cr, keys)
 	if err != nil {
 		return nil, keyHint(fmt.Errorf("%s: %w", path, err))
@@ -159,7 +160,7 @@ func readArchive(e *env, path string, quiet bool, desc string, keys archive.Keys
 	}
 	sum.manifest = r.Manifest()
 	sum.sha256 = hex.EncodeToString(h.Sum(nil))
-	sum.compressed = cr.n
+	sum.compressed = cr.N
 	return sum, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/stagecopy/stagecopy/internal/countio"
 )
 
 // bar is a byte progress bar on stderr. It is nil, and every method a no-op,
@@ -78,14 +80,12 @@ func (b *bar) finish() {
 
 // countingReader reports bytes read to a bar.
 type countingReader struct {
-	r   io.Reader
-	n   int64
+	countio.Reader
 	bar *bar
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	c.bar.set(c.n)
+	n, err := c.Reader.Read(p)
+	c.bar.set(c.N)
 	return n, err
 }
