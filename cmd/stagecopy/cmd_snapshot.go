@@ -15,6 +15,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/countio"
 	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/rules"
@@ -167,7 +168,7 @@ func snapshotCommand(e *env) *cli.Command {
 				w = file
 			}
 			h := sha256.New()
-			counter := &countWriter{w: io.MultiWriter(w, h)}
+			counter := &countio.Writer{W: io.MultiWriter(w, h)}
 			start := time.Now()
 
 			var cur *bar
@@ -239,7 +240,7 @@ func snapshotCommand(e *env) *cli.Command {
 					return err
 				}
 			}
-			printSnapshotSummary(report, where, file, res, counter.n, hex.EncodeToString(h.Sum(nil)), time.Since(start))
+			printSnapshotSummary(report, where, file, res, counter.N, hex.EncodeToString(h.Sum(nil)), time.Since(start))
 			printLeftover(e, res)
 			return nil
 		},
@@ -327,17 +328,6 @@ func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *
 	if res.Header.NotAnonymized {
 		fmt.Fprintf(w, "  WARNING   NOT ANONYMIZED: this archive holds the source's personal data\n")
 	}
-}
-
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // printLeftover prints, even with -q, what the scan of each table's first

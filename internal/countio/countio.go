@@ -1,5 +1,6 @@
-// Package countio counts the bytes read through a reader: how far into an
-// archive an error is, how much of a dump is done.
+// Package countio counts the bytes read through a reader or written
+// through a writer: how far into an archive an error is, how much of a dump
+// is done, how large the archive written is.
 package countio
 
 import "io"
@@ -13,6 +14,18 @@ type Reader struct {
 
 func (c *Reader) Read(p []byte) (int, error) {
 	n, err := c.R.Read(p)
+	c.N += int64(n)
+	return n, err
+}
+
+// Writer writes to W and counts the bytes written in N.
+type Writer struct {
+	W io.Writer
+	N int64
+}
+
+func (c *Writer) Write(p []byte) (int, error) {
+	n, err := c.W.Write(p)
 	c.N += int64(n)
 	return n, err
 }
