@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -158,7 +157,7 @@ func (f *Filter) statement(st *sqldump.Statement) (bool, error) {
 			}
 			return true, nil
 		}
-		if tr != nil && tr.Action != rules.ActionKeep && reSelect.MatchString(t.Options) {
+		if tr != nil && tr.Action != rules.ActionKeep && t.Query {
 			return false, fmt.Errorf("%w: table %s (line %d): CREATE TABLE ... SELECT carries rows the rules cannot see", ErrUnsafe, st.Table, st.Line)
 		}
 		f.schemas[st.Table] = t
@@ -182,8 +181,6 @@ func (f *Filter) statement(st *sqldump.Statement) (bool, error) {
 	}
 	return true, nil
 }
-
-var reSelect = regexp.MustCompile(`(?i)\b(SELECT|VALUES|TABLE|WITH)\b`)
 
 // forget drops what is known of a table's columns.
 func (f *Filter) forget(table string) {
@@ -270,7 +267,7 @@ func (f *Filter) checkStatement(st *sqldump.Statement) error {
 			return refuse(fmt.Sprintf("a %s statement can carry data the rules cannot check", word))
 		}
 	case sqldump.KindAlterTable:
-		if reRename.Match(st.Text) {
+		if sqldump.HasWord(st.Text, "RENAME") {
 			return refuse("ALTER TABLE ... RENAME could move rows into a table with rules")
 		}
 	}
@@ -289,8 +286,6 @@ func (f *Filter) checkStatement(st *sqldump.Statement) error {
 	}
 	return nil
 }
-
-var reRename = regexp.MustCompile(`(?i)\bRENAME\b`)
 
 // firstWord returns the first keyword of a statement, looking through
 // versioned comments (/*!40000 UPDATE) and skipping plain ones.

@@ -314,6 +314,11 @@ func TestFilterReviewFindings(t *testing.T) {
 		{"double-serialized php", "version: 1\ntables:\n  d:\n    columns:\n      p:\n        php: {\"*.ip\": ip}\n", "CREATE TABLE d (p text);\nINSERT INTO d VALUES ('s:47:\\\"a:1:{s:1:\\\"x\\\";a:1:{s:2:\\\"ip\\\";s:10:\\\"81.56.1.20\\\";}}\\\";');\n", "81.56.1.20"},
 		{"eav glob over a slash", "version: 1\ntables:\n  m:\n    eav: {key_column: k, value_column: v}\n    keys:\n      \"_cache_*\": empty\n", "CREATE TABLE m (k varchar(50), v text);\nINSERT INTO m VALUES ('_cache_api/customers','n@real.com');\n", "n@real.com"},
 		{"eav key with trailing space", "version: 1\ntables:\n  m:\n    eav: {key_column: k, value_column: v}\n    keys:\n      birthmail: email\n", "CREATE TABLE m (k varchar(50), v text);\nINSERT INTO m VALUES ('birthmail ','o@real.com');\n", "o@real.com"},
+		// Words in a table's COMMENT are text, not a query (Magento's
+		// 'Admin User Table' and Drupal's watchdog comment were refused).
+		{"table comment says table and select", emailRule, "CREATE TABLE `users` (`id` int, `email` varchar(100)) ENGINE=InnoDB COMMENT='Admin User Table: select values with care';\nINSERT INTO `users` VALUES (1,'q@real.com');\n", "q@real.com"},
+		{"partitioned table", emailRule, "CREATE TABLE `users` (`id` int, `email` varchar(100)) /*!50100 PARTITION BY RANGE (`id`) (PARTITION p0 VALUES LESS THAN (10) ENGINE = InnoDB) */;\nINSERT INTO `users` VALUES (1,'r@real.com');\n", "r@real.com"},
+		{"alter table comment says rename", emailRule, users + "ALTER TABLE `users` COMMENT='Rename log';\nINSERT INTO `users` (`id`,`email`) VALUES (1,'s@real.com');\n", "s@real.com"},
 		{"generated column in positional rows", emailRule, "CREATE TABLE `users` (`id` int, `email` varchar(100), `dom` varchar(100) AS (SUBSTRING_INDEX(email,'@',-1)) STORED);\nINSERT INTO `users` VALUES (1,'p@real.com','real.com');\n", "real.com"},
 	}
 	for _, c := range rewritten {

@@ -21,6 +21,11 @@ type Table struct {
 	// list (ENGINE=InnoDB DEFAULT CHARSET=... and partitioning), trimmed,
 	// without the delimiter.
 	Options string
+	// Query is set when a query after the definitions fills the table
+	// (CREATE TABLE t (...) [AS] SELECT, VALUES, TABLE or WITH): rows that
+	// no INSERT carries. Read from the tokens, so string literals (a
+	// COMMENT='Admin User Table') and comments never count.
+	Query bool
 }
 
 // Column is one column of a [Table].
@@ -153,6 +158,7 @@ func ParseCreateTable(text []byte) (*Table, error) {
 		opts = bytes.TrimSpace(opts[:len(opts)-2])
 	}
 	t.Options = string(opts)
+	t.Query = hasQuery(text, toks[closeAt+1:])
 
 	for _, name := range t.PrimaryKey {
 		if _, i, ok := t.Column(name); ok {
@@ -169,6 +175,54 @@ func ParseCreateTable(text []byte) (*Table, error) {
 		}
 	}
 	return t, nil
+}
+
+// hasQuery reports whether the tokens after the column list start a query:
+// SELECT, VALUES, TABLE or WITH as a word, except for partition definitions
+// (VALUES LESS THAN, VALUES IN) and MariaDB's WITH SYSTEM VERSIONING.
+func hasQuery(b []byte, toks []token) bool {
+	for k, t := range toks {
+		next := token{}
+		if k+1 < len(toks) {
+			next = toks[k+1]
+		}
+		switch {
+		case t.is(b, "SELECT"), t.is(b, "TABLE"):
+			return true
+		case t.is(b, "VALUES"):
+			if !next.is(b, "LESS") && !next.is(b, "IN") {
+				return true
+			}
+		case t.is(b, "WITH"):
+			if !next.is(b, "SYSTEM") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// HasWord reports whether the SQL text holds one of words (upper case) as
+// an unquoted word: in code or a versioned comment, not inside a string
+// literal, a quoted identifier or a plain comment. Text that does not lex
+// (an unterminated string) counts as holding it, so callers fail closed.
+func HasWord(text []byte, words ...string) bool {
+	lx := lexer{b: text, eof: true}
+	for i := 0; ; {
+		t, j := lx.next(i)
+		switch t.kind {
+		case tokEOF:
+			return false
+		case tokBad, tokMore:
+			return true
+		}
+		for _, w := range words {
+			if t.is(text, w) {
+				return true
+			}
+		}
+		i = j
+	}
 }
 
 // unquoteName returns the name a word, identifier or string token stands

@@ -261,3 +261,57 @@ func checkColumns(t *testing.T, tb *Table, want []string) {
 		t.Errorf("columns of %s:\n%s\nwant:\n%s", tb.Name, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestCreateTableQuery: a query after the column list is found from the
+// tokens, so words inside a table's COMMENT (Magento's 'Admin User Table',
+// Drupal's 'Table that contains logs...') do not count, and neither do
+// partition definitions or system versioning.
+func TestCreateTableQuery(t *testing.T) {
+	tests := []struct {
+		in    string
+		query bool
+	}{
+		{"CREATE TABLE `admin_user` (`user_id` int) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COMMENT='Admin User Table'", false},
+		{"CREATE TABLE `watchdog` (`wid` int) ENGINE=InnoDB COMMENT='Table that contains logs of all system events.'", false},
+		{"CREATE TABLE t (a int) COMMENT 'select values with table'", false},
+		{"CREATE TABLE t (a int) COMMENT \"WITH\" /* SELECT */", false},
+		{"CREATE TABLE t (a int) ENGINE=InnoDB /*!50100 PARTITION BY RANGE (a) (PARTITION p0 VALUES LESS THAN (10), PARTITION p1 VALUES IN (11,12)) */", false},
+		{"CREATE TABLE t (a int) WITH SYSTEM VERSIONING", false},
+		{"CREATE TABLE t (a int) SELECT 1 AS a", true},
+		{"CREATE TABLE t (a int) COMMENT='x' AS SELECT 1 AS a", true},
+		{"CREATE TABLE t (a int) IGNORE (SELECT 1 AS a)", true},
+		{"CREATE TABLE t (a int) VALUES (1)", true},
+		{"CREATE TABLE t (a int) TABLE u", true},
+		{"CREATE TABLE t (a int) WITH x AS (SELECT 1) SELECT * FROM x", true},
+		{"/*!40101 CREATE TABLE t (a int) */ /*!50000 SELECT 1 */", true},
+	}
+	for _, tt := range tests {
+		tab, err := ParseCreateTable([]byte(tt.in))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if tab.Query != tt.query {
+			t.Errorf("%s: Query = %v, want %v", tt.in, tab.Query, tt.query)
+		}
+	}
+}
+
+func TestHasWord(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"ALTER TABLE t RENAME TO u", true},
+		{"ALTER TABLE t rename u", true},
+		{"/*!40000 ALTER TABLE t RENAME u */", true},
+		{"ALTER TABLE t COMMENT='Rename log'", false},
+		{"ALTER TABLE `rename` ADD KEY (a)", false},
+		{"ALTER TABLE t ADD COLUMN renamed int /* RENAME */", false},
+		{"ALTER TABLE t COMMENT='unterminated RENAME", true},
+	}
+	for _, tt := range tests {
+		if got := HasWord([]byte(tt.in), "RENAME"); got != tt.want {
+			t.Errorf("HasWord(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
