@@ -203,13 +203,15 @@ func (d *dumpInput) Close() {
 
 // dumpWriter splits statements into archive entries.
 //
-// Session statements (SET) are kept with what they belong to: those before
-// the first other statement form the preamble, copied into every entry;
-// later ones stick to the entry of the statement they follow (mysqldump's
+// Session statements (SET) are kept with what they belong to, so that every
+// entry loads on a connection of its own: those before the first other
+// statement form the preamble, copied into every entry; a SET that reads a
+// user variable restores what an earlier SET saved (mysqldump's
 // "SET character_set_client = @saved_cs_client" after a CREATE TABLE, the
-// sql_mode restores after a trigger), or, when they follow nothing that was
-// kept, to the entry of the next statement (the saves before a CREATE TABLE
-// or a trigger).
+// sql_mode restores after a trigger or a view) and sticks to the entry of
+// the statement it follows, where its save went; every other SET (the saves
+// "SET @saved_x = @@x" and the settings after them) sticks to the entry of
+// the next statement, whatever entry the one before it went to.
 type dumpWriter struct {
 	aw         *archive.Writer
 	chunkSize  int
@@ -384,6 +386,11 @@ func (w *dumpWriter) statement(ctx context.Context, d *dumpInput, st *sqldump.St
 			w.preamble.WriteByte('\n')
 			return nil
 		}
+		if !reReadsUserVar.Match(st.Text) {
+			w.pending.Write(st.Text)
+			w.pending.WriteByte('\n')
+			return nil
+		}
 		switch w.last {
 		case targetSchema:
 			w.schemaBuf.Write(st.Text)
@@ -458,6 +465,10 @@ func (w *dumpWriter) statement(ctx context.Context, d *dumpInput, st *sqldump.St
 // and epilogue (SET @@GLOBAL.GTID_PURGED, SET @@SESSION.SQL_LOG_BIN,
 // @MYSQLDUMP_TEMP_LOG_BIN).
 var reReplicationSet = regexp.MustCompile(`(?i)GTID_PURGED|SQL_LOG_BIN|MYSQLDUMP_TEMP_LOG_BIN`)
+
+// reReadsUserVar matches a SET that assigns from a user variable (not a
+// @@system one): the restore of a saved setting.
+var reReadsUserVar = regexp.MustCompile(`=\s*@[^@]`)
 
 // ErrMultiDB means a dump holds several databases.
 var ErrMultiDB = errors.New("snapshot: several databases in one dump")
