@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -102,9 +103,10 @@ func TestPresetsOnRealSchemas(t *testing.T) {
 			plants = append(plants, c.extra...)
 			plants = insertPlants(t, db, cols, plants)
 
+			secret := []byte("0123456789abcdef0123456789abcdef")
 			var buf bytes.Buffer
 			res, err := Create(context.Background(), &buf, Options{
-				Rules: r, Secret: []byte("0123456789abcdef0123456789abcdef"),
+				Rules: r, Secret: secret,
 				Server: &dbdump.Config{DSN: srv.DSN(src), Database: src, Threads: 2}, ServerName: "test",
 			})
 			if err != nil {
@@ -134,18 +136,46 @@ func TestPresetsOnRealSchemas(t *testing.T) {
 				t.Errorf("only %d planted values checked", checked)
 			}
 
-			name := restoreName(t, srv, "cms")
-			if _, err := Restore(context.Background(), RestoreOptions{
-				Archive: bytes.NewReader(buf.Bytes()), ArchivePath: "cms.tar.zst", Server: serverConfig(t, srv),
-				Database: name, Threads: 2, Registry: newRegistry(t), CMS: "none",
-			}); err != nil {
-				t.Fatalf("restore: %v", err)
+			// The live snapshot restores, and so does a snapshot of the same
+			// database's dump with the same rules and secret, to the same
+			// checksums.
+			restore := func(tag string, data []byte) (string, map[string]string) {
+				name := restoreName(t, srv, tag)
+				if _, err := Restore(context.Background(), RestoreOptions{
+					Archive: bytes.NewReader(data), ArchivePath: tag + ".tar.zst", Server: serverConfig(t, srv),
+					Database: name, Threads: 2, Registry: newRegistry(t), CMS: "none",
+				}); err != nil {
+					t.Fatalf("restore %s: %v", tag, err)
+				}
+				sums := srv.Checksums(t, name)
+				delete(sums, MarkerTable)
+				return name, sums
 			}
+			name, liveSums := restore("live", buf.Bytes())
 			want := tableNames(t, db, src)
 			got := tableNames(t, db, name)
 			got = slices.DeleteFunc(got, func(s string) bool { return s == MarkerTable })
 			if !slices.Equal(want, got) {
 				t.Errorf("restored tables differ: %d in the source, %d restored", len(want), len(got))
+			}
+			dumpFile := t.TempDir() + "/dump.sql"
+			if err := os.WriteFile(dumpFile, srv.Dump(t, src), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var fromDump bytes.Buffer
+			if _, err := Create(context.Background(), &fromDump, Options{Rules: r, Secret: secret, DumpPath: dumpFile}); err != nil {
+				t.Fatal(err)
+			}
+			_, dumpSums := restore("dump", fromDump.Bytes())
+			if len(liveSums) < len(cols) {
+				t.Errorf("%d checksums for %d tables", len(liveSums), len(cols))
+			}
+			if !maps.Equal(liveSums, dumpSums) {
+				for tb, sum := range liveSums {
+					if dumpSums[tb] != sum {
+						t.Errorf("table %s: live snapshot restores to checksum %s, the dump's to %s", tb, sum, dumpSums[tb])
+					}
+				}
 			}
 		})
 	}
