@@ -13,13 +13,6 @@ import (
 	"github.com/stagecopy/stagecopy/rules"
 )
 
-// Stream is a dump read statement by statement, INSERT rows one at a time:
-// *sqldump.Scanner, or a Filter over one.
-type Stream interface {
-	Next() (*sqldump.Statement, error)
-	NextRow() (*sqldump.Row, error)
-}
-
 // ErrUnsafe is wrapped by every error where the Filter refuses to pass data
 // through because it cannot be sure it is anonymized.
 var ErrUnsafe = errors.New("anonymize: refusing to pass data it cannot anonymize")
@@ -34,7 +27,7 @@ var ErrUnsafe = errors.New("anonymize: refusing to pass data it cannot anonymize
 //
 // Errors are sticky. A Filter is not safe for concurrent use.
 type Filter struct {
-	src     Stream
+	src     sqldump.Stream
 	rules   *rules.Rules
 	keyer   *Keyer
 	schemas map[string]*sqldump.Table
@@ -50,7 +43,7 @@ type Filter struct {
 
 // NewFilter returns a Filter reading src. rules must not be nil; keyer
 // derives the fakes (see NewKeyer).
-func NewFilter(src Stream, r *rules.Rules, keyer *Keyer) *Filter {
+func NewFilter(src sqldump.Stream, r *rules.Rules, keyer *Keyer) *Filter {
 	return &Filter{src: src, rules: r, keyer: keyer, schemas: map[string]*sqldump.Table{}, plans: map[string]*tablePlan{}, report: newReport()}
 }
 
@@ -320,7 +313,7 @@ func firstWord(b []byte) string {
 	return strings.ToUpper(string(b[:i]))
 }
 
-func drain(s Stream) (int64, error) {
+func drain(s sqldump.Stream) (int64, error) {
 	var n int64
 	for {
 		_, err := s.NextRow()
@@ -428,7 +421,7 @@ var ErrRulesMismatch = errors.New("anonymize: rules do not match the dump")
 
 // Copy writes everything s yields to w, as SQL: the output of a Filter is a
 // dump again. It returns the number of bytes written.
-func Copy(ctx context.Context, w io.Writer, s Stream) (int64, error) {
+func Copy(ctx context.Context, w io.Writer, s sqldump.Stream) (int64, error) {
 	cw := &countWriter{w: w}
 	for n := 0; ; n++ {
 		if n%256 == 0 {

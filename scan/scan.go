@@ -13,7 +13,6 @@ import (
 	"io"
 	"sort"
 
-	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
@@ -74,19 +73,19 @@ func (s *Scanner) Define(table string, create []byte) {
 }
 
 // Scan reads src to its end, looking at every string value of every row.
-func (s *Scanner) Scan(ctx context.Context, src anonymize.Stream) error {
+func (s *Scanner) Scan(ctx context.Context, src sqldump.Stream) error {
 	return s.scan(ctx, src, -1)
 }
 
 // Sample is Scan of the first rows of src only, at most limit of them.
-func (s *Scanner) Sample(ctx context.Context, src anonymize.Stream, limit int64) error {
+func (s *Scanner) Sample(ctx context.Context, src sqldump.Stream, limit int64) error {
 	return s.scan(ctx, src, limit)
 }
 
 // errLimit ends a sample.
 var errLimit = errors.New("scan: sample complete")
 
-func (s *Scanner) scan(ctx context.Context, src anonymize.Stream, limit int64) error {
+func (s *Scanner) scan(ctx context.Context, src sqldump.Stream, limit int64) error {
 	left := limit
 	for {
 		st, err := src.Next()
@@ -111,7 +110,7 @@ func (s *Scanner) scan(ctx context.Context, src anonymize.Stream, limit int64) e
 
 // insert scans the rows of st; left counts down the rows a sample may
 // still look at (negative: no limit), and insert returns errLimit at 0.
-func (s *Scanner) insert(ctx context.Context, src anonymize.Stream, st *sqldump.Statement, left *int64) error {
+func (s *Scanner) insert(ctx context.Context, src sqldump.Stream, st *sqldump.Statement, left *int64) error {
 	s.tables[st.Table] = true
 	cols := st.Columns
 	if len(cols) == 0 {

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/countio"
 	"github.com/stagecopy/stagecopy/internal/decompress"
@@ -39,7 +38,7 @@ type dumpInput struct {
 	done       func() int64 // input consumed so far, for progress
 	rowsTotal  int64        // estimate of the rows to read, -1 if unknown
 	closers    []func()
-	sc         anonymize.Stream
+	sc         sqldump.Stream
 	total      int64
 	database   string
 	server     string
@@ -51,7 +50,7 @@ type dumpInput struct {
 // first bytes), checks it looks like SQL, and reads the statements that come
 // before the first table (session settings) so the header can name the
 // source database and server.
-func openDump(path string, r io.Reader, filter func(anonymize.Stream) anonymize.Stream) (*dumpInput, error) {
+func openDump(path string, r io.Reader, filter func(sqldump.Stream) sqldump.Stream) (*dumpInput, error) {
 	d := &dumpInput{path: path, total: -1, rowsTotal: -1}
 	if r == nil {
 		f, err := os.Open(path)

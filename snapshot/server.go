@@ -6,12 +6,13 @@ import (
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/rules"
 )
 
 // openServer starts a consistent read of a live database. Tables the rules
 // truncate are read without their rows and tables they skip not at all.
-func openServer(ctx context.Context, cfg dbdump.Config, r *rules.Rules, filter func(anonymize.Stream) anonymize.Stream) (*dumpInput, *dbdump.Dumper, error) {
+func openServer(ctx context.Context, cfg dbdump.Config, r *rules.Rules, filter func(sqldump.Stream) sqldump.Stream) (*dumpInput, *dbdump.Dumper, error) {
 	var omitted []string
 	if r != nil {
 		cfg.Rows = func(table string) dbdump.RowPolicy {

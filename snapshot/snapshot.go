@@ -17,6 +17,7 @@ import (
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/rules"
 	"github.com/stagecopy/stagecopy/scan"
 )
@@ -150,13 +151,13 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	var server *dbdump.Dumper
 	if opts.Dump != nil || opts.DumpPath != "" || opts.Server != nil {
 		var err error
-		var filter func(anonymize.Stream) anonymize.Stream
+		var filter func(sqldump.Stream) sqldump.Stream
 		if opts.Rules != nil {
 			secret := opts.Secret
 			if secret == nil {
 				secret = anonymize.NewSecret()
 			}
-			filter = func(s anonymize.Stream) anonymize.Stream {
+			filter = func(s sqldump.Stream) sqldump.Stream {
 				f := anonymize.NewFilter(s, opts.Rules, anonymize.NewKeyer(secret))
 				res.report = f.Report
 				return f

@@ -69,7 +69,7 @@ func scanCommand(e *env) *cli.Command {
 			s := scan.New()
 			// scanThrough scans src, or with rules what anonymize would
 			// write: the filter's output, read back.
-			scanThrough := func(src anonymize.Stream) error {
+			scanThrough := func(src sqldump.Stream) error {
 				if r == nil {
 					return s.Scan(c.Context, src)
 				}

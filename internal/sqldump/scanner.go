@@ -76,6 +76,14 @@ type Scanner struct {
 	colToks   []token
 }
 
+// Stream is a dump read statement by statement, INSERT rows one at a time:
+// a [Scanner], or a stream that rewrites one (anonymize.Filter), or a live
+// database read as if it were a dump (dbdump.Dumper).
+type Stream interface {
+	Next() (*Statement, error)
+	NextRow() (*Row, error)
+}
+
 // NewScanner returns a Scanner reading the dump from r. It does its own
 // buffering; r need not be buffered.
 func NewScanner(r io.Reader) *Scanner {
