@@ -30,6 +30,10 @@ var cmsSchemas = []struct {
 	extra []plant
 }{
 	{file: "magento-2.4.sql.gz", preset: "magento2", extra: magentoExtra},
+	{file: "drupal-10.sql.gz", preset: "drupal", extra: drupalExtra},
+	{file: "prestashop-1.7.sql.gz", preset: "prestashop"},
+	{file: "prestashop-8.sql.gz", preset: "prestashop"},
+	{file: "prestashop-9.sql.gz", preset: "prestashop"},
 }
 
 // magentoExtra is what a review found the magento2 preset left (issue 11):
@@ -62,6 +66,14 @@ var magentoExtra = []plant{
 	{table: "authorization_role", column: "role_type", value: "U", fixed: true},
 	{table: "authorization_role", column: "role_name", value: "plantadmin"},
 	{table: "sales_order", column: "x_forwarded_for", value: "81.2.69.201, 81.2.69.202", find: []string{"81.2.69.201", "81.2.69.202"}},
+}
+
+// drupalExtra: banned visitors' addresses, a field added to user accounts,
+// and queued jobs.
+var drupalExtra = []plant{
+	{table: "ban_ip", column: "ip", value: "81.2.69.160"},
+	{table: "user__field_test_field", column: "field_test_field_description", value: "Photo of Plantpicture Doe at home"},
+	{table: "queue", column: "data", value: `a:1:{s:4:"mail";s:20:"queued.jane@gmail.com";}`, find: []string{"queued.jane@gmail.com"}},
 }
 
 // plant is one personal value put into a table: a column's value, or, for
@@ -412,7 +424,7 @@ func ruleValue(spec *rules.Spec, jsonPaths, phpPaths []*rules.PathRule, n int) s
 // (and one row per planted key), filling the other NOT NULL columns without
 // a default with plain values of their type. Foreign keys are not checked.
 // It returns the plants as inserted: cut to their column's length, and
-// without those in columns that cannot hold text.
+// without those in columns that cannot hold them (numbers: issue 13).
 func insertPlants(t *testing.T, db *sql.DB, cols map[string][]schemaColumn, plants []plant) []plant {
 	t.Helper()
 	conn, err := db.Conn(context.Background())
@@ -423,7 +435,7 @@ func insertPlants(t *testing.T, db *sql.DB, cols map[string][]schemaColumn, plan
 	if _, err := conn.ExecContext(context.Background(), "SET FOREIGN_KEY_CHECKS=0"); err != nil {
 		t.Fatal(err)
 	}
-	rows := map[string]map[string]string{} // table\x00key -> column -> value
+	rows := map[string]map[string]plant{} // table\x00key -> column -> plant
 	var order []string
 	for _, p := range plants {
 		if _, ok := cols[p.table]; !ok {
@@ -432,42 +444,33 @@ func insertPlants(t *testing.T, db *sql.DB, cols map[string][]schemaColumn, plan
 		}
 		id := p.table + "\x00" + p.key
 		if rows[id] == nil {
-			rows[id] = map[string]string{}
+			rows[id] = map[string]plant{}
 			order = append(order, id)
 		}
-		rows[id][p.column] = p.value
+		rows[id][p.column] = p
 		if p.key != "" {
-			rows[id][p.keyColumn] = p.key
+			rows[id][p.keyColumn] = plant{table: p.table, column: p.keyColumn, value: p.key, fixed: true}
 		}
 	}
 	var inserted []plant
 	seq := 0
 	for _, id := range order {
 		table, _, _ := strings.Cut(id, "\x00")
-		vals := rows[id]
 		var names []string
 		var args []any
 		for _, c := range cols[table] {
 			seq++
-			v, planted := vals[c.name]
+			p, planted := rows[id][c.name]
 			switch {
-			case planted:
-				if c.maxLen > 0 && int64(len(v)) > c.maxLen {
-					v = v[:c.maxLen]
+			case planted && p.fixed:
+				args = append(args, p.value)
+			case planted && (isText(c) || isDate(c) && len(p.value) >= 10 && p.value[4] == '-' && p.value[7] == '-'):
+				if c.maxLen > 0 && int64(len(p.value)) > c.maxLen {
+					p.value = p.value[:c.maxLen]
 				}
-				if isText(c) || isDate(c) && len(v) >= 10 && v[4] == '-' && v[7] == '-' {
-					args = append(args, v)
-					for _, p := range plants {
-						if p.table == table && p.column == c.name && p.value == vals[c.name] {
-							p.value = v
-							inserted = append(inserted, p)
-							break
-						}
-					}
-				} else {
-					args = append(args, filler(c, seq)) // typed columns: issue 13
-				}
-			case c.nullable || c.hasDefault || strings.Contains(c.extra, "auto_increment") || strings.Contains(c.extra, "GENERATED"):
+				args = append(args, p.value)
+				inserted = append(inserted, p)
+			case !planted && (c.nullable || c.hasDefault || strings.Contains(c.extra, "auto_increment") || strings.Contains(c.extra, "GENERATED")):
 				continue
 			default:
 				args = append(args, filler(c, seq))
