@@ -18,6 +18,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/rules"
 )
 
@@ -160,13 +161,13 @@ func TestPresetsOnRealSchemas(t *testing.T) {
 					t.Fatalf("restore %s: %v", tag, err)
 				}
 				sums := srv.Checksums(t, name)
-				delete(sums, MarkerTable)
+				delete(sums, registry.MarkerTable)
 				return name, sums
 			}
 			name, liveSums := restore("live", buf.Bytes())
 			want := tableNames(t, db, src)
 			got := tableNames(t, db, name)
-			got = slices.DeleteFunc(got, func(s string) bool { return s == MarkerTable })
+			got = slices.DeleteFunc(got, func(s string) bool { return s == registry.MarkerTable })
 			if !slices.Equal(want, got) {
 				t.Errorf("restored tables differ: %d in the source, %d restored", len(want), len(got))
 			}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // identity makes an age identity file and returns it read back, with its
@@ -84,7 +85,7 @@ func TestRestoreEncrypted(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := srv.Checksums(t, name)
-		delete(got, MarkerTable)
+		delete(got, registry.MarkerTable)
 		if want := srv.Checksums(t, src); !maps.Equal(want, got) {
 			t.Fatalf("checksums differ\nsource   %v\nrestored %v", want, got)
 		}

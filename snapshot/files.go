@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/rules"
 )
 
@@ -39,7 +40,7 @@ type fileTree struct {
 func (t *fileTree) excluded(rel string) bool {
 	// A staging copy's marker names that copy, not the site: a snapshot
 	// of a staging copy leaves it out (restore writes its own).
-	if rel == MarkerFile {
+	if rel == registry.MarkerFile {
 		return true
 	}
 	return t.exclude.Match(rel) || t.rules != nil && t.rules.Excluded(rel)

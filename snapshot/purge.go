@@ -19,7 +19,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
 	"github.com/stagecopy/stagecopy/internal/receipt"
-	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // Errors of Purge that come before anything is deleted.
@@ -50,12 +50,12 @@ const StagingUsersNote = "database accounts for the staging copy: not applicable
 type PurgeOptions struct {
 	// Registry holds the staging copies; the receipts, the receipt log and
 	// purge journals go into its directory unless told otherwise. Required.
-	Registry *staging.Registry
+	Registry *registry.Registry
 	// Server returns how to connect to an entry's server: its Conn and a
 	// password from wherever the caller takes passwords (never the
 	// registry). Required. An error is recorded as the server being
 	// unreachable.
-	Server func(staging.Entry) (*mysql.Config, error)
+	Server func(registry.Entry) (*mysql.Config, error)
 	// Key signs the receipt and the receipt log. Required: Purge refuses
 	// to delete anything without it.
 	Key *receipt.PrivateKey
@@ -91,7 +91,7 @@ type TableCount struct {
 
 // PurgeResult is what Purge did.
 type PurgeResult struct {
-	Entry       staging.Entry
+	Entry       registry.Entry
 	Statement   *receipt.Statement
 	Receipt     []byte // the receipt file's bytes
 	ReceiptPath string
@@ -147,7 +147,7 @@ func Purge(ctx context.Context, idOrPrefix string, opts PurgeOptions) (*PurgeRes
 	if entry, err = opts.Registry.Get(ctx, entry.ID); err != nil {
 		return nil, err
 	}
-	if entry.Status == staging.StatusPurged {
+	if entry.Status == registry.StatusPurged {
 		return nil, fmt.Errorf("%w: %s (%s)", ErrAlreadyPurged, entry.ID, strings.Join(entry.Notes, "; "))
 	}
 	p := &purger{opts: opts, entry: entry, dir: opts.Registry.Dir()}
@@ -156,7 +156,7 @@ func Purge(ctx context.Context, idOrPrefix string, opts PurgeOptions) (*PurgeRes
 
 type purger struct {
 	opts    PurgeOptions
-	entry   staging.Entry
+	entry   registry.Entry
 	dir     string // registry directory
 	journal *purgeJournal
 
@@ -229,8 +229,8 @@ func (p *purger) run(ctx context.Context) (*PurgeResult, error) {
 		return nil, fmt.Errorf("purge: receipt log %s: %w (is it signed with another key?)", logDir, err)
 	}
 
-	if err := p.opts.Registry.Update(ctx, e.ID, func(x *staging.Entry) error {
-		x.Status = staging.StatusPurging
+	if err := p.opts.Registry.Update(ctx, e.ID, func(x *registry.Entry) error {
+		x.Status = registry.StatusPurging
 		return nil
 	}); err != nil {
 		return nil, err
@@ -410,10 +410,10 @@ func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, ori
 
 	status := st.Predicate.Status
 	note := fmt.Sprintf("purge %s: %s, receipt %s", st.Predicate.Timeline.Finished.Format(time.RFC3339), status, receiptPath)
-	err = p.opts.Registry.Update(ctx, e.ID, func(x *staging.Entry) error {
+	err = p.opts.Registry.Update(ctx, e.ID, func(x *registry.Entry) error {
 		x.Notes = append(x.Notes, note)
 		if status == receipt.Erased {
-			x.Status = staging.StatusPurged
+			x.Status = registry.StatusPurged
 		}
 		res.Entry = *x
 		return nil
@@ -439,7 +439,7 @@ func newReceiptID() (string, error) {
 
 // dbTarget names the staging database in the receipt: no user, no
 // password, no socket path.
-func dbTarget(e staging.Entry) string {
+func dbTarget(e registry.Entry) string {
 	host := e.Conn.Host
 	if host == "" {
 		host = "localhost"

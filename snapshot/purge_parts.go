@@ -19,6 +19,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/receipt"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
 
@@ -49,7 +50,7 @@ type partState struct {
 // beside it, hidden, naming the staging id, so the site disappears from its
 // path at once and a purge interrupted half-way through the removal finds
 // the rest.
-func tombstone(e staging.Entry) string {
+func tombstone(e registry.Entry) string {
 	return filepath.Join(filepath.Dir(e.FilesDir), "."+filepath.Base(e.FilesDir)+".stagecopy-purging-"+e.ID)
 }
 
@@ -99,37 +100,19 @@ func (p *purger) inspectDatabase(ctx context.Context) dbState {
 		return dbState{}
 	}
 	st := dbState{exists: true}
-	if err := p.admin.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", name, MarkerTable).Scan(&n); err != nil {
-		st.err = fmt.Errorf("look up marker table in %s: %w", name, err)
-		return st
-	}
-	if n == 0 {
-		st.refusal = fmt.Sprintf("database %s has no %s table: stagecopy restore did not make it (or it was replaced)", name, MarkerTable)
-		return st
-	}
-	rows, err := p.admin.QueryContext(ctx, "SELECT staging_id FROM "+quoteIdent(name)+"."+quoteIdent(MarkerTable))
+	ids, present, err := registry.DatabaseMarker(ctx, p.admin, name)
 	if err != nil {
-		st.err = fmt.Errorf("read marker in %s: %w", name, err)
+		st.err = err
 		return st
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			st.err = fmt.Errorf("read marker in %s: %w", name, err)
-			return st
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		st.err = fmt.Errorf("read marker in %s: %w", name, err)
+	if !present {
+		st.refusal = fmt.Sprintf("database %s has no %s table: stagecopy restore did not make it (or it was replaced)", name, registry.MarkerTable)
 		return st
 	}
 	if len(ids) != 1 || ids[0] != p.entry.ID {
-		st.refusal = fmt.Sprintf("the %s table of database %s names %s, not %s", MarkerTable, name, strings.Join(ids, ", "), p.entry.ID)
+		st.refusal = fmt.Sprintf("the %s table of database %s names %s, not %s", registry.MarkerTable, name, strings.Join(ids, ", "), p.entry.ID)
 		if len(ids) == 0 {
-			st.refusal = fmt.Sprintf("the %s table of database %s is empty", MarkerTable, name)
+			st.refusal = fmt.Sprintf("the %s table of database %s is empty", registry.MarkerTable, name)
 		}
 		return st
 	}
@@ -140,7 +123,7 @@ func (p *purger) inspectDatabase(ctx context.Context) dbState {
 // measureDatabase counts the rows of every base table but the marker,
 // exactly (COUNT(*), not the statistics' estimate).
 func measureDatabase(ctx context.Context, db *sql.DB, name string) ([]TableCount, *receipt.Measure, error) {
-	rows, err := db.QueryContext(ctx, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> ? ORDER BY TABLE_NAME", name, MarkerTable)
+	rows, err := db.QueryContext(ctx, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> ? ORDER BY TABLE_NAME", name, registry.MarkerTable)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -167,31 +150,7 @@ func measureDatabase(ctx context.Context, db *sql.DB, name string) ([]TableCount
 	return tables, m, nil
 }
 
-// readMarker returns the staging id in a files directory's marker file.
-func readMarker(dir string) (string, error) {
-	path := filepath.Join(dir, MarkerFile)
-	st, err := os.Lstat(path)
-	if err != nil {
-		return "", err
-	}
-	if !st.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", path)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	var m struct {
-		StagingID string `json:"staging_id"`
-	}
-	if err := json.NewDecoder(io.LimitReader(f, 64<<10)).Decode(&m); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return m.StagingID, nil
-}
-
-func inspectFiles(e staging.Entry) filesState {
+func inspectFiles(e registry.Entry) filesState {
 	var st filesState
 	if _, err := os.Lstat(tombstone(e)); err == nil {
 		st.tombstone = true
@@ -207,12 +166,12 @@ func inspectFiles(e staging.Entry) filesState {
 	case !fi.IsDir():
 		st.refusal = e.FilesDir + " is not a directory"
 	default:
-		id, err := readMarker(e.FilesDir)
+		id, err := registry.FilesMarker(e.FilesDir)
 		switch {
 		case err != nil:
-			st.refusal = fmt.Sprintf("no readable %s in %s: stagecopy restore did not make it (%v)", MarkerFile, e.FilesDir, err)
+			st.refusal = fmt.Sprintf("no readable %s in %s: stagecopy restore did not make it (%v)", registry.MarkerFile, e.FilesDir, err)
 		case id != e.ID:
-			st.refusal = fmt.Sprintf("%s in %s names %s, not %s", MarkerFile, e.FilesDir, id, e.ID)
+			st.refusal = fmt.Sprintf("%s in %s names %s, not %s", registry.MarkerFile, e.FilesDir, id, e.ID)
 		default:
 			st.ours = true
 		}
@@ -243,7 +202,7 @@ func measureFiles(ctx context.Context, dir string) (*receipt.Measure, error) {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		if rel == MarkerFile {
+		if rel == registry.MarkerFile {
 			return nil
 		}
 		e := archive.Entry{Name: archive.FilesPrefix + rel}
@@ -308,7 +267,7 @@ func fileSHA256(path string) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
-func inspectArchive(e staging.Entry) (partState, *receipt.Measure) {
+func inspectArchive(e registry.Entry) (partState, *receipt.Measure) {
 	_, err := os.Lstat(e.Archive)
 	if errors.Is(err, fs.ErrNotExist) {
 		return partState{}, nil

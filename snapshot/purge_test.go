@@ -14,18 +14,18 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/internal/receipt"
-	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // purgeFixture is a staging copy restored from the demo archive, which
 // lies on disk with its sidecar manifest.
 type purgeFixture struct {
 	srv      *mariadbtest.Server
-	reg      *staging.Registry
+	reg      *registry.Registry
 	key      *receipt.PrivateKey
 	archive  string
 	manifest []byte // the sidecar's bytes
-	entry    staging.Entry
+	entry    registry.Entry
 	res      *RestoreResult
 }
 
@@ -79,7 +79,7 @@ func (f *purgeFixture) opts(t *testing.T) PurgeOptions {
 	return PurgeOptions{
 		Registry: f.reg, Key: f.key, Operator: "tester", Host: "testhost",
 		Tool:   receipt.Tool{Name: "stagecopy", Version: "test"},
-		Server: func(staging.Entry) (*mysql.Config, error) { return serverConfig(t, f.srv), nil },
+		Server: func(registry.Entry) (*mysql.Config, error) { return serverConfig(t, f.srv), nil },
 	}
 }
 
@@ -152,7 +152,7 @@ func TestPurgeFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := f.verify(t, res)
-	if res.Status() != receipt.Erased || !res.Closed || res.Entry.Status != staging.StatusPurged {
+	if res.Status() != receipt.Erased || !res.Closed || res.Entry.Status != registry.StatusPurged {
 		t.Fatalf("status %s, closed %v, registry %s; exceptions %v", res.Status(), res.Closed, res.Entry.Status, st.Predicate.Exceptions)
 	}
 	if databaseExists(t, srv, db) || exists(f.entry.FilesDir) || exists(f.archive) || exists(identity) {
@@ -215,7 +215,7 @@ func TestPurgeRefuses(t *testing.T) {
 	if _, err := Purge(context.Background(), f.entry.ID, opts); !errors.Is(err, ErrNoSigningKey) {
 		t.Fatalf("without a key: %v", err)
 	}
-	if _, err := Purge(context.Background(), "stg-000000000000", f.opts(t)); !errors.Is(err, staging.ErrNotFound) {
+	if _, err := Purge(context.Background(), "stg-000000000000", f.opts(t)); !errors.Is(err, registry.ErrNotFound) {
 		t.Fatalf("unknown id: %v", err)
 	}
 	// A restore or purge of this copy still running (it holds the lock).
@@ -223,11 +223,11 @@ func TestPurgeRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Purge(context.Background(), f.entry.ID, f.opts(t)); !errors.Is(err, staging.ErrBusy) {
+	if _, err := Purge(context.Background(), f.entry.ID, f.opts(t)); !errors.Is(err, registry.ErrBusy) {
 		t.Fatalf("while another process holds the copy: %v", err)
 	}
 	release()
-	if e, _ := f.reg.Get(context.Background(), f.entry.ID); e.Status != staging.StatusActive {
+	if e, _ := f.reg.Get(context.Background(), f.entry.ID); e.Status != registry.StatusActive {
 		t.Fatalf("a refused purge changed the registry: %s", e.Status)
 	}
 	if exists(filepath.Join(f.reg.Dir(), "receipts")) || !databaseExists(t, srv, db) || !exists(f.archive) {
@@ -237,7 +237,7 @@ func TestPurgeRefuses(t *testing.T) {
 	// Someone replaced the staging database with a real one, and put
 	// another copy's marker into the directory.
 	srv.Exec(t, "", "DROP DATABASE "+db+"; CREATE DATABASE "+db+"; CREATE TABLE "+db+".orders (id INT PRIMARY KEY); INSERT INTO "+db+".orders VALUES (1)")
-	marker := filepath.Join(f.entry.FilesDir, MarkerFile)
+	marker := filepath.Join(f.entry.FilesDir, registry.MarkerFile)
 	if err := os.WriteFile(marker, []byte(`{"staging_id": "stg-aaaaaaaaaaaa"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestPurgeRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := f.verify(t, res)
-	if res.Status() != receipt.NotErased || res.Closed || res.Entry.Status != staging.StatusPurging {
+	if res.Status() != receipt.NotErased || res.Closed || res.Entry.Status != registry.StatusPurging {
 		t.Fatalf("status %s, closed %v, registry %s", res.Status(), res.Closed, res.Entry.Status)
 	}
 	if got := srv.Query(t, db, "SELECT COUNT(*) FROM orders"); got != "1" {
@@ -284,7 +284,7 @@ func TestPurgeServerDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := f.verify(t, res)
-	if res.Status() != receipt.NotErased || res.Entry.Status != staging.StatusPurging {
+	if res.Status() != receipt.NotErased || res.Entry.Status != registry.StatusPurging {
 		t.Fatalf("server down: status %s, registry %s", res.Status(), res.Entry.Status)
 	}
 	if a := action(t, st, receipt.DropDatabase); a.Result != receipt.Failed || !strings.Contains(a.Error, "server unreachable") {

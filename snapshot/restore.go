@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +26,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/countio"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/dbload"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
 
@@ -45,13 +45,6 @@ var (
 	ErrExpired    = errors.New("restore: the archive has expired")
 )
 
-// MarkerTable is created in every database Restore makes, with one row
-// naming the staging copy: purge acts only on databases that carry it.
-const MarkerTable = "_stagecopy_staging"
-
-// MarkerFile is written at the root of every files directory Restore makes.
-const MarkerFile = ".stagecopy-staging.json"
-
 // RestoreOptions configure Restore.
 type RestoreOptions struct {
 	// Archive is the archive's byte stream, age-encrypted or not (Keys
@@ -65,7 +58,7 @@ type RestoreOptions struct {
 	// into the registry.
 	Server     *mysql.Config
 	ServerName string
-	Conn       staging.Conn
+	Conn       registry.Conn
 	// Database is the database to create; "" means staging_ and the first
 	// 12 digits of the snapshot id.
 	Database string
@@ -106,7 +99,7 @@ type RestoreOptions struct {
 	// ErrExpired before anything is made.
 	IgnoreExpiry bool
 	// Registry records the restore; required.
-	Registry *staging.Registry
+	Registry *registry.Registry
 	// CheckHeader, if set, may refuse the archive once its header is read
 	// (after the expiry check).
 	CheckHeader func(archive.Header) error
@@ -124,7 +117,7 @@ type RestoreProgress struct {
 
 // RestoreResult is what Restore made.
 type RestoreResult struct {
-	Entry    staging.Entry
+	Entry    registry.Entry
 	Header   archive.Header
 	Manifest *archive.Manifest
 	Tables   int
@@ -215,7 +208,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 		return nil, fmt.Errorf("%w %q: a staging copy always goes into a new database of another name", ErrSourceDatabase, name)
 	}
 
-	id, err := staging.NewID()
+	id, err := registry.NewID()
 	if err != nil {
 		return nil, err
 	}
@@ -236,9 +229,9 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 		}
 	}
 	now := time.Now().UTC().Truncate(time.Second)
-	entry := staging.Entry{
+	entry := registry.Entry{
 		ID: id, SnapshotID: h.SnapshotID, Archive: archivePath, Server: opts.ServerName, Conn: opts.Conn,
-		Database: name, FilesDir: filesDir, URL: opts.URL, Created: now, Status: staging.StatusRestoring,
+		Database: name, FilesDir: filesDir, URL: opts.URL, Created: now, Status: registry.StatusRestoring,
 		IdentityFile: identityFile, Notes: notes,
 	}
 	if opts.Expires > 0 {
@@ -307,7 +300,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 		return nil, err
 	}
 	for _, p := range r.replaced {
-		if err := opts.Registry.Update(ctx, p.id, func(e *staging.Entry) error {
+		if err := opts.Registry.Update(ctx, p.id, func(e *registry.Entry) error {
 			if p.database {
 				e.Notes = append(e.Notes, fmt.Sprintf("database %s replaced by staging copy %s (restore --force)", e.Database, id))
 				e.Database = ""
@@ -322,8 +315,8 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 		}
 		entry.Notes = append(entry.Notes, "replaces parts of staging copy "+p.id)
 	}
-	entry.Status = staging.StatusActive
-	if err := opts.Registry.Update(ctx, id, func(e *staging.Entry) error {
+	entry.Status = registry.StatusActive
+	if err := opts.Registry.Update(ctx, id, func(e *registry.Entry) error {
 		*e = entry
 		return nil
 	}); err != nil {
@@ -353,7 +346,7 @@ func cancelable(ctx context.Context, r io.Reader) (io.Reader, func()) {
 
 type restorer struct {
 	opts     RestoreOptions
-	entry    *staging.Entry
+	entry    *registry.Entry
 	ar       *archive.Reader
 	in       *countio.Reader
 	admin    *sql.DB
@@ -413,29 +406,20 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		case !r.opts.Force:
 			return fmt.Errorf("%w: %s holds %d tables, views or routines", ErrDatabaseExists, name, objects)
 		case !marked:
-			return fmt.Errorf("%w: database %s exists, is not empty and has no %s table; --force only replaces an earlier staging copy", ErrNotOurs, name, MarkerTable)
+			return fmt.Errorf("%w: database %s exists, is not empty and has no %s table; --force only replaces an earlier staging copy", ErrNotOurs, name, registry.MarkerTable)
 		default:
 			// An earlier staging copy, but only one this registry
 			// knows: its entry stops claiming the database.
 			old, err := r.earlierCopy(ctx, "database "+name, func() (string, error) {
-				var ids []string
-				rows, err := r.admin.QueryContext(ctx, "SELECT staging_id FROM "+qn+"."+quoteIdent(MarkerTable))
+				ids, _, err := registry.DatabaseMarker(ctx, r.admin, name)
 				if err != nil {
 					return "", err
 				}
-				defer rows.Close()
-				for rows.Next() {
-					var id string
-					if err := rows.Scan(&id); err != nil {
-						return "", err
-					}
-					ids = append(ids, id)
-				}
 				if len(ids) != 1 {
-					return "", fmt.Errorf("its %s table holds %d rows, not one", MarkerTable, len(ids))
+					return "", fmt.Errorf("its %s table holds %d rows, not one", registry.MarkerTable, len(ids))
 				}
-				return ids[0], rows.Err()
-			}, func(e staging.Entry) bool { return e.Database == name })
+				return ids[0], nil
+			}, func(e registry.Entry) bool { return e.Database == name })
 			if err != nil {
 				return err
 			}
@@ -452,16 +436,10 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		}
 		r.createdDB = true
 	}
-	if _, err := r.admin.ExecContext(ctx, "CREATE TABLE "+qn+"."+quoteIdent(MarkerTable)+
-		" (staging_id VARCHAR(64) NOT NULL PRIMARY KEY, snapshot_id VARCHAR(64) NOT NULL, created DATETIME NOT NULL)"+
-		" COMMENT 'made by stagecopy restore; stagecopy purge drops this database'"); err != nil {
-		return fmt.Errorf("restore: create marker table in %s: %w", name, err)
+	if r.entry.SnapshotID != h.SnapshotID {
+		return fmt.Errorf("restore: registry entry names snapshot %s, the archive %s", r.entry.SnapshotID, h.SnapshotID)
 	}
-	if _, err := r.admin.ExecContext(ctx, "INSERT INTO "+qn+"."+quoteIdent(MarkerTable)+" VALUES (?, ?, ?)",
-		r.entry.ID, h.SnapshotID, r.entry.Created.Format(time.DateTime)); err != nil {
-		return fmt.Errorf("restore: write marker in %s: %w", name, err)
-	}
-	return nil
+	return registry.WriteDatabaseMarker(ctx, r.admin, name, *r.entry)
 }
 
 // replacedPart is a part of an earlier staging copy that --force replaced.
@@ -473,12 +451,12 @@ type replacedPart struct {
 // earlierCopy checks that what --force is about to replace (what) is an
 // earlier staging copy of this registry: its marker (read by marker) names
 // a registry entry for which owns is true. It returns that entry's id.
-func (r *restorer) earlierCopy(ctx context.Context, what string, marker func() (string, error), owns func(staging.Entry) bool) (string, error) {
+func (r *restorer) earlierCopy(ctx context.Context, what string, marker func() (string, error), owns func(registry.Entry) bool) (string, error) {
 	id, err := marker()
 	if err != nil {
 		return "", fmt.Errorf("%w: %s: cannot read its staging marker: %v", ErrNotOurs, what, err)
 	}
-	if !staging.ValidID(id) {
+	if !registry.ValidID(id) {
 		return "", fmt.Errorf("%w: %s is marked as staging copy %q, which is not a staging copy ID; --force only replaces copies this registry knows", ErrNotOurs, what, id)
 	}
 	if r.held[id] == nil {
@@ -521,7 +499,7 @@ func databaseObjects(ctx context.Context, db *sql.DB, name string) (int, bool, e
 		(SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?),
 		(SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?),
 		(SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?)`,
-		name, name, name, name, MarkerTable).Scan(&tables, &routines, &events, &marker)
+		name, name, name, name, registry.MarkerTable).Scan(&tables, &routines, &events, &marker)
 	if err != nil {
 		return 0, false, fmt.Errorf("restore: inspect database %s: %w", name, err)
 	}
@@ -559,25 +537,15 @@ func (r *restorer) createFilesDir(dir string) error {
 	case err != nil:
 		return fmt.Errorf("restore: files directory: %w", err)
 	case len(entries) > 0:
-		if _, err := os.Lstat(filepath.Join(dir, MarkerFile)); err != nil || !r.opts.Force {
+		if _, err := os.Lstat(filepath.Join(dir, registry.MarkerFile)); err != nil || !r.opts.Force {
 			if err != nil {
-				return fmt.Errorf("%w: %s has %d entries and no %s; --force only replaces an earlier staging copy", ErrFilesDirExists, dir, len(entries), MarkerFile)
+				return fmt.Errorf("%w: %s has %d entries and no %s; --force only replaces an earlier staging copy", ErrFilesDirExists, dir, len(entries), registry.MarkerFile)
 			}
 			return fmt.Errorf("%w: %s (an earlier staging copy: --force replaces it)", ErrFilesDirExists, dir)
 		}
 		old, err := r.earlierCopy(context.Background(), "files directory "+dir, func() (string, error) {
-			b, err := os.ReadFile(filepath.Join(dir, MarkerFile))
-			if err != nil {
-				return "", err
-			}
-			var m struct {
-				StagingID string `json:"staging_id"`
-			}
-			if err := json.Unmarshal(b, &m); err != nil {
-				return "", fmt.Errorf("%s: %w", MarkerFile, err)
-			}
-			return m.StagingID, nil
-		}, func(e staging.Entry) bool { return e.FilesDir == dir })
+			return registry.FilesMarker(dir)
+		}, func(e registry.Entry) bool { return e.FilesDir == dir })
 		if err != nil {
 			return err
 		}
@@ -602,15 +570,8 @@ func (r *restorer) createFilesDir(dir string) error {
 	r.root = root
 	r.symlinks = map[string]bool{}
 	r.made = map[string]bool{}
-	marker, _ := json.MarshalIndent(map[string]any{
-		"made_by": "stagecopy restore", "staging_id": r.entry.ID, "snapshot_id": r.entry.SnapshotID,
-		"created": r.entry.Created, "purge": "stagecopy purge " + r.entry.ID,
-	}, "", "  ")
-	r.made[MarkerFile] = true
-	if err := root.WriteFile(MarkerFile, append(marker, '\n'), 0o644); err != nil {
-		return fmt.Errorf("restore: write %s: %w", MarkerFile, err)
-	}
-	return nil
+	r.made[registry.MarkerFile] = true
+	return registry.WriteFilesMarker(root, *r.entry)
 }
 
 // wrote records that rel (or its first component) is Restore's, for undo.
@@ -785,7 +746,7 @@ func (r *restorer) disableEvents(ctx context.Context, name string) error {
 // symlink and never over an existing file.
 func (r *restorer) writeFile(e *archive.Entry) error {
 	rel := strings.TrimPrefix(e.Name, archive.FilesPrefix)
-	if rel == "" || rel == MarkerFile {
+	if rel == "" || rel == registry.MarkerFile {
 		return fmt.Errorf("%w: %s", ErrUnsafeEntry, e.Name)
 	}
 	for p := path.Dir(rel); p != "."; p = path.Dir(p) {
@@ -920,8 +881,8 @@ func (r *restorer) undo(err error) error {
 		}
 	}
 	if len(left) > 0 {
-		r.opts.Registry.Update(ctx, r.entry.ID, func(e *staging.Entry) error {
-			e.Status = staging.StatusFailed
+		r.opts.Registry.Update(ctx, r.entry.ID, func(e *registry.Entry) error {
+			e.Status = registry.StatusFailed
 			e.Notes = append(e.Notes, "restore failed: "+err.Error(), "left behind: "+strings.Join(left, "; "))
 			return nil
 		})
@@ -968,7 +929,9 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 		return err
 	}
 	old := r.opts.OldURL
-	skip := func(table, column string) bool { return table == MarkerTable || staging.IsSecretColumn(column) }
+	skip := func(table, column string) bool {
+		return table == registry.MarkerTable || staging.IsSecretColumn(column)
+	}
 	if cms != nil {
 		result.CMS = cms.Name()
 		r.entry.CMS = cms.Name()
@@ -977,7 +940,7 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 				return err
 			}
 		}
-		skip = func(table, column string) bool { return table == MarkerTable || cms.SkipColumn(table, column) }
+		skip = func(table, column string) bool { return table == registry.MarkerTable || cms.SkipColumn(table, column) }
 	}
 	result.OldURL = old
 	switch {

@@ -20,6 +20,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
@@ -263,7 +264,7 @@ func TestRestoreUndoFilesOnlyOurs(t *testing.T) {
 		file("db/t.schema.sql", tSchema, 0),
 		file("files/index.php", "<?php // copy", 0),
 		file("files/wp-content/a.txt", "copy", 0),
-		file("files/"+MarkerFile, "{}", 0))
+		file("files/"+registry.MarkerFile, "{}", 0))
 	run := func(t *testing.T, dir string, during func()) error {
 		once := false
 		_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv),

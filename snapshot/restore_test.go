@@ -20,7 +20,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
-	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 func serverConfig(t *testing.T, srv *mariadbtest.Server) *mysql.Config {
@@ -32,9 +32,9 @@ func serverConfig(t *testing.T, srv *mariadbtest.Server) *mysql.Config {
 	return cfg
 }
 
-func newRegistry(t *testing.T) *staging.Registry {
+func newRegistry(t *testing.T) *registry.Registry {
 	t.Helper()
-	reg, err := staging.OpenRegistry(filepath.Join(t.TempDir(), "state"))
+	reg, err := registry.Open(filepath.Join(t.TempDir(), "state"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestRestoreDemo(t *testing.T) {
 	}
 	want := srv.Checksums(t, src)
 	got := srv.Checksums(t, name)
-	delete(got, MarkerTable)
+	delete(got, registry.MarkerTable)
 	if !maps.Equal(want, got) {
 		t.Fatalf("checksums differ\nsource   %v\nrestored %v", want, got)
 	}
@@ -80,14 +80,14 @@ func TestRestoreDemo(t *testing.T) {
 	if res.Entry.ArchiveSHA256 != hex.EncodeToString(sum[:]) {
 		t.Errorf("registry archive sha256 %s, want %x", res.Entry.ArchiveSHA256, sum)
 	}
-	if res.Entry.ManifestSHA256 == "" || res.Entry.Status != staging.StatusActive {
+	if res.Entry.ManifestSHA256 == "" || res.Entry.Status != registry.StatusActive {
 		t.Errorf("registry entry %+v", res.Entry)
 	}
 	e, err := reg.Get(context.Background(), res.Entry.ID)
 	if err != nil || e.Database != name || e.FilesDir != filesDir {
 		t.Fatalf("registry: %+v, %v", e, err)
 	}
-	if rows := srv.Query(t, name, "SELECT staging_id FROM "+MarkerTable); rows != res.Entry.ID {
+	if rows := srv.Query(t, name, "SELECT staging_id FROM "+registry.MarkerTable); rows != res.Entry.ID {
 		t.Errorf("marker table: %v", rows)
 	}
 	// Every file of the site came back, byte for byte.
@@ -115,7 +115,7 @@ func TestRestoreDemo(t *testing.T) {
 	if n == 0 || res.Files != int64(n) {
 		t.Errorf("%d files in the demo site, restore says %d", n, res.Files)
 	}
-	if _, err := os.Stat(filepath.Join(filesDir, MarkerFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(filesDir, registry.MarkerFile)); err != nil {
 		t.Errorf("no marker file: %v", err)
 	}
 }
@@ -173,7 +173,7 @@ func TestRestoreRefuses(t *testing.T) {
 	ok := craft(t, archive.Header{Source: archive.Source{Database: "shop_live"}},
 		file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO t VALUES (2,'copy');\n", 0))
 	before := srv.Checksums(t, src)
-	base := func(reg *staging.Registry) RestoreOptions {
+	base := func(reg *registry.Registry) RestoreOptions {
 		return RestoreOptions{Archive: bytes.NewReader(ok), Server: serverConfig(t, srv), Registry: reg, CMS: "none"}
 	}
 	cases := []struct {
@@ -256,11 +256,11 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 	o = base(reg)
 	o.Database, o.Force = name, true
-	if _, err := Restore(context.Background(), o); !errors.Is(err, staging.ErrBusy) {
+	if _, err := Restore(context.Background(), o); !errors.Is(err, registry.ErrBusy) {
 		t.Fatalf("--force over a copy another process works on: %v", err)
 	}
 	release()
-	if got := srv.Query(t, name, "SELECT COUNT(*) FROM "+MarkerTable); got != "1" {
+	if got := srv.Query(t, name, "SELECT COUNT(*) FROM "+registry.MarkerTable); got != "1" {
 		t.Fatalf("the busy copy's database was touched: marker rows %q", got)
 	}
 	o = base(reg)
@@ -469,7 +469,7 @@ func TestSnapshotOfStagingCopy(t *testing.T) {
 	}
 	second, res := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: dir})
 	for _, e := range res.Manifest.Entries {
-		if strings.HasSuffix(e.Name, MarkerFile) {
+		if strings.HasSuffix(e.Name, registry.MarkerFile) {
 			t.Fatalf("the snapshot holds %s", e.Name)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/rules"
 )
 
@@ -330,7 +331,7 @@ INSERT INTO a VALUES (1, 'Zoë'), (2, 'Li');
 				t.Fatal(err)
 			}
 			got := srv.Checksums(t, name)
-			delete(got, MarkerTable)
+			delete(got, registry.MarkerTable)
 			if !maps.Equal(want, got) {
 				t.Fatalf("checksums differ\nsource   %v\nrestored %v", want, got)
 			}

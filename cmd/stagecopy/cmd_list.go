@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/urfave/cli/v2"
 )
 
@@ -53,7 +53,7 @@ func listCommand(e *env) *cli.Command {
 			}
 			if c.Bool("json") {
 				if es == nil {
-					es = []staging.Entry{} // "[]", not "null", for scripts
+					es = []registry.Entry{} // "[]", not "null", for scripts
 				}
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
@@ -75,7 +75,7 @@ func listCommand(e *env) *cli.Command {
 
 // printList prints entries as a table, one line each, the way `docker ps`
 // does.
-func printList(e *env, es []staging.Entry, now time.Time) {
+func printList(e *env, es []registry.Entry, now time.Time) {
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 3, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSNAPSHOT\tDATABASE\tFILES\tURL\tCREATED\tEXPIRES\tSTATUS")
 	for _, x := range es {
@@ -98,7 +98,7 @@ func dash(s string) string {
 
 // expiresText is "in 3d", "EXPIRED 2h ago", or "-" when the copy has no
 // expiry time.
-func expiresText(x staging.Entry, now time.Time) string {
+func expiresText(x registry.Entry, now time.Time) string {
 	switch {
 	case x.Expires.IsZero():
 		return "-"
@@ -126,7 +126,7 @@ func roughDuration(d time.Duration) string {
 // stateDirFlag is --state-dir, shared by the commands that use the registry
 // (list, restore, purge).
 func stateDirFlag() cli.Flag {
-	def, err := staging.DefaultDir()
+	def, err := registry.DefaultDir()
 	if err != nil {
 		def = "$XDG_STATE_HOME/stagecopy or ~/.local/state/stagecopy"
 	}
@@ -140,15 +140,15 @@ func stateDirFlag() cli.Flag {
 
 // openRegistry opens the registry --state-dir names (or the default), with
 // hints for what can go wrong.
-func openRegistry(c *cli.Context) (*staging.Registry, error) {
+func openRegistry(c *cli.Context) (*registry.Registry, error) {
 	dir := c.String("state-dir")
 	if dir == "" {
 		var err error
-		if dir, err = staging.DefaultDir(); err != nil {
+		if dir, err = registry.DefaultDir(); err != nil {
 			return nil, withHint(err, "give --state-dir DIR or set STAGECOPY_STATE_DIR")
 		}
 	}
-	r, err := staging.OpenRegistry(dir)
+	r, err := registry.Open(dir)
 	if err != nil {
 		return nil, registryError(err)
 	}
@@ -159,14 +159,14 @@ func openRegistry(c *cli.Context) (*staging.Registry, error) {
 // the errors of Registry methods through it too.
 func registryError(err error) error {
 	switch {
-	case errors.Is(err, staging.ErrRegistryCorrupt):
+	case errors.Is(err, registry.ErrCorrupt):
 		return withHint(err, "fix registry.json at the place named (or restore it from a backup); "+
 			"until then no command will change it, so nothing it records is lost")
-	case errors.Is(err, staging.ErrRegistryVersion):
+	case errors.Is(err, registry.ErrVersion):
 		return withHint(err, "use the stagecopy version that wrote this registry, or a newer one")
-	case errors.Is(err, staging.ErrLocked):
+	case errors.Is(err, registry.ErrLocked):
 		return withHint(err, "another restore or purge is changing the registry; wait for it to finish and run this again")
-	case errors.Is(err, staging.ErrNotFound), errors.Is(err, staging.ErrAmbiguous):
+	case errors.Is(err, registry.ErrNotFound), errors.Is(err, registry.ErrAmbiguous):
 		return withHint(err, "`stagecopy list` shows the staging copies and their IDs")
 	}
 	return err

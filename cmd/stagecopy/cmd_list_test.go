@@ -10,34 +10,35 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
 
 // listFixture makes a registry with three copies: active and expiring in
 // 3 days, expired 2 hours ago, and one still restoring without expiry.
-func listFixture(t *testing.T, now time.Time) (string, []staging.Entry) {
+func listFixture(t *testing.T, now time.Time) (string, []registry.Entry) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "state")
-	reg, err := staging.OpenRegistry(dir)
+	reg, err := registry.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	es := []staging.Entry{
+	es := []registry.Entry{
 		{
 			ID: "stg-0a1b2c3d4e5f", SnapshotID: "5e9f0c1d2b3a4f5e6d7c8b9a0f1e2d3c", Archive: "/srv/in/shop.tar.zst",
 			Database: "shop_staging", FilesDir: "/var/www/shop-staging", URL: "https://staging.example.test",
 			CMS: "wordpress", Admin: &staging.Admin{Name: "stagecopy-support", Email: "support@example.com", UserID: 12},
-			Created: now.Add(-26 * time.Hour), Expires: now.Add(3*24*time.Hour + time.Hour), Status: staging.StatusActive,
-			Conn: staging.Conn{Socket: "/run/mysqld/mysqld.sock", User: "support"},
+			Created: now.Add(-26 * time.Hour), Expires: now.Add(3*24*time.Hour + time.Hour), Status: registry.StatusActive,
+			Conn: registry.Conn{Socket: "/run/mysqld/mysqld.sock", User: "support"},
 		},
 		{
 			ID: "stg-99aa00bb11cc", SnapshotID: "00112233445566778899aabbccddeeff", Archive: "/srv/in/old.tar.zst",
 			Database: "old_staging", Created: now.Add(-8 * 24 * time.Hour), Expires: now.Add(-2*time.Hour - 5*time.Minute),
-			Status: staging.StatusActive,
+			Status: registry.StatusActive,
 		},
 		{
 			ID: "stg-0a1b99999999", SnapshotID: "ffeeddccbbaa99887766554433221100", Archive: "/srv/in/new.tar.zst",
-			Database: "new_staging", Created: now.Add(-3 * time.Minute), Status: staging.StatusRestoring,
+			Database: "new_staging", Created: now.Add(-3 * time.Minute), Status: registry.StatusRestoring,
 		},
 	}
 	for _, x := range es {
@@ -110,11 +111,11 @@ func TestListJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("code %d", code)
 	}
-	var got []staging.Entry
+	var got []registry.Entry
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
-	reg, _ := staging.OpenRegistry(dir)
+	reg, _ := registry.Open(dir)
 	stored, _ := reg.List(context.Background())
 	gj, _ := json.Marshal(got)
 	sj, _ := json.Marshal(stored)
@@ -174,7 +175,7 @@ func TestListBadRegistry(t *testing.T) {
 			for _, args := range [][]string{{"list"}, {"list", "--json"}} {
 				code, out, stderr := runCLI(t, append(args, "--state-dir", dir)...)
 				if code != exitError || out != "" ||
-					!strings.Contains(stderr, "stagecopy: error: staging: registry file ") || !strings.Contains(stderr, tc.err) ||
+					!strings.Contains(stderr, "stagecopy: error: registry: file ") || !strings.Contains(stderr, tc.err) ||
 					!strings.Contains(stderr, "stagecopy: hint: "+tc.hint) {
 					t.Fatalf("%v: code %d out %q\nstderr %s", args, code, out, stderr)
 				}

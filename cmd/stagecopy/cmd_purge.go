@@ -12,7 +12,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/receipt"
-	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/snapshot"
 	"github.com/urfave/cli/v2"
 )
@@ -70,7 +70,7 @@ func purgeCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			var entries []staging.Entry
+			var entries []registry.Entry
 			if expired {
 				all, err := reg.List(c.Context)
 				if err != nil {
@@ -78,7 +78,7 @@ func purgeCommand(e *env) *cli.Command {
 				}
 				now := listNow()
 				for _, x := range all {
-					if x.Expired(now) && x.Status != staging.StatusPurged {
+					if x.Expired(now) && x.Status != registry.StatusPurged {
 						entries = append(entries, x)
 					}
 				}
@@ -91,10 +91,10 @@ func purgeCommand(e *env) *cli.Command {
 				if err != nil {
 					return registryError(err)
 				}
-				if x.Status == staging.StatusPurged {
+				if x.Status == registry.StatusPurged {
 					return withHint(fmt.Errorf("%w: %s", snapshot.ErrAlreadyPurged, x.ID), "its receipt is named in the registry notes: 'stagecopy list --json'")
 				}
-				entries = []staging.Entry{x}
+				entries = []registry.Entry{x}
 			}
 			if c.Bool("dry-run") {
 				printPurgePlan(e, entries, c.Bool("keep-archive"))
@@ -141,7 +141,7 @@ func purgeCommand(e *env) *cli.Command {
 
 // purgeOptions loads the signing key (before anything else: no key, no
 // purge) and builds the connection function.
-func purgeOptions(c *cli.Context, e *env, reg *staging.Registry) (snapshot.PurgeOptions, error) {
+func purgeOptions(c *cli.Context, e *env, reg *registry.Registry) (snapshot.PurgeOptions, error) {
 	keyPath := c.String("sign-key")
 	if keyPath == "" {
 		dir, err := os.UserConfigDir()
@@ -186,7 +186,7 @@ func purgeOptions(c *cli.Context, e *env, reg *staging.Registry) (snapshot.Purge
 		Registry: reg, Key: key, KeepArchive: c.Bool("keep-archive"), Manifest: manifest,
 		ReceiptPath: c.String("receipt"), Operator: operator, Host: host,
 		Tool: receipt.Tool{Name: "stagecopy", Version: v},
-		Server: func(x staging.Entry) (*mysql.Config, error) {
+		Server: func(x registry.Entry) (*mysql.Config, error) {
 			o := dbconn.Options{
 				Host: x.Conn.Host, Port: x.Conn.Port, Socket: x.Conn.Socket, User: x.Conn.User,
 				SSLMode: x.Conn.SSLMode, SSLCA: x.Conn.SSLCA, Password: base.Passwd,
@@ -216,7 +216,7 @@ func purgeHint(err error) error {
 		return withHint(err, "its receipt is named in the registry notes: 'stagecopy list --json'")
 	case errors.Is(err, snapshot.ErrNoSigningKey):
 		return withHint(err, "run 'stagecopy keygen' once (or give --sign-key FILE)")
-	case errors.Is(err, staging.ErrBusy):
+	case errors.Is(err, registry.ErrBusy):
 		return withHint(err, "a restore of this copy, a purge of it, or a restore --force replacing it is still running (the pid above): wait for it (a restore stopped with Ctrl-C undoes what it made), then purge again; nothing was deleted")
 	case errors.Is(err, receipt.ErrLog):
 		return withHint(err, "the receipt log is checked before anything is deleted; repair it or give the key it was signed with")
@@ -225,16 +225,16 @@ func purgeHint(err error) error {
 }
 
 // printPurgePlan is --dry-run: what each purge would act on.
-func printPurgePlan(e *env, es []staging.Entry, keepArchive bool) {
+func printPurgePlan(e *env, es []registry.Entry, keepArchive bool) {
 	w := e.stdout
 	for _, x := range es {
 		fmt.Fprintf(w, "would purge %s (%s, snapshot %.12s):\n", x.ID, x.Status, x.SnapshotID)
-		fmt.Fprintf(w, "  drop database    %s on %s (only if its %s table names %s)\n", x.Database, x.Server, snapshot.MarkerTable, x.ID)
+		fmt.Fprintf(w, "  drop database    %s on %s (only if its %s table names %s)\n", x.Database, x.Server, registry.MarkerTable, x.ID)
 		if x.Admin != nil {
 			fmt.Fprintf(w, "  support admin    %s (with the database)\n", x.Admin.Name)
 		}
 		if x.FilesDir != "" {
-			fmt.Fprintf(w, "  remove files     %s (only if its %s names %s)\n", x.FilesDir, snapshot.MarkerFile, x.ID)
+			fmt.Fprintf(w, "  remove files     %s (only if its %s names %s)\n", x.FilesDir, registry.MarkerFile, x.ID)
 		}
 		switch {
 		case x.Archive == "" || x.Archive == "-":

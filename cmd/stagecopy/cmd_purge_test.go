@@ -11,7 +11,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/internal/receipt"
-	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // restoreForPurge snapshots the demo to a file and restores it through
@@ -116,8 +116,8 @@ func TestPurgeCommand(t *testing.T) {
 	if err != nil || st.Predicate.Operator != "alice" {
 		t.Fatalf("receipt: %v %+v", err, st)
 	}
-	reg, _ := staging.OpenRegistry(state)
-	if x, _ := reg.Get(context.Background(), id); x.Status != staging.StatusPurged {
+	reg, _ := registry.Open(state)
+	if x, _ := reg.Get(context.Background(), id); x.Status != registry.StatusPurged {
 		t.Errorf("registry status %s", x.Status)
 	}
 	// Purged copies are not expired ones any more; the id is refused.

@@ -13,6 +13,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/staging"
 	"github.com/stagecopy/stagecopy/snapshot"
 	"github.com/urfave/cli/v2"
@@ -131,7 +132,7 @@ func restoreCommand(e *env) *cli.Command {
 			res, err := snapshot.Restore(c.Context, snapshot.RestoreOptions{
 				Archive: in, ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"),
 				Server: cfg, ServerName: dbconn.Describe(cfg),
-				Conn:     staging.Conn{Host: c.String("host"), Port: c.Int("port"), Socket: c.String("socket"), User: cfg.User, SSLMode: c.String("ssl-mode"), SSLCA: c.String("ssl-ca")},
+				Conn:     registry.Conn{Host: c.String("host"), Port: c.Int("port"), Socket: c.String("socket"), User: cfg.User, SSLMode: c.String("ssl-mode"), SSLCA: c.String("ssl-ca")},
 				Database: c.String("db-name"), Force: c.Bool("force"), FilesDir: c.String("files-dir"),
 				Threads: c.Int("threads"), URL: c.String("url"), OldURL: c.String("from-url"), CMS: c.String("cms"),
 				SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
@@ -189,7 +190,7 @@ func restoreHint(err error) error {
 		return keyHint(err)
 	case errors.Is(err, snapshot.ErrDatabaseExists):
 		return withHint(err, "choose a new --db-name; stagecopy never loads into a database that holds something")
-	case errors.Is(err, staging.ErrBusy):
+	case errors.Is(err, registry.ErrBusy):
 		return withHint(err, "another restore or purge is working on that earlier copy: wait for it to finish, or choose a new --db-name and --files-dir; nothing was changed")
 	case errors.Is(err, snapshot.ErrNotOurs):
 		return withHint(err, "choose a new name: --force only replaces what an earlier 'stagecopy restore' made")
@@ -201,7 +202,7 @@ func restoreHint(err error) error {
 		return withHint(err, "--db-name takes letters, digits, _ $ and -")
 	case errors.Is(err, staging.ErrUnknownCMS):
 		return withHint(err, "name the CMS with --cms ("+strings.Join(staging.Names(), ", ")+"), or --cms none for no staging fixes")
-	case errors.Is(err, staging.ErrRegistryCorrupt), errors.Is(err, staging.ErrRegistryVersion), errors.Is(err, staging.ErrLocked):
+	case errors.Is(err, registry.ErrCorrupt), errors.Is(err, registry.ErrVersion), errors.Is(err, registry.ErrLocked):
 		return registryError(err)
 	case errors.Is(err, dbdump.ErrAccessDenied):
 		return withHint(err, "check --user and the password (--password-file, $MYSQL_PWD, --defaults-file or -p)")

@@ -15,7 +15,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
-	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // ageKeygen runs keygen --age and returns the file and the recipient line.
@@ -276,7 +276,7 @@ func TestRestoreEncryptedCLI(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(files, "index.php")); err != nil {
 				t.Error(err)
 			}
-			reg, err := staging.OpenRegistry(state)
+			reg, err := registry.Open(state)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -333,7 +333,7 @@ func TestRestoreEncryptedCLI(t *testing.T) {
 				t.Errorf("%s: database left behind", c.name)
 			}
 		}
-		reg, err := staging.OpenRegistry(st)
+		reg, err := registry.Open(st)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -368,7 +368,7 @@ func TestRestoreEncryptedCLI(t *testing.T) {
 		if code != 0 || !strings.Contains(stdout, "EXPIRED") || !strings.Contains(stdout, "--ignore-expiry") {
 			t.Fatalf("--ignore-expiry: %d %s %s", code, stdout, stderr)
 		}
-		reg, _ := staging.OpenRegistry(st)
+		reg, _ := registry.Open(st)
 		l, _ := reg.List(context.Background())
 		if len(l) != 1 || len(l[0].Notes) != 1 || !strings.Contains(l[0].Notes[0], "--ignore-expiry") {
 			t.Errorf("registry: %+v", l)

@@ -22,7 +22,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
+
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // ErrUnknownCMS is returned by Lookup for a name it does not know, and by
@@ -54,14 +55,9 @@ type FixReport struct {
 	Files []string `json:"files,omitempty"`
 }
 
-// Admin is a temporary administrator created by CreateAdmin: what purge
-// needs to remove it again. The password is never part of it.
-type Admin struct {
-	Name    string    `json:"name"`
-	Email   string    `json:"email"`
-	UserID  int64     `json:"user_id"`
-	Expires time.Time `json:"expires,omitzero"`
-}
+// Admin is the temporary administrator CreateAdmin made, as the registry
+// keeps it.
+type Admin = registry.Admin
 
 // CMS is one content management system's staging knowledge. Every method
 // works on db, a connection to the restored database (and only that

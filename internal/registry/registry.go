@@ -1,4 +1,9 @@
-package staging
+// Package registry keeps the list of staging copies that restore made on
+// this machine (a JSON file, written atomically under a lock), the per-copy
+// locks that keep restore and purge apart, and the markers that restore
+// leaves in every database and directory it makes, which purge checks before
+// it deletes anything.
+package registry
 
 import (
 	"bytes"
@@ -49,21 +54,21 @@ var statuses = []string{StatusRestoring, StatusActive, StatusPurging, StatusPurg
 
 var (
 	// ErrNotFound means no entry has the ID (or ID prefix) asked for.
-	ErrNotFound = errors.New("staging: no such staging copy")
+	ErrNotFound = errors.New("registry: no such staging copy")
 	// ErrAmbiguous means an ID prefix matches more than one entry.
-	ErrAmbiguous = errors.New("staging: ambiguous staging copy ID")
-	// ErrRegistryCorrupt means registry.json cannot be read; it is left
+	ErrAmbiguous = errors.New("registry: ambiguous staging copy ID")
+	// ErrCorrupt means registry.json cannot be read; it is left
 	// untouched so nothing it records is lost.
-	ErrRegistryCorrupt = errors.New("staging: registry file is damaged")
-	// ErrRegistryVersion means registry.json was written by a newer
+	ErrCorrupt = errors.New("registry: file is damaged")
+	// ErrVersion means registry.json was written by a newer
 	// stagecopy.
-	ErrRegistryVersion = errors.New("staging: registry file is from a newer stagecopy")
+	ErrVersion = errors.New("registry: file is from a newer stagecopy")
 	// ErrLocked means another process held the registry lock for the whole
 	// wait.
-	ErrLocked = errors.New("staging: another stagecopy run holds the registry lock")
+	ErrLocked = errors.New("registry: another stagecopy run holds the registry lock")
 	// ErrBusy means another process is restoring, replacing or purging
 	// the staging copy (Hold).
-	ErrBusy = errors.New("staging: another stagecopy run is working on this staging copy")
+	ErrBusy = errors.New("registry: another stagecopy run is working on this staging copy")
 )
 
 // Conn says how to reconnect to the server holding a staging database. It
@@ -76,6 +81,16 @@ type Conn struct {
 	User    string `json:"user,omitempty"`
 	SSLMode string `json:"ssl_mode,omitempty"`
 	SSLCA   string `json:"ssl_ca,omitempty"`
+}
+
+// Admin is a temporary administrator that restore created in a staging
+// copy (staging.CMS.CreateAdmin): what purge needs to remove it again. The
+// password is never part of it.
+type Admin struct {
+	Name    string    `json:"name"`
+	Email   string    `json:"email"`
+	UserID  int64     `json:"user_id"`
+	Expires time.Time `json:"expires,omitzero"`
 }
 
 // Entry is one restored staging copy: everything purge needs to find and
@@ -188,7 +203,7 @@ type Registry struct {
 // registry names databases, hosts and users) when missing. It reads
 // registry.json once, so a damaged or too new file is reported here, before
 // a command does any work.
-func OpenRegistry(dir string) (*Registry, error) {
+func Open(dir string) (*Registry, error) {
 	if dir == "" {
 		return nil, errors.New("registry directory: empty path")
 	}
@@ -415,7 +430,7 @@ func parseRegistry(path string, data []byte) ([]Entry, error) {
 	}
 	if f.FormatVersion > RegistryFormatVersion {
 		return nil, fmt.Errorf("%w: %s has format_version %d, this stagecopy knows up to %d; upgrade stagecopy",
-			ErrRegistryVersion, path, f.FormatVersion, RegistryFormatVersion)
+			ErrVersion, path, f.FormatVersion, RegistryFormatVersion)
 	}
 	if f.FormatVersion < 1 {
 		return nil, corrupt("%s: format_version %d", path, f.FormatVersion)
@@ -430,10 +445,10 @@ func parseRegistry(path string, data []byte) ([]Entry, error) {
 	return f.Entries, nil
 }
 
-// corrupt wraps ErrRegistryCorrupt with where and what, and what to do.
+// corrupt wraps ErrCorrupt with where and what, and what to do.
 func corrupt(format string, args ...any) error {
 	return fmt.Errorf("%w: %s; it was left as it is: repair it by hand or move it aside "+
-		"(it is the only record of the staging copies purge must remove)", ErrRegistryCorrupt, fmt.Sprintf(format, args...))
+		"(it is the only record of the staging copies purge must remove)", ErrCorrupt, fmt.Sprintf(format, args...))
 }
 
 // lineCol turns a byte offset into a 1-based line and column.
@@ -517,16 +532,16 @@ func (r *Registry) lock(ctx context.Context, exclusive bool) (unlock func(), err
 // process may have it open would let two processes each hold a lock.
 func (r *Registry) Hold(id string) (release func(), err error) {
 	if !ValidID(id) {
-		return nil, fmt.Errorf("staging: hold %q: not a staging copy ID", id)
+		return nil, fmt.Errorf("registry: hold %q: not a staging copy ID", id)
 	}
 	dir := filepath.Join(r.dir, holdDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("staging: %w", err)
+		return nil, fmt.Errorf("registry: %w", err)
 	}
 	p := filepath.Join(dir, id+".lock")
 	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("staging: %w", err)
+		return nil, fmt.Errorf("registry: %w", err)
 	}
 	for {
 		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
@@ -540,7 +555,7 @@ func (r *Registry) Hold(id string) (release func(), err error) {
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, fmt.Errorf("%w: %s%s (%s)", ErrBusy, id, holder, p)
 		}
-		return nil, fmt.Errorf("staging: lock %s: %w", p, err)
+		return nil, fmt.Errorf("registry: lock %s: %w", p, err)
 	}
 	f.Truncate(0)
 	f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)

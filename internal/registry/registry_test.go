@@ -1,4 +1,4 @@
-package staging
+package registry
 
 import (
 	"bufio"
@@ -46,7 +46,7 @@ func mustID(t *testing.T) string {
 
 func openTest(t *testing.T) *Registry {
 	t.Helper()
-	r, err := OpenRegistry(t.TempDir())
+	r, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestAddListGetRemove(t *testing.T) {
 		t.Fatalf("order %s, want %s", got, want)
 	}
 	// A fresh Registry on the same dir sees everything, field for field.
-	r2, err := OpenRegistry(r.Dir())
+	r2, err := Open(r.Dir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestPermissions(t *testing.T) {
 	old := syscall.Umask(0) // the modes must not depend on a permissive umask
 	defer syscall.Umask(old)
 	dir := filepath.Join(t.TempDir(), "state", "stagecopy")
-	r, err := OpenRegistry(dir)
+	r, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,33 +304,33 @@ func TestCorruptRegistry(t *testing.T) {
 	}{
 		"syntax": {
 			content: "{\"format\":\"stagecopy-registry\",\"format_version\":1,\n\"entries\":[\n  {\"id\": \"stg-000000000001\",, }\n]}\n",
-			is:      ErrRegistryCorrupt, want: "registry.json:3:29 (byte offset 91): invalid character ','",
+			is:      ErrCorrupt, want: "registry.json:3:29 (byte offset 91): invalid character ','",
 		},
 		"truncated": {
 			content: "{\"format\":\"stagecopy-registry\",\"format_version\":1,\"entries\":[",
-			is:      ErrRegistryCorrupt, want: "registry.json:1:62 (byte offset 61)",
+			is:      ErrCorrupt, want: "registry.json:1:62 (byte offset 61)",
 		},
 		"type": {
 			content: `{"format":"stagecopy-registry","format_version":"1","entries":[]}`,
-			is:      ErrRegistryCorrupt, want: "registry.json:1:51 (byte offset 50)",
+			is:      ErrCorrupt, want: "registry.json:1:51 (byte offset 50)",
 		},
 		"unknown field": {
 			content: `{"format":"stagecopy-registry","format_version":1,"entries":[{"id":"stg-000000000001","password":"x"}]}`,
-			is:      ErrRegistryCorrupt, want: `unknown field "password"`,
+			is:      ErrCorrupt, want: `unknown field "password"`,
 		},
-		"not a registry": {content: `{"format":"stagecopy-manifest","format_version":1,"entries":[]}`, is: ErrRegistryCorrupt, want: `format "stagecopy-manifest"`},
+		"not a registry": {content: `{"format":"stagecopy-manifest","format_version":1,"entries":[]}`, is: ErrCorrupt, want: `format "stagecopy-manifest"`},
 		"duplicate id": {
 			content: `{"format":"stagecopy-registry","format_version":1,"entries":[{"id":"stg-000000000001"},{"id":"stg-000000000001"}]}`,
-			is:      ErrRegistryCorrupt, want: "duplicate id",
+			is:      ErrCorrupt, want: "duplicate id",
 		},
-		"trailing": {content: `{"format":"stagecopy-registry","format_version":1,"entries":[]} {}`, is: ErrRegistryCorrupt, want: "after the registry object"},
-		"empty":    {content: "", is: ErrRegistryCorrupt, want: "registry.json:1:1 (byte offset 0)"},
-		"newer":    {content: `{"format":"stagecopy-registry","format_version":2,"entries":[]}`, is: ErrRegistryVersion, want: "upgrade stagecopy"},
+		"trailing": {content: `{"format":"stagecopy-registry","format_version":1,"entries":[]} {}`, is: ErrCorrupt, want: "after the registry object"},
+		"empty":    {content: "", is: ErrCorrupt, want: "registry.json:1:1 (byte offset 0)"},
+		"newer":    {content: `{"format":"stagecopy-registry","format_version":2,"entries":[]}`, is: ErrVersion, want: "upgrade stagecopy"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			// Opened while still good, so the write path meets the damage too.
-			r, err := OpenRegistry(dir)
+			r, err := Open(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -338,11 +338,11 @@ func TestCorruptRegistry(t *testing.T) {
 			if err := os.WriteFile(p, []byte(tc.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err = OpenRegistry(dir)
+			_, err = Open(dir)
 			if !errors.Is(err, tc.is) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("open: %v\nwant %v and %q", err, tc.is, tc.want)
 			}
-			if tc.is == ErrRegistryCorrupt && !strings.Contains(err.Error(), "move it aside") {
+			if tc.is == ErrCorrupt && !strings.Contains(err.Error(), "move it aside") {
 				t.Errorf("no advice in %v", err)
 			}
 			if _, err := r.List(ctx); !errors.Is(err, tc.is) {
@@ -458,7 +458,7 @@ func TestHelperProcess(t *testing.T) {
 		t.Skip("helper process for other tests")
 	}
 	args := strings.Split(v, "|")
-	r, err := OpenRegistry(args[1])
+	r, err := Open(args[1])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -586,7 +586,7 @@ func TestLockTimeout(t *testing.T) {
 // another (util-linux flock, the same flock(2) lock), names the holder's
 // pid, and is free again when the holder releases it or dies.
 func TestHold(t *testing.T) {
-	r, err := OpenRegistry(t.TempDir())
+	r, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

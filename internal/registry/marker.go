@@ -1,0 +1,109 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+)
+
+// MarkerTable is created in every database restore makes, with one row
+// naming the staging copy. Purge drops a database only when its marker
+// names the copy being purged.
+const MarkerTable = "_stagecopy_staging"
+
+// MarkerFile is written at the root of every files directory restore makes,
+// naming the staging copy. Purge removes a directory only when its marker
+// names the copy being purged; snapshot leaves it out of an archive.
+const MarkerFile = ".stagecopy-staging.json"
+
+// WriteDatabaseMarker creates the marker table in database and writes the
+// row naming e.
+func WriteDatabaseMarker(ctx context.Context, db *sql.DB, database string, e Entry) error {
+	table := sqldump.QuoteIdent(database) + "." + sqldump.QuoteIdent(MarkerTable)
+	if _, err := db.ExecContext(ctx, "CREATE TABLE "+table+
+		" (staging_id VARCHAR(64) NOT NULL PRIMARY KEY, snapshot_id VARCHAR(64) NOT NULL, created DATETIME NOT NULL)"+
+		" COMMENT 'made by stagecopy restore; stagecopy purge drops this database'"); err != nil {
+		return fmt.Errorf("registry: create marker table in %s: %w", database, err)
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO "+table+" VALUES (?, ?, ?)", e.ID, e.SnapshotID, e.Created.UTC().Format(time.DateTime)); err != nil {
+		return fmt.Errorf("registry: write marker in %s: %w", database, err)
+	}
+	return nil
+}
+
+// DatabaseMarker returns the staging copy IDs that the marker table of
+// database holds, in no particular order; present is false when database
+// has no marker table. A database restore made holds exactly one.
+func DatabaseMarker(ctx context.Context, db *sql.DB, database string) (ids []string, present bool, err error) {
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", database, MarkerTable).Scan(&n); err != nil {
+		return nil, false, fmt.Errorf("registry: look up marker table in %s: %w", database, err)
+	}
+	if n == 0 {
+		return nil, false, nil
+	}
+	rows, err := db.QueryContext(ctx, "SELECT staging_id FROM "+sqldump.QuoteIdent(database)+"."+sqldump.QuoteIdent(MarkerTable))
+	if err != nil {
+		return nil, true, fmt.Errorf("registry: read marker in %s: %w", database, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, true, fmt.Errorf("registry: read marker in %s: %w", database, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, true, fmt.Errorf("registry: read marker in %s: %w", database, err)
+	}
+	return ids, true, nil
+}
+
+// WriteFilesMarker writes the marker file naming e at the root of a files
+// directory.
+func WriteFilesMarker(root *os.Root, e Entry) error {
+	marker, err := json.MarshalIndent(map[string]any{
+		"made_by": "stagecopy restore", "staging_id": e.ID, "snapshot_id": e.SnapshotID,
+		"created": e.Created, "purge": "stagecopy purge " + e.ID,
+	}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := root.WriteFile(MarkerFile, append(marker, '\n'), 0o644); err != nil {
+		return fmt.Errorf("registry: write %s: %w", MarkerFile, err)
+	}
+	return nil
+}
+
+// FilesMarker returns the staging copy ID that the marker file in dir
+// names. The marker must be a regular file (not a link) of at most 64 KiB.
+func FilesMarker(dir string) (string, error) {
+	path := filepath.Join(dir, MarkerFile)
+	st, err := os.Lstat(path)
+	if err != nil {
+		return "", err
+	}
+	if !st.Mode().IsRegular() {
+		return "", fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var m struct {
+		StagingID string `json:"staging_id"`
+	}
+	if err := json.NewDecoder(io.LimitReader(f, 64<<10)).Decode(&m); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return m.StagingID, nil
+}
