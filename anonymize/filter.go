@@ -39,6 +39,7 @@ type Filter struct {
 	row     sqldump.Row
 	out     []byte
 	err     error
+	session sqldump.SessionCheck
 }
 
 // NewFilter returns a Filter reading src. rules must not be nil; keyer
@@ -248,8 +249,18 @@ func (f *Filter) checkStatement(st *sqldump.Statement) error {
 		return fmt.Errorf("%w: line %d (byte %d): %s; remove it from the dump, or dump with mysqldump/mariadb-dump defaults", ErrUnsafe, st.Line, st.Offset, what)
 	}
 	word := firstWord(st.Text)
+	if st.Kind != sqldump.KindInsert && (bytes.Contains(st.Text, []byte("/*!")) || bytes.Contains(st.Text, []byte("/*M!"))) {
+		if k, ok := sqldump.SkippedKind(st.Text, st.Delimiter); ok && k != st.Kind {
+			return refuse(fmt.Sprintf("a %s statement that reads as %s on a server that skips its versioned comments", st.Kind, k))
+		}
+	}
 	switch st.Kind {
+	case sqldump.KindSet:
+		if err := f.session.Check(st.Text, st.Delimiter); err != nil {
+			return refuse(err.Error())
+		}
 	case sqldump.KindOther:
+		f.session.Other(st.Text)
 		switch word {
 		case "CREATE", "DROP", "SELECT", "ANALYZE", "OPTIMIZE", "FLUSH", "DO", "SHOW":
 		case "":
@@ -262,6 +273,9 @@ func (f *Filter) checkStatement(st *sqldump.Statement) error {
 	case sqldump.KindAlterTable:
 		if sqldump.HasWord(st.Text, "RENAME") {
 			return refuse("ALTER TABLE ... RENAME could move rows into a table with rules")
+		}
+		if sqldump.HasPair(st.Text, "EXCHANGE", "PARTITION") || sqldump.HasPair(st.Text, "CONVERT", "PARTITION", "TABLE") {
+			return refuse("ALTER TABLE ... EXCHANGE or CONVERT PARTITION moves rows between tables, past the rules")
 		}
 	}
 	if word == "RENAME" {

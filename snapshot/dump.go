@@ -224,13 +224,18 @@ type dumpWriter struct {
 	schema     *tableState // table whose schema entry is pending in schemaBuf
 	schemaBuf  bytes.Buffer
 	pending    bytes.Buffer // SETs waiting for the next statement
-	last       target
-	objects    bytes.Buffer
-	objDelim   string
-	realObjs   bool // objects holds more than session statements
-	rows       int64
-	database   string
-	warn       func(string)
+	// pendingVars are the user variables the SETs in pending assign;
+	// varsIn says which entry the SETs that assigned the others went to
+	// ("schema:T", "data:T", "objects").
+	pendingVars map[string]bool
+	varsIn      map[string]string
+	last        target
+	objects     bytes.Buffer
+	objDelim    string
+	realObjs    bool // objects holds more than session statements
+	rows        int64
+	database    string
+	warn        func(string)
 	// sample, when anonymizing, scans the first rows of each table as
 	// written, after the rules, for personal data they left (a site's
 	// plugin table the preset does not know, for instance).
@@ -265,7 +270,7 @@ const (
 // writeDump writes the database entries. When anonymized, it also returns
 // what a scan of each table's first rows found after the rules.
 func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize int, anonymized bool, progress func(Progress), warn func(string), tableDone func(archive.TableStat)) (stats []archive.TableStat, left []scan.Finding, err error) {
-	w := &dumpWriter{aw: aw, chunkSize: chunkSize, tables: map[string]*tableState{}, objDelim: ";", database: d.database, warn: warn, inPreamble: true}
+	w := &dumpWriter{aw: aw, chunkSize: chunkSize, tables: map[string]*tableState{}, pendingVars: map[string]bool{}, varsIn: map[string]string{}, objDelim: ";", database: d.database, warn: warn, inPreamble: true}
 	if anonymized {
 		w.sample = scan.New()
 	}
@@ -383,24 +388,13 @@ func (w *dumpWriter) statement(ctx context.Context, d *dumpInput, st *sqldump.St
 		if w.inPreamble {
 			w.preamble.Write(st.Text)
 			w.preamble.WriteByte('\n')
+			_, assigns, _ := userVars(st.Text)
+			for _, v := range assigns {
+				w.varsIn[v] = "preamble"
+			}
 			return nil
 		}
-		if !reReadsUserVar.Match(st.Text) {
-			w.pending.Write(st.Text)
-			w.pending.WriteByte('\n')
-			return nil
-		}
-		switch w.last {
-		case targetSchema:
-			w.schemaBuf.Write(st.Text)
-			w.schemaBuf.WriteByte('\n')
-		case targetObjects:
-			return w.object(st)
-		default:
-			w.pending.Write(st.Text)
-			w.pending.WriteByte('\n')
-		}
-		return nil
+		return w.set(st)
 	case sqldump.KindUse, sqldump.KindCreateDatabase:
 		if st.Database != "" && w.database != "" && st.Database != w.database {
 			return fmt.Errorf("%s: line %d: the dump holds more than one database (%s, %s); snapshot one database at a time: %w", d.path, st.Line, w.database, st.Database, ErrMultiDB)
@@ -465,9 +459,99 @@ func (w *dumpWriter) statement(ctx context.Context, d *dumpInput, st *sqldump.St
 // @MYSQLDUMP_TEMP_LOG_BIN).
 var reReplicationSet = regexp.MustCompile(`(?i)GTID_PURGED|SQL_LOG_BIN|MYSQLDUMP_TEMP_LOG_BIN`)
 
-// reReadsUserVar matches a SET that assigns from a user variable (not a
-// @@system one): the restore of a saved setting.
-var reReadsUserVar = regexp.MustCompile(`=\s*@[^@]`)
+// set places a session SET after the preamble, so that every entry gets
+// the settings in force where its statements stood in the dump:
+//   - a restore (it reads a user variable that a save put into an entry
+//     still open, "SET sql_mode = @saved_sql_mode") goes into that entry;
+//   - a save ("SET @saved_x = @@x"), and any SET while a save waits,
+//     waits with it for the next statement: the bracket mysqldump writes
+//     around a table, trigger, routine or view;
+//   - any other SET changes the session for the rest of the dump: it joins
+//     the preamble that every later entry starts with.
+func (w *dumpWriter) set(st *sqldump.Statement) error {
+	reads, assigns, saves := userVars(st.Text)
+	inPending, where := false, ""
+	for _, v := range reads {
+		if w.pendingVars[v] {
+			inPending = true
+		} else if l := w.varsIn[v]; l != "" && l != "preamble" {
+			where = l
+		}
+	}
+	pending := func() error {
+		w.pending.Write(st.Text)
+		w.pending.WriteByte('\n')
+		for _, v := range assigns {
+			w.pendingVars[v] = true
+		}
+		return nil
+	}
+	switch {
+	case where == "" && (inPending || len(saves) > 0 || len(w.pendingVars) > 0):
+		return pending()
+	case where == "":
+		w.preamble.Write(st.Text)
+		w.preamble.WriteByte('\n')
+		for _, v := range assigns {
+			w.varsIn[v] = "preamble"
+		}
+		return nil
+	case where == "objects":
+		return w.object(st)
+	case w.schema != nil && where == "schema:"+w.schema.stat.Name:
+		w.schemaBuf.Write(st.Text)
+		w.schemaBuf.WriteByte('\n')
+		return nil
+	case w.cur != nil && where == "data:"+w.cur.stat.Name:
+		w.buf.Write(st.Text)
+		w.buf.WriteByte('\n')
+		return nil
+	}
+	// The entry of its save is written already: a connection that loads
+	// a later entry starts from the preamble, so there is nothing to
+	// restore.
+	return nil
+}
+
+// placePending records that the SETs waiting for the next statement went
+// into the entry called where.
+func (w *dumpWriter) placePending(where string) {
+	for v := range w.pendingVars {
+		w.varsIn[v] = where
+	}
+	clear(w.pendingVars)
+}
+
+func allIn(vars []string, set map[string]bool) bool {
+	for _, v := range vars {
+		if !set[v] {
+			return false
+		}
+	}
+	return true
+}
+
+// reUserVar matches a user variable (not a @@system one), whether an
+// assignment follows it, and whether that assigns a system variable.
+var reUserVar = regexp.MustCompile("(?:^|[^@])@(`[^`]*`|'[^']*'|[A-Za-z0-9_$.]+)(\\s*:?=(?:[^=]|$))?(\\s*@@)?")
+
+// userVars returns, lower-cased, the user variables a SET reads, those it
+// assigns, and those of them it assigns from a system variable (saves).
+func userVars(text []byte) (reads, assigns, saves []string) {
+	for _, m := range reUserVar.FindAllSubmatch(text, -1) {
+		name := strings.ToLower(string(m[1]))
+		switch {
+		case len(m[2]) == 0:
+			reads = append(reads, name)
+		case len(m[3]) > 0:
+			assigns = append(assigns, name)
+			saves = append(saves, name)
+		default:
+			assigns = append(assigns, name)
+		}
+	}
+	return reads, assigns, saves
+}
 
 // ErrMultiDB means a dump holds several databases.
 var ErrMultiDB = errors.New("snapshot: several databases in one dump")
@@ -478,6 +562,7 @@ func (w *dumpWriter) object(st *sqldump.Statement) error {
 	}
 	w.objects.Write(w.pending.Bytes())
 	w.pending.Reset()
+	w.placePending("objects")
 	w.last = targetObjects
 	if st.Kind != sqldump.KindSet && st.Kind != sqldump.KindDelimiter {
 		w.realObjs = true
@@ -542,6 +627,7 @@ func (w *dumpWriter) createTable(d *dumpInput, st *sqldump.Statement, name strin
 	b.Write(w.preamble.Bytes())
 	b.Write(w.pending.Bytes())
 	w.pending.Reset()
+	w.placePending("schema:" + name)
 	b.Write(st.Text)
 	b.WriteByte('\n')
 	w.last = targetSchema
@@ -605,6 +691,7 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 	}
 	extra := bytes.Clone(w.pending.Bytes())
 	w.pending.Reset()
+	w.placePending("data:" + t.stat.Name)
 	if t.chunks == 0 {
 		t.prelude = extra // session settings for this table's data, repeated in every chunk
 		extra = nil

@@ -85,11 +85,15 @@ func ParseCreateTable(text []byte) (*Table, error) {
 	lx := lexer{b: text, eof: true, delim: []byte{';'}}
 	var toks []token
 	var vers []bool // lexer inside a versioned comment after each token
+	var vctx []int  // the versioned comment each token is in (its start), or -1
 	end := len(text)
 	for i := 0; ; {
 		t, j := lx.next(i)
 		if t.kind == tokBad {
 			return nil, errors.New("sqldump: parse CREATE TABLE: " + unterminatedMsg(text[t.start]))
+		}
+		if t.kind == tokAmbiguous {
+			return nil, errors.New("sqldump: parse CREATE TABLE: a string or comment runs past the end of a versioned comment")
 		}
 		if t.kind == tokEOF || t.kind == tokDelim {
 			end = t.start
@@ -97,6 +101,11 @@ func ParseCreateTable(text []byte) (*Table, error) {
 		}
 		toks = append(toks, t)
 		vers = append(vers, lx.vers)
+		if lx.vers && t.start > lx.vstart {
+			vctx = append(vctx, lx.vstart)
+		} else {
+			vctx = append(vctx, -1)
+		}
 		i = j
 	}
 	c := &cursor{b: text, toks: toks}
@@ -121,6 +130,7 @@ func ParseCreateTable(text []byte) (*Table, error) {
 		return fail("", "expected table name")
 	}
 	t := &Table{Name: unquoteName(text, nameTok)}
+	nameEnd := c.k
 	if !c.punct('(') {
 		return fail(t.Name, "no column definitions (CREATE TABLE ... LIKE or ... SELECT)")
 	}
@@ -158,7 +168,7 @@ func ParseCreateTable(text []byte) (*Table, error) {
 		opts = bytes.TrimSpace(opts[:len(opts)-2])
 	}
 	t.Options = string(opts)
-	t.Query = hasQuery(text, toks[closeAt+1:])
+	t.Query = hasQuery(text, toks, vctx, nameEnd, closeAt)
 
 	for _, name := range t.PrimaryKey {
 		if _, i, ok := t.Column(name); ok {
@@ -177,24 +187,38 @@ func ParseCreateTable(text []byte) (*Table, error) {
 	return t, nil
 }
 
-// hasQuery reports whether the tokens after the column list start a query:
-// SELECT, VALUES, TABLE or WITH as a word, except for partition definitions
-// (VALUES LESS THAN, VALUES IN) and MariaDB's WITH SYSTEM VERSIONING.
-func hasQuery(b []byte, toks []token) bool {
-	for k, t := range toks {
-		next := token{}
-		if k+1 < len(toks) {
-			next = toks[k+1]
+// hasQuery reports whether a CREATE TABLE fills the table from a query:
+// toks are the statement's tokens, vctx the versioned comment each is in,
+// the column list runs from toks[nameEnd] to toks[closeAt]. SELECT, TABLE
+// or VALUES as a word anywhere after the name count (no column definition
+// holds them unquoted; a query can hide in what reads as the column list
+// when versioned comments are skipped), except VALUES LESS THAN and VALUES
+// IN of partition definitions after the list, the two words in the same
+// versioned comment or both outside one; WITH counts unless SYSTEM (or,
+// in the column list, PARSER) follows it the same way.
+func hasQuery(b []byte, toks []token, vctx []int, nameEnd, closeAt int) bool {
+	for k := nameEnd; k < len(toks); k++ {
+		t := toks[k]
+		follows := func(words ...string) bool {
+			if k+1 >= len(toks) || vctx[k+1] != vctx[k] {
+				return false
+			}
+			for _, w := range words {
+				if toks[k+1].is(b, w) {
+					return true
+				}
+			}
+			return false
 		}
 		switch {
 		case t.is(b, "SELECT"), t.is(b, "TABLE"):
 			return true
 		case t.is(b, "VALUES"):
-			if !next.is(b, "LESS") && !next.is(b, "IN") {
+			if k < closeAt || !follows("LESS", "IN") {
 				return true
 			}
 		case t.is(b, "WITH"):
-			if !next.is(b, "SYSTEM") {
+			if !follows("SYSTEM") && !(k < closeAt && follows("PARSER")) {
 				return true
 			}
 		}
@@ -213,7 +237,7 @@ func HasWord(text []byte, words ...string) bool {
 		switch t.kind {
 		case tokEOF:
 			return false
-		case tokBad, tokMore:
+		case tokBad, tokMore, tokAmbiguous:
 			return true
 		}
 		for _, w := range words {
@@ -221,6 +245,32 @@ func HasWord(text []byte, words ...string) bool {
 				return true
 			}
 		}
+		i = j
+	}
+}
+
+// HasPair reports whether the SQL text holds the word first immediately
+// followed by one of next, as code (as HasWord reads it): "CONVERT" then
+// "PARTITION" or "TABLE". Text that does not lex counts as holding it.
+func HasPair(text []byte, first string, next ...string) bool {
+	lx := lexer{b: text, eof: true}
+	prev := false
+	for i := 0; ; {
+		t, j := lx.next(i)
+		switch t.kind {
+		case tokEOF:
+			return false
+		case tokBad, tokMore, tokAmbiguous:
+			return true
+		}
+		if prev {
+			for _, w := range next {
+				if t.is(text, w) {
+					return true
+				}
+			}
+		}
+		prev = t.is(text, first)
 		i = j
 	}
 }

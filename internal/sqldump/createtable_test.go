@@ -315,3 +315,58 @@ func TestHasWord(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateTableQueryVersioned: what a review found past the token check.
+// A server runs a versioned comment or skips it (a higher version, /*M! on
+// MySQL): a query must be found whichever it does.
+func TestCreateTableQueryVersioned(t *testing.T) {
+	for _, in := range []string{
+		"CREATE TABLE t (a int) VALUES /*!99999 IN */ (1)",
+		"CREATE TABLE t (a int) VALUES /*M!999999 LESS */ (1)",
+		"CREATE TABLE t (a int /*!99999 ( */) SELECT 1 AS a /*!99999 ) */",
+		"CREATE TABLE t (a int /*!99999 ( */) TABLE u /*!99999 ) */",
+		"CREATE TABLE t (a int) WITH /*!99999 SYSTEM */ x AS (SELECT 1) SELECT * FROM x",
+	} {
+		tab, err := ParseCreateTable([]byte(in))
+		if err == nil && !tab.Query {
+			t.Errorf("%s: no query found", in)
+		}
+	}
+	for _, in := range []string{
+		"CREATE TABLE t (a int, b text, FULLTEXT KEY f (b) WITH PARSER ngram)",
+		"CREATE TABLE t (a int WITH SYSTEM VERSIONING)",
+		"CREATE TABLE t (a int) /*!50100 PARTITION BY LIST (a) (PARTITION p VALUES IN (1)) */",
+	} {
+		tab, err := ParseCreateTable([]byte(in))
+		if err != nil || tab.Query {
+			t.Errorf("%s: Query %v, %v", in, tab != nil && tab.Query, err)
+		}
+	}
+	// A quote inside a skipped comment hides the rest from a lexer that
+	// runs it: refused.
+	for _, in := range []string{
+		"CREATE TABLE t (a int) COMMENT='x' /*!99999 ' */ SELECT 1 AS a /*!99999 ' */",
+		"CREATE TABLE t (a int) /*!50700 \" */ SELECT 1 AS a /*!50700 \" */",
+		"CREATE TABLE t (a int) /*!99999 # */ SELECT 1 AS a\n",
+		"CREATE TABLE t (a int) /*!99999 /* */ SELECT 1 AS a */",
+	} {
+		if _, err := ParseCreateTable([]byte(in)); err == nil || !strings.Contains(err.Error(), "versioned comment") {
+			t.Errorf("%s: %v, want an error about the versioned comment", in, err)
+		}
+		if !HasWord([]byte(in), "NOTHERE") {
+			t.Errorf("%s: HasWord does not fail closed", in)
+		}
+	}
+	if !HasWord([]byte("ALTER TABLE `tmp` /*!99999 ' */ RENAME TO `users` /*!99999 ' */"), "RENAME") {
+		t.Error("RENAME behind a quote in a skipped comment")
+	}
+	for in, want := range map[string]bool{
+		"ALTER TABLE p CONVERT PARTITION p0 TO TABLE users":                   true,
+		"ALTER TABLE p CONVERT TABLE u TO PARTITION p1 VALUES LESS THAN (10)": true,
+		"ALTER TABLE p CONVERT TO CHARACTER SET utf8mb4":                      false,
+	} {
+		if got := HasPair([]byte(in), "CONVERT", "PARTITION", "TABLE"); got != want {
+			t.Errorf("HasPair(%q) = %v", in, got)
+		}
+	}
+}

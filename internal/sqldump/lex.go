@@ -248,6 +248,13 @@ const (
 	tokString        // 'string' or "string"
 	tokPunct         // any other single byte
 	tokBad           // unterminated string, identifier or comment
+	// tokAmbiguous: a string, identifier or comment that starts inside a
+	// versioned comment and runs past the comment's first "*/". A server
+	// that skips the comment (its version is higher, or /*M! on MySQL)
+	// ends it at that "*/" and reads what follows as code; one that runs
+	// it reads the same bytes as part of the string. Such text means
+	// different statements to different servers, so it is refused.
+	tokAmbiguous
 )
 
 type token struct {
@@ -263,6 +270,15 @@ type lexer struct {
 	eof   bool
 	delim []byte // nil: never report tokDelim
 	vers  bool   // inside a versioned comment
+	// vstart is where the versioned comment the lexer is in starts (its
+	// "/*"), vend where its first "*/" is; valid while vers.
+	vstart, vend int
+}
+
+// straddles reports whether a construct from i to j (exclusive) starts
+// inside the current versioned comment and covers its first "*/".
+func (lx *lexer) straddles(i, j int) bool {
+	return lx.vers && i < lx.vend && j > lx.vend
 }
 
 // next returns the token at or after i, and the index to continue from. For
@@ -295,6 +311,9 @@ func (lx *lexer) next(i int) (token, int) {
 			if j < 0 {
 				return token{kind: tokMore}, i
 			}
+			if lx.straddles(i, j) {
+				return token{tokAmbiguous, i, j}, i
+			}
 			i = j
 			continue
 		case clsDash:
@@ -306,6 +325,9 @@ func (lx *lexer) next(i int) (token, int) {
 				if j < 0 {
 					return token{kind: tokMore}, i
 				}
+				if lx.straddles(i, j) {
+					return token{tokAmbiguous, i, j}, i
+				}
 				i = j
 				continue
 			}
@@ -315,7 +337,14 @@ func (lx *lexer) next(i int) (token, int) {
 			case moreInput:
 				return token{kind: tokMore}, i
 			case isVersioned:
-				lx.vers = true
+				e := bytes.Index(b[j:], commentEnd)
+				if e < 0 {
+					if !lx.eof {
+						return token{kind: tokMore}, i
+					}
+					return token{tokBad, i, len(b)}, i
+				}
+				lx.vers, lx.vstart, lx.vend = true, i, j+e
 				i = j
 				continue
 			case isComment:
@@ -325,6 +354,9 @@ func (lx *lexer) next(i int) (token, int) {
 				}
 				if j == unterminated {
 					return token{tokBad, i, len(b)}, i
+				}
+				if lx.straddles(i, j) {
+					return token{tokAmbiguous, i, j}, i
 				}
 				i = j
 				continue
@@ -337,6 +369,9 @@ func (lx *lexer) next(i int) (token, int) {
 			if j == unterminated {
 				return token{tokBad, i, len(b)}, i
 			}
+			if lx.straddles(i, j) {
+				return token{tokAmbiguous, i, j}, i
+			}
 			return token{tokString, i, j}, j
 		case clsTick:
 			j := skipBacktick(b, i, lx.eof)
@@ -345,6 +380,9 @@ func (lx *lexer) next(i int) (token, int) {
 			}
 			if j == unterminated {
 				return token{tokBad, i, len(b)}, i
+			}
+			if lx.straddles(i, j) {
+				return token{tokAmbiguous, i, j}, i
 			}
 			return token{tokIdent, i, j}, j
 		}
@@ -369,6 +407,26 @@ func (lx *lexer) next(i int) (token, int) {
 			return token{tokWord, i, j}, j
 		}
 		return token{tokPunct, i, i + 1}, i + 1
+	}
+}
+
+// ambiguousComment reports whether a whole statement's text holds a
+// string, quoted identifier or comment that starts inside a versioned
+// comment and runs past its first "*/" (see tokAmbiguous), and where.
+func ambiguousComment(text []byte) (int, bool) {
+	if !bytes.Contains(text, []byte("/*!")) && !bytes.Contains(text, []byte("/*M!")) {
+		return 0, false
+	}
+	lx := lexer{b: text, eof: true}
+	for i := 0; ; {
+		t, j := lx.next(i)
+		switch t.kind {
+		case tokAmbiguous:
+			return t.start, true
+		case tokEOF, tokBad, tokMore:
+			return 0, false
+		}
+		i = j
 	}
 }
 

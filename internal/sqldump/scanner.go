@@ -338,6 +338,9 @@ func (s *Scanner) next() (*Statement, error) {
 		if end == unterminated {
 			return nil, s.syntaxError(resume, "", "%s", unterminatedMsg(b[resume]))
 		}
+		if at, ok := ambiguousComment(b[p:end]); ok {
+			return nil, s.syntaxError(p+at, "", "a string or comment starts inside a versioned comment (/*!...*/) and runs past its end: servers that skip the comment and servers that run it read different statements")
+		}
 		st.Lead = b[:p]
 		st.Text = b[p:end]
 		s.pos = end
@@ -678,7 +681,7 @@ func parseInsertPrefix(b []byte, p int, eof bool, delim []byte, cols []token) (i
 			switch {
 			case t.kind == tokMore:
 				return more()
-			case t.kind == tokEOF || t.kind == tokDelim || t.kind == tokBad:
+			case t.kind == tokEOF || t.kind == tokDelim || t.kind == tokBad || t.kind == tokAmbiguous:
 				return fail(t, "unterminated PARTITION list")
 			case t.isPunct(b, '('):
 				depth++
@@ -801,6 +804,8 @@ func describe(b []byte, t token) string {
 		return "end of statement"
 	case tokBad:
 		return unterminatedMsg(b[t.start])
+	case tokAmbiguous:
+		return "a string or comment running past the end of a versioned comment"
 	}
 	raw := b[t.start:t.end]
 	if len(raw) > 40 {

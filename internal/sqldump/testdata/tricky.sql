@@ -7,7 +7,7 @@ SELECT 'a;b', "c;d", `e;f`, 'it''s', "say ""hi""", 'back\\', `tick``s` FROM dual
 SELECT 1 -- trailing comment; not the end
 , 2 # hash; not the end
 ;
-/*!40101 SET @x = 'a;*/b' */;
+/*!40101 SET @x = 'a;b' */;
 /*M!100616 SET @OLD_NOTE_VERBOSITY=@@NOTE_VERBOSITY, NOTE_VERBOSITY=0 */;
 /*!*/;
 SET @a = 1/*!50000 ;*/
