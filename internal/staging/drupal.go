@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/passhash"
 	"github.com/stagecopy/stagecopy/internal/phpserial"
 )
 
@@ -207,9 +207,9 @@ func (c drupal) hashFormat(ctx context.Context, q querier) (string, error) {
 		return "", c.errf("read password hashes: %w", err)
 	}
 	if n > 0 {
-		return anonymize.HashBcrypt, nil
+		return passhash.Bcrypt, nil
 	}
-	return anonymize.HashDrupal7, nil
+	return passhash.Drupal7, nil
 }
 
 // CreateAdmin adds an active user with uid max(uid)+1 and an administrator
@@ -238,7 +238,7 @@ func (c drupal) CreateAdmin(ctx context.Context, db *sql.DB, name, email, passwo
 		if err != nil {
 			return err
 		}
-		hash, err := anonymize.HashPassword(format, []byte(password))
+		hash, err := passhash.New(format, []byte(password))
 		if err != nil {
 			return c.errf("hash the admin password: %w", err)
 		}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/passhash"
 )
 
 func TestDrupalDetectAndSiteURL(t *testing.T) {
@@ -123,7 +123,7 @@ func TestDrupalAdmin(t *testing.T) {
 			wantLines(t, "user__roles", srv.Query(t, name, "SELECT bundle, deleted, entity_id, revision_id, langcode, delta, roles_target_id FROM user__roles WHERE entity_id = 3"),
 				"user\t0\t3\t3\tde\t0\tadministrator")
 			hash := srv.Query(t, name, "SELECT pass FROM users_field_data WHERE uid = 3")
-			if !strings.HasPrefix(hash, tc.prefix) || !anonymize.CheckPassword([]byte(hash), []byte(pw)) {
+			if !strings.HasPrefix(hash, tc.prefix) || !passhash.Check([]byte(hash), []byte(pw)) {
 				t.Errorf("hash %q: want prefix %s and to verify", hash, tc.prefix)
 			}
 			if tc.prefix == "$S$D" {

@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/passhash"
 )
 
 // Magento 2 keeps its settings in core_config_data: one row per (scope,
@@ -223,7 +223,7 @@ func (c magento2) CreateAdmin(ctx context.Context, db *sql.DB, name, email, pass
 	if name == "" || len(name) > 40 {
 		return Admin{}, c.errf("admin name %q: want 1 to 40 characters", name)
 	}
-	hash, err := anonymize.HashPassword(anonymize.HashMagento2, []byte(password))
+	hash, err := passhash.New(passhash.Magento2, []byte(password))
 	if err != nil {
 		return Admin{}, c.errf("hash the admin password: %w", err)
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/passhash"
 )
 
 // PrestaShop 1.7 and 8 keep the shop's address in two places: PREFIX_shop_url
@@ -264,7 +264,7 @@ func (c prestaShop) CreateAdmin(ctx context.Context, db *sql.DB, name, email, pa
 	if err := checkEmail(email); err != nil {
 		return Admin{}, c.errf("%w", err)
 	}
-	hash, err := anonymize.HashPassword(anonymize.HashBcrypt, []byte(password))
+	hash, err := passhash.New(passhash.Bcrypt, []byte(password))
 	if err != nil {
 		return Admin{}, c.errf("hash the admin password: %w", err)
 	}

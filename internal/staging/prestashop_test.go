@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/passhash"
 )
 
 func TestPrestaShopDetectAndSiteURL(t *testing.T) {
@@ -96,7 +96,7 @@ func TestPrestaShopAdmin(t *testing.T) {
 	wantLines(t, "employee", row, "1\t2\tStagecopy\tSupport\tsupport@staging.example.test\t1\tdefault\ttheme.css\t1")
 	wantLines(t, "employee_shop", srv.Query(t, name, "SELECT id_shop FROM shop7_employee_shop WHERE id_employee = 3 ORDER BY id_shop"), "1\n2\n3")
 	hash := srv.Query(t, name, "SELECT passwd FROM shop7_employee WHERE id_employee = 3")
-	if !strings.HasPrefix(hash, "$2y$10$") || !anonymize.CheckPassword([]byte(hash), []byte(pw)) {
+	if !strings.HasPrefix(hash, "$2y$10$") || !passhash.Check([]byte(hash), []byte(pw)) {
 		t.Errorf("hash %q does not verify", hash)
 	}
 	if !phpPasswordVerify(t, hash, pw) || phpPasswordVerify(t, hash, pw+"x") {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/passhash"
 )
 
 func init() {
@@ -228,7 +228,7 @@ func (w *wordPress) CreateAdmin(ctx context.Context, db *sql.DB, name, email, pa
 	}
 	// phpass $P$: what WordPress wrote before 6.8, and what 6.8 and later
 	// still accept (and upgrade on first login).
-	hash, err := anonymize.HashPassword(anonymize.HashPhpass, []byte(password))
+	hash, err := passhash.New(passhash.Phpass, []byte(password))
 	if err != nil {
 		return Admin{}, err
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/passhash"
 )
 
 func TestWordPressFixAndAdmin(t *testing.T) {
@@ -53,7 +53,7 @@ func TestWordPressFixAndAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	hash := srv.Query(t, name, "SELECT user_pass FROM wp7_users WHERE ID = "+itoa(a.UserID))
-	if !anonymize.CheckPassword([]byte(hash), []byte("Pw-123456789")) {
+	if !passhash.Check([]byte(hash), []byte("Pw-123456789")) {
 		t.Errorf("stored hash %s does not verify", hash)
 	}
 	wantLines(t, "meta", srv.Query(t, name, "SELECT meta_key, meta_value FROM wp7_usermeta WHERE user_id = "+itoa(a.UserID)+" ORDER BY meta_key"),
