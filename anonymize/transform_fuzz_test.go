@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/stagecopy/stagecopy/internal/passhash"
 )
 
 // FuzzTransformers runs every transformer on arbitrary bytes and column
@@ -72,12 +74,12 @@ func FuzzTransformers(f *testing.F) {
 // slowHash reports whether the password fake of in costs more than a
 // millisecond or so.
 func slowHash(in []byte) bool {
-	f := detectHash(in)
-	switch f.kind {
-	case hashBcrypt, hashWordPress:
-		return f.cost > 5
-	case hashDrupal:
-		return f.cost > 10
+	f := passhash.Detect(in)
+	switch f.Name() {
+	case "bcrypt", "WordPress bcrypt":
+		return f.Cost() > 5
+	case "Drupal 7":
+		return f.Cost() > 10
 	}
 	return false
 }
