@@ -1,6 +1,8 @@
-// Package snapshot orchestrates stagecopy's flows: Create streams a database
-// dump and a site's files into an archive. It reports progress through
-// callbacks and never prints.
+// Package snapshot is the owner's side of stagecopy: Create streams a live
+// database or a dump, anonymized by rules, and a site's files into one
+// archive. Restoring it is package restore's job, destroying the staging
+// copy package purge's. It reports progress through callbacks and never
+// prints.
 package snapshot
 
 import (

@@ -1,9 +1,8 @@
-package snapshot
+package snapshot_test
 
 import (
 	"bytes"
 	"context"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -13,64 +12,26 @@ import (
 	"testing"
 
 	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/flowtest"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
-	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/rules"
+	"github.com/stagecopy/stagecopy/snapshot"
 )
 
 func TestMain(m *testing.M) { mariadbtest.Main(m) }
-
-// loadArchive loads every db/ entry of an archive, in archive order, into
-// db with the plain mariadb client, the way a person would by hand.
-func loadArchive(t *testing.T, srv *mariadbtest.Server, db string, data []byte) {
-	t.Helper()
-	r, err := archive.NewReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	for {
-		e, err := r.Next()
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(e.Name, archive.DBPrefix) {
-			continue
-		}
-		sql, err := io.ReadAll(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv.Exec(t, db, string(sql))
-	}
-}
-
-func snapshotBytes(t *testing.T, opts Options) ([]byte, *Result) {
-	t.Helper()
-	opts.NoAnonymize = true
-	var buf bytes.Buffer
-	res, err := Create(context.Background(), &buf, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), res
-}
 
 // TestDemoChecksums loads the demo dump into one database and the snapshot's
 // SQL into another, and compares CHECKSUM TABLE for every table; with a tiny
 // chunk size, so extended INSERTs are cut across many entries.
 func TestDemoChecksums(t *testing.T) {
-	for _, chunk := range []int{DefaultChunkSize, 512} {
+	for _, chunk := range []int{snapshot.DefaultChunkSize, 512} {
 		srv, src := mariadbtest.NewDatabase(t)
 		_, dst := mariadbtest.NewDatabase(t)
 		srv.LoadFile(t, src, "../testdata/demo/demo.sql")
-		data, res := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", ChunkSize: chunk})
-		loadArchive(t, srv, dst, data)
+		data, res := flowtest.Archive(t, snapshot.Options{DumpPath: "../testdata/demo/demo.sql", ChunkSize: chunk})
+		flowtest.LoadEntries(t, srv, dst, data)
 		want, got := srv.Checksums(t, src), srv.Checksums(t, dst)
 		if len(want) < 5 {
 			t.Fatalf("only %d tables in the demo", len(want))
@@ -111,9 +72,9 @@ INSERT INTO orders (customer, total, note, raw) VALUES ('Zoë O''Brien', 120.50,
 	} {
 		dump := filepath.Join(t.TempDir(), "dump.sql")
 		os.WriteFile(dump, srv.Dump(t, src, args...), 0o600)
-		data, res := snapshotBytes(t, Options{DumpPath: dump})
+		data, res := flowtest.Archive(t, snapshot.Options{DumpPath: dump})
 		srv.Exec(t, dst, "DROP VIEW IF EXISTS big_orders; DROP TABLE IF EXISTS orders, audit; DROP PROCEDURE IF EXISTS touch; DROP FUNCTION IF EXISTS twice;")
-		loadArchive(t, srv, dst, data)
+		flowtest.LoadEntries(t, srv, dst, data)
 		want, got := srv.Checksums(t, src), srv.Checksums(t, dst)
 		if !maps.Equal(want, got) {
 			t.Fatalf("%v: checksums differ\n%v\n%v", args, want, got)
@@ -172,8 +133,8 @@ func TestGoldenDumpsLoadAlike(t *testing.T) {
 				t.Skip("the dump has no tables")
 			}
 			_, dst := mariadbtest.NewDatabase(t)
-			data, _ := snapshotBytes(t, Options{DumpPath: f, ChunkSize: 256})
-			loadArchive(t, srv, dst, data)
+			data, _ := flowtest.Archive(t, snapshot.Options{DumpPath: f, ChunkSize: 256})
+			flowtest.LoadEntries(t, srv, dst, data)
 			if got := srv.Checksums(t, dst); !maps.Equal(want, got) {
 				t.Fatalf("checksums differ\ndump     %v\nsnapshot %v", want, got)
 			}
@@ -201,14 +162,14 @@ CREATE PROCEDURE close_all() UPDATE tickets SET note = NULL;
 INSERT INTO tickets (who, note) VALUES ('Zoë', 'first'), ('Li', NULL), ('Ana', 'x;y');
 `)
 	var buf bytes.Buffer
-	res, err := Create(context.Background(), &buf, Options{NoAnonymize: true, Server: &dbdump.Config{DSN: srv.DSN(src), Database: src, Threads: 2}, ServerName: "test"})
+	res, err := snapshot.Create(context.Background(), &buf, snapshot.Options{NoAnonymize: true, Server: &dbdump.Config{DSN: srv.DSN(src), Database: src, Threads: 2}, ServerName: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Header.Source.Kind != "server" || res.Server == nil {
 		t.Fatalf("header source %+v", res.Header.Source)
 	}
-	loadArchive(t, srv, dst, buf.Bytes())
+	flowtest.LoadEntries(t, srv, dst, buf.Bytes())
 	if want, got := srv.Checksums(t, src), srv.Checksums(t, dst); !maps.Equal(want, got) {
 		t.Fatalf("checksums differ\nsource   %v\nsnapshot %v", want, got)
 	}
@@ -250,7 +211,7 @@ GRANT INSERT ON `+"`"+src+"`"+`.sessions TO 'rulesuser'@'localhost';
 	}
 	dsn := strings.Replace(srv.DSN(src), "root@", "rulesuser@", 1)
 	var buf bytes.Buffer
-	res, err := Create(context.Background(), &buf, Options{Rules: r, Server: &dbdump.Config{DSN: dsn, Database: src}})
+	res, err := snapshot.Create(context.Background(), &buf, snapshot.Options{Rules: r, Server: &dbdump.Config{DSN: dsn, Database: src}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,9 +233,9 @@ GRANT INSERT ON `+"`"+src+"`"+`.sessions TO 'rulesuser'@'localhost';
 // TestProgressCountsRows: the last database progress report has every row
 // and the whole input.
 func TestProgressCountsRows(t *testing.T) {
-	var last Progress
+	var last snapshot.Progress
 	var calls int
-	_, res := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", Progress: func(p Progress) {
+	_, res := flowtest.Archive(t, snapshot.Options{DumpPath: "../testdata/demo/demo.sql", Progress: func(p snapshot.Progress) {
 		if p.Phase == "database" {
 			last, calls = p, calls+1
 		}
@@ -286,63 +247,5 @@ func TestProgressCountsRows(t *testing.T) {
 	st, _ := os.Stat("../testdata/demo/demo.sql")
 	if calls < 10 || last.Rows != rows || last.Done != st.Size() || last.Total != st.Size() || last.RowsTotal != -1 {
 		t.Fatalf("%d calls, last %+v; want %d rows and %d bytes", calls, last, rows, st.Size())
-	}
-}
-
-// TestLiveAndDumpRestoreAlike is the shape of a Magento install: a view
-// after a table without rows. The view's session settings used to be split
-// between the last table's schema entry and the objects entry, which runs on
-// another connection, so the live snapshot did not restore (collation_connection
-// set to NULL). A live snapshot and one of the same database's dump must both
-// restore, to the same checksums, and every entry must load on its own
-// connection (loadArchive runs each in a new client).
-func TestLiveAndDumpRestoreAlike(t *testing.T) {
-	srv, src := mariadbtest.NewDatabase(t)
-	srv.Exec(t, src, `
-CREATE TABLE a (id INT PRIMARY KEY, who VARCHAR(50)) DEFAULT CHARSET=utf8mb4 COMMENT='Admin User Table';
-CREATE TABLE z (id INT PRIMARY KEY) COMMENT='Table that contains nothing';
-CREATE VIEW v_a AS SELECT id FROM a;
-INSERT INTO a VALUES (1, 'Zoë'), (2, 'Li');
-`)
-	live := func() []byte {
-		var buf bytes.Buffer
-		if _, err := Create(context.Background(), &buf, Options{NoAnonymize: true, Server: &dbdump.Config{DSN: srv.DSN(src), Database: src, Threads: 2}, ServerName: "test"}); err != nil {
-			t.Fatal(err)
-		}
-		return buf.Bytes()
-	}()
-	dumpFile := filepath.Join(t.TempDir(), "dump.sql")
-	if err := os.WriteFile(dumpFile, srv.Dump(t, src), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	fromDump, _ := snapshotBytes(t, Options{DumpPath: dumpFile})
-	want := srv.Checksums(t, src)
-	for _, c := range []struct {
-		name string
-		data []byte
-	}{{"live", live}, {"dump", fromDump}} {
-		t.Run(c.name, func(t *testing.T) {
-			name := restoreName(t, srv, c.name)
-			_, err := Restore(context.Background(), RestoreOptions{
-				Archive: bytes.NewReader(c.data), ArchivePath: c.name + ".tar.zst", Server: serverConfig(t, srv),
-				Database: name, Threads: 2, Registry: newRegistry(t), CMS: "none",
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := srv.Checksums(t, name)
-			delete(got, registry.MarkerTable)
-			if !maps.Equal(want, got) {
-				t.Fatalf("checksums differ\nsource   %v\nrestored %v", want, got)
-			}
-			if got := strings.TrimSpace(srv.Query(t, name, "SELECT COUNT(*) FROM v_a")); got != "2" {
-				t.Errorf("view gives %q rows", got)
-			}
-			_, byHand := mariadbtest.NewDatabase(t)
-			loadArchive(t, srv, byHand, c.data)
-			if got := srv.Checksums(t, byHand); !maps.Equal(want, got) {
-				t.Fatalf("entry by entry: checksums differ\nsource   %v\nloaded   %v", want, got)
-			}
-		})
 	}
 }

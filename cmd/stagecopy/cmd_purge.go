@@ -13,7 +13,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/stagecopy/stagecopy/internal/registry"
-	"github.com/stagecopy/stagecopy/snapshot"
+	"github.com/stagecopy/stagecopy/purge"
 	"github.com/urfave/cli/v2"
 )
 
@@ -92,7 +92,7 @@ func purgeCommand(e *env) *cli.Command {
 					return registryError(err)
 				}
 				if x.Status == registry.StatusPurged {
-					return withHint(fmt.Errorf("%w: %s", snapshot.ErrAlreadyPurged, x.ID), "its receipt is named in the registry notes: 'stagecopy list --json'")
+					return withHint(fmt.Errorf("%w: %s", purge.ErrAlreadyPurged, x.ID), "its receipt is named in the registry notes: 'stagecopy list --json'")
 				}
 				entries = []registry.Entry{x}
 			}
@@ -109,7 +109,7 @@ func purgeCommand(e *env) *cli.Command {
 				if i > 0 {
 					fmt.Fprintln(e.stdout)
 				}
-				res, err := snapshot.Purge(c.Context, x.ID, opts)
+				res, err := purge.Run(c.Context, x.ID, opts)
 				if err != nil {
 					if !expired {
 						return purgeHint(err)
@@ -141,34 +141,34 @@ func purgeCommand(e *env) *cli.Command {
 
 // purgeOptions loads the signing key (before anything else: no key, no
 // purge) and builds the connection function.
-func purgeOptions(c *cli.Context, e *env, reg *registry.Registry) (snapshot.PurgeOptions, error) {
+func purgeOptions(c *cli.Context, e *env, reg *registry.Registry) (purge.Options, error) {
 	keyPath := c.String("sign-key")
 	if keyPath == "" {
 		dir, err := os.UserConfigDir()
 		if err != nil {
-			return snapshot.PurgeOptions{}, withHint(fmt.Errorf("%w: %v", snapshot.ErrNoSigningKey, err), "give --sign-key FILE")
+			return purge.Options{}, withHint(fmt.Errorf("%w: %v", purge.ErrNoSigningKey, err), "give --sign-key FILE")
 		}
 		keyPath = filepath.Join(dir, "stagecopy", "receipt.key")
 	}
 	key, err := receipt.LoadPrivateKey(keyPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		return snapshot.PurgeOptions{}, withHint(fmt.Errorf("%w: %s does not exist; nothing was deleted", snapshot.ErrNoSigningKey, keyPath),
+		return purge.Options{}, withHint(fmt.Errorf("%w: %s does not exist; nothing was deleted", purge.ErrNoSigningKey, keyPath),
 			"run 'stagecopy keygen' once (or give --sign-key FILE): a purge always ends in a signed receipt")
 	}
 	if err != nil {
-		return snapshot.PurgeOptions{}, withHint(err, "check --sign-key; nothing was deleted")
+		return purge.Options{}, withHint(err, "check --sign-key; nothing was deleted")
 	}
 	var manifest []byte
 	if m := c.String("manifest"); m != "" {
 		if manifest, err = os.ReadFile(m); err != nil {
-			return snapshot.PurgeOptions{}, withHint(err, "check --manifest")
+			return purge.Options{}, withHint(err, "check --manifest")
 		}
 	}
 	// The password and the flags' overrides, read once for every entry
 	// (-p asks once).
 	base, err := serverConfig(c, e, "")
 	if err != nil {
-		return snapshot.PurgeOptions{}, err
+		return purge.Options{}, err
 	}
 	operator := c.String("operator")
 	if operator == "" {
@@ -182,7 +182,7 @@ func purgeOptions(c *cli.Context, e *env, reg *registry.Registry) (snapshot.Purg
 		host = "unknown"
 	}
 	v, _ := toolVersion()
-	return snapshot.PurgeOptions{
+	return purge.Options{
 		Registry: reg, Key: key, KeepArchive: c.Bool("keep-archive"), Manifest: manifest,
 		ReceiptPath: c.String("receipt"), Operator: operator, Host: host,
 		Tool: receipt.Tool{Name: "stagecopy", Version: v},
@@ -210,11 +210,11 @@ func purgeOptions(c *cli.Context, e *env, reg *registry.Registry) (snapshot.Purg
 
 func purgeHint(err error) error {
 	switch {
-	case errors.Is(err, snapshot.ErrNoManifest):
+	case errors.Is(err, purge.ErrNoManifest):
 		return withHint(err, "the owner's NAME.tar.zst.manifest.json is what the receipt is checked against: ask for a copy and give it with --manifest")
-	case errors.Is(err, snapshot.ErrAlreadyPurged):
+	case errors.Is(err, purge.ErrAlreadyPurged):
 		return withHint(err, "its receipt is named in the registry notes: 'stagecopy list --json'")
-	case errors.Is(err, snapshot.ErrNoSigningKey):
+	case errors.Is(err, purge.ErrNoSigningKey):
 		return withHint(err, "run 'stagecopy keygen' once (or give --sign-key FILE)")
 	case errors.Is(err, registry.ErrBusy):
 		return withHint(err, "a restore of this copy, a purge of it, or a restore --force replacing it is still running (the pid above): wait for it (a restore stopped with Ctrl-C undoes what it made), then purge again; nothing was deleted")
@@ -244,13 +244,13 @@ func printPurgePlan(e *env, es []registry.Entry, keepArchive bool) {
 			fmt.Fprintf(w, "  delete archive   %s (only if its SHA-256 is %.16s…)\n", x.Archive, x.ArchiveSHA256)
 		}
 		if x.IdentityFile != "" {
-			fmt.Fprintf(w, "  destroy key      %s (only if it starts with %q)\n", x.IdentityFile, snapshot.IdentityHeader)
+			fmt.Fprintf(w, "  destroy key      %s (only if it starts with %q)\n", x.IdentityFile, purge.IdentityHeader)
 		}
 	}
 	fmt.Fprintf(w, "dry run: nothing was deleted\n")
 }
 
-func printPurgeSummary(e *env, res *snapshot.PurgeResult, key *receipt.PrivateKey) {
+func printPurgeSummary(e *env, res *purge.Result, key *receipt.PrivateKey) {
 	w := e.stdout
 	p := res.Statement.Predicate
 	fmt.Fprintf(w, "purge of staging copy %s (snapshot %.12s): %s\n", p.StagingID, p.SnapshotID, p.Status)

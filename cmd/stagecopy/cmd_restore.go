@@ -15,7 +15,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/staging"
-	"github.com/stagecopy/stagecopy/snapshot"
+	"github.com/stagecopy/stagecopy/restore"
 	"github.com/urfave/cli/v2"
 )
 
@@ -129,7 +129,7 @@ func restoreCommand(e *env) *cli.Command {
 			b := newBar(e, quiet, total, "restore")
 			defer b.finish()
 			start := time.Now()
-			res, err := snapshot.Restore(c.Context, snapshot.RestoreOptions{
+			res, err := restore.Run(c.Context, restore.Options{
 				Archive: in, ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"),
 				Server: cfg, ServerName: dbconn.Describe(cfg),
 				Conn:     registry.Conn{Host: c.String("host"), Port: c.Int("port"), Socket: c.String("socket"), User: cfg.User, SSLMode: c.String("ssl-mode"), SSLCA: c.String("ssl-ca")},
@@ -143,7 +143,7 @@ func restoreCommand(e *env) *cli.Command {
 					}
 					return nil
 				},
-				Progress: func(p snapshot.RestoreProgress) {
+				Progress: func(p restore.Progress) {
 					b.describe(p.Phase)
 					b.set(p.Done)
 				},
@@ -184,21 +184,21 @@ func parseLifetime(s string) (time.Duration, error) {
 
 func restoreHint(err error) error {
 	switch {
-	case errors.Is(err, snapshot.ErrExpired):
+	case errors.Is(err, restore.ErrExpired):
 		return withHint(err, "the owner set this expiry so the copy is not used after it: ask them for a new snapshot, or add --ignore-expiry if they agree (the registry records it)")
 	case errors.Is(err, archive.ErrNoIdentity), errors.Is(err, archive.ErrWrongIdentity):
 		return keyHint(err)
-	case errors.Is(err, snapshot.ErrDatabaseExists):
+	case errors.Is(err, restore.ErrDatabaseExists):
 		return withHint(err, "choose a new --db-name; stagecopy never loads into a database that holds something")
 	case errors.Is(err, registry.ErrBusy):
 		return withHint(err, "another restore or purge is working on that earlier copy: wait for it to finish, or choose a new --db-name and --files-dir; nothing was changed")
-	case errors.Is(err, snapshot.ErrNotOurs):
+	case errors.Is(err, restore.ErrNotOurs):
 		return withHint(err, "choose a new name: --force only replaces what an earlier 'stagecopy restore' made")
-	case errors.Is(err, snapshot.ErrSourceDatabase):
+	case errors.Is(err, restore.ErrSourceDatabase):
 		return withHint(err, "give another --db-name")
-	case errors.Is(err, snapshot.ErrFilesDirExists):
+	case errors.Is(err, restore.ErrFilesDirExists):
 		return withHint(err, "choose a new --files-dir")
-	case errors.Is(err, snapshot.ErrBadDatabaseName):
+	case errors.Is(err, restore.ErrBadDatabaseName):
 		return withHint(err, "--db-name takes letters, digits, _ $ and -")
 	case errors.Is(err, staging.ErrUnknownCMS):
 		return withHint(err, "name the CMS with --cms ("+strings.Join(staging.Names(), ", ")+"), or --cms none for no staging fixes")
@@ -210,7 +210,7 @@ func restoreHint(err error) error {
 	return snapshotHint(err)
 }
 
-func printRestoreSummary(e *env, res *snapshot.RestoreResult, took time.Duration) {
+func printRestoreSummary(e *env, res *restore.Result, took time.Duration) {
 	w := e.stdout
 	en := res.Entry
 	fmt.Fprintf(w, "restored snapshot %s as staging copy %s in %s\n", en.SnapshotID, en.ID, took.Round(time.Millisecond))

@@ -17,7 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/stagecopy/stagecopy/snapshot"
+	"github.com/stagecopy/stagecopy/restore"
 	"github.com/urfave/cli/v2"
 )
 
@@ -108,7 +108,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	go exitIfStuck(ctx, stop, done, stderr)
 	err := newApp(e).RunContext(ctx, args)
 	if err != nil && ctx.Err() != nil {
-		if errors.Is(err, snapshot.ErrLeftBehind) {
+		if errors.Is(err, restore.ErrLeftBehind) {
 			report(stderr, err)
 		} else {
 			fmt.Fprintln(stderr, "stagecopy: interrupted; nothing was left behind under the final output name")

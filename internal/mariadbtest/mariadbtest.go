@@ -158,6 +158,14 @@ func DatabaseName(t testing.TB, tag string) (srv *Server, name string) {
 	return srv, name
 }
 
+// Name is DatabaseName's name alone: a database name for the test that
+// the server drops at its end.
+func Name(t testing.TB, tag string) string {
+	t.Helper()
+	_, name := DatabaseName(t, tag)
+	return name
+}
+
 // maxNameLen is MariaDB's limit on a database name.
 const maxNameLen = 64
 

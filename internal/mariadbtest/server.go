@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 const (
@@ -60,6 +62,23 @@ func (s *Server) DSN(db string, params ...string) string {
 		dsn += "?" + strings.Join(params, "&")
 	}
 	return dsn
+}
+
+// Config returns the driver configuration of DSN(db): what the library
+// flows (restore, purge) take to connect.
+func (s *Server) Config(t testing.TB, db string) *mysql.Config {
+	t.Helper()
+	cfg, err := mysql.ParseDSN(s.DSN(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// DatabaseExists reports whether the server has a database called name.
+func (s *Server) DatabaseExists(t testing.TB, name string) bool {
+	t.Helper()
+	return s.Query(t, "", "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"+strings.ReplaceAll(name, "'", "''")+"'") != ""
 }
 
 // ClientArgs returns the leading arguments that make the mariadb and

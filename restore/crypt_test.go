@@ -1,4 +1,4 @@
-package snapshot
+package restore
 
 import (
 	"bytes"
@@ -17,9 +17,11 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/stagecopy/stagecopy/flowtest"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/internal/registry"
+	"github.com/stagecopy/stagecopy/snapshot"
 )
 
 // identity makes an age identity file and returns it read back, with its
@@ -65,7 +67,7 @@ func TestRestoreEncrypted(t *testing.T) {
 	srv.LoadFile(t, src, "../testdata/demo/demo.sql")
 	for _, perSnapshot := range []bool{true, false} {
 		id, rec := identity(t, perSnapshot)
-		data, res := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site",
+		data, res := flowtest.Archive(t, snapshot.Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site",
 			Recipients: []age.Recipient{rec}, Expires: 14 * 24 * time.Hour})
 		if !res.Encrypted || !bytes.HasPrefix(data, []byte(archive.AgeMagic+"\n")) {
 			t.Fatalf("not an age file: %q", data[:20])
@@ -74,10 +76,10 @@ func TestRestoreEncrypted(t *testing.T) {
 			!bytes.Contains(res.ManifestJSON, []byte(`"expires": "`+want.Format(time.RFC3339))) {
 			t.Errorf("expiry: header %v, manifest %v, want %v", res.Header.Expires, res.Manifest.Expires, want)
 		}
-		reg := newRegistry(t)
-		name := restoreName(t, srv, "enc")
-		out, err := Restore(context.Background(), RestoreOptions{
-			Archive: bytes.NewReader(data), ArchivePath: "demo.tar.zst.age", Server: serverConfig(t, srv),
+		reg := flowtest.Registry(t)
+		name := mariadbtest.Name(t, "enc")
+		out, err := Run(context.Background(), Options{
+			Archive: bytes.NewReader(data), ArchivePath: "demo.tar.zst.age", Server: srv.Config(t, ""),
 			Database: name, FilesDir: filepath.Join(t.TempDir(), "site"), Registry: reg, CMS: "none",
 			Keys: archive.Keys{Identities: []*archive.IdentityFile{id}},
 		})
@@ -143,13 +145,13 @@ func TestRestoreEncryptedRefuses(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			reg := newRegistry(t)
-			db := restoreName(t, srv, "encbad")
+			reg := flowtest.Registry(t)
+			db := mariadbtest.Name(t, "encbad")
 			dir := filepath.Join(t.TempDir(), "site")
 			phases := map[string]bool{}
-			_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(c.data), Server: serverConfig(t, srv),
+			_, err := Run(context.Background(), Options{Archive: bytes.NewReader(c.data), Server: srv.Config(t, ""),
 				Database: db, FilesDir: dir, Registry: reg, CMS: "none", Keys: c.keys,
-				Progress: func(p RestoreProgress) { phases[p.Phase] = true }})
+				Progress: func(p Progress) { phases[p.Phase] = true }})
 			if !errors.Is(err, c.want) {
 				t.Fatalf("error %v, want %v", err, c.want)
 			}
@@ -157,7 +159,7 @@ func TestRestoreEncryptedRefuses(t *testing.T) {
 			if c.want == archive.ErrCorrupt && !phases["files"] {
 				t.Errorf("damage met before the files were being written (phases %v): undo is not exercised", phases)
 			}
-			if databaseExists(t, srv, db) {
+			if srv.DatabaseExists(t, db) {
 				t.Error("database left behind")
 			}
 			if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
@@ -169,9 +171,9 @@ func TestRestoreEncryptedRefuses(t *testing.T) {
 		})
 	}
 	// The good one restores, so the cases above failed for their damage.
-	reg := newRegistry(t)
-	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(good), Server: serverConfig(t, srv),
-		Database: restoreName(t, srv, "encok"), FilesDir: filepath.Join(t.TempDir(), "site"), Registry: reg, CMS: "none", Keys: mine}); err != nil {
+	reg := flowtest.Registry(t)
+	if _, err := Run(context.Background(), Options{Archive: bytes.NewReader(good), Server: srv.Config(t, ""),
+		Database: mariadbtest.Name(t, "encok"), FilesDir: filepath.Join(t.TempDir(), "site"), Registry: reg, CMS: "none", Keys: mine}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -182,20 +184,20 @@ func TestRestoreExpiry(t *testing.T) {
 	srv := mariadbtest.Start(t)
 	expired := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
 	data := craft(t, archive.Header{Expires: expired}, file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO t VALUES (1,'a');\n", 0))
-	reg := newRegistry(t)
-	db := restoreName(t, srv, "expired")
-	_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, Registry: reg, CMS: "none"})
+	reg := flowtest.Registry(t)
+	db := mariadbtest.Name(t, "expired")
+	_, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: db, Registry: reg, CMS: "none"})
 	if !errors.Is(err, ErrExpired) || !strings.Contains(err.Error(), expired.Format(time.RFC3339)) {
 		t.Fatalf("expired archive: %v", err)
 	}
-	if databaseExists(t, srv, db) {
+	if srv.DatabaseExists(t, db) {
 		t.Error("database made for an expired archive")
 	}
 	if l, _ := reg.List(context.Background()); len(l) != 0 {
 		t.Errorf("registry keeps %v", l)
 	}
 	var warned []string
-	res, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, Registry: reg, CMS: "none",
+	res, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: db, Registry: reg, CMS: "none",
 		IgnoreExpiry: true, Warn: func(s string) { warned = append(warned, s) }})
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +208,7 @@ func TestRestoreExpiry(t *testing.T) {
 	}
 	// Not yet expired: restored, nothing noted.
 	data = craft(t, archive.Header{Expires: time.Now().Add(time.Hour)}, file("db/t.schema.sql", tSchema, 0))
-	res, err = Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: restoreName(t, srv, "fresh"), Registry: reg, CMS: "none"})
+	res, err = Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: mariadbtest.Name(t, "fresh"), Registry: reg, CMS: "none"})
 	if err != nil || res.ExpiryIgnored || len(res.Entry.Notes) != 0 {
 		t.Fatalf("fresh archive: %v %+v", err, res)
 	}

@@ -1,4 +1,10 @@
-package snapshot
+// Package restore turns an archive into a staging copy: a new database,
+// loaded through dbload's guard (an archive is not trusted), a new
+// directory of the site's files, the CMS's staging fixes (URL, mail and
+// search engines off, a temporary support admin), and a registry entry with
+// everything purge needs. What a failed or interrupted Run made, it undoes.
+// Run reports progress through a callback and never prints.
+package restore
 
 import (
 	"context"
@@ -27,6 +33,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/registry"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
 
@@ -45,8 +52,8 @@ var (
 	ErrExpired    = errors.New("restore: the archive has expired")
 )
 
-// RestoreOptions configure Restore.
-type RestoreOptions struct {
+// Options configure Restore.
+type Options struct {
 	// Archive is the archive's byte stream, age-encrypted or not (Keys
 	// open it); ArchivePath is recorded in the registry.
 	Archive     io.Reader
@@ -103,20 +110,20 @@ type RestoreOptions struct {
 	// CheckHeader, if set, may refuse the archive once its header is read
 	// (after the expiry check).
 	CheckHeader func(archive.Header) error
-	Progress    func(RestoreProgress)
+	Progress    func(Progress)
 	Warn        func(string)
 }
 
-// RestoreProgress describes how far Restore has come.
-type RestoreProgress struct {
+// Progress describes how far Restore has come.
+type Progress struct {
 	Phase string // "database", "files", "staging fixes"
 	// Done counts archive bytes consumed.
 	Done int64
 	Item string
 }
 
-// RestoreResult is what Restore made.
-type RestoreResult struct {
+// Result is what Restore made.
+type Result struct {
 	Entry    registry.Entry
 	Header   archive.Header
 	Manifest *archive.Manifest
@@ -153,7 +160,7 @@ var dbNameRE = regexp.MustCompile(`^[A-Za-z0-9_$-]{1,64}$`)
 // applies the staging fixes and records the restore in the registry. Every
 // entry is verified before it is used; on any failure, what Restore created
 // is dropped and removed again.
-func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err error) {
+func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if opts.Registry == nil || opts.Server == nil || opts.Archive == nil {
 		return nil, errors.New("restore: Archive, Server and Registry are required")
 	}
@@ -272,7 +279,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (res *RestoreResult, err 
 			return nil, err
 		}
 	}
-	result := &RestoreResult{Header: h, Decryption: dec, ExpiryIgnored: expired}
+	result := &Result{Header: h, Decryption: dec, ExpiryIgnored: expired}
 	if err := r.load(ctx, &server, name, result); err != nil {
 		return nil, err
 	}
@@ -345,7 +352,7 @@ func cancelable(ctx context.Context, r io.Reader) (io.Reader, func()) {
 }
 
 type restorer struct {
-	opts     RestoreOptions
+	opts     Options
 	entry    *registry.Entry
 	ar       *archive.Reader
 	in       *countio.Reader
@@ -379,14 +386,14 @@ func (r *restorer) warnf(format string, args ...any) {
 
 func (r *restorer) progress(phase, item string) {
 	if r.opts.Progress != nil {
-		r.opts.Progress(RestoreProgress{Phase: phase, Done: r.in.N, Item: item})
+		r.opts.Progress(Progress{Phase: phase, Done: r.in.N, Item: item})
 	}
 }
 
 // createDatabase makes the target database, or takes an empty existing
 // one, and puts the marker table in it.
 func (r *restorer) createDatabase(ctx context.Context, name string, h archive.Header) error {
-	qn := quoteIdent(name)
+	qn := sqldump.QuoteIdent(name)
 	var n int
 	if err := r.admin.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", name).Scan(&n); err != nil {
 		return dbdump.Classify(err, "restore: connect to the server", "")
@@ -595,7 +602,7 @@ func emptyDir(dir string) error {
 
 // load reads every entry, verifying each before it is used: a database
 // entry is read whole, and only run once the reader has checked its hash.
-func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, result *RestoreResult) error {
+func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, result *Result) error {
 	loader, err := dbload.Open(ctx, dbload.Config{DSN: server.FormatDSN(), Database: name, Threads: r.opts.Threads})
 	if err != nil {
 		return err
@@ -732,7 +739,7 @@ func (r *restorer) disableEvents(ctx context.Context, name string) error {
 	}
 	rows.Close()
 	for _, e := range events {
-		if _, err := r.admin.ExecContext(ctx, "ALTER EVENT "+quoteIdent(name)+"."+quoteIdent(e)+" DISABLE"); err != nil {
+		if _, err := r.admin.ExecContext(ctx, "ALTER EVENT "+sqldump.QuoteIdent(name)+"."+sqldump.QuoteIdent(e)+" DISABLE"); err != nil {
 			return fmt.Errorf("restore: disable event %s: %w", e, err)
 		}
 	}
@@ -846,7 +853,7 @@ func (r *restorer) undo(err error) error {
 	}
 	var left []string
 	if r.admin != nil && (r.createdDB || r.emptyDB) {
-		q := quoteIdent(r.entry.Database)
+		q := sqldump.QuoteIdent(r.entry.Database)
 		if _, e := r.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+q); e != nil {
 			left = append(left, fmt.Sprintf("database %s (%v)", r.entry.Database, e))
 		} else if r.emptyDB {
@@ -894,13 +901,9 @@ func (r *restorer) undo(err error) error {
 	return err
 }
 
-func quoteIdent(s string) string {
-	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
-}
-
 // stage applies the CMS's staging fixes: URL rewrite, search engines and
 // mail off, marker, support admin.
-func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string, result *RestoreResult) error {
+func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string, result *Result) error {
 	if r.opts.CMS == "none" && r.opts.URL == "" {
 		return nil
 	}

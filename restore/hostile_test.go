@@ -1,4 +1,4 @@
-package snapshot
+package restore
 
 import (
 	"archive/tar"
@@ -17,11 +17,13 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/stagecopy/stagecopy/flowtest"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
+	"github.com/stagecopy/stagecopy/snapshot"
 )
 
 // TestRestoreHostileSQL restores archives whose SQL entries reach outside
@@ -93,25 +95,25 @@ func TestRestoreHostileSQL(t *testing.T) {
 	users := srv.Query(t, "", "SELECT COUNT(*) FROM mysql.user")
 	for name, entries := range cases {
 		t.Run(name, func(t *testing.T) {
-			db := restoreName(t, srv, "hostile")
-			_, err := Restore(context.Background(), RestoreOptions{
-				Archive: bytes.NewReader(craft(t, archive.Header{}, entries...)), Server: serverConfig(t, srv),
-				Database: db, Registry: newRegistry(t), CMS: "none",
+			db := mariadbtest.Name(t, "hostile")
+			_, err := Run(context.Background(), Options{
+				Archive: bytes.NewReader(craft(t, archive.Header{}, entries...)), Server: srv.Config(t, ""),
+				Database: db, Registry: flowtest.Registry(t), CMS: "none",
 			})
 			var syntax *sqldump.SyntaxError
 			if !errors.Is(err, dbload.ErrRefused) && !errors.As(err, &syntax) {
 				t.Errorf("got %v, want %v", err, dbload.ErrRefused)
 			}
-			if databaseExists(t, srv, db) {
+			if srv.DatabaseExists(t, db) {
 				t.Error("database left behind")
 			}
-			if !databaseExists(t, srv, w) {
+			if !srv.DatabaseExists(t, w) {
 				t.Fatal("the witness database is gone")
 			}
 			if after := srv.Checksums(t, w); !maps.Equal(before, after) {
 				t.Errorf("the witness database changed: %v -> %v", before, after)
 			}
-			if databaseExists(t, srv, "stagecopy_evil_db") {
+			if srv.DatabaseExists(t, "stagecopy_evil_db") {
 				srv.Exec(t, "", "DROP DATABASE stagecopy_evil_db")
 				t.Error("a database was created")
 			}
@@ -157,11 +159,11 @@ ALTER EVENT ev DISABLE;`)
 	b = bytes.ReplaceAll(b, []byte(" DISABLE ON SLAVE "), []byte(" ENABLE "))
 	b = bytes.ReplaceAll(b, []byte(" DISABLE "), []byte(" ENABLE "))
 	os.WriteFile(dump, b, 0o600)
-	data, _ := snapshotBytes(t, Options{DumpPath: dump, NoAnonymize: true})
+	data, _ := flowtest.Archive(t, snapshot.Options{DumpPath: dump, NoAnonymize: true})
 	srv.Exec(t, "", "SET GLOBAL event_scheduler = ON")
 	defer srv.Exec(t, "", "SET GLOBAL event_scheduler = OFF")
-	db := restoreName(t, srv, "objects")
-	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, Registry: newRegistry(t), CMS: "none"}); err != nil {
+	db := mariadbtest.Name(t, "objects")
+	if _, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: db, Registry: flowtest.Registry(t), CMS: "none"}); err != nil {
 		t.Fatal(err)
 	}
 	got := srv.Query(t, "", "SELECT COUNT(*), GROUP_CONCAT(DISTINCT DEFINER) FROM ("+
@@ -198,13 +200,13 @@ func TestRestoreHugeEntry(t *testing.T) {
 	tw.Write([]byte(tSchema))
 	tw.Flush()
 	zw.Close()
-	db := restoreName(t, srv, "huge")
-	reg := newRegistry(t)
-	_, err := Restore(context.Background(), RestoreOptions{Archive: &raw, Server: serverConfig(t, srv), Database: db, Registry: reg, CMS: "none"})
+	db := mariadbtest.Name(t, "huge")
+	reg := flowtest.Registry(t)
+	_, err := Run(context.Background(), Options{Archive: &raw, Server: srv.Config(t, ""), Database: db, Registry: reg, CMS: "none"})
 	if !errors.Is(err, ErrEntryTooLarge) {
 		t.Fatalf("got %v, want %v", err, ErrEntryTooLarge)
 	}
-	if databaseExists(t, srv, db) {
+	if srv.DatabaseExists(t, db) {
 		t.Error("database left behind")
 	}
 	if l, _ := reg.List(context.Background()); len(l) != 0 {
@@ -229,8 +231,8 @@ func TestRestoreSymlinkChain(t *testing.T) {
 		archive.Entry{Name: "files/d/ok", Type: archive.TypeSymlink, Link: "../d/./l"},
 		archive.Entry{Name: "files/f", Type: archive.TypeSymlink, Link: "d/../d/l/../.."},
 	)
-	_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv),
-		Database: restoreName(t, srv, "chain"), FilesDir: dir, Registry: newRegistry(t), CMS: "none", Warn: func(string) {}})
+	_, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""),
+		Database: mariadbtest.Name(t, "chain"), FilesDir: dir, Registry: flowtest.Registry(t), CMS: "none", Warn: func(string) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,9 +269,9 @@ func TestRestoreUndoFilesOnlyOurs(t *testing.T) {
 		file("files/"+registry.MarkerFile, "{}", 0))
 	run := func(t *testing.T, dir string, during func()) error {
 		once := false
-		_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv),
-			Database: restoreName(t, srv, "undo"), FilesDir: dir, Registry: newRegistry(t), CMS: "none",
-			Progress: func(p RestoreProgress) {
+		_, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""),
+			Database: mariadbtest.Name(t, "undo"), FilesDir: dir, Registry: flowtest.Registry(t), CMS: "none",
+			Progress: func(p Progress) {
 				if p.Phase == "files" && !once {
 					once = true
 					during()
@@ -319,8 +321,8 @@ func TestRestoreUndoFilesOnlyOurs(t *testing.T) {
 		dir, other := filepath.Join(base, "site"), filepath.Join(base, "other")
 		os.Mkdir(other, 0o755)
 		os.Symlink(other, dir)
-		_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv),
-			Database: restoreName(t, srv, "undo"), FilesDir: dir, Registry: newRegistry(t), CMS: "none"})
+		_, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""),
+			Database: mariadbtest.Name(t, "undo"), FilesDir: dir, Registry: flowtest.Registry(t), CMS: "none"})
 		if !errors.Is(err, ErrFilesDirExists) {
 			t.Errorf("got %v, want %v", err, ErrFilesDirExists)
 		}
@@ -333,8 +335,8 @@ func TestRestoreUndoKeepsEmptyDatabase(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
 	srv.Exec(t, "", "ALTER DATABASE `"+db+"` CHARACTER SET latin1 COLLATE latin1_german1_ci")
 	data := craft(t, archive.Header{}, file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO no_such_table VALUES (1);\n", 0))
-	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv),
-		Database: db, Registry: newRegistry(t), CMS: "none"}); err == nil {
+	if _, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""),
+		Database: db, Registry: flowtest.Registry(t), CMS: "none"}); err == nil {
 		t.Fatal("restore succeeded")
 	}
 	got := srv.Query(t, "", "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"+db+"'")
@@ -351,8 +353,8 @@ func TestRestoreUndoKeepsEmptyDatabase(t *testing.T) {
 func TestRestoreFromStdin(t *testing.T) {
 	srv := mariadbtest.Start(t)
 	data := craft(t, archive.Header{}, file("db/t.schema.sql", tSchema, 0))
-	res, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), ArchivePath: "-", Server: serverConfig(t, srv),
-		Database: restoreName(t, srv, "stdin"), Registry: newRegistry(t), CMS: "none"})
+	res, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), ArchivePath: "-", Server: srv.Config(t, ""),
+		Database: mariadbtest.Name(t, "stdin"), Registry: flowtest.Registry(t), CMS: "none"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package snapshot
+package restore
 
 import (
 	"bytes"
@@ -15,11 +15,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/flowtest"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/rules"
+	"github.com/stagecopy/stagecopy/snapshot"
 )
 
 // The real schemas of the CMSs the presets name, as their installers create
@@ -118,14 +119,14 @@ func TestPresetsOnRealSchemas(t *testing.T) {
 
 			secret := []byte("0123456789abcdef0123456789abcdef")
 			var buf bytes.Buffer
-			res, err := Create(context.Background(), &buf, Options{
+			res, err := snapshot.Create(context.Background(), &buf, snapshot.Options{
 				Rules: r, Secret: secret,
 				Server: &dbdump.Config{DSN: srv.DSN(src), Database: src, Threads: 2}, ServerName: "test",
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			text := archiveText(t, buf.Bytes())
+			text := flowtest.Text(t, buf.Bytes())
 			checked := 0
 			for _, p := range plants {
 				find := p.find
@@ -153,10 +154,10 @@ func TestPresetsOnRealSchemas(t *testing.T) {
 			// database's dump with the same rules and secret, to the same
 			// checksums.
 			restore := func(tag string, data []byte) (string, map[string]string) {
-				name := restoreName(t, srv, tag)
-				if _, err := Restore(context.Background(), RestoreOptions{
-					Archive: bytes.NewReader(data), ArchivePath: tag + ".tar.zst", Server: serverConfig(t, srv),
-					Database: name, Threads: 2, Registry: newRegistry(t), CMS: "none",
+				name := mariadbtest.Name(t, tag)
+				if _, err := Run(context.Background(), Options{
+					Archive: bytes.NewReader(data), ArchivePath: tag + ".tar.zst", Server: srv.Config(t, ""),
+					Database: name, Threads: 2, Registry: flowtest.Registry(t), CMS: "none",
 				}); err != nil {
 					t.Fatalf("restore %s: %v", tag, err)
 				}
@@ -176,7 +177,7 @@ func TestPresetsOnRealSchemas(t *testing.T) {
 				t.Fatal(err)
 			}
 			var fromDump bytes.Buffer
-			if _, err := Create(context.Background(), &fromDump, Options{Rules: r, Secret: secret, DumpPath: dumpFile}); err != nil {
+			if _, err := snapshot.Create(context.Background(), &fromDump, snapshot.Options{Rules: r, Secret: secret, DumpPath: dumpFile}); err != nil {
 				t.Fatal(err)
 			}
 			_, dumpSums := restore("dump", fromDump.Bytes())
@@ -210,29 +211,6 @@ func readGzip(t *testing.T, file string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// archiveText returns every entry of an archive, concatenated.
-func archiveText(t *testing.T, data []byte) string {
-	t.Helper()
-	ar, err := archive.NewReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ar.Close()
-	var all bytes.Buffer
-	for {
-		_, err := ar.Next()
-		if err == io.EOF {
-			return all.String()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.Copy(&all, ar); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 type schemaColumn struct {

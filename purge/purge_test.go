@@ -1,4 +1,4 @@
-package snapshot
+package purge
 
 import (
 	"context"
@@ -11,10 +11,13 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/stagecopy/stagecopy/flowtest"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/stagecopy/stagecopy/internal/registry"
+	"github.com/stagecopy/stagecopy/restore"
+	"github.com/stagecopy/stagecopy/snapshot"
 )
 
 // purgeFixture is a staging copy restored from the demo archive, which
@@ -26,7 +29,7 @@ type purgeFixture struct {
 	archive  string
 	manifest []byte // the sidecar's bytes
 	entry    registry.Entry
-	res      *RestoreResult
+	res      *restore.Result
 }
 
 func testSigningKey(t *testing.T) *receipt.PrivateKey {
@@ -44,9 +47,9 @@ func testSigningKey(t *testing.T) *receipt.PrivateKey {
 
 // newPurgeFixture snapshots the demo site to a file and restores it on srv
 // into database db; edit may change the restore options.
-func newPurgeFixture(t *testing.T, srv *mariadbtest.Server, db string, edit func(*RestoreOptions)) *purgeFixture {
+func newPurgeFixture(t *testing.T, srv *mariadbtest.Server, db string, edit func(*restore.Options)) *purgeFixture {
 	t.Helper()
-	data, cres := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site"})
+	data, cres := flowtest.Archive(t, snapshot.Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site"})
 	dir := t.TempDir()
 	path := filepath.Join(dir, "demo.tar.zst")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
@@ -60,31 +63,31 @@ func newPurgeFixture(t *testing.T, srv *mariadbtest.Server, db string, edit func
 		t.Fatal(err)
 	}
 	defer f.Close()
-	reg := newRegistry(t)
-	opts := RestoreOptions{
-		Archive: f, ArchivePath: path, Server: serverConfig(t, srv), Database: db,
+	reg := flowtest.Registry(t)
+	opts := restore.Options{
+		Archive: f, ArchivePath: path, Server: srv.Config(t, ""), Database: db,
 		FilesDir: filepath.Join(dir, "site"), Registry: reg, CMS: "none", Expires: time.Hour,
 	}
 	if edit != nil {
 		edit(&opts)
 	}
-	res, err := Restore(context.Background(), opts)
+	res, err := restore.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &purgeFixture{srv: srv, reg: reg, key: testSigningKey(t), archive: path, manifest: cres.ManifestJSON, entry: res.Entry, res: res}
 }
 
-func (f *purgeFixture) opts(t *testing.T) PurgeOptions {
-	return PurgeOptions{
+func (f *purgeFixture) opts(t *testing.T) Options {
+	return Options{
 		Registry: f.reg, Key: f.key, Operator: "tester", Host: "testhost",
 		Tool:   receipt.Tool{Name: "stagecopy", Version: "test"},
-		Server: func(registry.Entry) (*mysql.Config, error) { return serverConfig(t, f.srv), nil },
+		Server: func(registry.Entry) (*mysql.Config, error) { return f.srv.Config(t, ""), nil },
 	}
 }
 
 // verify checks the receipt as the owner would, and its log proof.
-func (f *purgeFixture) verify(t *testing.T, res *PurgeResult) *receipt.Statement {
+func (f *purgeFixture) verify(t *testing.T, res *Result) *receipt.Statement {
 	t.Helper()
 	data, err := os.ReadFile(res.ReceiptPath)
 	if err != nil {
@@ -144,10 +147,10 @@ func writeIdentity(t *testing.T, header bool) string {
 // the registry entry is closed.
 func TestPurgeFull(t *testing.T) {
 	srv := mariadbtest.Start(t)
-	db := restoreName(t, srv, "purge")
+	db := mariadbtest.Name(t, "purge")
 	identity := writeIdentity(t, true)
-	f := newPurgeFixture(t, srv, db, func(o *RestoreOptions) { o.IdentityFile = identity })
-	res, err := Purge(context.Background(), f.entry.ID[:8], f.opts(t))
+	f := newPurgeFixture(t, srv, db, func(o *restore.Options) { o.IdentityFile = identity })
+	res, err := Run(context.Background(), f.entry.ID[:8], f.opts(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +158,7 @@ func TestPurgeFull(t *testing.T) {
 	if res.Status() != receipt.Erased || !res.Closed || res.Entry.Status != registry.StatusPurged {
 		t.Fatalf("status %s, closed %v, registry %s; exceptions %v", res.Status(), res.Closed, res.Entry.Status, st.Predicate.Exceptions)
 	}
-	if databaseExists(t, srv, db) || exists(f.entry.FilesDir) || exists(f.archive) || exists(identity) {
+	if srv.DatabaseExists(t, db) || exists(f.entry.FilesDir) || exists(f.archive) || exists(identity) {
 		t.Fatal("something is still there after an erased purge")
 	}
 	if exists(tombstone(f.entry)) {
@@ -198,7 +201,7 @@ func TestPurgeFull(t *testing.T) {
 	if exists(filepath.Join(f.reg.Dir(), "purge", f.entry.ID+".json")) {
 		t.Error("journal left behind after an erased purge")
 	}
-	if _, err := Purge(context.Background(), f.entry.ID, f.opts(t)); !errors.Is(err, ErrAlreadyPurged) {
+	if _, err := Run(context.Background(), f.entry.ID, f.opts(t)); !errors.Is(err, ErrAlreadyPurged) {
 		t.Errorf("second purge: %v", err)
 	}
 }
@@ -208,14 +211,14 @@ func TestPurgeFull(t *testing.T) {
 // another copy, are left alone and the receipt says not_erased.
 func TestPurgeRefuses(t *testing.T) {
 	srv := mariadbtest.Start(t)
-	db := restoreName(t, srv, "refuse")
+	db := mariadbtest.Name(t, "refuse")
 	f := newPurgeFixture(t, srv, db, nil)
 	opts := f.opts(t)
 	opts.Key = nil
-	if _, err := Purge(context.Background(), f.entry.ID, opts); !errors.Is(err, ErrNoSigningKey) {
+	if _, err := Run(context.Background(), f.entry.ID, opts); !errors.Is(err, ErrNoSigningKey) {
 		t.Fatalf("without a key: %v", err)
 	}
-	if _, err := Purge(context.Background(), "stg-000000000000", f.opts(t)); !errors.Is(err, registry.ErrNotFound) {
+	if _, err := Run(context.Background(), "stg-000000000000", f.opts(t)); !errors.Is(err, registry.ErrNotFound) {
 		t.Fatalf("unknown id: %v", err)
 	}
 	// A restore or purge of this copy still running (it holds the lock).
@@ -223,14 +226,14 @@ func TestPurgeRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Purge(context.Background(), f.entry.ID, f.opts(t)); !errors.Is(err, registry.ErrBusy) {
+	if _, err := Run(context.Background(), f.entry.ID, f.opts(t)); !errors.Is(err, registry.ErrBusy) {
 		t.Fatalf("while another process holds the copy: %v", err)
 	}
 	release()
 	if e, _ := f.reg.Get(context.Background(), f.entry.ID); e.Status != registry.StatusActive {
 		t.Fatalf("a refused purge changed the registry: %s", e.Status)
 	}
-	if exists(filepath.Join(f.reg.Dir(), "receipts")) || !databaseExists(t, srv, db) || !exists(f.archive) {
+	if exists(filepath.Join(f.reg.Dir(), "receipts")) || !srv.DatabaseExists(t, db) || !exists(f.archive) {
 		t.Fatal("a refused purge touched something")
 	}
 
@@ -241,7 +244,7 @@ func TestPurgeRefuses(t *testing.T) {
 	if err := os.WriteFile(marker, []byte(`{"staging_id": "stg-aaaaaaaaaaaa"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Purge(context.Background(), f.entry.ID, f.opts(t))
+	res, err := Run(context.Background(), f.entry.ID, f.opts(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,14 +275,14 @@ func TestPurgeRefuses(t *testing.T) {
 // removed.
 func TestPurgeServerDown(t *testing.T) {
 	srv := mariadbtest.StartServer(t)
-	f := newPurgeFixture(t, srv, "staging_down", func(o *RestoreOptions) {
+	f := newPurgeFixture(t, srv, "staging_down", func(o *restore.Options) {
 		o.CMS, o.SupportAdmin = "", "support"
 	})
 	if f.entry.Admin == nil {
 		t.Fatal("no support admin made")
 	}
 	srv.Stop(t)
-	res, err := Purge(context.Background(), f.entry.ID, f.opts(t))
+	res, err := Run(context.Background(), f.entry.ID, f.opts(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +304,7 @@ func TestPurgeServerDown(t *testing.T) {
 	}
 
 	srv.Restart(t)
-	res2, err := Purge(context.Background(), f.entry.ID, f.opts(t))
+	res2, err := Run(context.Background(), f.entry.ID, f.opts(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,11 +337,11 @@ func TestPurgeServerDown(t *testing.T) {
 // and the purge is still erased.
 func TestPurgeHalfDeleted(t *testing.T) {
 	srv := mariadbtest.Start(t)
-	f := newPurgeFixture(t, srv, restoreName(t, srv, "half"), nil)
+	f := newPurgeFixture(t, srv, mariadbtest.Name(t, "half"), nil)
 	if err := os.RemoveAll(f.entry.FilesDir); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Purge(context.Background(), f.entry.ID, f.opts(t))
+	res, err := Run(context.Background(), f.entry.ID, f.opts(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,10 +360,10 @@ func TestPurgeHalfDeleted(t *testing.T) {
 func TestPurgeIdentityWithoutHeader(t *testing.T) {
 	srv := mariadbtest.Start(t)
 	identity := writeIdentity(t, false)
-	f := newPurgeFixture(t, srv, restoreName(t, srv, "ident"), func(o *RestoreOptions) { o.IdentityFile = identity })
+	f := newPurgeFixture(t, srv, mariadbtest.Name(t, "ident"), func(o *restore.Options) { o.IdentityFile = identity })
 	opts := f.opts(t)
 	opts.KeepArchive = true
-	res, err := Purge(context.Background(), f.entry.ID, opts)
+	res, err := Run(context.Background(), f.entry.ID, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,10 @@
-package snapshot
+// Package purge destroys a staging copy that restore made, and only what
+// restore made (its markers are checked first): it measures the database,
+// the files and the archive, deletes them, destroys the archive's
+// per-snapshot key, checks they are gone, and signs a deletion receipt that
+// it appends to the receipt log. A journal lets an interrupted purge finish.
+// Run reports progress through a callback and never prints.
+package purge
 
 import (
 	"context"
@@ -46,8 +52,8 @@ const IdentityHeader = "# stagecopy per-snapshot age identity"
 // makes no database accounts for a staging copy, so there are none to drop.
 const StagingUsersNote = "database accounts for the staging copy: not applicable, restore creates none (it uses the operator's account)"
 
-// PurgeOptions configure Purge.
-type PurgeOptions struct {
+// Options configure Purge.
+type Options struct {
 	// Registry holds the staging copies; the receipts, the receipt log and
 	// purge journals go into its directory unless told otherwise. Required.
 	Registry *registry.Registry
@@ -89,8 +95,8 @@ type TableCount struct {
 	Rows int64  `json:"rows"`
 }
 
-// PurgeResult is what Purge did.
-type PurgeResult struct {
+// Result is what Purge did.
+type Result struct {
 	Entry       registry.Entry
 	Statement   *receipt.Statement
 	Receipt     []byte // the receipt file's bytes
@@ -110,7 +116,7 @@ type PurgeResult struct {
 }
 
 // Status is the receipt's status.
-func (r *PurgeResult) Status() receipt.Status { return r.Statement.Predicate.Status }
+func (r *Result) Status() receipt.Status { return r.Statement.Predicate.Status }
 
 // Purge destroys the staging copy idOrPrefix names in the registry and
 // writes a signed deletion receipt. It acts only on what restore made for
@@ -126,7 +132,7 @@ func (r *PurgeResult) Status() receipt.Status { return r.Statement.Predicate.Sta
 // receipt, whatever went wrong, and returns it with the status the checks
 // give; the registry entry is closed (status purged) only when that status
 // is erased, and running Purge again finishes the job.
-func Purge(ctx context.Context, idOrPrefix string, opts PurgeOptions) (*PurgeResult, error) {
+func Run(ctx context.Context, idOrPrefix string, opts Options) (*Result, error) {
 	if opts.Registry == nil || opts.Server == nil {
 		return nil, errors.New("purge: Registry and Server are required")
 	}
@@ -155,7 +161,7 @@ func Purge(ctx context.Context, idOrPrefix string, opts PurgeOptions) (*PurgeRes
 }
 
 type purger struct {
-	opts    PurgeOptions
+	opts    Options
 	entry   registry.Entry
 	dir     string // registry directory
 	journal *purgeJournal
@@ -182,7 +188,7 @@ func (p *purger) progress(step string) {
 	}
 }
 
-func (p *purger) run(ctx context.Context) (*PurgeResult, error) {
+func (p *purger) run(ctx context.Context) (*Result, error) {
 	p.started = time.Now().UTC()
 	e := p.entry
 	j, err := loadJournal(p.dir, e.ID)
@@ -363,7 +369,7 @@ func (p *purger) connect(ctx context.Context) {
 
 // finish derives the status, signs and writes the receipt, appends it to
 // the log and updates the registry.
-func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, origin string) (*PurgeResult, error) {
+func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, origin string) (*Result, error) {
 	e, j := p.entry, p.journal
 	methods := []receipt.Method{receipt.LogicalDeletion}
 	if j.KeyDestroyed {
@@ -398,7 +404,7 @@ func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, ori
 	if err != nil {
 		return nil, fmt.Errorf("purge %s: write receipt: %w", e.ID, err)
 	}
-	res := &PurgeResult{Statement: st, Receipt: data, ReceiptPath: receiptPath, Tables: j.Tables}
+	res := &Result{Statement: st, Receipt: data, ReceiptPath: receiptPath, Tables: j.Tables}
 	log := &receipt.Log{Dir: logDir, Origin: origin, Key: p.opts.Key}
 	if proof, err := log.Append(ctx, data); err != nil {
 		res.LogError = err

@@ -1,4 +1,4 @@
-package snapshot
+package purge
 
 import (
 	"bufio"
@@ -20,6 +20,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/stagecopy/stagecopy/internal/registry"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
 
@@ -142,7 +143,7 @@ func measureDatabase(ctx context.Context, db *sql.DB, name string) ([]TableCount
 	}
 	m := &receipt.Measure{Tables: int64(len(tables))}
 	for i := range tables {
-		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+quoteIdent(name)+"."+quoteIdent(tables[i].Name)).Scan(&tables[i].Rows); err != nil {
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+sqldump.QuoteIdent(name)+"."+sqldump.QuoteIdent(tables[i].Name)).Scan(&tables[i].Rows); err != nil {
 			return nil, nil, fmt.Errorf("count rows of %s: %w", tables[i].Name, err)
 		}
 		m.Rows += tables[i].Rows
@@ -378,7 +379,7 @@ func (p *purger) deleteDatabase(ctx context.Context) {
 		admin(receipt.Failed, msg)
 		return
 	}
-	if _, err := p.admin.ExecContext(ctx, "DROP DATABASE "+quoteIdent(e.Database)); err != nil {
+	if _, err := p.admin.ExecContext(ctx, "DROP DATABASE "+sqldump.QuoteIdent(e.Database)); err != nil {
 		p.act(receipt.DropDatabase, target, receipt.Failed, errText(err))
 		// The data stays; at least the account that could log in goes.
 		if adminTarget != "" {

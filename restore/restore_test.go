@@ -1,4 +1,4 @@
-package snapshot
+package restore
 
 import (
 	"bytes"
@@ -15,56 +15,26 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/stagecopy/stagecopy/flowtest"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/internal/registry"
+	"github.com/stagecopy/stagecopy/snapshot"
 )
-
-func serverConfig(t *testing.T, srv *mariadbtest.Server) *mysql.Config {
-	t.Helper()
-	cfg, err := mysql.ParseDSN(srv.DSN(""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
-func newRegistry(t *testing.T) *registry.Registry {
-	t.Helper()
-	reg, err := registry.Open(filepath.Join(t.TempDir(), "state"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return reg
-}
-
-// restoreName returns a database name that the test server drops at the
-// end of the test.
-func restoreName(t *testing.T, srv *mariadbtest.Server, tag string) string {
-	t.Helper()
-	_, name := mariadbtest.DatabaseName(t, tag)
-	return name
-}
-
-func databaseExists(t *testing.T, srv *mariadbtest.Server, name string) bool {
-	t.Helper()
-	return srv.Query(t, "", "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"+name+"'") != ""
-}
 
 // TestRestoreDemo restores the demo archive with its files and compares it
 // with the demo dump loaded by the mariadb client.
 func TestRestoreDemo(t *testing.T) {
 	srv, src := mariadbtest.NewDatabase(t)
 	srv.LoadFile(t, src, "../testdata/demo/demo.sql")
-	data, _ := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site", ChunkSize: 1024})
-	reg := newRegistry(t)
-	name := restoreName(t, srv, "demo")
+	data, _ := flowtest.Archive(t, snapshot.Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site", ChunkSize: 1024})
+	reg := flowtest.Registry(t)
+	name := mariadbtest.Name(t, "demo")
 	filesDir := filepath.Join(t.TempDir(), "new", "site")
-	res, err := Restore(context.Background(), RestoreOptions{
-		Archive: bytes.NewReader(data), ArchivePath: "demo.tar.zst", Server: serverConfig(t, srv),
+	res, err := Run(context.Background(), Options{
+		Archive: bytes.NewReader(data), ArchivePath: "demo.tar.zst", Server: srv.Config(t, ""),
 		Database: name, FilesDir: filesDir, Threads: 3, Registry: reg, CMS: "none",
 	})
 	if err != nil {
@@ -173,26 +143,26 @@ func TestRestoreRefuses(t *testing.T) {
 	ok := craft(t, archive.Header{Source: archive.Source{Database: "shop_live"}},
 		file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO t VALUES (2,'copy');\n", 0))
 	before := srv.Checksums(t, src)
-	base := func(reg *registry.Registry) RestoreOptions {
-		return RestoreOptions{Archive: bytes.NewReader(ok), Server: serverConfig(t, srv), Registry: reg, CMS: "none"}
+	base := func(reg *registry.Registry) Options {
+		return Options{Archive: bytes.NewReader(ok), Server: srv.Config(t, ""), Registry: reg, CMS: "none"}
 	}
 	cases := []struct {
 		name string
-		mod  func(*RestoreOptions)
+		mod  func(*Options)
 		want error
 	}{
-		{"non-empty database", func(o *RestoreOptions) { o.Database = src }, ErrDatabaseExists},
-		{"non-empty database, --force", func(o *RestoreOptions) { o.Database, o.Force = src, true }, ErrNotOurs},
-		{"source database name", func(o *RestoreOptions) { o.Database = "shop_live" }, ErrSourceDatabase},
-		{"source database name, other case", func(o *RestoreOptions) { o.Database, o.Force = "SHOP_live", true }, ErrSourceDatabase},
-		{"bad name", func(o *RestoreOptions) { o.Database = "a`b" }, ErrBadDatabaseName},
+		{"non-empty database", func(o *Options) { o.Database = src }, ErrDatabaseExists},
+		{"non-empty database, --force", func(o *Options) { o.Database, o.Force = src, true }, ErrNotOurs},
+		{"source database name", func(o *Options) { o.Database = "shop_live" }, ErrSourceDatabase},
+		{"source database name, other case", func(o *Options) { o.Database, o.Force = "SHOP_live", true }, ErrSourceDatabase},
+		{"bad name", func(o *Options) { o.Database = "a`b" }, ErrBadDatabaseName},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			reg := newRegistry(t)
+			reg := flowtest.Registry(t)
 			o := base(reg)
 			c.mod(&o)
-			_, err := Restore(context.Background(), o)
+			_, err := Run(context.Background(), o)
 			if !errors.Is(err, c.want) {
 				t.Fatalf("got %v, want %v", err, c.want)
 			}
@@ -209,14 +179,14 @@ func TestRestoreRefuses(t *testing.T) {
 	// created before that check is dropped again.
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "index.php"), []byte("<?php // theirs"), 0o644)
-	name := restoreName(t, srv, "files")
-	reg := newRegistry(t)
+	name := mariadbtest.Name(t, "files")
+	reg := flowtest.Registry(t)
 	o := base(reg)
 	o.Database, o.FilesDir, o.Force = name, dir, true
-	if _, err := Restore(context.Background(), o); !errors.Is(err, ErrFilesDirExists) {
+	if _, err := Run(context.Background(), o); !errors.Is(err, ErrFilesDirExists) {
 		t.Fatalf("non-empty files dir: %v", err)
 	}
-	if databaseExists(t, srv, name) {
+	if srv.DatabaseExists(t, name) {
 		t.Error("database left behind after the files dir was refused")
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "index.php")); string(b) != "<?php // theirs" {
@@ -226,19 +196,19 @@ func TestRestoreRefuses(t *testing.T) {
 	// --force replaces an earlier staging copy, and only that.
 	o = base(reg)
 	o.Database = name
-	if _, err := Restore(context.Background(), o); err != nil {
+	if _, err := Run(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 	o = base(reg)
 	o.Database = name
-	if _, err := Restore(context.Background(), o); !errors.Is(err, ErrDatabaseExists) {
+	if _, err := Run(context.Background(), o); !errors.Is(err, ErrDatabaseExists) {
 		t.Fatalf("second restore without --force: %v", err)
 	}
 	// A marker this registry does not know: another registry's copy (or
 	// a table someone made): refused even with --force.
-	o = base(newRegistry(t))
+	o = base(flowtest.Registry(t))
 	o.Database, o.Force = name, true
-	if _, err := Restore(context.Background(), o); !errors.Is(err, ErrNotOurs) {
+	if _, err := Run(context.Background(), o); !errors.Is(err, ErrNotOurs) {
 		t.Fatalf("--force over another registry's copy: %v", err)
 	}
 	list, _ := reg.List(context.Background())
@@ -256,7 +226,7 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 	o = base(reg)
 	o.Database, o.Force = name, true
-	if _, err := Restore(context.Background(), o); !errors.Is(err, registry.ErrBusy) {
+	if _, err := Run(context.Background(), o); !errors.Is(err, registry.ErrBusy) {
 		t.Fatalf("--force over a copy another process works on: %v", err)
 	}
 	release()
@@ -265,7 +235,7 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 	o = base(reg)
 	o.Database, o.Force = name, true
-	res, err := Restore(context.Background(), o)
+	res, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatalf("--force over an earlier staging copy: %v", err)
 	}
@@ -313,15 +283,15 @@ func TestRestoreUndoes(t *testing.T) {
 	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
-			reg := newRegistry(t)
-			db := restoreName(t, srv, "undo")
+			reg := flowtest.Registry(t)
+			db := mariadbtest.Name(t, "undo")
 			dir := filepath.Join(t.TempDir(), "site")
-			_, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, FilesDir: dir, Registry: reg, CMS: "none"})
+			_, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: db, FilesDir: dir, Registry: reg, CMS: "none"})
 			if err == nil {
 				t.Fatal("restore succeeded")
 			}
 			t.Logf("error: %v", err)
-			if databaseExists(t, srv, db) {
+			if srv.DatabaseExists(t, db) {
 				t.Error("database left behind")
 			}
 			if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
@@ -351,10 +321,10 @@ func TestRestoreFileSafety(t *testing.T) {
 		archive.Entry{Name: "files/wp-content/up", Type: archive.TypeSymlink, Link: "../../../etc"},
 		archive.Entry{Name: "files/inside", Type: archive.TypeSymlink, Link: "wp-content/ro"},
 	)
-	db := restoreName(t, srv, "safety")
+	db := mariadbtest.Name(t, "safety")
 	dir := filepath.Join(t.TempDir(), "site")
 	var warnings []string
-	res, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, FilesDir: dir, Registry: newRegistry(t), CMS: "none",
+	res, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: db, FilesDir: dir, Registry: flowtest.Registry(t), CMS: "none",
 		Warn: func(s string) { warnings = append(warnings, s) }})
 	if err != nil {
 		t.Fatal(err)
@@ -416,9 +386,9 @@ func TestRestoreURLWithoutCMS(t *testing.T) {
 	data := craft(t, archive.Header{},
 		file("db/pages.schema.sql", schema, 0),
 		file("db/pages.0001.sql", `INSERT INTO pages VALUES (1,'see https://old.example.org/a and s:26:"https://old.example.org/b";','https://old.example.org/t');`+"\n", 0))
-	db := restoreName(t, srv, "nocms")
-	res, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db,
-		Registry: newRegistry(t), CMS: "none", URL: "https://new.test", OldURL: "https://old.example.org"})
+	db := mariadbtest.Name(t, "nocms")
+	res, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: db,
+		Registry: flowtest.Registry(t), CMS: "none", URL: "https://new.test", OldURL: "https://old.example.org"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,9 +417,9 @@ CREATE TABLE ` + "`t`" + ` (` + "`id`" + ` int NOT NULL, PRIMARY KEY (` + "`id`"
 INSERT INTO ` + "`t`" + ` VALUES (1),(2);
 SET @@SESSION.SQL_LOG_BIN = @MYSQLDUMP_TEMP_LOG_BIN;
 `
-	data, _ := snapshotBytes(t, Options{Dump: strings.NewReader(dump), DumpPath: "mysql8.sql"})
-	db := restoreName(t, srv, "gtid")
-	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(data), Server: serverConfig(t, srv), Database: db, Registry: newRegistry(t), CMS: "none"}); err != nil {
+	data, _ := flowtest.Archive(t, snapshot.Options{Dump: strings.NewReader(dump), DumpPath: "mysql8.sql"})
+	db := mariadbtest.Name(t, "gtid")
+	if _, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: db, Registry: flowtest.Registry(t), CMS: "none"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Query(t, db, "SELECT COUNT(*) FROM t"); got != "2" {
@@ -461,19 +431,19 @@ SET @@SESSION.SQL_LOG_BIN = @MYSQLDUMP_TEMP_LOG_BIN;
 // marker, so the archive restores again.
 func TestSnapshotOfStagingCopy(t *testing.T) {
 	srv := mariadbtest.Start(t)
-	first, _ := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site"})
-	reg := newRegistry(t)
+	first, _ := flowtest.Archive(t, snapshot.Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: "../testdata/demo/site"})
+	reg := flowtest.Registry(t)
 	dir := filepath.Join(t.TempDir(), "site")
-	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(first), Server: serverConfig(t, srv), Database: restoreName(t, srv, "c1"), FilesDir: dir, Registry: reg, CMS: "none"}); err != nil {
+	if _, err := Run(context.Background(), Options{Archive: bytes.NewReader(first), Server: srv.Config(t, ""), Database: mariadbtest.Name(t, "c1"), FilesDir: dir, Registry: reg, CMS: "none"}); err != nil {
 		t.Fatal(err)
 	}
-	second, res := snapshotBytes(t, Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: dir})
+	second, res := flowtest.Archive(t, snapshot.Options{DumpPath: "../testdata/demo/demo.sql", FilesDir: dir})
 	for _, e := range res.Manifest.Entries {
 		if strings.HasSuffix(e.Name, registry.MarkerFile) {
 			t.Fatalf("the snapshot holds %s", e.Name)
 		}
 	}
-	if _, err := Restore(context.Background(), RestoreOptions{Archive: bytes.NewReader(second), Server: serverConfig(t, srv), Database: restoreName(t, srv, "c2"), FilesDir: filepath.Join(t.TempDir(), "again"), Registry: reg, CMS: "none"}); err != nil {
+	if _, err := Run(context.Background(), Options{Archive: bytes.NewReader(second), Server: srv.Config(t, ""), Database: mariadbtest.Name(t, "c2"), FilesDir: filepath.Join(t.TempDir(), "again"), Registry: reg, CMS: "none"}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,4 +1,4 @@
-package snapshot
+package purge
 
 import (
 	"encoding/json"
