@@ -1,0 +1,135 @@
+package restore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/internal/registry"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+)
+
+// createDatabase makes the target database, or takes an empty existing
+// one, and puts the marker table in it.
+func (r *restorer) createDatabase(ctx context.Context, name string, h archive.Header) error {
+	qn := sqldump.QuoteIdent(name)
+	var n int
+	if err := r.admin.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", name).Scan(&n); err != nil {
+		return dbdump.Classify(err, "restore: connect to the server", "")
+	}
+	if n > 0 {
+		objects, marked, err := databaseObjects(ctx, r.admin, name)
+		if err != nil {
+			return err
+		}
+		switch {
+		case objects == 0:
+			r.emptyDB = true
+			// Undo recreates it: as it was.
+			if err := r.admin.QueryRowContext(ctx, "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", name).Scan(&r.dbCharset, &r.dbCollation); err != nil {
+				return fmt.Errorf("restore: inspect database %s: %w", name, err)
+			}
+		case !r.opts.Force:
+			return fmt.Errorf("%w: %s holds %d tables, views or routines", ErrDatabaseExists, name, objects)
+		case !marked:
+			return fmt.Errorf("%w: database %s exists, is not empty and has no %s table; --force only replaces an earlier staging copy", ErrNotOurs, name, registry.MarkerTable)
+		default:
+			// An earlier staging copy, but only one this registry
+			// knows: its entry stops claiming the database.
+			old, err := r.earlierCopy(ctx, "database "+name, func() (string, error) {
+				ids, _, err := registry.DatabaseMarker(ctx, r.admin, name)
+				if err != nil {
+					return "", err
+				}
+				if len(ids) != 1 {
+					return "", fmt.Errorf("its %s table holds %d rows, not one", registry.MarkerTable, len(ids))
+				}
+				return ids[0], nil
+			}, func(e registry.Entry) bool { return e.Database == name })
+			if err != nil {
+				return err
+			}
+			r.replaced = append(r.replaced, replacedPart{id: old, database: true})
+			if _, err := r.admin.ExecContext(ctx, "DROP DATABASE "+qn); err != nil {
+				return fmt.Errorf("restore: drop earlier staging copy %s: %w", name, err)
+			}
+			n = 0
+		}
+	}
+	if n == 0 {
+		if _, err := r.admin.ExecContext(ctx, "CREATE DATABASE "+qn+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+			return dbdump.Classify(err, "restore: create database "+name, "restore needs CREATE and DROP on the staging databases: GRANT ALL ON `staging\\_%`.* TO the account, or name a database it may create with --db-name")
+		}
+		r.createdDB = true
+	}
+	if r.entry.SnapshotID != h.SnapshotID {
+		return fmt.Errorf("restore: registry entry names snapshot %s, the archive %s", r.entry.SnapshotID, h.SnapshotID)
+	}
+	return registry.WriteDatabaseMarker(ctx, r.admin, name, *r.entry)
+}
+
+// replacedPart is a part of an earlier staging copy that --force replaced.
+type replacedPart struct {
+	id                 string
+	database, filesDir bool
+}
+
+// earlierCopy checks that what --force is about to replace (what) is an
+// earlier staging copy of this registry: its marker (read by marker) names
+// a registry entry for which owns is true. It returns that entry's id.
+func (r *restorer) earlierCopy(ctx context.Context, what string, marker func() (string, error), owns func(registry.Entry) bool) (string, error) {
+	id, err := marker()
+	if err != nil {
+		return "", fmt.Errorf("%w: %s: cannot read its staging marker: %v", ErrNotOurs, what, err)
+	}
+	if !registry.ValidID(id) {
+		return "", fmt.Errorf("%w: %s is marked as staging copy %q, which is not a staging copy ID; --force only replaces copies this registry knows", ErrNotOurs, what, id)
+	}
+	if r.held[id] == nil {
+		// Not while another process restores or purges it. The lock
+		// comes before the checks, and the marker is read again under
+		// it: a purge may have ended, and another restore begun, while
+		// the lock was free.
+		release, err := r.opts.Registry.Hold(id)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", what, err)
+		}
+		if r.held == nil {
+			r.held = map[string]func(){}
+		}
+		r.held[id] = release
+		if again, err := marker(); err != nil || again != id {
+			return "", fmt.Errorf("%w: %s changed while restore looked at it (its marker named %q, now %q, %v); try again", ErrNotOurs, what, id, again, err)
+		}
+	}
+	e, err := r.opts.Registry.Get(ctx, id)
+	if err != nil || e.ID != id || !owns(e) {
+		return "", fmt.Errorf("%w: %s is marked as staging copy %q, which this registry (%s) does not list with it; --force only replaces copies it knows", ErrNotOurs, what, id, r.opts.Registry.Dir())
+	}
+	return id, nil
+}
+
+// releaseHeld releases the locks of the earlier copies --force replaced.
+func (r *restorer) releaseHeld() {
+	for _, release := range r.held {
+		release()
+	}
+}
+
+// databaseObjects counts the tables, views, routines and events of a
+// database and says whether it has the marker table.
+func databaseObjects(ctx context.Context, db *sql.DB, name string) (int, bool, error) {
+	var tables, routines, events, marker int
+	err := db.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?),
+		(SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?),
+		(SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?),
+		(SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?)`,
+		name, name, name, name, registry.MarkerTable).Scan(&tables, &routines, &events, &marker)
+	if err != nil {
+		return 0, false, fmt.Errorf("restore: inspect database %s: %w", name, err)
+	}
+	return tables + routines + events, marker > 0, nil
+}
