@@ -2,8 +2,6 @@ package purge
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -121,9 +119,7 @@ func archiveManifest(ctx context.Context, path, want string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	h := sha256.New()
-	in := io.TeeReader(f, h)
-	ar, err := archive.NewReader(in)
+	ar, err := archive.Open(f, archive.Keys{})
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -140,10 +136,11 @@ func archiveManifest(ctx context.Context, path, want string) ([]byte, error) {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
 	}
-	if _, err := io.Copy(io.Discard, in); err != nil {
-		return nil, err
+	sum, err := ar.Finish()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	if sum := hex.EncodeToString(h.Sum(nil)); want != "" && sum != want {
+	if want != "" && sum != want {
 		return nil, fmt.Errorf("%s has SHA-256 %s, the registry recorded %s", path, sum, want)
 	}
 	return ar.ManifestJSON(), nil

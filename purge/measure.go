@@ -1,7 +1,6 @@
 package purge
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -305,13 +304,13 @@ func inspectIdentity(path string) partState {
 		return st
 	}
 	defer f.Close()
-	line, err := bufio.NewReader(io.LimitReader(f, 256)).ReadString('\n')
-	if err != nil && err != io.EOF {
+	head, err := io.ReadAll(io.LimitReader(f, 256))
+	if err != nil {
 		st.refusal = err.Error()
 		return st
 	}
-	if strings.TrimRight(line, "\r\n") != IdentityHeader {
-		st.refusal = fmt.Sprintf("its first line is not %q: not a per-snapshot identity stagecopy made, left in place", IdentityHeader)
+	if !archive.IsPerSnapshot(head) {
+		st.refusal = fmt.Sprintf("its first line is not %q: not a per-snapshot identity stagecopy made, left in place", archive.PerSnapshotLine)
 		return st
 	}
 	st.ok = true

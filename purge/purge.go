@@ -42,12 +42,6 @@ var (
 	ErrNoManifest = errors.New("purge: cannot tell which archive the receipt is about")
 )
 
-// IdentityHeader is the first line of every per-snapshot age identity file
-// stagecopy writes. Purge destroys an identity file only when it starts with
-// this line, so a path in the registry can never make it delete someone's
-// own key.
-const IdentityHeader = "# stagecopy per-snapshot age identity"
-
 // StagingUsersNote goes into every receipt's out-of-scope list: restore
 // makes no database accounts for a staging copy, so there are none to drop.
 const StagingUsersNote = "database accounts for the staging copy: not applicable, restore creates none (it uses the operator's account)"
@@ -123,7 +117,7 @@ func (r *Result) Status() receipt.Status { return r.Statement.Predicate.Status }
 // this staging id: a database whose _stagecopy_staging table names it, a
 // files directory whose .stagecopy-staging.json names it, the archive whose
 // SHA-256 the registry recorded, an identity file that starts with
-// IdentityHeader. It measures each before deleting, deletes, looks again,
+// archive.PerSnapshotLine. It measures each before deleting, deletes, looks again,
 // and signs what it found.
 //
 // Purge returns an error, having deleted nothing, when the entry is

@@ -134,7 +134,7 @@ func writeIdentity(t *testing.T, header bool) string {
 	path := filepath.Join(t.TempDir(), "snapshot.agekey")
 	text := "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\n"
 	if header {
-		text = IdentityHeader + "\n# created: 2025-06-10T12:00:00Z\n" + text
+		text = archive.PerSnapshotLine + "\n# created: 2025-06-10T12:00:00Z\n" + text
 	}
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
@@ -371,7 +371,7 @@ func TestPurgeIdentityWithoutHeader(t *testing.T) {
 	if !exists(identity) || !exists(f.archive) {
 		t.Fatal("identity without header, or kept archive, deleted")
 	}
-	if a := action(t, st, receipt.DestroyKey); a.Result != receipt.Failed || !strings.Contains(a.Error, IdentityHeader) {
+	if a := action(t, st, receipt.DestroyKey); a.Result != receipt.Failed || !strings.Contains(a.Error, archive.PerSnapshotLine) {
 		t.Errorf("destroy_key %+v", a)
 	}
 	if a := action(t, st, receipt.DeleteArchive); a.Result != receipt.Skipped {

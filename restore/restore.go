@@ -23,7 +23,6 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
-	"github.com/stagecopy/stagecopy/internal/countio"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
@@ -164,19 +163,14 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	// The hash is of the bytes as stored (the ciphertext of an encrypted
 	// archive): it is the SHA-256 the owner quoted, and the one a deletion
 	// receipt names.
-	sum := sha256.New()
 	input, stopInput := cancelable(ctx, opts.Archive)
 	defer stopInput()
-	in := &countio.Reader{R: io.TeeReader(input, sum)}
-	plain, dec, err := archive.Decrypt(in, opts.Keys)
-	if err != nil {
-		return nil, err
-	}
-	ar, err := archive.NewReader(plain)
+	ar, err := archive.Open(input, opts.Keys)
 	if err != nil {
 		return nil, err
 	}
 	defer ar.Close()
+	dec := ar.Decryption()
 	h := ar.Header()
 	var notes []string
 	expired := !h.Expires.IsZero() && !time.Now().Before(h.Expires)
@@ -236,7 +230,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if opts.Expires > 0 {
 		entry.Expires = now.Add(opts.Expires)
 	}
-	r := &restorer{opts: opts, entry: &entry, ar: ar, in: in, warn: warn}
+	r := &restorer{opts: opts, entry: &entry, ar: ar, warn: warn}
 	server := *opts.Server
 	server.DBName = ""
 	server.MultiStatements = false
@@ -275,16 +269,12 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if err := r.load(ctx, &server, name, result); err != nil {
 		return nil, err
 	}
-	// Everything is verified: the manifest trailer matched. Read what
-	// follows (zstd padding; age's last chunk, which is authenticated only
-	// now) so the archive's hash covers every byte.
-	if _, err := io.Copy(io.Discard, plain); err != nil {
+	// Everything is verified: the manifest trailer matched. Finish reads
+	// what follows (age's last chunk is authenticated only now) so the
+	// archive's hash covers every byte.
+	if entry.ArchiveSHA256, err = ar.Finish(); err != nil {
 		return nil, err
 	}
-	if _, err := io.Copy(io.Discard, in); err != nil {
-		return nil, err
-	}
-	entry.ArchiveSHA256 = hex.EncodeToString(sum.Sum(nil))
 	m := sha256.Sum256(ar.ManifestJSON())
 	entry.ManifestSHA256 = hex.EncodeToString(m[:])
 	result.Manifest = ar.Manifest()
@@ -346,8 +336,7 @@ func cancelable(ctx context.Context, r io.Reader) (io.Reader, func()) {
 type restorer struct {
 	opts     Options
 	entry    *registry.Entry
-	ar       *archive.Reader
-	in       *countio.Reader
+	ar       *archive.Verifier
 	admin    *sql.DB
 	warn     func(string)
 	warnings []string
@@ -378,7 +367,7 @@ func (r *restorer) warnf(format string, args ...any) {
 
 func (r *restorer) progress(phase, item string) {
 	if r.opts.Progress != nil {
-		r.opts.Progress(Progress{Phase: phase, Done: r.in.N, Item: item})
+		r.opts.Progress(Progress{Phase: phase, Done: r.ar.Stored(), Item: item})
 	}
 }
 

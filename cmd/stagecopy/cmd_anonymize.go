@@ -7,10 +7,11 @@ import (
 	"io"
 	"os"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
 	"github.com/stagecopy/stagecopy/internal/decompress"
-	"github.com/urfave/cli/v2"
 )
 
 func anonymizeCommand(e *env) *cli.Command {

@@ -7,8 +7,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/urfave/cli/v2"
+
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // listNow is the clock list measures expiry against; tests set it.

@@ -10,11 +10,13 @@ import (
 	"text/tabwriter"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/urfave/cli/v2"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/purge"
-	"github.com/urfave/cli/v2"
 )
 
 // errNotErased is returned when a purge wrote a receipt whose status is not
@@ -244,7 +246,7 @@ func printPurgePlan(e *env, es []registry.Entry, keepArchive bool) {
 			fmt.Fprintf(w, "  delete archive   %s (only if its SHA-256 is %.16s…)\n", x.Archive, x.ArchiveSHA256)
 		}
 		if x.IdentityFile != "" {
-			fmt.Fprintf(w, "  destroy key      %s (only if it starts with %q)\n", x.IdentityFile, purge.IdentityHeader)
+			fmt.Fprintf(w, "  destroy key      %s (only if it starts with %q)\n", x.IdentityFile, archive.PerSnapshotLine)
 		}
 	}
 	fmt.Fprintf(w, "dry run: nothing was deleted\n")

@@ -10,9 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/stagecopy/stagecopy/internal/receipt"
 )
 
 func receiptCommand(e *env) *cli.Command {

@@ -10,13 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/staging"
 	"github.com/stagecopy/stagecopy/restore"
-	"github.com/urfave/cli/v2"
 )
 
 func restoreCommand(e *env) *cli.Command {

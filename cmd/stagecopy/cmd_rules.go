@@ -7,10 +7,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/decompress"
 	"github.com/stagecopy/stagecopy/rules"
-	"github.com/urfave/cli/v2"
 )
 
 func rulesCommand(e *env) *cli.Command {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/countio"
@@ -20,7 +22,6 @@ import (
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/rules"
 	"github.com/stagecopy/stagecopy/snapshot"
-	"github.com/urfave/cli/v2"
 )
 
 func snapshotCommand(e *env) *cli.Command {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,9 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/countio"
-	"github.com/urfave/cli/v2"
 )
 
 func verifyCommand(e *env) *cli.Command {
@@ -117,18 +116,13 @@ func readArchive(e *env, path string, quiet bool, desc string, keys archive.Keys
 	}
 	b := newBar(e, quiet, total, desc)
 	defer b.finish()
-	h := sha256.New()
-	cr := &countingReader{Reader: countio.Reader{R: io.TeeReader(in, h)}, bar: b}
-	plain, dec, err := archive.Decrypt(cr, keys)
+	cr := &countingReader{Reader: countio.Reader{R: in}, bar: b}
+	r, err := archive.Open(cr, keys)
 	if err != nil {
 		return nil, keyHint(fmt.Errorf("%s: %w", path, err))
 	}
-	r, err := archive.NewReader(plain)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
 	defer r.Close()
-	sum := &archiveSummary{header: r.Header(), decryption: dec}
+	sum := &archiveSummary{header: r.Header(), decryption: r.Decryption()}
 	for {
 		ent, err := r.Next()
 		if err == io.EOF {
@@ -149,17 +143,13 @@ func readArchive(e *env, path string, quiet bool, desc string, keys archive.Keys
 			}
 		}
 	}
-	// Hash any bytes after the zstd stream too, so the SHA-256 is the
-	// file's; for an encrypted archive this also authenticates age's last
+	// Finish hashes what follows the manifest too, so the SHA-256 is the
+	// file's; for an encrypted archive it also authenticates age's last
 	// chunk.
-	if _, err := io.Copy(io.Discard, plain); err != nil {
+	if sum.sha256, err = r.Finish(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if _, err := io.Copy(io.Discard, cr); err != nil {
-		return nil, err
-	}
 	sum.manifest = r.Manifest()
-	sum.sha256 = hex.EncodeToString(h.Sum(nil))
 	sum.compressed = cr.N
 	return sum, nil
 }

@@ -9,8 +9,9 @@ import (
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/urfave/cli/v2"
+
+	"github.com/stagecopy/stagecopy/internal/dbconn"
 )
 
 // dbFlags are the connection flags of commands that talk to a server, named

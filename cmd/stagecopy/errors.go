@@ -8,9 +8,10 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/receipt"
-	"github.com/urfave/cli/v2"
 )
 
 // Exit codes, documented in README.md.

@@ -7,8 +7,9 @@ import (
 	"strings"
 
 	"filippo.io/age"
-	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/urfave/cli/v2"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
 )
 
 // keyFlags are the flags of the commands that read archives: what opens an

@@ -17,8 +17,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/stagecopy/stagecopy/restore"
 	"github.com/urfave/cli/v2"
+
+	"github.com/stagecopy/stagecopy/restore"
 )
 
 // Set with -ldflags "-X main.version=... -X main.commit=...".

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 )
 

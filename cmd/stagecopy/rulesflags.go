@@ -7,9 +7,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/rules"
-	"github.com/urfave/cli/v2"
 )
 
 // rulesFlags are shared by snapshot and anonymize.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
@@ -296,8 +297,21 @@ func (r *Reader) readManifest(hdr *tar.Header) error {
 		}
 		return r.fail(r.streamErr(err))
 	}
-	if _, err := io.Copy(io.Discard, r.zr); err != nil {
-		return r.fail(r.streamErr(err))
+	// Only the tar stream's zero end blocks may follow: a second tar
+	// stream, in this frame or another, is what `zstd -dc | tar -xi`
+	// would extract.
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.zr.Read(buf)
+		if slices.ContainsFunc(buf[:n], func(c byte) bool { return c != 0 }) {
+			return r.fail(fmt.Errorf("%w: data after the end of the tar stream (near compressed byte %d)", ErrCorrupt, r.offset.N))
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return r.fail(r.streamErr(err))
+		}
 	}
 	r.manifest, r.manifestJSON = &m, data
 	return io.EOF
