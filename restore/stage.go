@@ -6,13 +6,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
@@ -92,13 +91,7 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 	}
 	if r.opts.RewriteConfig {
 		creds := staging.DBCreds{Database: name, User: server.User, Password: server.Passwd}
-		if server.Net == "unix" {
-			creds.Socket = server.Addr
-		} else {
-			host, port, _ := net.SplitHostPort(server.Addr)
-			creds.Host = host
-			creds.Port, _ = strconv.Atoi(port)
-		}
+		creds.Host, creds.Port, creds.Socket = dbconn.Address(server)
 		rep, err := staging.RewriteConfig(r.entry.FilesDir, cms.Name(), creds, r.opts.URL)
 		if err != nil {
 			return fmt.Errorf("restore: --rewrite-config: %w", err)

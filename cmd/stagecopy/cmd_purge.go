@@ -189,22 +189,7 @@ func purgeOptions(c *cli.Context, e *env, reg *registry.Registry) (purge.Options
 		ReceiptPath: c.String("receipt"), Operator: operator, Host: host,
 		Tool: receipt.Tool{Name: "stagecopy", Version: v},
 		Server: func(x registry.Entry) (*mysql.Config, error) {
-			o := dbconn.Options{
-				Host: x.Conn.Host, Port: x.Conn.Port, Socket: x.Conn.Socket, User: x.Conn.User,
-				SSLMode: x.Conn.SSLMode, SSLCA: x.Conn.SSLCA, Password: base.Passwd,
-				DefaultsFile: c.String("defaults-file"),
-			}
-			if c.IsSet("host") || c.IsSet("port") || c.IsSet("socket") {
-				o.Host, o.Port, o.Socket = c.String("host"), c.Int("port"), c.String("socket")
-			}
-			for _, s := range []struct {
-				flag string
-				dst  *string
-			}{{"user", &o.User}, {"ssl-mode", &o.SSLMode}, {"ssl-ca", &o.SSLCA}} {
-				if c.IsSet(s.flag) {
-					*s.dst = c.String(s.flag)
-				}
-			}
+			o := dbconn.Options{Target: flagTarget(c, x.Conn), Password: base.Passwd, DefaultsFile: c.String("defaults-file")}
 			return o.Config()
 		},
 	}, nil

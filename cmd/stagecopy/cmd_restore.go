@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/urfave/cli/v2"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
@@ -133,7 +134,7 @@ func restoreCommand(e *env) *cli.Command {
 			res, err := restore.Run(c.Context, restore.Options{
 				Archive: in, ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"),
 				Server: cfg, ServerName: dbconn.Describe(cfg),
-				Conn:     registry.Conn{Host: c.String("host"), Port: c.Int("port"), Socket: c.String("socket"), User: cfg.User, SSLMode: c.String("ssl-mode"), SSLCA: c.String("ssl-ca")},
+				Conn:     restoreTarget(c, cfg),
 				Database: c.String("db-name"), Force: c.Bool("force"), FilesDir: c.String("files-dir"),
 				Threads: c.Int("threads"), URL: c.String("url"), OldURL: c.String("from-url"), CMS: c.String("cms"),
 				SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
@@ -284,4 +285,13 @@ func startProfile(cpu, mem string) (func(), error) {
 			}
 		}
 	}, nil
+}
+
+// restoreTarget is what the registry keeps of restore's connection: the
+// server flags as given (a defaults file is read again by purge), and the
+// user the driver configuration ended up with.
+func restoreTarget(c *cli.Context, cfg *mysql.Config) dbconn.Target {
+	t := flagTarget(c, dbconn.Target{})
+	t.User = cfg.User
+	return t
 }

@@ -66,11 +66,7 @@ func dbConfig(c *cli.Context, e *env) (*mysql.Config, error) {
 // serverConfig builds the driver configuration from the server flags, with
 // database as the database (a --dsn or defaults file may name one too).
 func serverConfig(c *cli.Context, e *env, database string) (*mysql.Config, error) {
-	o := dbconn.Options{
-		Host: c.String("host"), Port: c.Int("port"), Socket: c.String("socket"), User: c.String("user"),
-		Database: database, DSN: c.String("dsn"), DefaultsFile: c.String("defaults-file"),
-		SSLMode: c.String("ssl-mode"), SSLCA: c.String("ssl-ca"),
-	}
+	o := dbconn.Options{Target: flagTarget(c, dbconn.Target{}), Database: database, DSN: c.String("dsn"), DefaultsFile: c.String("defaults-file")}
 	if o.DSN != "" {
 		if cfg, err := mysql.ParseDSN(o.DSN); err == nil && cfg.Passwd != "" {
 			return nil, withHint(errPasswordInDSN, "put the password in a file (--password-file) or in $MYSQL_PWD")
@@ -126,4 +122,22 @@ func readNoEcho(e *env, f *os.File, prompt string) (string, error) {
 		return "", rerr
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// flagTarget returns t with what the server flags given on the command line
+// say instead: --host, --port and --socket together (one names the server),
+// --user, --ssl-mode and --ssl-ca each.
+func flagTarget(c *cli.Context, t dbconn.Target) dbconn.Target {
+	if c.IsSet("host") || c.IsSet("port") || c.IsSet("socket") {
+		t.Host, t.Port, t.Socket = c.String("host"), c.Int("port"), c.String("socket")
+	}
+	for _, s := range []struct {
+		flag string
+		dst  *string
+	}{{"user", &t.User}, {"ssl-mode", &t.SSLMode}, {"ssl-ca", &t.SSLCA}} {
+		if c.IsSet(s.flag) {
+			*s.dst = c.String(s.flag)
+		}
+	}
+	return t
 }

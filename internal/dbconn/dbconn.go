@@ -20,12 +20,25 @@ import (
 	"github.com/go-sql-driver/mysql"
 )
 
+// Target says where a server is and who connects to it, without a
+// password: what the registry keeps of a staging copy's connection, so that
+// purge reconnects the way restore connected (it asks for the password the
+// same way, too).
+type Target struct {
+	Host   string `json:"host,omitempty"`
+	Port   int    `json:"port,omitempty"`
+	Socket string `json:"socket,omitempty"`
+	User   string `json:"user,omitempty"`
+	// SSLMode is disabled, preferred, required, verify-ca or
+	// verify-identity (MySQL's --ssl-mode); empty means preferred for TCP
+	// and disabled for a unix socket.
+	SSLMode string `json:"ssl_mode,omitempty"`
+	SSLCA   string `json:"ssl_ca,omitempty"` // CA certificate file for verify-ca / verify-identity
+}
+
 // Options are the connection settings, in mysqldump's terms.
 type Options struct {
-	Host     string
-	Port     int
-	Socket   string
-	User     string
+	Target
 	Password string
 	Database string
 	// DSN, when set, is a go-sql-driver DSN the other fields override.
@@ -33,11 +46,20 @@ type Options struct {
 	// DefaultsFile is a my.cnf whose [client] (and [mysqldump],
 	// [mariadb-client]) sections give defaults for the fields not set.
 	DefaultsFile string
-	// SSLMode is disabled, preferred, required, verify-ca or
-	// verify-identity (MySQL's --ssl-mode); empty means preferred for TCP
-	// and disabled for a unix socket.
-	SSLMode string
-	SSLCA   string // CA certificate file for verify-ca / verify-identity
+}
+
+// Address returns where a driver configuration connects: a unix socket, or
+// a TCP host and port.
+func Address(cfg *mysql.Config) (host string, port int, socket string) {
+	if cfg.Net == "unix" {
+		return "", 0, cfg.Addr
+	}
+	h, p, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return cfg.Addr, 0, ""
+	}
+	port, _ = strconv.Atoi(p)
+	return h, port, ""
 }
 
 // ErrOptions is wrapped by errors in the options themselves.

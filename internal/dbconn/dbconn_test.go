@@ -20,7 +20,7 @@ func TestDefaultsFileAndFlags(t *testing.T) {
 		t.Fatalf("got %+v", cfg)
 	}
 	// Flags win over the file.
-	cfg, _ = Options{DefaultsFile: cnf, User: "other", Socket: "/tmp/x.sock"}.Config()
+	cfg, _ = Options{Target: Target{User: "other", Socket: "/tmp/x.sock"}, DefaultsFile: cnf}.Config()
 	if cfg.User != "other" || cfg.Net != "unix" || cfg.Addr != "/tmp/x.sock" {
 		t.Fatalf("got %+v", cfg)
 	}
@@ -35,8 +35,8 @@ func TestDefaultsFileAndFlags(t *testing.T) {
 func TestBadOptions(t *testing.T) {
 	for name, o := range map[string]Options{
 		"missing defaults":  {DefaultsFile: "/nonexistent/my.cnf"},
-		"bad ssl mode":      {Host: "h", SSLMode: "sometimes"},
-		"verify without ca": {Host: "h", SSLMode: "verify-identity"},
+		"bad ssl mode":      {Target: Target{Host: "h", SSLMode: "sometimes"}},
+		"verify without ca": {Target: Target{Host: "h", SSLMode: "verify-identity"}},
 		"bad dsn":           {DSN: "no slash here"},
 	} {
 		if _, err := o.Config(); !errors.Is(err, ErrOptions) {
@@ -46,15 +46,15 @@ func TestBadOptions(t *testing.T) {
 }
 
 func TestTLSModes(t *testing.T) {
-	cfg, _ := Options{Host: "db", Port: 3306}.Config()
+	cfg, _ := Options{Target: Target{Host: "db", Port: 3306}}.Config()
 	if cfg.TLSConfig != "preferred" {
 		t.Errorf("TCP default TLS %q", cfg.TLSConfig)
 	}
-	cfg, _ = Options{Socket: "/s"}.Config()
+	cfg, _ = Options{Target: Target{Socket: "/s"}}.Config()
 	if cfg.TLSConfig != "" || cfg.TLS != nil {
 		t.Errorf("socket has TLS")
 	}
-	cfg, _ = Options{Host: "db", SSLMode: "required"}.Config()
+	cfg, _ = Options{Target: Target{Host: "db", SSLMode: "required"}}.Config()
 	if !strings.HasPrefix(cfg.TLSConfig, "stagecopy-required-") || !strings.Contains(cfg.FormatDSN(), "tls=stagecopy-required-") {
 		t.Errorf("required: TLS config %q not carried by the DSN %s", cfg.TLSConfig, cfg.FormatDSN())
 	}

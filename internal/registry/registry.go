@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
+	"github.com/stagecopy/stagecopy/internal/dbconn"
 )
 
 // Registry file format. Any new field in Entry or Conn must come with a
@@ -74,14 +75,7 @@ var (
 // Conn says how to reconnect to the server holding a staging database. It
 // has no password field on purpose: the registry is a plain file, and purge
 // asks for the password the same way restore did.
-type Conn struct {
-	Host    string `json:"host,omitempty"`
-	Port    int    `json:"port,omitempty"`
-	Socket  string `json:"socket,omitempty"`
-	User    string `json:"user,omitempty"`
-	SSLMode string `json:"ssl_mode,omitempty"`
-	SSLCA   string `json:"ssl_ca,omitempty"`
-}
+type Conn = dbconn.Target
 
 // Admin is a temporary administrator that restore created in a staging
 // copy (staging.CMS.CreateAdmin): what purge needs to remove it again. The
