@@ -123,7 +123,7 @@ func craft(t *testing.T, h archive.Header, entries ...archive.Entry) []byte {
 			t.Fatal(err)
 		}
 	}
-	if err := w.Close(&archive.Manifest{}); err != nil {
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

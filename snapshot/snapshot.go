@@ -257,7 +257,8 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := aw.Close(m); err != nil {
+	aw.SetManifest(m)
+	if err := aw.Close(); err != nil {
 		return nil, err
 	}
 	if enc != nil {

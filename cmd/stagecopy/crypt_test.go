@@ -349,7 +349,7 @@ func TestRestoreEncryptedCLI(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.Add("db/t.schema.sql", []byte("CREATE TABLE t (a INT);\n"))
-		if err := w.Close(&archive.Manifest{}); err != nil {
+		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
 		p := filepath.Join(t.TempDir(), "old.tar.zst")

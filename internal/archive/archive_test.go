@@ -61,7 +61,8 @@ func build(t *testing.T, level Level) ([]byte, *Manifest) {
 		t.Fatal(err)
 	}
 	m := &Manifest{Tables: []TableStat{{Name: "wp_users", Rows: 1000}}}
-	if err := w.Close(m); err != nil {
+	w.SetManifest(m)
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes(), m
@@ -136,7 +137,7 @@ func TestDefaultWindow(t *testing.T) {
 		if err := w.Add("db/t.0001.sql", data); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.Close(&Manifest{}); err != nil {
+		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
 		var fh zstd.Header
@@ -485,7 +486,7 @@ func TestModTimeKept(t *testing.T) {
 	e := fileEntry("files/a", []byte("a"))
 	e.ModTime = mt
 	w.WriteEntry(e, strings.NewReader("a"))
-	w.Close(&Manifest{})
+	w.Close()
 	r, err := NewReader(&buf)
 	if err != nil {
 		t.Fatal(err)

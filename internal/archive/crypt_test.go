@@ -46,7 +46,7 @@ func encrypted(t *testing.T, big bool, rs ...age.Recipient) (ciphertext []byte, 
 		rand.Read(noise)
 		add("files/noise.bin", noise)
 	}
-	if err := w.Close(&Manifest{}); err != nil {
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if err := ew.Close(); err != nil {

@@ -67,17 +67,18 @@ type WriterOptions struct {
 // first error it meets and returns it from every later call. Close flushes
 // the tar and zstd streams but does not close the underlying io.Writer.
 type Writer struct {
-	bw      *bufio.Writer
-	zw      *zstd.Encoder
-	tw      *tar.Writer
-	header  Header
-	entries []Entry
-	names   map[string]bool
-	total   int64
-	err     error
-	closed  bool
-	mtime   time.Time
-	final   []byte
+	bw       *bufio.Writer
+	zw       *zstd.Encoder
+	tw       *tar.Writer
+	header   Header
+	entries  []Entry
+	names    map[string]bool
+	total    int64
+	err      error
+	closed   bool
+	mtime    time.Time
+	final    []byte
+	manifest *Manifest // SetManifest's, completed by Close
 }
 
 // NewWriter starts an archive on w and writes the header entry.
@@ -244,16 +245,27 @@ func (w *Writer) fail(err error) error {
 // Entries returns the entries written so far.
 func (w *Writer) Entries() []Entry { return w.entries }
 
-// Close completes m with the entry list, totals and Merkle root, writes it as
-// the manifest trailer, and flushes the tar and zstd streams. The manifest
-// bytes written are returned by ManifestJSON.
-func (w *Writer) Close(m *Manifest) error {
+// SetManifest gives the caller's part of the manifest (tables, files, the
+// anonymization report), which Close completes and writes. Without it, Close
+// writes a manifest of the entries alone.
+func (w *Writer) SetManifest(m *Manifest) { w.manifest = m }
+
+// Close completes the manifest with the entry list, totals and Merkle root,
+// writes it as the trailer, and flushes the tar and zstd streams (it does not
+// close the underlying writer, as tar.Writer does not). The manifest written
+// is then returned by Manifest and ManifestJSON. Closing again does nothing.
+func (w *Writer) Close() error {
 	if w.err != nil {
 		w.zw.Close()
 		return w.err
 	}
 	if w.closed {
 		return nil
+	}
+	m := w.manifest
+	if m == nil {
+		m = &Manifest{}
+		w.manifest = m
 	}
 	m.Format, m.FormatVersion, m.SnapshotID = FormatName, FormatVersion, w.header.SnapshotID
 	m.Expires = w.header.Expires
@@ -288,6 +300,16 @@ func (w *Writer) Close(m *Manifest) error {
 	w.closed = true
 	w.final = data
 	return nil
+}
+
+var _ io.Closer = (*Writer)(nil)
+
+// Manifest returns the manifest Close wrote, nil before.
+func (w *Writer) Manifest() *Manifest {
+	if !w.closed {
+		return nil
+	}
+	return w.manifest
 }
 
 // ManifestJSON returns the manifest bytes written by Close, for the sidecar.
