@@ -272,7 +272,3 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	res.ManifestJSON = aw.ManifestJSON()
 	return res, nil
 }
-
-func wrapf(err error, format string, args ...any) error {
-	return fmt.Errorf(format+": %w", append(args, err)...)
-}
