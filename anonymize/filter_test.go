@@ -228,7 +228,13 @@ tables:
 	if !strings.Contains(raw, `s:5:"login";i:5;`) {
 		t.Errorf("untouched member changed: %s", raw)
 	}
-	_ = v
+	ip := regexp.MustCompile(`s:2:"ip";s:\d+:"([^"]*)"`).FindStringSubmatch(raw)
+	if ip == nil || !(strings.HasPrefix(ip[1], "192.0.2.") || strings.HasPrefix(ip[1], "198.51.100.") || strings.HasPrefix(ip[1], "203.0.113.")) {
+		t.Errorf("the session's ip is %v, want a documentation address (RFC 5737)", ip)
+	}
+	if v.Kind != phpserial.KindArray || len(v.Items) != 1 {
+		t.Errorf("session unserializes to a %v of %d items, want an array of one", v.Kind, len(v.Items))
+	}
 	// The template sees the new first and last names.
 	tm := regexp.MustCompile(`\(1,'customer','([^']+)','([^']+)','([^']+)'\)`).FindStringSubmatch(out)
 	if tm == nil || tm[3] != tm[1]+" "+tm[2] {
