@@ -70,8 +70,17 @@ ANALYZE TABLE acct_a, acct_b;
 					}
 				}()
 			}
-			for commits.Load() < 50 {
-				time.Sleep(time.Millisecond)
+			for deadline := time.Now().Add(time.Minute); commits.Load() < 50; time.Sleep(time.Millisecond) {
+				if err := werr.Load(); err != nil {
+					stop()
+					wg.Wait()
+					t.Fatalf("writer: %v", err)
+				}
+				if time.Now().After(deadline) {
+					stop()
+					wg.Wait()
+					t.Fatalf("the writers made %d commits in a minute", commits.Load())
+				}
 			}
 			d, err := Open(t.Context(), Config{DSN: tc.dsn, Database: db, Threads: 4, ChunkRows: 500, ChunkBytes: 8 << 10})
 			if err != nil {
