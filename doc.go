@@ -12,6 +12,7 @@
 //	internal/phpserial  PHP serialize() parser and encoder, lengths recomputed
 //	internal/atomicfile temp-file-then-rename output
 //	internal/decompress gzip/zstd detection of input dumps
+//	internal/suggest    the "did you mean" of rules and transformer errors
 //	bench               benchmarks and the dump generator
 //	internal/mariadbtest a throwaway real MariaDB server for tests
 //	testdata/demo       a small WordPress-shaped demo site with synthetic people

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/stagecopy/stagecopy/internal/suggest"
 )
 
 // Column is what a transformer knows of the target column.
@@ -139,11 +141,7 @@ func Validate(name string, options map[string]any) error {
 func lookup(name string, options map[string]any) (*transformer, error) {
 	t, ok := registry[name]
 	if !ok {
-		msg := fmt.Sprintf("unknown transformer %q", name)
-		if s := suggest(name, Names()); s != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		return nil, fmt.Errorf("%s; known transformers: %s", msg, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("unknown transformer %q%s; known transformers: %s", name, suggest.Hint(name, Names()), strings.Join(Names(), ", "))
 	}
 	keys := make([]string, 0, len(options))
 	for k := range options {
@@ -156,7 +154,11 @@ func lookup(name string, options map[string]any) (*transformer, error) {
 			if len(t.opts) == 0 {
 				return nil, fmt.Errorf("%s: unknown option %q: %s takes no options", name, k, name)
 			}
-			return nil, fmt.Errorf("%s: unknown option %q; %s accepts: %s", name, k, name, t.optionList())
+			names := make([]string, len(t.opts))
+			for i, o := range t.opts {
+				names[i] = o.name
+			}
+			return nil, fmt.Errorf("%s: unknown option %q%s; %s accepts: %s", name, k, suggest.Hint(k, names), name, t.optionList())
 		}
 		if err := o.validate(options[k]); err != nil {
 			return nil, fmt.Errorf("%s: option %s: %w", name, k, err)
@@ -278,37 +280,6 @@ func intRange(lo, hi int) func(any) error {
 		}
 		return nil
 	}
-}
-
-// suggest returns the name closest to s if it is close enough.
-func suggest(s string, names []string) string {
-	best, bestD := "", 3
-	for _, n := range names {
-		if d := editDistance(s, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // New builds the transformer called name with the given options (as for

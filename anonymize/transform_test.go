@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/stagecopy/stagecopy/rules"
 )
 
 var (
@@ -194,6 +196,47 @@ func TestNames(t *testing.T) {
 	}
 }
 
+// TestDidYouMean checks that a misspelled transformer or option and a
+// misspelled rules key or action get the same kind of suggestion, from
+// internal/suggest: case is ignored, a swap of neighbours is one edit, and
+// names too short to guess between get the list of known ones instead.
+func TestDidYouMean(t *testing.T) {
+	_, err := rules.Parse("typo.yml", []byte(`version: 1
+tables:
+  users:
+    colmuns:
+      email: email
+  orders:
+    columns:
+      email: EMIAL
+      ip: ipp
+      note: {hash: {LENTGH: 8}}
+      bio: {transform: lorem, whr: {a: 1}}
+  sessions: trunacte
+  logs: {Acton: truncate}
+`), rules.Options{CheckTransformer: Validate})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	got := strings.Split(err.Error(), "\n")
+	for i, want := range []string{
+		`typo.yml:4:5: unknown key "colmuns" in table "users" (did you mean "columns"?)`,
+		`typo.yml:8:14: transformer "EMIAL": unknown transformer "EMIAL" (did you mean "email"?); known transformers: city,`,
+		`typo.yml:9:11: transformer "ipp": unknown transformer "ipp"; known transformers: city,`,
+		`typo.yml:10:14: transformer "hash": hash: unknown option "LENTGH" (did you mean "length"?); hash accepts: length (`,
+		`typo.yml:11:31: unknown key "whr" in column "bio" of table "orders" (known keys: `,
+		`typo.yml:12:13: unknown action "trunacte" for table "sessions" (did you mean "truncate"?)`,
+		`typo.yml:13:10: unknown key "Acton" in table "logs" (did you mean "action"?)`,
+	} {
+		if i >= len(got) || !strings.HasPrefix(got[i], want) {
+			t.Errorf("error line %d:\n got %q\nwant %q...", i+1, got[min(i, len(got)-1)], want)
+		}
+	}
+	if len(got) != 7 {
+		t.Errorf("%d errors, want 7:\n%v", len(got), err)
+	}
+}
+
 func TestValidate(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -209,7 +252,8 @@ func TestValidate(t *testing.T) {
 		{"email", map[string]any{"domain": "example.com.evil.net"}, "not a reserved domain"},
 		{"email", map[string]any{"domain": "bad domain.test"}, "not a domain name"},
 		{"email", map[string]any{"domain": 5}, "option domain: got the number 5, want a reserved domain"},
-		{"email", map[string]any{"domian": "example.com"}, `email: unknown option "domian"; email accepts: domain (`},
+		{"email", map[string]any{"domian": "example.com"}, `email: unknown option "domian" (did you mean "domain"?); email accepts: domain (`},
+		{"email", map[string]any{"host": "example.com"}, `email: unknown option "host"; email accepts: domain (`},
 		{"emial", nil, `unknown transformer "emial" (did you mean "email"?); known transformers: city, company,`},
 		{"nosuchthing", nil, `unknown transformer "nosuchthing"; known transformers:`},
 		{"first_name", map[string]any{"x": 1}, `first_name: unknown option "x": first_name takes no options`},

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/stagecopy/stagecopy/internal/suggest"
 )
 
 // Options configure parsing.
@@ -244,8 +246,8 @@ func (p *parser) mapping(n *yaml.Node, what, where string, known []string) ([]pa
 
 func (p *parser) unknownKey(k *yaml.Node, where string, known []string) {
 	msg := fmt.Sprintf("unknown key %q %s", k.Value, where)
-	if s := suggest(k.Value, known); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	if h := suggest.Hint(k.Value, known); h != "" {
+		msg += h
 	} else {
 		msg += " (known keys: " + strings.Join(known, ", ") + ")"
 	}
@@ -409,7 +411,7 @@ func (p *parser) extends(n *yaml.Node) []extendRef {
 			nm := strings.TrimPrefix(s, "preset:")
 			if !isPreset(nm) {
 				msg := fmt.Sprintf("unknown preset %q", nm)
-				if sg := suggest(nm, Presets()); sg != "" {
+				if sg := suggest.Closest(nm, Presets()); sg != "" {
 					msg += fmt.Sprintf(" (did you mean \"preset:%s\"?)", sg)
 				} else {
 					msg += " (known: " + strings.Join(Presets(), ", ") + ")"
@@ -527,8 +529,8 @@ func (p *parser) action(n *yaml.Node, table string, explicit bool) (Action, bool
 		}
 	}
 	msg := fmt.Sprintf("unknown action %q for table %q", n.Value, table)
-	if s := suggest(n.Value, want); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	if h := suggest.Hint(n.Value, want); h != "" {
+		msg += h
 	} else {
 		msg += " (want " + strings.Join(want, ", ") + ", or a mapping)"
 	}
@@ -1052,8 +1054,8 @@ func (p *parser) scrub(n *yaml.Node, idx int) *ScrubRule {
 				pats, known := scrubPresets[s]
 				if !known {
 					msg := fmt.Sprintf("unknown scrub preset %q", s)
-					if sg := suggest(s, ScrubPresets()); sg != "" {
-						msg += fmt.Sprintf(" (did you mean %q?)", sg)
+					if h := suggest.Hint(s, ScrubPresets()); h != "" {
+						msg += h
 					} else {
 						msg += " (known: " + strings.Join(ScrubPresets(), ", ") + ")"
 					}
@@ -1113,50 +1115,4 @@ func (p *parser) scrub(n *yaml.Node, idx int) *ScrubRule {
 		return nil
 	}
 	return sr
-}
-
-// suggest returns the candidate closest to word, or "" when none is close.
-func suggest(word string, candidates []string) string {
-	best, bestD := "", 1<<30
-	lw := strings.ToLower(word)
-	for _, c := range candidates {
-		d := editDistance(lw, strings.ToLower(c))
-		// Short names are too alike to guess between: "v" is not a typo
-		// of "k". Allow one edit from 3 letters, two from 6.
-		limit := len(c) / 3
-		if limit > 2 {
-			limit = 2
-		}
-		if d <= limit && d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the optimal string alignment distance: insertions,
-// deletions, substitutions and transpositions of neighbours cost 1.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
 }

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stagecopy/stagecopy/internal/suggest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -28,8 +30,8 @@ func knownNames(name string, _ map[string]any) error {
 	if contains(transformers, name) {
 		return nil
 	}
-	if s := suggest(name, transformers); s != "" {
-		return fmt.Errorf("unknown transformer (did you mean %q?)", s)
+	if h := suggest.Hint(name, transformers); h != "" {
+		return errors.New("unknown transformer" + h)
 	}
 	return errors.New("unknown transformer")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/stagecopy/stagecopy/internal/suggest"
 )
 
 // Schema is what CheckSchema needs to know about a database: its table
@@ -60,10 +62,7 @@ func (r *Rules) CheckSchema(s Schema) (warnings []string, err error) {
 	}
 	missing := func(table, col string) string {
 		msg := fmt.Sprintf("column %q not found in table %q", col, table)
-		if sg := suggest(col, s.Columns(table)); sg != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", sg)
-		}
-		return msg
+		return msg + suggest.Hint(col, s.Columns(table))
 	}
 
 	for _, tr := range r.Tables {
@@ -79,10 +78,7 @@ func (r *Rules) CheckSchema(s Schema) (warnings []string, err error) {
 				continue
 			}
 			if isLiteral(tr.Pattern) {
-				msg := fmt.Sprintf("table %q not found in the database", tr.Pattern)
-				if sg := suggest(tr.Pattern, tables); sg != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", sg)
-				}
+				msg := fmt.Sprintf("table %q not found in the database", tr.Pattern) + suggest.Hint(tr.Pattern, tables)
 				errs = append(errs, &Error{Pos: tr.Pos, Msg: msg})
 			} else {
 				errs = append(errs, &Error{Pos: tr.Pos, Msg: fmt.Sprintf("no table matches %q", tr.Pattern)})
