@@ -36,8 +36,6 @@ type Filter struct {
 	cur     *tablePlan // plan of the INSERT being read, nil to pass rows through
 	curTR   *TableReport
 	curStmt *sqldump.Statement
-	row     sqldump.Row
-	out     []byte
 	err     error
 	session sqldump.SessionCheck
 }

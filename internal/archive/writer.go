@@ -242,9 +242,6 @@ func (w *Writer) fail(err error) error {
 	return w.err
 }
 
-// Entries returns the entries written so far.
-func (w *Writer) Entries() []Entry { return w.entries }
-
 // SetManifest gives the caller's part of the manifest (tables, files, the
 // anonymization report), which Close completes and writes. Without it, Close
 // writes a manifest of the entries alone.

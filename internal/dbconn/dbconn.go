@@ -1,8 +1,8 @@
 // Package dbconn turns what a mysqldump user types (host, port, socket,
 // user, a my.cnf defaults file, TLS options) into a go-sql-driver/mysql
 // connection configuration. Passwords come from a file, the environment or a
-// defaults file, never from argv, and never appear in what Describe or
-// RedactDSN return.
+// defaults file, never from argv, and never appear in what Describe
+// returns.
 package dbconn
 
 import (
@@ -284,16 +284,4 @@ func Describe(cfg *mysql.Config) string {
 		addr = "unix(" + cfg.Addr + ")"
 	}
 	return cfg.User + "@" + addr + "/" + cfg.DBName
-}
-
-// RedactDSN replaces the password in a DSN with "xxx".
-func RedactDSN(dsn string) string {
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		return "(unparseable DSN)"
-	}
-	if cfg.Passwd != "" {
-		cfg.Passwd = "xxx"
-	}
-	return cfg.FormatDSN()
 }

@@ -595,5 +595,3 @@ func keyString(cols []*rwColumn, vals []any) string {
 	}
 	return strings.Join(parts, " AND ")
 }
-
-func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }
