@@ -52,7 +52,7 @@ func (t *ipFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, boo
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	v := trimASCIISpace(in)
+	v := bytes.Trim(in, asciiSpace)
 	addr, err := netip.ParseAddr(string(v))
 	var sum [32]byte
 	if err == nil {
@@ -119,7 +119,7 @@ func (t *urlFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, bo
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	v := trimASCIISpace(in)
+	v := bytes.Trim(in, asciiSpace)
 	r := newStream(t.k.Sum("url", v))
 	scheme := "https://"
 	if len(v) >= 7 && bytes.EqualFold(v[:7], []byte("http://")) {

@@ -4,6 +4,7 @@
 package anonymize
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -237,10 +238,10 @@ func (t *fullNameFake) Transform(in []byte, null bool, col Column, _ Row) ([]byt
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	trimmed := trimASCIISpace(in)
+	trimmed := bytes.Trim(in, asciiSpace)
 	first, last := trimmed, trimmed
-	if i := lastSpace(trimmed); i >= 0 {
-		first, last = trimASCIISpace(trimmed[:i]), trimmed[i+1:]
+	if i := bytes.LastIndexAny(trimmed, asciiSpace); i >= 0 {
+		first, last = bytes.Trim(trimmed[:i], asciiSpace), trimmed[i+1:]
 	}
 	fs := t.k.sumFold("first_name", first)
 	fr := newStream(fs)
@@ -266,26 +267,11 @@ var (
 	lastNamesB  = wordLists["last_name"]
 )
 
-func trimASCIISpace(b []byte) []byte {
-	for len(b) > 0 && isSpace(b[0]) {
-		b = b[1:]
-	}
-	for len(b) > 0 && isSpace(b[len(b)-1]) {
-		b = b[:len(b)-1]
-	}
-	return b
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-func lastSpace(b []byte) int {
-	for i := len(b) - 1; i >= 0; i-- {
-		if isSpace(b[i]) {
-			return i
-		}
-	}
-	return -1
-}
+// asciiSpace is the white space trimmed around values and secret files.
+// Not bytes.TrimSpace, which also trims \v, \f, U+0085 and U+00A0: the
+// fakes of values with those around them would change, and so would every
+// fake made with a binary secret that starts or ends with them.
+const asciiSpace = " \t\n\r"
 
 // localPart holds what the local parts of fake emails and usernames are
 // made of: a first and a last name and 32 bits of the keyed hash in

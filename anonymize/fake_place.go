@@ -4,6 +4,7 @@
 package anonymize
 
 import (
+	"bytes"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -124,7 +125,7 @@ func (t *countryFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	v := trimASCIISpace(in)
+	v := bytes.Trim(in, asciiSpace)
 	sum := t.k.sumFold("country", v)
 	r := newStream(sum)
 	i := r.intn(len(countries))
@@ -172,7 +173,7 @@ func (t *phoneFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	v := trimASCIISpace(in)
+	v := bytes.Trim(in, asciiSpace)
 	var digitBuf [32]byte
 	digits := digitBuf[:0]
 	var sep byte

@@ -5,6 +5,7 @@
 package anonymize
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"sync"
@@ -60,7 +61,7 @@ func (t *passwordFake) Transform(in []byte, null bool, col Column, _ Row) ([]byt
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	v := trimASCIISpace(in)
+	v := bytes.Trim(in, asciiSpace)
 	pw := t.plain
 	if pw == nil {
 		s := t.k.Sum("password", nil)

@@ -1,6 +1,10 @@
 package anonymize
 
-import "github.com/stagecopy/stagecopy/rules"
+import (
+	"slices"
+
+	"github.com/stagecopy/stagecopy/rules"
+)
 
 // Report says what a Filter did, per table in dump order. It holds counts
 // and names only, never values.
@@ -66,10 +70,7 @@ func (t *TableReport) column(name, transformer string) *ColumnReport {
 }
 
 func (r *Report) warn(s string) {
-	for _, w := range r.Warnings {
-		if w == s {
-			return
-		}
+	if !slices.Contains(r.Warnings, s) {
+		r.Warnings = append(r.Warnings, s)
 	}
-	r.Warnings = append(r.Warnings, s)
 }

@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -41,21 +42,11 @@ func ReadSecret(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secret file: %w", err)
 	}
-	b = trimSpace(b)
+	b = bytes.Trim(b, asciiSpace)
 	if len(b) < MinSecret {
 		return nil, fmt.Errorf("secret file %s: %d bytes, need at least %d", path, len(b), MinSecret)
 	}
 	return b, nil
-}
-
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // Run reads a dump from r, applies the rules, and writes the anonymized dump

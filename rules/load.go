@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -278,7 +279,7 @@ func (l *loader) checkTable(t *TableRule, keysPos Pos) {
 
 func (l *loader) mergeFiles(f *FileRules, fe fileEntry) {
 	for _, g := range fe.exclude {
-		if !contains(f.Exclude, g) {
+		if !slices.Contains(f.Exclude, g) {
 			f.Exclude = append(f.Exclude, g)
 		}
 	}

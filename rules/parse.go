@@ -8,6 +8,7 @@ import (
 	"math"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -235,7 +236,7 @@ func (p *parser) mapping(n *yaml.Node, what, where string, known []string) ([]pa
 	}
 	out := ps[:0]
 	for _, e := range ps {
-		if !contains(known, e.name) {
+		if !slices.Contains(known, e.name) {
 			p.unknownKey(e.key, where, known)
 			continue
 		}
@@ -272,15 +273,6 @@ func (p *parser) name(n *yaml.Node, what string) (string, bool) {
 		return "", false
 	}
 	return s, ok
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // parseSource parses one YAML document into a source.
@@ -524,7 +516,7 @@ func (p *parser) action(n *yaml.Node, table string, explicit bool) (Action, bool
 		return 0, false
 	}
 	for i, a := range actionNames {
-		if n.Value == a && contains(want, a) {
+		if n.Value == a && slices.Contains(want, a) {
 			return Action(i), true
 		}
 	}
@@ -572,7 +564,7 @@ func ruleForm(n *yaml.Node) bool {
 		return false
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if contains(columnRuleKeys, resolve(n.Content[i]).Value) {
+		if slices.Contains(columnRuleKeys, resolve(n.Content[i]).Value) {
 			return true
 		}
 	}

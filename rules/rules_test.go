@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ var transformers = []string{
 
 // knownNames accepts the transformers above with any options.
 func knownNames(name string, _ map[string]any) error {
-	if contains(transformers, name) {
+	if slices.Contains(transformers, name) {
 		return nil
 	}
 	if h := suggest.Hint(name, transformers); h != "" {
@@ -44,7 +45,7 @@ func strict(name string, opts map[string]any) error {
 	}
 	allowed := map[string][]string{"date": {"shift_days"}, "fixed": {"value"}, "template": {"template"}}
 	for k := range opts {
-		if !contains(allowed[name], k) {
+		if !slices.Contains(allowed[name], k) {
 			return fmt.Errorf("unknown option %q", k)
 		}
 	}

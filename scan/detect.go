@@ -227,7 +227,7 @@ func wholePhone(w []byte) (string, bool) {
 // 01.02.2024, 01/02/24 (with '-', '.' or '/': "0211 12 34 56" is a phone).
 func looksLikeDate(w []byte) bool {
 	groups := bytes.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '.' || r == '/' || r == ' ' || r == ':' })
-	if len(groups) < 3 || bytes.IndexAny(w, "-./") < 0 {
+	if len(groups) < 3 || !bytes.ContainsAny(w, "-./") {
 		return false
 	}
 	a, b, c := len(groups[0]), len(groups[1]), len(groups[2])

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/sqldump"
@@ -202,12 +203,7 @@ func (t token) is(words ...string) bool {
 	if t.kind != 'w' {
 		return false
 	}
-	for _, w := range words {
-		if t.text == w {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(words, t.text)
 }
 
 // check decides whether st, of an entry of kind k, may run, and returns
@@ -226,11 +222,7 @@ func (g *guard) check(k EntryKind, st *sqldump.Statement, text []byte) ([]byte, 
 		EntryData:    {sqldump.KindInsert, sqldump.KindSet, sqldump.KindLockTables, sqldump.KindUnlockTables},
 		EntryObjects: {sqldump.KindCreateView, sqldump.KindDropView, sqldump.KindTrigger, sqldump.KindRoutine, sqldump.KindEvent, sqldump.KindDropTable, sqldump.KindAlterTable, sqldump.KindSet},
 	}[k]
-	ok := false
-	for _, a := range allowed {
-		ok = ok || a == st.Kind
-	}
-	if !ok {
+	if !slices.Contains(allowed, st.Kind) {
 		return nil, refuse("%s statement in a %s entry", st.Kind, [...]string{"schema", "data", "objects"}[k])
 	}
 	if st.Database != "" && st.Database != g.target {
