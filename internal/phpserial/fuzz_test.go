@@ -7,8 +7,8 @@ import (
 
 // FuzzParse checks that Parse never panics, that whatever it accepts
 // re-encodes to exactly the input (so wrong lengths or counts, which would
-// re-encode differently, must have been rejected), and that walking and
-// replacing keep the value parseable.
+// re-encode differently, must have been rejected), and that changing every
+// string, nested ones too, keeps the value parseable.
 func FuzzParse(f *testing.F) {
 	for _, s := range valid {
 		f.Add([]byte(s))
@@ -36,17 +36,11 @@ func FuzzParse(f *testing.F) {
 		// Rewriting every string (nested ones too) must give a value that
 		// still parses.
 		_ = v.WalkNested(func(path []string, s *Value) error {
-			_ = MatchPath("**.*", path)
 			s.Str = append(s.Str, "éx\"};"...)
 			return nil
 		})
 		if _, err := Parse(v.Append(nil)); err != nil {
 			t.Fatalf("after WalkNested: %v\n%q", err, v.Append(nil))
-		}
-		v, _ = Parse(in)
-		v.ReplaceAllNested([]byte("a"), []byte("\"bb;"))
-		if _, err := Parse(v.Append(nil)); err != nil {
-			t.Fatalf("after ReplaceAllNested: %v\n%q", err, v.Append(nil))
 		}
 	})
 }

@@ -10,12 +10,10 @@
 // recomputed.
 //
 // [Parse] reads one value. For any input it accepts, [Value.Append] writes
-// the same bytes back until something is changed. [Value.Walk] visits every
-// string with the path of keys that leads to it, and [MatchPath] matches such
-// a path against a dot-separated pattern ("*.ip", "billing.**.email").
-// [Value.ReplaceAll] and [Value.ReplaceAllNested] replace substrings in every
-// string, the latter also inside strings whose content is itself serialized,
-// as WooCommerce sessions and double-serialized WordPress options are.
+// the same bytes back until something is changed. [Value.WalkNested] visits
+// every string with the path of keys that leads to it, also inside strings
+// whose content is itself serialized, as WooCommerce sessions and
+// double-serialized WordPress options are.
 //
 // Supported forms: N; b:0; i:-5; d:0.5; (and d:INF; d:-INF; d:NAN;
 // exponents), s:LEN:"bytes"; arrays a:N:{...}, objects O:LEN:"Class":N:{...},

@@ -1,6 +1,7 @@
 package phpserial
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -189,57 +190,6 @@ func TestLooks(t *testing.T) {
 	}
 }
 
-func TestMatchPath(t *testing.T) {
-	p := func(s string) []string {
-		if s == "" {
-			return nil
-		}
-		return strings.Split(s, "/")
-	}
-	for _, tc := range []struct {
-		pattern, path string
-		want          bool
-	}{
-		{"", "", true},
-		{"", "a", false},
-		{"a", "a", true},
-		{"a", "b", false},
-		{"a", "a/b", false},
-		{"a.b", "a/b", true},
-		{"a.b", "a", false},
-		{"*", "x", true},
-		{"*", "", false},
-		{"*", "x/y", false},
-		{"*.ip", "0123abcd/ip", true},
-		{"*.ip", "0123abcd/ua", false},
-		{"*.ip", "ip", false},
-		{"**", "", true},
-		{"**", "a/b/c", true},
-		{"**.email", "email", true},
-		{"**.email", "customer/email", true},
-		{"**.email", "a/b/c/email", true},
-		{"**.email", "a/b/c/email/x", false},
-		{"a.**.z", "a/z", true},
-		{"a.**.z", "a/b/c/z", true},
-		{"a.**.z", "a/b/c", false},
-		{"a.**.**.z", "a/b/z", true},
-		{"**.*.ip", "t/ip", true},
-		{"**.*.ip", "ip", false},
-		{`a\.b`, "a.b", true},
-		{`a\.b`, "a/b", false},
-		{`\*`, "*", true},
-		{`\*`, "x", false},
-		{`a\\b`, `a\b`, true},
-		{"a.", "a/", true},
-		{"billing.*", "billing/city", true},
-		{"billing.*", "billing", false},
-	} {
-		if got := MatchPath(tc.pattern, p(tc.path)); got != tc.want {
-			t.Errorf("MatchPath(%q, %q) = %v, want %v", tc.pattern, p(tc.path), got, tc.want)
-		}
-	}
-}
-
 func TestWalk(t *testing.T) {
 	in := "a:3:{s:64:\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\";a:4:{s:10:\"expiration\";i:1700000000;s:2:\"ip\";s:11:\"203.0.113.5\";s:2:\"ua\";s:11:\"Mozilla/5.0\";s:5:\"login\";i:1699000000;}i:7;s:1:\"x\";s:1:\"o\";O:1:\"P\":1:{s:7:\"\x00P\x00mail\";s:13:\"bob@x.example\";}}"
 	v, err := Parse([]byte(in))
@@ -247,12 +197,12 @@ func TestWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	err = v.Walk(func(path []string, s *Value) error {
+	err = v.WalkNested(func(path []string, s *Value) error {
 		got = append(got, strings.Join(path, "/")+"="+string(s.Str))
-		if MatchPath("*.ip", path) {
+		if len(path) == 2 && path[1] == "ip" {
 			s.Str = []byte("192.0.2.1")
 		}
-		if MatchPath("**.mail", path) {
+		if path[len(path)-1] == "mail" {
 			s.Str = []byte("someone@example.com")
 		}
 		return nil
@@ -281,13 +231,13 @@ func TestWalk(t *testing.T) {
 
 	stop := errors.New("stop")
 	n := 0
-	if err := v.Walk(func([]string, *Value) error { n++; return stop }); err != stop || n != 1 {
-		t.Errorf("Walk error = %v after %d calls, want stop after 1", err, n)
+	if err := v.WalkNested(func([]string, *Value) error { n++; return stop }); err != stop || n != 1 {
+		t.Errorf("WalkNested error = %v after %d calls, want stop after 1", err, n)
 	}
 
 	s, _ := Parse([]byte(`s:3:"abc";`))
 	var paths [][]string
-	_ = s.Walk(func(path []string, _ *Value) error { paths = append(paths, path); return nil })
+	_ = s.WalkNested(func(path []string, _ *Value) error { paths = append(paths, path); return nil })
 	if len(paths) != 1 || len(paths[0]) != 0 {
 		t.Errorf("root string visited with %q", paths)
 	}
@@ -309,7 +259,7 @@ func TestWalkNested(t *testing.T) {
 	var got []string
 	err = v.WalkNested(func(path []string, s *Value) error {
 		got = append(got, strings.Join(path, "/"))
-		if MatchPath("customer.email", path) {
+		if strings.Join(path, ".") == "customer.email" {
 			s.Str = []byte("fake.person.1234567890@example.com")
 		}
 		return nil
@@ -324,72 +274,40 @@ func TestWalkNested(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", out, want)
 	}
 
-	// Plain Walk sees the nested value as one string.
-	v, _ = Parse([]byte(in))
-	got = nil
-	_ = v.Walk(func(path []string, s *Value) error { got = append(got, strings.Join(path, "/")); return nil })
-	if want := []string{"cart", "customer"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("Walk visited %q, want %q", got, want)
-	}
-}
-
-func TestReplaceAll(t *testing.T) {
-	in := `a:3:{s:7:"siteurl";s:20:"https://old.example/";s:20:"https://old.example/";i:1;i:0;a:1:{i:0;s:24:"https://old.example/a/b/";}}`
-	v, err := Parse([]byte(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := v.ReplaceAll([]byte("https://old.example"), []byte("https://staging.new.example"))
-	if n != 2 {
-		t.Errorf("replaced %d, want 2", n)
-	}
-	want := `a:3:{s:7:"siteurl";s:28:"https://staging.new.example/";s:20:"https://old.example/";i:1;i:0;a:1:{i:0;s:32:"https://staging.new.example/a/b/";}}`
-	if got := v.String(); got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
-	}
-	if v.ReplaceAll(nil, []byte("x")) != 0 {
-		t.Error("empty old replaced something")
-	}
-}
-
-func TestReplaceAllNested(t *testing.T) {
-	old, new := "https://shop.example", "http://localhost:8080/stage"
-	in := wooSession("bob@shop.example", old+"/")
-	// Nest once more: a serialized string holding the session.
+	// Nested twice: a serialized string holding the session.
 	in2 := fmt.Sprintf(`a:1:{s:7:"session";s:%d:"%s";}`, len(in), in)
-	v, err := Parse([]byte(in2))
+	if v, err = Parse([]byte(in2)); err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	err = v.WalkNested(func(path []string, s *Value) error {
+		got = append(got, strings.Join(path, "/"))
+		s.Str = bytes.ReplaceAll(s.Str, []byte("https://shop.example"), []byte("http://localhost:8080/stage"))
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := v.ReplaceAllNested([]byte(old), []byte(new)); n != 1 {
-		t.Errorf("replaced %d, want 1", n)
+	if want := []string{"session/customer/id", "session/customer/email", "session/customer/site"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("nested twice: visited %q, want %q", got, want)
 	}
-	inner := wooSession("bob@shop.example", new+"/")
-	want := fmt.Sprintf(`a:1:{s:7:"session";s:%d:"%s";}`, len(inner), inner)
-	if got := v.String(); got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
-	}
-
-	// Without nesting, the outer string is changed as text and its own
-	// length fixed, but the inner lengths go wrong: that is why the nested
-	// form exists.
-	v, _ = Parse([]byte(in2))
-	v.ReplaceAll([]byte(old), []byte(new))
-	if _, err := Parse(v.Items[0].Val.Str); err == nil {
-		t.Error("plain ReplaceAll kept inner lengths right: test is not testing nesting")
+	inner := wooSession("bob@shop.example", "http://localhost:8080/stage/")
+	if out, want := v.String(), fmt.Sprintf(`a:1:{s:7:"session";s:%d:"%s";}`, len(inner), inner); out != want {
+		t.Errorf("nested twice:\n got %s\nwant %s", out, want)
 	}
 
-	// A string that looks serialized but is broken gets a plain replacement.
-	broken := fmt.Sprintf(`a:1:{i:0;s:%d:"%s";}`, len(`a:1:{i:0;s:3:"https://shop.example";}`), `a:1:{i:0;s:3:"https://shop.example";}`)
-	v, err = Parse([]byte(broken))
-	if err != nil {
+	// A string that looks serialized but does not parse is one string.
+	bad := `a:1:{i:0;s:3:"https://shop.example";}`
+	if v, err = Parse([]byte(fmt.Sprintf(`a:1:{i:0;s:%d:"%s";}`, len(bad), bad))); err != nil {
 		t.Fatal(err)
 	}
-	if n := v.ReplaceAllNested([]byte(old), []byte(new)); n != 1 {
-		t.Errorf("broken nested: replaced %d, want 1", n)
-	}
-	if got := string(v.Items[0].Val.Str); got != `a:1:{i:0;s:3:"`+new+`";}` {
-		t.Errorf("broken nested: got %q", got)
+	got = nil
+	_ = v.WalkNested(func(path []string, s *Value) error {
+		got = append(got, strings.Join(path, "/")+"="+string(s.Str))
+		return nil
+	})
+	if want := []string{"0=" + bad}; !reflect.DeepEqual(got, want) {
+		t.Errorf("broken nested value: visited %q, want %q", got, want)
 	}
 }
 
