@@ -255,18 +255,13 @@ func execEntry(ctx context.Context, conn *sql.Conn, g *guard, name string, text 
 				if err != nil {
 					return fmt.Errorf("dbload: %s: %w", name, err)
 				}
-				// Dumps hold literal rows; an expression could read
-				// other databases or the server's files.
-				for _, v := range row.Values {
-					if v.Kind == sqldump.ValueExpr {
-						return fmt.Errorf("dbload: %s line %d: %w: row %d holds the expression %.40q, not a literal", name, line, ErrRefused, row.Index+1, v.Raw)
-					}
+				if err := checkRow(row); err != nil {
+					return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
 				}
 				end = row.Offset + int64(len(row.Raw))
 			}
-			tail := bytes.TrimSuffix(st.Tail, []byte(st.Delimiter))
-			if toks, err := lex(tail); err != nil || len(toks) > 0 {
-				return fmt.Errorf("dbload: %s line %d: %w: only rows may follow VALUES (ON DUPLICATE KEY UPDATE, RETURNING are not run)", name, line, ErrRefused)
+			if err := checkTail(st); err != nil {
+				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
 			}
 			// The tail holds only whitespace and comments: the statement
 			// ends with its last row. The guard returns an INSERT's

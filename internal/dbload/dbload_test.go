@@ -192,6 +192,37 @@ func TestErrors(t *testing.T) {
 	})
 }
 
+// TestDataReadsNothingBack shows, on the server, why nothing may follow the
+// rows of a data entry's INSERT: MariaDB runs INSERT ... RETURNING and sends
+// back whatever it names, here a row of another database. The loader
+// refuses such an INSERT before it runs, and no row arrives.
+func TestDataReadsNothingBack(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	_, other := mariadbtest.NewDatabase(t)
+	srv.Exec(t, other, "CREATE TABLE secret (s VARCHAR(20)); INSERT INTO secret VALUES ('hunter2');")
+	srv.Exec(t, db, "CREATE TABLE t (a INT PRIMARY KEY, b VARCHAR(20))")
+	q := "`" + other + "`"
+	if got := srv.Query(t, db, "INSERT INTO t VALUES (9, 'x') RETURNING (SELECT s FROM "+q+".secret)"); got != "hunter2" {
+		t.Fatalf("INSERT ... RETURNING gave %q, not the other database's row: this test tests nothing", got)
+	}
+	srv.Exec(t, db, "DELETE FROM t")
+	l := open(t, srv, db, 1)
+	for _, text := range []string{
+		"INSERT INTO t VALUES (1, 'x') RETURNING (SELECT s FROM " + q + ".secret);",
+		"INSERT INTO t VALUES (1, 'x'),\n(2, 'y') /*!100500 RETURNING LOAD_FILE('/etc/hostname') */;",
+		"REPLACE INTO t VALUES (1, 'x') RETURNING *;",
+		"INSERT INTO t VALUES (1, 'x') ON DUPLICATE KEY UPDATE b = (SELECT s FROM " + q + ".secret);",
+	} {
+		err := l.Exec(context.Background(), "db/t.0001.sql", []byte("-- stagecopy: data\nSET NAMES utf8mb4;\n"+text+"\n"))
+		if !errors.Is(err, dbload.ErrRefused) || !strings.Contains(err.Error(), "db/t.0001.sql line 3") {
+			t.Errorf("%s: %v, want refused at line 3", text, err)
+		}
+	}
+	if got := srv.Query(t, db, "SELECT COUNT(*) FROM t"); got != "0" {
+		t.Errorf("%s rows in t after refused entries", got)
+	}
+}
+
 // TestSession checks the session settings of the pool's connections.
 func TestSession(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)

@@ -206,6 +206,34 @@ func (t token) is(words ...string) bool {
 	return slices.Contains(words, t.text)
 }
 
+// checkRow refuses a row of an INSERT that holds an expression: dumps hold
+// literal rows, and an expression could read other databases or the
+// server's files. check sees an INSERT only up to its first row; execEntry
+// reads the rows, and checkRow and checkTail finish the check.
+func checkRow(row *sqldump.Row) error {
+	for _, v := range row.Values {
+		if v.Kind == sqldump.ValueExpr {
+			return fmt.Errorf("%w: row %d holds the expression %.40q, not a literal", ErrRefused, row.Index+1, v.Raw)
+		}
+	}
+	return nil
+}
+
+// checkTail refuses an INSERT with anything but white space and comments
+// after its last row, versioned comments read as the server reads them:
+// ON DUPLICATE KEY UPDATE runs expressions, and RETURNING runs them and
+// sends the results, rows of other databases or a file, back to the client.
+// (execEntry sends an INSERT only through its last row, so such a tail
+// would not run anyway; snapshot never writes one, and the entry fails.)
+// st.Tail is set once the statement's rows have been read.
+func checkTail(st *sqldump.Statement) error {
+	tail := bytes.TrimSuffix(st.Tail, []byte(st.Delimiter))
+	if toks, err := lex(tail); err != nil || len(toks) > 0 {
+		return fmt.Errorf("%w: only rows may follow VALUES (ON DUPLICATE KEY UPDATE, RETURNING are not run)", ErrRefused)
+	}
+	return nil
+}
+
 // check decides whether st, of an entry of kind k, may run, and returns
 // the text to run: the statement itself, or for objects without their
 // DEFINER clause and, for events, created DISABLED.
