@@ -1,18 +1,18 @@
-package dbdump
+package anonymize
 
 import (
 	"bytes"
 	"strings"
 	"testing"
 
-	"github.com/stagecopy/stagecopy/anonymize"
+	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/rules"
 )
 
-// TestAnonymizeFilter runs the anonymization filter of dump files over a
-// live database: one engine, two inputs.
-func TestAnonymizeFilter(t *testing.T) {
+// TestFilterLive runs the Filter of dump files over a live database read by
+// dbdump: one engine, two inputs.
+func TestFilterLive(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
 	srv.Exec(t, db, `
 CREATE TABLE wp_users (ID BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, user_login VARCHAR(60), user_email VARCHAR(100), note BLOB);
@@ -27,17 +27,17 @@ tables:
     columns:
       user_email: email
   wp_options: keep
-`), rules.Options{CheckTransformer: anonymize.Validate})
+`), rules.Options{CheckTransformer: Validate})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := Open(t.Context(), Config{DSN: srv.DSN(""), Database: db, Threads: 2, ChunkRows: 1000, ChunkBytes: 16 << 10})
+	d, err := dbdump.Open(t.Context(), dbdump.Config{DSN: srv.DSN(""), Database: db, Threads: 2, ChunkRows: 1000, ChunkBytes: 16 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
 	var out bytes.Buffer
-	if _, err := anonymize.Copy(t.Context(), &out, anonymize.NewFilter(d, r, anonymize.NewKeyer([]byte("0123456789abcdef0123456789abcdef")))); err != nil {
+	if _, err := Copy(t.Context(), &out, NewFilter(d, r, NewKeyer([]byte("0123456789abcdef0123456789abcdef")))); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Contains(out.Bytes(), []byte("real.person")) {
@@ -53,11 +53,11 @@ tables:
 	}
 }
 
-// TestAnonymizeSameForAnyThreads checks that the anonymized dump does not
-// depend on the number of readers: fakes of a unique column are handed out
+// TestFilterLiveSameForAnyThreads checks that the anonymized dump does not
+// depend on the number of dbdump readers: fakes of a unique column are handed out
 // in dump order (a collision gives the later row another fake), and the
 // keyer's memo serves values that repeat across rows.
-func TestAnonymizeSameForAnyThreads(t *testing.T) {
+func TestFilterLiveSameForAnyThreads(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
 	srv.Exec(t, db, `
 CREATE TABLE wp_users (ID BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, user_login VARCHAR(60), user_email VARCHAR(100), display_name VARCHAR(250), UNIQUE KEY (user_login));
@@ -80,19 +80,19 @@ tables:
       comment_author: full_name
       comment_agent: user_agent
       comment_content: lorem
-`), rules.Options{CheckTransformer: anonymize.Validate})
+`), rules.Options{CheckTransformer: Validate})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var first []byte
 	for threads := 1; threads <= 4; threads++ {
-		d, err := Open(t.Context(), Config{DSN: srv.DSN(""), Database: db, Threads: threads, ChunkRows: 700, ChunkBytes: 16 << 10})
+		d, err := dbdump.Open(t.Context(), dbdump.Config{DSN: srv.DSN(""), Database: db, Threads: threads, ChunkRows: 700, ChunkBytes: 16 << 10})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
-		f := anonymize.NewFilter(d, r, anonymize.NewKeyer([]byte("0123456789abcdef0123456789abcdef")))
-		_, err = anonymize.Copy(t.Context(), &out, f)
+		f := NewFilter(d, r, NewKeyer([]byte("0123456789abcdef0123456789abcdef")))
+		_, err = Copy(t.Context(), &out, f)
 		d.Close()
 		if err != nil {
 			t.Fatal(err)
