@@ -173,7 +173,6 @@ type purger struct {
 
 	actions []receipt.Action
 	checks  []receipt.Check
-	methods []receipt.Method
 }
 
 func (p *purger) progress(step string) {

@@ -522,15 +522,6 @@ func (w *dumpWriter) placePending(where string) {
 	clear(w.pendingVars)
 }
 
-func allIn(vars []string, set map[string]bool) bool {
-	for _, v := range vars {
-		if !set[v] {
-			return false
-		}
-	}
-	return true
-}
-
 // reUserVar matches a user variable (not a @@system one), whether an
 // assignment follows it, and whether that assigns a system variable.
 var reUserVar = regexp.MustCompile("(?:^|[^@])@(`[^`]*`|'[^']*'|[A-Za-z0-9_$.]+)(\\s*:?=(?:[^=]|$))?(\\s*@@)?")

@@ -33,7 +33,6 @@ type fileTree struct {
 	root    string
 	exclude *Matcher
 	rules   *rules.FileRules // the rules' files section, nil without rules
-	total   int64
 }
 
 // excluded reports whether rel is left out by --exclude or the rules.

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,7 +18,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
-	"github.com/stagecopy/stagecopy/snapshot"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 func TestMain(m *testing.M) { mariadbtest.Main(m) }
@@ -41,42 +43,52 @@ type entry struct {
 func TestRoundTrip(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
 	ctx := context.Background()
-	var buf bytes.Buffer
-	_, err := snapshot.Create(ctx, &buf, snapshot.Options{
-		DumpPath: "../../testdata/demo/demo.sql", NoAnonymize: true, ChunkSize: 512,
-	})
+	// The demo dump cut the way snapshot cuts it: a schema entry per table,
+	// data entries of at most 8 rows (tests of this package may not import
+	// snapshot, which sits above it).
+	f, err := os.Open("../../testdata/demo/demo.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := archive.NewReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	defer f.Close()
+	sc := sqldump.NewScanner(f)
 	var schemas, chunks, objects []entry
 	for {
-		e, err := r.Next()
+		st, err := sc.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(e.Name, archive.DBPrefix) {
-			continue
-		}
-		sql, err := io.ReadAll(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		en := entry{e.Name, sql}
-		switch {
-		case strings.HasSuffix(e.Name, ".schema.sql"):
-			schemas = append(schemas, en)
-		case e.Name == archive.DBPrefix+"-objects.sql":
-			objects = append(objects, en)
-		default:
-			chunks = append(chunks, en)
+		switch st.Kind {
+		case sqldump.KindCreateTable:
+			schemas = append(schemas, entry{"db/" + st.Table + ".schema.sql", append(bytes.Clone(st.Text), '\n')})
+		case sqldump.KindCreateView, sqldump.KindTrigger, sqldump.KindRoutine:
+			objects = append(objects, entry{archive.DBPrefix + "-objects.sql", append(bytes.Clone(st.Text), '\n')})
+		case sqldump.KindInsert:
+			var rows [][]byte
+			flush := func() {
+				if len(rows) == 0 {
+					return
+				}
+				sql := append(bytes.Clone(st.Text), bytes.Join(rows, []byte(","))...)
+				chunks = append(chunks, entry{fmt.Sprintf("db/%s.%04d.sql", st.Table, len(chunks)+1), append(sql, ";\n"...)})
+				rows = nil
+			}
+			for {
+				row, err := sc.NextRow()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rows = append(rows, bytes.Clone(row.Raw)); len(rows) == 8 {
+					flush()
+				}
+			}
+			flush()
 		}
 	}
 	if len(schemas) == 0 || len(chunks) <= len(schemas) {
