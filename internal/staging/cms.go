@@ -1,6 +1,6 @@
 // Package staging holds what turns a restored database and file tree into a
-// staging site that cannot hurt anyone, and the registry of restored copies
-// that purge later works from:
+// staging site that cannot hurt anyone (the registry of restored copies is
+// package registry's):
 //
 //   - URL rewriting across a whole database, correct inside PHP-serialized
 //     values (lengths recomputed, nested too), JSON-escaped, URL-encoded and
@@ -9,8 +9,8 @@
 //     settings, search engines off, outgoing mail off, a visible staging
 //     marker, and a temporary support administrator (cms.go and one file per
 //     CMS);
-//   - the registry: one JSON file with an entry per restore, written
-//     atomically under a lock (registry.go).
+//   - the CMS's configuration file pointed at the staging database
+//     (config.go).
 //
 // Library code: no printing, errors wrapped with %w, context first.
 package staging
