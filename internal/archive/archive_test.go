@@ -37,7 +37,7 @@ var samples = []sample{
 }
 
 // build writes an archive holding samples, a dir and a symlink.
-func build(t *testing.T, level Level) ([]byte, *Manifest) {
+func build(t testing.TB, level Level) ([]byte, *Manifest) {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf, Header{SnapshotID: "0123456789abcdef", Tool: Tool{Name: "stagecopy", Version: "test"}}, WriterOptions{Level: level})
