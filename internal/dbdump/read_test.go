@@ -227,7 +227,9 @@ CREATE TABLE b LIKE a; INSERT INTO b SELECT * FROM a; ANALYZE TABLE a, b;`)
 		t.Fatal(err)
 	}
 	readErr := make(chan error)
+	firstRow := make(chan struct{})
 	go func() {
+		rows := 0
 		for {
 			st, err := d.Next()
 			for err == nil && st.Kind.String() == "insert" {
@@ -235,15 +237,22 @@ CREATE TABLE b LIKE a; INSERT INTO b SELECT * FROM a; ANALYZE TABLE a, b;`)
 					err = nil
 					break
 				}
+				if rows++; rows == 1 {
+					close(firstRow)
+				}
 				time.Sleep(time.Microsecond)
 			}
 			if err != nil {
+				if rows == 0 {
+					close(firstRow)
+				}
 				readErr <- err
 				return
 			}
 		}
 	}()
-	time.Sleep(50 * time.Millisecond)
+	// Close once the reader is inside the rows, not after a fixed time.
+	<-firstRow
 	d.Close()
 	if err := <-readErr; err == io.EOF {
 		t.Error("a dump closed early ran to the end")
@@ -303,11 +312,21 @@ UPDATE b SET v = REPEAT(CHAR(id % 256 USING binary), 256 * 1024) WHERE id > 0;`)
 	if rows, _ := d.Progress(); rows != 60 || len(d.work) != 3 {
 		t.Fatalf("%d rows in %d ranges", rows, len(d.work))
 	}
+	// Every queue stays under the bound; and the bound is what stopped
+	// one: a range the consumer was not reading filled to near it. (The
+	// first range is read as it is queued, so how full it gets depends on
+	// the machine.)
+	var fullest int64
 	for _, c := range d.work {
-		t.Logf("range %d: at most %d KiB queued", c.seq, c.maxQueued.Load()>>10)
-		if q := c.maxQueued.Load(); q > queueBytes || q < 2<<20 {
-			t.Errorf("range %d: %d bytes queued at most, want between 2 MiB and %d", c.seq, q, queueBytes)
+		q := c.maxQueued.Load()
+		t.Logf("range %d: at most %d KiB queued", c.seq, q>>10)
+		if q > queueBytes {
+			t.Errorf("range %d: %d bytes queued at most, want at most %d", c.seq, q, queueBytes)
 		}
+		fullest = max(fullest, q)
+	}
+	if fullest < 2<<20 {
+		t.Errorf("no range queued more than %d bytes: the bound of %d was never reached, so it is not tested", fullest, queueBytes)
 	}
 }
 
