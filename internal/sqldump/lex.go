@@ -255,6 +255,7 @@ const (
 	// it reads the same bytes as part of the string. Such text means
 	// different statements to different servers, so it is refused.
 	tokAmbiguous
+	tokSkip // a comment, skipped (never returned)
 )
 
 type token struct {
@@ -273,6 +274,25 @@ type lexer struct {
 	// vstart is where the versioned comment the lexer is in starts (its
 	// "/*"), vend where its first "*/" is; valid while vers.
 	vstart, vend int
+}
+
+// ended returns the token for a string, identifier or comment (kind) that
+// starts at i and, by its skip function, ends at j: tokMore or tokBad when
+// j says it did not end, tokAmbiguous when it runs past the end of the
+// versioned comment it starts in.
+func (lx *lexer) ended(kind, i, j int) token {
+	switch {
+	case j == needMore:
+		return token{kind: tokMore}
+	case j < 0:
+		if lx.eof {
+			return token{tokBad, i, len(lx.b)}
+		}
+		return token{kind: tokMore}
+	case lx.straddles(i, j):
+		return token{tokAmbiguous, i, j}
+	}
+	return token{kind, i, j}
 }
 
 // straddles reports whether a construct from i to j (exclusive) starts
@@ -307,28 +327,22 @@ func (lx *lexer) next(i int) (token, int) {
 			i++
 			continue
 		case clsHash:
-			j := skipLine(b, i, lx.eof)
-			if j < 0 {
-				return token{kind: tokMore}, i
+			t := lx.ended(tokSkip, i, skipLine(b, i, lx.eof))
+			if t.kind != tokSkip {
+				return t, i
 			}
-			if lx.straddles(i, j) {
-				return token{tokAmbiguous, i, j}, i
-			}
-			i = j
+			i = t.end
 			continue
 		case clsDash:
 			switch dashComment(b, i, lx.eof) {
 			case moreInput:
 				return token{kind: tokMore}, i
 			case isComment:
-				j := skipLine(b, i, lx.eof)
-				if j < 0 {
-					return token{kind: tokMore}, i
+				t := lx.ended(tokSkip, i, skipLine(b, i, lx.eof))
+				if t.kind != tokSkip {
+					return t, i
 				}
-				if lx.straddles(i, j) {
-					return token{tokAmbiguous, i, j}, i
-				}
-				i = j
+				i = t.end
 				continue
 			}
 		case clsSlash:
@@ -348,43 +362,25 @@ func (lx *lexer) next(i int) (token, int) {
 				i = j
 				continue
 			case isComment:
-				j := skipBlock(b, i, lx.eof)
-				if j == needMore {
-					return token{kind: tokMore}, i
+				t := lx.ended(tokSkip, i, skipBlock(b, i, lx.eof))
+				if t.kind != tokSkip {
+					return t, i
 				}
-				if j == unterminated {
-					return token{tokBad, i, len(b)}, i
-				}
-				if lx.straddles(i, j) {
-					return token{tokAmbiguous, i, j}, i
-				}
-				i = j
+				i = t.end
 				continue
 			}
 		case clsQuote:
-			j := skipQuoted(b, i, lx.eof)
-			if j == needMore {
-				return token{kind: tokMore}, i
+			t := lx.ended(tokString, i, skipQuoted(b, i, lx.eof))
+			if t.kind != tokString {
+				return t, i
 			}
-			if j == unterminated {
-				return token{tokBad, i, len(b)}, i
-			}
-			if lx.straddles(i, j) {
-				return token{tokAmbiguous, i, j}, i
-			}
-			return token{tokString, i, j}, j
+			return t, t.end
 		case clsTick:
-			j := skipBacktick(b, i, lx.eof)
-			if j == needMore {
-				return token{kind: tokMore}, i
+			t := lx.ended(tokIdent, i, skipBacktick(b, i, lx.eof))
+			if t.kind != tokIdent {
+				return t, i
 			}
-			if j == unterminated {
-				return token{tokBad, i, len(b)}, i
-			}
-			if lx.straddles(i, j) {
-				return token{tokAmbiguous, i, j}, i
-			}
-			return token{tokIdent, i, j}, j
+			return t, t.end
 		}
 		if c == '*' && lx.vers {
 			if i+1 >= len(b) && !lx.eof {
