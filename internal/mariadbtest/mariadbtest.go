@@ -31,6 +31,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 // Environment variables read by this package.
@@ -132,11 +134,11 @@ func NewDatabase(t testing.TB) (srv *Server, name string) {
 	t.Helper()
 	srv = Start(t)
 	name = databaseName(t.Name(), dbSeq.Add(1))
-	if err := srv.run(nil, "", strings.NewReader("CREATE DATABASE "+quoteName(name)), nil); err != nil {
+	if err := srv.run(nil, "", strings.NewReader("CREATE DATABASE "+sqldump.QuoteIdent(name)), nil); err != nil {
 		t.Fatalf("create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
-		if err := srv.run(nil, "", strings.NewReader("DROP DATABASE IF EXISTS "+quoteName(name)), nil); err != nil {
+		if err := srv.run(nil, "", strings.NewReader("DROP DATABASE IF EXISTS "+sqldump.QuoteIdent(name)), nil); err != nil {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
@@ -151,7 +153,7 @@ func DatabaseName(t testing.TB, tag string) (srv *Server, name string) {
 	srv = Start(t)
 	name = databaseName(tag+"_"+t.Name(), dbSeq.Add(1))
 	t.Cleanup(func() {
-		if err := srv.run(nil, "", strings.NewReader("DROP DATABASE IF EXISTS "+quoteName(name)), nil); err != nil {
+		if err := srv.run(nil, "", strings.NewReader("DROP DATABASE IF EXISTS "+sqldump.QuoteIdent(name)), nil); err != nil {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
@@ -185,11 +187,6 @@ func databaseName(test string, n int64) string {
 		return "t" + suffix
 	}
 	return "t_" + s + suffix
-}
-
-// quoteName quotes an identifier for SQL with backticks.
-func quoteName(name string) string {
-	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
 }
 
 // quoteString quotes a string literal for SQL.

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 const (
@@ -187,7 +189,7 @@ func (s *Server) Checksums(t testing.TB, db string) map[string]string {
 	tables := strings.Split(list, "\n")
 	quoted := make([]string, len(tables))
 	for i, name := range tables {
-		quoted[i] = quoteName(db) + "." + quoteName(name)
+		quoted[i] = sqldump.QuoteIdent(db) + "." + sqldump.QuoteIdent(name)
 	}
 	out := s.Query(t, "", "CHECKSUM TABLE "+strings.Join(quoted, ", ")+" EXTENDED")
 	rows := strings.Split(out, "\n")

@@ -191,8 +191,3 @@ next:
 	}
 	return "", false
 }
-
-// quoteIdent quotes a MySQL identifier.
-func quoteIdent(s string) string {
-	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
-}

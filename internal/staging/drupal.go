@@ -10,6 +10,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/passhash"
 	"github.com/stagecopy/stagecopy/internal/phpserial"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 // Drupal 8 to 10 keeps configuration in the config table as PHP-serialized
@@ -46,7 +47,7 @@ func init() {
 func (drupal) Name() string     { return "drupal" }
 func (c drupal) Prefix() string { return c.prefix }
 
-func (c drupal) t(name string) string { return quoteIdent(c.prefix + name) }
+func (c drupal) t(name string) string { return sqldump.QuoteIdent(c.prefix + name) }
 
 func (c drupal) errf(format string, args ...any) error {
 	return fmt.Errorf("staging: drupal: "+format, args...)

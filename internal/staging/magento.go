@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/passhash"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 // Magento 2 keeps its settings in core_config_data: one row per (scope,
@@ -43,7 +44,7 @@ func init() {
 func (magento2) Name() string     { return "magento2" }
 func (c magento2) Prefix() string { return c.prefix }
 
-func (c magento2) t(name string) string { return quoteIdent(c.prefix + name) }
+func (c magento2) t(name string) string { return sqldump.QuoteIdent(c.prefix + name) }
 
 func (c magento2) errf(format string, args ...any) error {
 	return fmt.Errorf("staging: magento2: "+format, args...)

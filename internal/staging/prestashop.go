@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/passhash"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 // PrestaShop 1.7 and 8 keep the shop's address in two places: PREFIX_shop_url
@@ -43,7 +44,7 @@ func (prestaShop) Name() string     { return "prestashop" }
 func (c prestaShop) Prefix() string { return c.prefix }
 
 // t returns the quoted name of PrestaShop table name.
-func (c prestaShop) t(name string) string { return quoteIdent(c.prefix + name) }
+func (c prestaShop) t(name string) string { return sqldump.QuoteIdent(c.prefix + name) }
 
 func (c prestaShop) errf(format string, args ...any) error {
 	return fmt.Errorf("staging: prestashop: "+format, args...)

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 // This file holds what the PrestaShop, Magento 2 and Drupal fixes share:
@@ -87,7 +89,7 @@ func deleteIfTable(ctx context.Context, q querier, table, column string, v any) 
 	if err != nil || !ok {
 		return err
 	}
-	if _, err := q.ExecContext(ctx, "DELETE FROM "+quoteIdent(table)+" WHERE "+quoteIdent(column)+" = ?", v); err != nil {
+	if _, err := q.ExecContext(ctx, "DELETE FROM "+sqldump.QuoteIdent(table)+" WHERE "+sqldump.QuoteIdent(column)+" = ?", v); err != nil {
 		return fmt.Errorf("delete from %s: %w", table, err)
 	}
 	return nil

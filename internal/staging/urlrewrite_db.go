@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 // ErrValueTooLong is returned by RewriteDatabase when a rewritten value
@@ -167,7 +169,7 @@ func (c *rwColumn) valueExpr() string {
 // sequence is valid latin1, so nothing is lost to a conversion error),
 // contain the host in any ASCII case.
 func (c *rwColumn) like() string {
-	return "CONVERT(CAST(" + quoteIdent(c.name) + " AS BINARY) USING latin1) COLLATE latin1_general_ci LIKE CONVERT(? USING latin1) COLLATE latin1_general_ci ESCAPE '!'"
+	return "CONVERT(CAST(" + sqldump.QuoteIdent(c.name) + " AS BINARY) USING latin1) COLLATE latin1_general_ci LIKE CONVERT(? USING latin1) COLLATE latin1_general_ci ESCAPE '!'"
 }
 
 var identName = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
@@ -297,10 +299,10 @@ func (t *rewriteTable) setClause(cols []*rwColumn) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(quoteIdent(c.name) + " = " + c.valueExpr())
+		b.WriteString(sqldump.QuoteIdent(c.name) + " = " + c.valueExpr())
 	}
 	for _, c := range t.touch {
-		b.WriteString(", " + quoteIdent(c.name) + " = " + quoteIdent(c.name))
+		b.WriteString(", " + sqldump.QuoteIdent(c.name) + " = " + sqldump.QuoteIdent(c.name))
 	}
 	return b.String()
 }
@@ -317,21 +319,21 @@ func (t *rewriteTable) rewriteByKey(ctx context.Context, conn *sql.Conn, rw *URL
 	var sel, match, order, eq []string
 	for _, k := range t.key {
 		e, _ := k.keyExpr()
-		sel = append(sel, quoteIdent(k.name))
-		order = append(order, quoteIdent(k.name))
-		eq = append(eq, quoteIdent(k.name)+" = "+e)
+		sel = append(sel, sqldump.QuoteIdent(k.name))
+		order = append(order, sqldump.QuoteIdent(k.name))
+		eq = append(eq, sqldump.QuoteIdent(k.name)+" = "+e)
 	}
 	for _, c := range t.cands {
-		sel = append(sel, "IF("+c.like()+", CAST("+quoteIdent(c.name)+" AS BINARY), NULL)")
+		sel = append(sel, "IF("+c.like()+", CAST("+sqldump.QuoteIdent(c.name)+" AS BINARY), NULL)")
 		match = append(match, c.like())
 	}
 	// after is (k1 > ?) OR (k1 = ? AND k2 > ?) OR ...
 	var after []string
 	for i, k := range t.key {
 		e, _ := k.keyExpr()
-		after = append(after, "("+strings.Join(append(slices.Clone(eq[:i]), quoteIdent(k.name)+" > "+e), " AND ")+")")
+		after = append(after, "("+strings.Join(append(slices.Clone(eq[:i]), sqldump.QuoteIdent(k.name)+" > "+e), " AND ")+")")
 	}
-	base := "SELECT " + strings.Join(sel, ", ") + " FROM " + quoteIdent(t.name) + " WHERE (" + strings.Join(match, " OR ") + ")"
+	base := "SELECT " + strings.Join(sel, ", ") + " FROM " + sqldump.QuoteIdent(t.name) + " WHERE (" + strings.Join(match, " OR ") + ")"
 	tail := " ORDER BY " + strings.Join(order, ", ") + fmt.Sprintf(" LIMIT %d", rewriteBatchRows)
 	first := base + tail
 	next := base + " AND (" + strings.Join(after, " OR ") + ")" + tail
@@ -446,7 +448,7 @@ func (t *rewriteTable) updateKeyed(ctx context.Context, conn *sql.Conn, rw *URLR
 		}
 		st, ok := stmts[string(sig)]
 		if !ok {
-			q := "UPDATE " + quoteIdent(t.name) + " SET " + t.setClause(cols) + " WHERE " + strings.Join(eq, " AND ")
+			q := "UPDATE " + sqldump.QuoteIdent(t.name) + " SET " + t.setClause(cols) + " WHERE " + strings.Join(eq, " AND ")
 			if st, err = tx.PrepareContext(ctx, q); err != nil {
 				return fmt.Errorf("staging: rewrite URLs: %s: prepare update: %w", t.name, err)
 			}
@@ -476,11 +478,11 @@ func (t *rewriteTable) updateKeyed(ctx context.Context, conn *sql.Conn, rw *URLR
 // rewriteByValue rewrites column c of a table without a usable primary
 // key, one distinct value at a time.
 func (t *rewriteTable) rewriteByValue(ctx context.Context, conn *sql.Conn, rw *URLRewriter, c *rwColumn, stats *RewriteStats) error {
-	col := quoteIdent(c.name)
+	col := sqldump.QuoteIdent(c.name)
 	hash := "SHA2(CAST(" + col + " AS BINARY), 256)"
-	q := "SELECT " + hash + " AS h, CAST(" + col + " AS BINARY) FROM " + quoteIdent(t.name) +
+	q := "SELECT " + hash + " AS h, CAST(" + col + " AS BINARY) FROM " + sqldump.QuoteIdent(t.name) +
 		" WHERE " + c.like() + " AND " + hash + " > ? GROUP BY h ORDER BY h" + fmt.Sprintf(" LIMIT %d", rewriteBatchRows)
-	upd, err := conn.PrepareContext(ctx, "UPDATE "+quoteIdent(t.name)+" SET "+t.setClause([]*rwColumn{c})+" WHERE CAST("+col+" AS BINARY) = ?")
+	upd, err := conn.PrepareContext(ctx, "UPDATE "+sqldump.QuoteIdent(t.name)+" SET "+t.setClause([]*rwColumn{c})+" WHERE CAST("+col+" AS BINARY) = ?")
 	if err != nil {
 		return fmt.Errorf("staging: rewrite URLs: %s.%s: prepare update: %w", t.name, c.name, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stagecopy/stagecopy/internal/passhash"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 func init() {
@@ -29,7 +30,7 @@ type wordPress struct{ prefix string }
 func (w *wordPress) Name() string   { return "wordpress" }
 func (w *wordPress) Prefix() string { return w.prefix }
 
-func (w *wordPress) table(name string) string { return quoteIdent(w.prefix + name) }
+func (w *wordPress) table(name string) string { return sqldump.QuoteIdent(w.prefix + name) }
 
 func (w *wordPress) option(ctx context.Context, db *sql.DB, name string) (string, bool, error) {
 	var v string
