@@ -27,7 +27,8 @@ func TestTransformersDoc(t *testing.T) {
 	b.WriteString("Every fake is chosen by HMAC-SHA256 of the run's secret and the value, so the same value\n")
 	b.WriteString("gets the same fake in every table, column and PHP/JSON document of a run (and of runs\n")
 	b.WriteString("sharing `--secret-file`). NULL stays NULL except for `fixed`; a fake never exceeds its\n")
-	b.WriteString("column, or the run stops (ErrTooLong).\n\n")
+	b.WriteString("column, or the run stops (ErrTooLong), and a fake for a number column is a\n")
+	b.WriteString("number, or the run stops (ErrType): the server would keep a part of it.\n\n")
 	b.WriteString("| transformer | example | what it does |\n|---|---|---|\n")
 	for _, n := range Names() {
 		opts := docExamples[n]

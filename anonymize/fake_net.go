@@ -15,7 +15,7 @@ func init() {
 		name:  "ip",
 		keyed: true,
 		describe: func(opts) string {
-			return "replaces an IP address with a documentation address: IPv4 in 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24 (RFC 5737), IPv6 in 2001:db8::/32 (RFC 3849); anything unparseable becomes an IPv4 one"
+			return "replaces an IP address with a documentation address: IPv4 in 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24 (RFC 5737), IPv6 in 2001:db8::/32 (RFC 3849); anything unparseable becomes an IPv4 one; in an integer column (an IPv4 address kept as its number, INET_ATON) the number of the same fake"
 		},
 		build: func(_ opts, k *Keyer) (Transformer, error) { return &ipFake{k: k}, nil },
 	})
@@ -53,6 +53,9 @@ func (t *ipFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, boo
 		return in, null, nil
 	}
 	v := bytes.Trim(in, asciiSpace)
+	if isIntegerColumn(col) {
+		return t.integer(v)
+	}
 	addr, err := netip.ParseAddr(string(v))
 	var sum [32]byte
 	if err == nil {
@@ -108,6 +111,27 @@ func (t *ipFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, boo
 		}
 	}
 	return nil, false, errTooLong("ip", len("192.0.2.1"), col)
+}
+
+// integer writes the fake of an IPv4 address kept as its number (MySQL's
+// INET_ATON form, as PrestaShop's ps_connections.ip_address does), as a
+// number: the same fake as the address in text gets.
+func (t *ipFake) integer(v []byte) ([]byte, bool, error) {
+	n, err := strconv.ParseUint(string(v), 10, 32)
+	in := v
+	if err == nil {
+		in = netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}).AppendTo(nil)
+	}
+	out, null, err := t.Transform(in, false, Column{}, nil)
+	if err != nil || null {
+		return out, null, err
+	}
+	a, err := netip.ParseAddr(string(out))
+	if err != nil || !a.Is4() {
+		return nil, false, fmt.Errorf("%w: ip: no IPv4 fake for %q", ErrType, v)
+	}
+	b := a.As4()
+	return strconv.AppendUint(nil, uint64(b[0])<<24|uint64(b[1])<<16|uint64(b[2])<<8|uint64(b[3]), 10), false, nil
 }
 
 type urlFake struct {

@@ -1,6 +1,10 @@
 package anonymize
 
 import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -42,5 +46,30 @@ func TestFilterVersionedComments(t *testing.T) {
 				t.Errorf("%q is in the output:\n%s", c.leak, out)
 			}
 		})
+	}
+}
+
+// TestFilterColumnTypes: a fake must be of its column's type. An IP kept as
+// its number (PrestaShop's ps_connections.ip_address, a BIGINT) gets the
+// number of a documentation address, the same fake as in text; text fakes
+// into a number column are refused, not cut down by the server.
+func TestFilterColumnTypes(t *testing.T) {
+	dump := "CREATE TABLE `c` (`id` int, `ip_address` bigint, `ip_text` varchar(45));\nINSERT INTO `c` VALUES (1,1359103253,'81.2.69.21');\n"
+	out, _, err := runFilter(t, mustRules(t, "version: 1\ntables:\n  c:\n    columns:\n      ip_address: ip\n      ip_text: ip\n"), dump, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`\(1,(\d+),'([0-9.]+)'\)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no row with a number and an address in:\n%s", out)
+	}
+	n, _ := strconv.ParseUint(m[1], 10, 32)
+	got := fmt.Sprintf("%d.%d.%d.%d", n>>24, n>>16&255, n>>8&255, n&255)
+	if m[1] == "1359103253" || got != m[2] {
+		t.Errorf("the number %s is %s; the text column's fake is %s (want the same documentation address)", m[1], got, m[2])
+	}
+	_, _, err = runFilter(t, mustRules(t, "version: 1\ntables:\n  c:\n    columns:\n      ip_address: lorem\n"), dump, testSecret)
+	if !errors.Is(err, ErrType) {
+		t.Errorf("lorem into a bigint: %v, want ErrType", err)
 	}
 }

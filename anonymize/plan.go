@@ -374,6 +374,11 @@ func (p *tablePlan) run(op *colOp) (bool, error) {
 	if outNull == null && bytes.Equal(out, in) {
 		return false, nil
 	}
+	if !outNull && isNumericColumn(op.col) && !isNumber(out) {
+		// The server would keep a prefix of the fake ('198.51.100.7'
+		// into a BIGINT is 198) or refuse it: fail closed.
+		return false, fmt.Errorf("%w: the fake %.40q does not fit %s, a %s column; use a transformer that writes numbers (ip writes an integer column's address as its number), or fixed, null or keep", ErrType, out, colName(op.col), op.col.Type)
+	}
 	if !outNull && op.col.MaxLen > 0 && len(out) > op.col.MaxLen && !isCharColumn(op.col) {
 		return false, fmt.Errorf("%w: %d bytes do not fit %s(%d)", ErrTooLong, len(out), op.col.Type, op.col.MaxLen)
 	}
@@ -384,6 +389,24 @@ func (p *tablePlan) run(op *colOp) (bool, error) {
 }
 
 func isCharColumn(c Column) bool { return c.Type == "char" || c.Type == "varchar" }
+
+// isNumericColumn reports whether a column holds numbers only.
+func isNumericColumn(c Column) bool {
+	switch c.Type {
+	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "numeric", "float", "double", "real", "year":
+		return true
+	}
+	return false
+}
+
+// isIntegerColumn reports whether a column holds integers only.
+func isIntegerColumn(c Column) bool {
+	switch c.Type {
+	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint":
+		return true
+	}
+	return false
+}
 
 // transform runs the transformer, keeping values of unique columns apart.
 func (op *colOp) transform(in []byte, null bool, row Row) ([]byte, bool, error) {

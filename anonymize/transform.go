@@ -61,6 +61,10 @@ type Transformer interface {
 // allows.
 var ErrTooLong = errors.New("anonymize: fake value does not fit the column")
 
+// ErrType is returned when a fake is not of the column's type: text for a
+// number column, which the server would cut down to a number or refuse.
+var ErrType = errors.New("anonymize: fake value is not of the column's type")
+
 // transformer describes one named transformer.
 type transformer struct {
 	name  string

@@ -63,8 +63,8 @@ func TestConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			for j := 0; j < 100; j++ {
 				tr := r.ForTable("wp_usermeta")
-				if k := tr.EAV.ForKey("session_tokens"); k == nil || ForPath(k.PHP, []string{"abc", "ip"}) == nil {
-					t.Error("session_tokens ip path not found")
+				if k := tr.EAV.ForKey("_application_passwords"); k == nil || ForPath(k.PHP, []string{"0", "last_ip"}) == nil {
+					t.Error("_application_passwords last_ip path not found")
 					return
 				}
 				_ = r.Digest()

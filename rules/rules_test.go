@@ -200,11 +200,12 @@ func TestExtends(t *testing.T) {
 	}
 	meta := r.ForTable("shop1_usermeta")
 	for key, want := range map[string]string{
-		"billing_phone":  "fixed",      // site overrides woocommerce
-		"billing_email":  "email",      // woocommerce
-		"first_name":     "first_name", // wordpress
-		"loyalty_card":   "hash",       // site
-		"SESSION_TOKENS": "",           // wordpress, php paths only
+		"billing_phone":          "fixed",      // site overrides woocommerce
+		"billing_email":          "email",      // wordpress (WooCommerce's keys)
+		"first_name":             "first_name", // wordpress
+		"loyalty_card":           "hash",       // site
+		"SESSION_TOKENS":         "empty",      // wordpress, whatever the case
+		"_APPLICATION_PASSWORDS": "",           // wordpress, php paths only
 	} {
 		k := meta.EAV.ForKey(key)
 		if k == nil {
