@@ -1,7 +1,9 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
@@ -23,8 +25,15 @@ type Output struct {
 }
 
 // Create opens a temporary file for an archive that will be named path. It
-// refuses to overwrite an existing file unless overwrite is set.
+// refuses to overwrite an existing archive, or an existing sidecar manifest
+// (the owner's only record of an earlier archive, which a deletion receipt
+// is checked against), unless overwrite is set.
 func Create(path string, overwrite bool) (*Output, error) {
+	if !overwrite {
+		if _, err := os.Lstat(path + SidecarSuffix); err == nil {
+			return nil, fmt.Errorf("archive: %s: %w (the manifest of an earlier archive)", path+SidecarSuffix, fs.ErrExist)
+		}
+	}
 	f, err := atomicfile.Create(path, overwrite)
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
@@ -35,18 +44,44 @@ func Create(path string, overwrite bool) (*Output, error) {
 // SidecarPath returns the final name of the sidecar manifest.
 func (o *Output) SidecarPath() string { return o.Path() + SidecarSuffix }
 
-// Commit writes the sidecar manifest, then syncs the archive and renames it
-// into place. The archive keeps mode 0600 (it may hold the site's secrets);
-// the sidecar, which holds no data, is 0644. On failure nothing is left
-// under either final name.
+// Commit syncs the archive and moves it into place, then writes the sidecar
+// manifest beside it. The archive keeps mode 0600 (it may hold the site's
+// secrets); the sidecar, which holds no data, is 0644. When an earlier
+// archive is replaced (overwrite), its sidecar is removed first, so that a
+// crash between the steps can leave an archive without a sidecar, never an
+// archive beside another archive's manifest. Without overwrite, neither file
+// replaces one that appeared meanwhile. On failure nothing is left under
+// either final name.
 func (o *Output) Commit(manifest []byte) error {
-	if err := atomicfile.Write(o.SidecarPath(), manifest, 0o644); err != nil {
+	side, err := atomicfile.Create(o.SidecarPath(), o.Overwrite())
+	if err != nil {
 		o.Abort()
 		return fmt.Errorf("archive: sidecar: %w", err)
 	}
+	if _, err := side.Write(manifest); err != nil {
+		side.Abort()
+		o.Abort()
+		return fmt.Errorf("archive: sidecar: %w", err)
+	}
+	if err := side.Chmod(0o644); err != nil {
+		side.Abort()
+		o.Abort()
+		return fmt.Errorf("archive: sidecar: %w", err)
+	}
+	if o.Overwrite() {
+		if err := os.Remove(o.SidecarPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			side.Abort()
+			o.Abort()
+			return fmt.Errorf("archive: remove the earlier sidecar: %w", err)
+		}
+	}
 	if err := o.File.Commit(); err != nil {
-		os.Remove(o.SidecarPath())
+		side.Abort()
 		return fmt.Errorf("archive: %w", err)
+	}
+	if err := side.Commit(); err != nil {
+		os.Remove(o.Path())
+		return fmt.Errorf("archive: sidecar: %w", err)
 	}
 	return nil
 }

@@ -7,6 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
@@ -78,5 +81,61 @@ func TestVerifierTrailingData(t *testing.T) {
 		if _, err := verifyAll(t, bad); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: %v, want ErrCorrupt", name, err)
 		}
+	}
+}
+
+// TestOutputNoClobber: without overwrite, an archive is never written over
+// an earlier one's sidecar manifest (the owner's only record of it, which a
+// deletion receipt is checked against), nor over a file that appeared
+// while it was being written.
+func TestOutputNoClobber(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/s.tar.zst"
+	// The first archive was moved away; its manifest stayed.
+	if err := os.WriteFile(path+SidecarSuffix, []byte("owner's manifest"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Create(path, false); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("Create beside an earlier sidecar: %v, want ErrExist", err)
+	}
+	if b, _ := os.ReadFile(path + SidecarSuffix); string(b) != "owner's manifest" {
+		t.Fatal("the earlier sidecar changed")
+	}
+	os.Remove(path + SidecarSuffix)
+
+	// A file appears under the final name while the archive is written.
+	o, err := Create(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Write([]byte("new archive"))
+	os.WriteFile(path, []byte("someone else's"), 0o600)
+	if err := o.Commit([]byte("{}")); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("Commit over a file that appeared: %v, want ErrExist", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "someone else's" {
+		t.Error("the file that appeared was replaced")
+	}
+	if _, err := os.Lstat(path + SidecarSuffix); err == nil {
+		t.Error("a sidecar was left beside someone else's file")
+	}
+	if m, _ := filepath.Glob(dir + "/.s.tar.zst*"); len(m) != 0 {
+		t.Errorf("temporary files left: %v", m)
+	}
+
+	// With overwrite, both are replaced.
+	os.WriteFile(path+SidecarSuffix, []byte("old manifest"), 0o644)
+	o, err = Create(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Write([]byte("new archive"))
+	if err := o.Commit([]byte("new manifest")); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(path)
+	m, _ := os.ReadFile(path + SidecarSuffix)
+	if string(a) != "new archive" || string(m) != "new manifest" {
+		t.Errorf("after an overwrite: archive %q, sidecar %q", a, m)
 	}
 }

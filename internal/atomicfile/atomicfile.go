@@ -18,9 +18,10 @@ var ErrDir = errors.New("output directory does not exist")
 // File is a file being written. Write to it, then Commit or Abort.
 type File struct {
 	*os.File
-	path string
-	mu   sync.Mutex // Abort may come from a signal handler goroutine
-	done bool
+	path      string
+	overwrite bool
+	mu        sync.Mutex // Abort may come from a signal handler goroutine
+	done      bool
 }
 
 // Create opens a temporary file (mode 0600) beside path. It refuses to
@@ -46,13 +47,19 @@ func Create(path string, overwrite bool) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file: %w", err)
 	}
-	return &File{File: f, path: path}, nil
+	return &File{File: f, path: path, overwrite: overwrite}, nil
 }
+
+// Overwrite reports whether Commit may replace a file under the final name.
+func (f *File) Overwrite() bool { return f.overwrite }
 
 // Path returns the final name.
 func (f *File) Path() string { return f.path }
 
-// Commit syncs the file and renames it into place.
+// Commit syncs the file and renames it into place. Without overwrite, it
+// never replaces a file that appeared under the final name meanwhile: the
+// file is linked into place, which fails when the name exists (fs.ErrExist),
+// and the temporary name removed.
 func (f *File) Commit() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -65,8 +72,14 @@ func (f *File) Commit() error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
+	switch {
+	case err != nil:
+	case f.overwrite:
 		err = os.Rename(tmp, f.path)
+	default:
+		if err = os.Link(tmp, f.path); err == nil {
+			os.Remove(tmp)
+		}
 	}
 	if err != nil {
 		os.Remove(tmp)
