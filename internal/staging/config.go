@@ -27,6 +27,9 @@ type ConfigReport struct {
 	File     string   // relative to the files directory
 	Changed  []string // setting names
 	Warnings []string
+	// Mode is the file's mode now: at most 0640, since it holds a
+	// database password.
+	Mode fs.FileMode
 }
 
 // ErrNoConfig means the CMS's configuration file is not in the restored
@@ -213,15 +216,40 @@ func RewriteConfig(filesDir, cms string, c DBCreds, url string) (ConfigReport, e
 			}
 		}
 	}
-	tmp := rep.File + ".stagecopy-tmp"
-	if err := root.WriteFile(tmp, []byte(text), info.Mode().Perm()); err != nil {
-		return rep, err
-	}
-	if err := root.Rename(tmp, rep.File); err != nil {
-		root.Remove(tmp)
+	// The file now holds the restoring account's password: no access for
+	// others and read-only for the group (the web server's, usually),
+	// whatever the umask and the file's mode in the archive.
+	rep.Mode = info.Mode().Perm() &^ 0o037
+	if err := writeVia(root, rep.File, []byte(text), rep.Mode); err != nil {
 		return rep, err
 	}
 	return rep, nil
+}
+
+// writeVia replaces the regular file rel under root with data, mode perm
+// exactly (not masked by the umask), through a temporary file renamed into
+// place.
+func writeVia(root *os.Root, rel string, data []byte, perm fs.FileMode) error {
+	tmp := rel + ".stagecopy-tmp"
+	root.Remove(tmp)
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Chmod(perm); err == nil {
+		err = cerr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = root.Rename(tmp, rel)
+	}
+	if err != nil {
+		root.Remove(tmp)
+	}
+	return err
 }
 
 // editFile applies edit to the regular file rel under dir (never through a
@@ -248,12 +276,7 @@ func editFile(dir, rel string, edit func(string) string) (changed bool, err erro
 	if text == string(data) {
 		return false, nil
 	}
-	tmp := rel + ".stagecopy-tmp"
-	if err := root.WriteFile(tmp, []byte(text), fi.Mode().Perm()); err != nil {
-		return false, err
-	}
-	if err := root.Rename(tmp, rel); err != nil {
-		root.Remove(tmp)
+	if err := writeVia(root, rel, []byte(text), fi.Mode().Perm()); err != nil {
 		return false, err
 	}
 	return true, nil

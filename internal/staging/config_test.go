@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -90,10 +91,14 @@ func TestRewriteConfig(t *testing.T) {
 			dir := t.TempDir()
 			p := filepath.Join(dir, filepath.FromSlash(f.file))
 			os.MkdirAll(filepath.Dir(p), 0o755)
-			if err := os.WriteFile(p, []byte(f.text), 0o640); err != nil {
+			// As an archive restores it: world-readable, under umask 000.
+			if err := os.WriteFile(p, []byte(f.text), 0o666); err != nil {
 				t.Fatal(err)
 			}
+			os.Chmod(p, 0o666)
+			old := syscall.Umask(0)
 			rep, err := RewriteConfig(dir, f.cms, f.creds, f.url)
+			syscall.Umask(old)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,8 +108,9 @@ func TestRewriteConfig(t *testing.T) {
 			if strings.Contains(strings.Join(rep.Changed, " "), f.creds.Password) {
 				t.Error("the report names the password")
 			}
-			if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o640 {
-				t.Errorf("mode after rewrite: %v %v", fi.Mode(), err)
+			// It holds the password now: nobody else may read it.
+			if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o640 || rep.Mode != 0o640 {
+				t.Errorf("mode after rewrite: %v (report %v) %v, want 0640", fi.Mode(), rep.Mode, err)
 			}
 			if entries, _ := os.ReadDir(filepath.Dir(p)); len(entries) != 1 {
 				t.Errorf("files beside the config: %v", entries)
