@@ -88,6 +88,8 @@ func TestRestoreHostileSQL(t *testing.T) {
 		"gbk":                        data("SET NAMES gbk;\nINSERT INTO t VALUES (1,'a');\n"),
 		"gbk through a variable":     data("SET @c = 'gbk';\nSET character_set_client = @c;\nINSERT INTO t VALUES (1,'a');\n"),
 		"shutdown":                   objects("SHUTDOWN;\n"),
+		"drop the marker":            schema("CREATE TABLE zz (id int);\nDROP TABLE _stagecopy_staging;\n"),
+		"rewrite the marker":         data("INSERT INTO `_stagecopy_staging` VALUES ('stg-000000000001', 'x', '2025-01-01 00:00:00');\n"),
 		"definer root event":         objects("/*!50106 CREATE*/ /*!50117 DEFINER=`root`@`localhost`*/ /*!50106 EVENT ev ON SCHEDULE EVERY 1 SECOND DO DROP TABLE " + q + ".w */;\n"),
 	}
 	before := srv.Checksums(t, w)

@@ -11,13 +11,14 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbload"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 // load reads every entry, verifying each before it is used: a database
 // entry is read whole, and only run once the reader has checked its hash.
 func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, result *Result) error {
-	loader, err := dbload.Open(ctx, dbload.Config{DSN: server.FormatDSN(), Database: name, Threads: r.opts.Threads})
+	loader, err := dbload.Open(ctx, dbload.Config{DSN: server.FormatDSN(), Database: name, Threads: r.opts.Threads, Protected: []string{registry.MarkerTable}})
 	if err != nil {
 		return err
 	}

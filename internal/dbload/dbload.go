@@ -37,6 +37,10 @@ type Config struct {
 	// Threads is the number of parallel connections that run data chunks;
 	// <= 0 means runtime.NumCPU().
 	Threads int
+	// Protected names tables no statement may name (restore's marker
+	// table): an archive's SQL could otherwise drop or rewrite it, and
+	// purge could no longer prove the copy is its own.
+	Protected []string
 }
 
 // Loader loads SQL entries into one database. Exec may be called from
@@ -102,6 +106,9 @@ func Open(ctx context.Context, cfg Config) (*Loader, error) {
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	for _, p := range cfg.Protected {
+		g.protected = append(g.protected, strings.ToLower(p))
 	}
 	return &Loader{db: db, guard: g, threads: threads, ctx: ctx}, nil
 }

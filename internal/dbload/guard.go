@@ -49,8 +49,9 @@ func KindOf(name string) EntryKind {
 // others holds, lower-cased, every other database the account could see
 // when the Loader opened, and the system schemas.
 type guard struct {
-	target string
-	others map[string]bool
+	target    string
+	others    map[string]bool
+	protected []string // lower-cased table names no statement may name
 }
 
 // systemSchemas are never a valid qualifier, seen or not.
@@ -264,6 +265,9 @@ func (g *guard) check(k EntryKind, st *sqldump.Statement, text []byte) ([]byte, 
 		return text, nil
 	}
 	for i, t := range toks {
+		if (t.kind == 'w' || t.kind == 'i') && slices.Contains(g.protected, strings.ToLower(t.text)) {
+			return nil, refuse("names %s, which belongs to stagecopy", t.text)
+		}
 		if t.kind != 'w' {
 			if t.isName() && i+2 < len(toks) && toks[i+1].text == "." && toks[i+1].kind == 'p' && toks[i+2].isName() {
 				if err := g.qualifier(k, t.text); err != nil {

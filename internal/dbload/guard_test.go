@@ -100,3 +100,35 @@ func TestGuardRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardProtected: no statement of an archive may name restore's marker
+// table, however it is written: dropped, altered, renamed, written or read
+// by a trigger, the marker would no longer prove to purge that the copy is
+// its own.
+func TestGuardProtected(t *testing.T) {
+	g := &guard{target: "stage", others: map[string]bool{}, protected: []string{"_stagecopy_staging"}}
+	for _, c := range []struct {
+		k    EntryKind
+		text string
+	}{
+		{EntrySchema, "DROP TABLE _stagecopy_staging;"},
+		{EntrySchema, "DROP TABLE IF EXISTS zz, `_STAGECOPY_STAGING`;"},
+		{EntrySchema, "ALTER TABLE `_stagecopy_staging` RENAME TO x;"},
+		{EntrySchema, "CREATE TABLE _stagecopy_staging (staging_id varchar(64));"},
+		{EntryData, "INSERT INTO `_stagecopy_staging` VALUES ('stg-000000000001','x','2025-01-01');"},
+		{EntryObjects, "CREATE TRIGGER t AFTER INSERT ON zz FOR EACH ROW DELETE FROM _stagecopy_staging;"},
+		{EntryObjects, "CREATE VIEW v AS SELECT * FROM /*!50001 _stagecopy_staging */;"},
+	} {
+		st, err := sqldump.NewScanner(strings.NewReader(c.text)).Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.check(c.k, st, []byte(strings.TrimSuffix(string(st.Text), st.Delimiter))); !errors.Is(err, ErrRefused) {
+			t.Errorf("%s: %v, want refused", c.text, err)
+		}
+	}
+	st, _ := sqldump.NewScanner(strings.NewReader("CREATE TABLE zz (a varchar(20) DEFAULT '_stagecopy_staging');")).Next()
+	if _, err := g.check(EntrySchema, st, []byte(strings.TrimSuffix(string(st.Text), st.Delimiter))); err != nil {
+		t.Errorf("the name in a string literal: %v", err)
+	}
+}
