@@ -36,6 +36,7 @@ func (p *purger) check(ctx context.Context) {
 	}
 	if e.IdentityFile != "" {
 		p.checkPath(e.IdentityFile, e.IdentityFile, "", p.key.refusal)
+		p.checkPath(e.IdentityFile, keyTombstone(e.IdentityFile), "key renamed for destruction: ", "")
 	}
 }
 

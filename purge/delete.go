@@ -204,7 +204,17 @@ func (p *purger) destroyKey(ctx context.Context) {
 		p.act(receipt.DestroyKey, path, receipt.Failed, msg)
 		return
 	}
-	if err := overwriteAndRemove(path); err != nil {
+	// Renamed first, to a name the next purge recognises should this one
+	// be killed while it overwrites.
+	tomb := keyTombstone(path)
+	if !st.destroying {
+		if err := os.Rename(path, tomb); err != nil {
+			p.act(receipt.DestroyKey, path, receipt.Failed, errText(err))
+			return
+		}
+		syncDir(filepath.Dir(path))
+	}
+	if err := overwriteAndRemove(tomb); err != nil {
 		p.act(receipt.DestroyKey, path, receipt.Failed, errText(err))
 		return
 	}

@@ -40,7 +40,16 @@ type partState struct {
 	present bool
 	ok      bool // may be deleted
 	refusal string
+	// destroying: only the key's tombstone is there (keyTombstone), left
+	// by a purge killed while it overwrote the key.
+	destroying bool
 }
+
+// keyTombstone is where the identity file is renamed before it is
+// overwritten and removed: a purge killed half-way through leaves this name,
+// which the next one recognises and finishes, where a zero-filled file under
+// the identity's own name could no longer be told from someone else's.
+func keyTombstone(path string) string { return path + ".stagecopy-destroying" }
 
 // tombstone is where the files directory is renamed before it is removed:
 // beside it, hidden, naming the staging id, so the site disappears from its
@@ -80,6 +89,9 @@ func (p *purger) measure(ctx context.Context) error {
 	}
 	if e.IdentityFile != "" {
 		p.key = inspectIdentity(e.IdentityFile)
+		if fi, err := os.Lstat(keyTombstone(e.IdentityFile)); !p.key.present && err == nil && fi.Mode().IsRegular() {
+			p.key = partState{present: true, ok: true, destroying: true}
+		}
 	}
 	return j.save(p.dir)
 }

@@ -386,3 +386,41 @@ func TestPurgeIdentityWithoutHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestPurgeKilledWhileDestroyingKey: a purge killed after it renamed and
+// zeroed the identity, before it unlinked it, leaves the key's tombstone;
+// the next purge finishes: the key is destroyed, the receipt says erased
+// with cryptographic erasure, the entry is closed.
+func TestPurgeKilledWhileDestroyingKey(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	identity := writeIdentity(t, true)
+	f := newPurgeFixture(t, srv, mariadbtest.Name(t, "tomb"), func(o *restore.Options) { o.IdentityFile = identity })
+	// What the killed purge left: the identity renamed and overwritten.
+	fi, err := os.Stat(identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(identity, keyTombstone(identity)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyTombstone(identity), make([]byte, fi.Size()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), f.entry.ID, f.opts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := f.verify(t, res)
+	if res.Status() != receipt.Erased || !res.Closed {
+		t.Fatalf("status %s closed %v; exceptions %v", res.Status(), res.Closed, st.Predicate.Exceptions)
+	}
+	if exists(identity) || exists(keyTombstone(identity)) {
+		t.Error("the key or its tombstone is still there")
+	}
+	if k := action(t, st, receipt.DestroyKey); k.Result != receipt.Done {
+		t.Errorf("destroy_key %+v", k)
+	}
+	if m := st.Predicate.Methods; len(m) != 2 || m[1] != receipt.CryptographicErase {
+		t.Errorf("methods %v", m)
+	}
+}
