@@ -1,9 +1,11 @@
 package restore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
@@ -25,12 +27,12 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 			return err
 		}
 		switch {
-		case objects == 0:
-			r.emptyDB = true
-			// Undo recreates it: as it was.
-			if err := r.admin.QueryRowContext(ctx, "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", name).Scan(&r.dbCharset, &r.dbCollation); err != nil {
-				return fmt.Errorf("restore: inspect database %s: %w", name, err)
-			}
+		case objects == 0 && r.opts.ExistingDatabase:
+			// Filled, never dropped: undo removes only what it
+			// created.
+			r.adoptedDB = true
+		case !r.opts.Force && objects == 0:
+			return fmt.Errorf("%w: %s exists (empty); restore creates its database itself, so that a failed restore can drop it: name a new one, or fill this one with --existing-db", ErrDatabaseExists, name)
 		case !r.opts.Force:
 			return fmt.Errorf("%w: %s holds %d tables, views or routines", ErrDatabaseExists, name, objects)
 		case !marked:
@@ -57,6 +59,9 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 			}
 			n = 0
 		}
+	}
+	if n == 0 && r.opts.ExistingDatabase {
+		return fmt.Errorf("%w: %s does not exist; --existing-db fills a database that exists and is empty", ErrBadDatabaseName, name)
 	}
 	if n == 0 {
 		if _, err := r.admin.ExecContext(ctx, "CREATE DATABASE "+qn+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
@@ -132,4 +137,65 @@ func databaseObjects(ctx context.Context, db *sql.DB, name string) (int, bool, e
 		return 0, false, fmt.Errorf("restore: inspect database %s: %w", name, err)
 	}
 	return tables + routines + events, marker > 0, nil
+}
+
+// createdObject is a table, view, routine or sequence an entry creates.
+type createdObject struct{ kind, name string }
+
+// noteCreated records what a schema or objects entry creates, before it
+// runs, so that the undo of an adopted database can drop exactly that.
+func (r *restorer) noteCreated(text []byte) {
+	if !r.adoptedDB {
+		return
+	}
+	sc := sqldump.NewScanner(bytes.NewReader(text))
+	for {
+		st, err := sc.Next()
+		if err != nil {
+			return
+		}
+		switch st.Kind {
+		case sqldump.KindCreateTable:
+			r.created = append(r.created, createdObject{"TABLE", st.Table})
+		case sqldump.KindCreateView:
+			r.created = append(r.created, createdObject{"VIEW", st.Table})
+		case sqldump.KindTrigger:
+			if name := objectName(st.Text, "TRIGGER"); name != "" {
+				r.created = append(r.created, createdObject{"TRIGGER", name})
+			}
+		case sqldump.KindRoutine:
+			for _, kind := range []string{"PROCEDURE", "FUNCTION"} {
+				if name := objectName(st.Text, kind); name != "" {
+					r.created = append(r.created, createdObject{kind, name})
+				}
+			}
+		case sqldump.KindEvent:
+			if name := objectName(st.Text, "EVENT"); name != "" {
+				r.created = append(r.created, createdObject{"EVENT", name})
+			}
+		case sqldump.KindOther:
+			if name := objectName(st.Text, "SEQUENCE"); name != "" {
+				r.created = append(r.created, createdObject{"SEQUENCE", name})
+			}
+		}
+	}
+}
+
+// reObjectName finds the name after a CREATE statement's object keyword.
+var reObjectName = func() map[string]*regexp.Regexp {
+	m := map[string]*regexp.Regexp{}
+	for _, kind := range []string{"TRIGGER", "PROCEDURE", "FUNCTION", "EVENT", "SEQUENCE"} {
+		m[kind] = regexp.MustCompile("(?is)\\b" + kind + "\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\\.)?(`(?:[^`]|``)+`|[A-Za-z0-9_$]+)")
+	}
+	return m
+}()
+
+// objectName returns the name that follows kind (TRIGGER, PROCEDURE, ...)
+// in a CREATE statement, without its quotes and database, or "".
+func objectName(text []byte, kind string) string {
+	m := reObjectName[kind].FindSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return sqldump.UnquoteIdent(string(m[1]))
 }

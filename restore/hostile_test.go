@@ -331,22 +331,59 @@ func TestRestoreUndoFilesOnlyOurs(t *testing.T) {
 	})
 }
 
-// TestRestoreUndoKeepsEmptyDatabase: a failed restore into an existing,
-// empty database leaves it as it was, character set and collation too.
-func TestRestoreUndoKeepsEmptyDatabase(t *testing.T) {
+// TestRestoreExistingDatabase: restore creates its database itself and
+// refuses an existing one, even empty (two restores with the same name at
+// once: the loser adopted the winner's database and its undo dropped it).
+// With ExistingDatabase it fills an existing empty one (a hosting panel's),
+// and a failed restore drops only what it created there: the database stays,
+// as does a table someone else made in it meanwhile.
+func TestRestoreExistingDatabase(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
 	srv.Exec(t, "", "ALTER DATABASE `"+db+"` CHARACTER SET latin1 COLLATE latin1_german1_ci")
-	data := craft(t, archive.Header{}, file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO no_such_table VALUES (1);\n", 0))
-	if _, err := Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""),
-		Database: db, Registry: flowtest.Registry(t), CMS: "none"}); err == nil {
+	good := craft(t, archive.Header{}, file("db/t.schema.sql", tSchema, 0), file("db/t.0001.sql", "INSERT INTO t VALUES (1,'a');\n", 0))
+	_, err := Run(context.Background(), Options{Archive: bytes.NewReader(good), Server: srv.Config(t, ""),
+		Database: db, Registry: flowtest.Registry(t), CMS: "none"})
+	if !errors.Is(err, ErrDatabaseExists) || !strings.Contains(err.Error(), "--existing-db") {
+		t.Fatalf("restore into an existing empty database: %v, want ErrDatabaseExists naming --existing-db", err)
+	}
+
+	// A failure: the table the archive made goes, the database and a table
+	// another session made while the restore ran stay.
+	bad := craft(t, archive.Header{}, file("db/t.schema.sql", tSchema+"CREATE TABLE t2 (a INT);\n", 0), file("db/t.0001.sql", "INSERT INTO t VALUES (1,'a');\n", 0),
+		file("db/-objects.sql", "CREATE VIEW v AS SELECT 1 AS one;\nCREATE TABLE other.no (a INT);\n", 0))
+	_, err = Run(context.Background(), Options{Archive: bytes.NewReader(bad), Server: srv.Config(t, ""),
+		Database: db, Registry: flowtest.Registry(t), CMS: "none", ExistingDatabase: true,
+		Progress: func(p Progress) {
+			if p.Item == "db/-objects.sql" {
+				srv.Exec(t, db, "CREATE TABLE IF NOT EXISTS theirs (a INT)")
+			}
+		}})
+	if err == nil {
 		t.Fatal("restore succeeded")
+	}
+	if !srv.DatabaseExists(t, db) {
+		t.Fatal("the existing database was dropped")
 	}
 	got := srv.Query(t, "", "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"+db+"'")
 	if got != "latin1\tlatin1_german1_ci" {
 		t.Errorf("database %s after undo: %q, want latin1 latin1_german1_ci", db, got)
 	}
-	if tables := srv.Query(t, db, "SHOW TABLES"); tables != "" {
-		t.Errorf("tables left: %s", tables)
+	if tables := srv.Query(t, db, "SHOW TABLES"); tables != "theirs" {
+		t.Errorf("tables after undo: %q, want only theirs", tables)
+	}
+
+	// Success: the tables are there, and the database is the same one.
+	srv.Exec(t, db, "DROP TABLE theirs")
+	if _, err := Run(context.Background(), Options{Archive: bytes.NewReader(good), Server: srv.Config(t, ""),
+		Database: db, Registry: flowtest.Registry(t), CMS: "none", ExistingDatabase: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Query(t, db, "SELECT COUNT(*) FROM t"); n != "1" {
+		t.Errorf("t has %s rows", n)
+	}
+	if _, err := Run(context.Background(), Options{Archive: bytes.NewReader(good), Server: srv.Config(t, ""),
+		Database: mariadbtest.Name(t, "missing"), Registry: flowtest.Registry(t), CMS: "none", ExistingDatabase: true}); err == nil {
+		t.Error("--existing-db with a database that does not exist: no error")
 	}
 }
 

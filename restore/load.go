@@ -120,8 +120,10 @@ func (r *restorer) runSQL(ctx context.Context, loader *dbload.Loader, name strin
 	base := strings.TrimPrefix(name, archive.DBPrefix)
 	switch {
 	case strings.HasSuffix(base, ".schema.sql"):
+		r.noteCreated(text)
 		return loader.Exec(ctx, name, text)
 	case strings.HasPrefix(base, "-"):
+		r.noteCreated(text)
 		if *dataRunning {
 			if err := loader.Wait(); err != nil {
 				return err

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,10 +61,15 @@ type Options struct {
 	// Database is the database to create; "" means staging_ and the first
 	// 12 digits of the snapshot id.
 	Database string
-	// Force allows a database or files directory that exists and is not
-	// empty, but only when an earlier restore made it (its marker is
-	// there): it is emptied first. Nothing else is ever overwritten.
+	// Force allows a database or files directory that exists, but only
+	// when an earlier restore made it (its marker is there): it is emptied
+	// first. Nothing else is ever overwritten.
 	Force bool
+	// ExistingDatabase fills a database that exists already and is empty
+	// (a hosting panel made it, and the account may not create
+	// databases) instead of creating one. A failed restore then drops
+	// only what it created in it, never the database.
+	ExistingDatabase bool
 	// FilesDir receives the archive's files/ entries; "" restores no files.
 	FilesDir string
 	Threads  int
@@ -143,11 +149,9 @@ type Result struct {
 // of a few MiB.
 const MaxSQLEntry = 1 << 30
 
-var charsetRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
-
 var dbNameRE = regexp.MustCompile(`^[A-Za-z0-9_$-]{1,64}$`)
 
-// Restore loads an archive into a new database and a new files directory,
+// Run loads an archive into a new database and a new files directory,
 // applies the staging fixes and records the restore in the registry. Every
 // entry is verified before it is used; on any failure, what Restore created
 // is dropped and removed again.
@@ -341,13 +345,12 @@ type restorer struct {
 	warn     func(string)
 	warnings []string
 
-	replaced    []replacedPart    // what --force took over from earlier copies
-	held        map[string]func() // by id, releases the locks of those copies (Registry.Hold)
-	createdDB   bool              // we created the database: drop it on failure
-	emptyDB     bool              // it existed, empty: empty it again on failure
-	dbCharset   string            // of the empty database taken over, for undo
-	dbCollation string
-	createdDir  bool // we created the files directory: remove it on failure
+	replaced   []replacedPart    // what --force took over from earlier copies
+	held       map[string]func() // by id, releases the locks of those copies (Registry.Hold)
+	createdDB  bool              // we created the database: drop it on failure (if its marker names us)
+	adoptedDB  bool              // it existed, empty (ExistingDatabase): drop what we created in it
+	created    []createdObject   // what the schema and objects entries create, for an adopted database's undo
+	createdDir bool              // we created the files directory: remove it on failure
 	// createdParents are the missing parents of the files directory
 	// that Restore made, outermost first.
 	createdParents []string
@@ -380,18 +383,20 @@ func (r *restorer) undo(err error) error {
 		r.loaderClose()
 	}
 	var left []string
-	if r.admin != nil && (r.createdDB || r.emptyDB) {
-		q := sqldump.QuoteIdent(r.entry.Database)
-		if _, e := r.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+q); e != nil {
+	if r.admin != nil && r.createdDB {
+		// Only a database whose marker names this run: one that someone
+		// else made under the name meanwhile is not ours to drop.
+		if ids, _, e := registry.DatabaseMarker(ctx, r.admin, r.entry.Database); e != nil || len(ids) != 1 || ids[0] != r.entry.ID {
+			left = append(left, fmt.Sprintf("database %s (its marker does not name %s: %v %v)", r.entry.Database, r.entry.ID, ids, e))
+		} else if _, e := r.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+sqldump.QuoteIdent(r.entry.Database)); e != nil {
 			left = append(left, fmt.Sprintf("database %s (%v)", r.entry.Database, e))
-		} else if r.emptyDB {
-			// It was there, empty, before: leave it so.
-			create := "CREATE DATABASE " + q
-			if charsetRE.MatchString(r.dbCharset) && charsetRE.MatchString(r.dbCollation) {
-				create += " CHARACTER SET " + r.dbCharset + " COLLATE " + r.dbCollation
-			}
-			if _, e := r.admin.ExecContext(ctx, create); e != nil {
-				left = append(left, fmt.Sprintf("could not recreate the empty database %s (%v)", r.entry.Database, e))
+		}
+	}
+	if r.admin != nil && r.adoptedDB {
+		for _, o := range append(slices.Clone(r.created), createdObject{"TABLE", registry.MarkerTable}) {
+			q := "DROP " + o.kind + " IF EXISTS " + sqldump.QuoteIdent(r.entry.Database) + "." + sqldump.QuoteIdent(o.name)
+			if _, e := r.admin.ExecContext(ctx, q); e != nil {
+				left = append(left, fmt.Sprintf("%s %s in %s (%v)", strings.ToLower(o.kind), o.name, r.entry.Database, e))
 			}
 		}
 	}
