@@ -9,7 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 )
 
 // ErrDir means the directory the file should go into is missing.
@@ -43,7 +46,8 @@ func Create(path string, overwrite bool) (*File, error) {
 			return nil, fmt.Errorf("%s: %w", path, fs.ErrExist)
 		}
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	removeStale(dir, filepath.Base(path))
+	f, err := os.CreateTemp(dir, tempPrefix(filepath.Base(path))+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file: %w", err)
 	}
@@ -52,6 +56,41 @@ func Create(path string, overwrite bool) (*File, error) {
 
 // Overwrite reports whether Commit may replace a file under the final name.
 func (f *File) Overwrite() bool { return f.overwrite }
+
+// tempPrefix starts the temporary names of a file called base:
+// ".BASE.tmp-PID-RANDOM", the writing process's id in them.
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// removeStale removes the temporary files of base in dir that a process no
+// longer running left (a writer killed with SIGKILL cannot clean up): only
+// names of this package's own pattern, and only when the process id in
+// the name is gone. A live process under that id (perhaps another one
+// that reuses it) keeps its file.
+func removeStale(dir, base string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(base)
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || alive(pid) {
+			continue
+		}
+		os.Remove(filepath.Join(dir, e.Name()))
+	}
+}
+
+// alive reports whether a process with this id exists.
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
 
 // Path returns the final name.
 func (f *File) Path() string { return f.path }

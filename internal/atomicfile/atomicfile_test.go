@@ -1,11 +1,15 @@
 package atomicfile
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestCreateCommitAbort(t *testing.T) {
@@ -46,5 +50,58 @@ func TestCreateCommitAbort(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Fatalf("dir holds %v", ents)
+	}
+}
+
+// TestStaleTemporaryFiles: a writer killed with SIGKILL leaves its
+// temporary file; the next writer of the same name removes it, when the
+// process that made it is gone, and only then, and only its own kind.
+func TestStaleTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	// A real writer, killed half-way.
+	if os.Getenv("ATOMICFILE_HELPER") != "" {
+		f, err := Create(filepath.Join(os.Getenv("ATOMICFILE_HELPER"), "s.tar.zst"), false)
+		if err != nil {
+			os.Exit(1)
+		}
+		f.WriteString("half an archive")
+		os.Stdout.WriteString("ready\n")
+		time.Sleep(time.Minute)
+		os.Exit(0)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestStaleTemporaryFiles$")
+	cmd.Env = append(os.Environ(), "ATOMICFILE_HELPER="+dir)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	left, _ := filepath.Glob(filepath.Join(dir, ".s.tar.zst.tmp-*"))
+	if len(left) != 1 {
+		t.Fatalf("after the kill: %v, want one temporary file", left)
+	}
+	// Someone else's files, and a live writer's (this process's parent
+	// stands for one), stay.
+	live := filepath.Join(dir, fmt.Sprintf(".s.tar.zst.tmp-%d-1", os.Getppid()))
+	other := filepath.Join(dir, ".s.tar.zst.tmp-notapid")
+	for _, p := range []string{live, other} {
+		os.WriteFile(p, nil, 0o600)
+	}
+	f, err := Create(filepath.Join(dir, "s.tar.zst"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Abort()
+	if _, err := os.Lstat(left[0]); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the killed writer's %s is still there", left[0])
+	}
+	for _, p := range []string{live, other} {
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("%s was removed: %v", p, err)
+		}
 	}
 }
