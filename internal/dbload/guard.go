@@ -85,6 +85,8 @@ var refusedWords = map[string]string{
 	"SHUTDOWN": "stops the server", "KILL": "ends other sessions",
 	"INSTALL": "loads server code", "UNINSTALL": "unloads server code", "SONAME": "loads server code",
 	"SYS_EXEC": "runs a program", "SYS_EVAL": "runs a program",
+	"SLEEP": "stalls the load", "BENCHMARK": "stalls the load", "GET_LOCK": "waits on other sessions",
+	"MASTER_POS_WAIT": "waits on replication", "MASTER_GTID_WAIT": "waits on replication",
 	"GLOBAL": "changes server settings", "PERSIST": "changes server settings", "PERSIST_ONLY": "changes server settings",
 	"BINLOG": "acts on replication", "MASTER": "acts on replication", "REPLICA": "acts on replication",
 	"FLUSH": "acts on the server", "PURGE": "acts on the server", "RESET": "acts on the server",
@@ -321,7 +323,13 @@ func (g *guard) check(k EntryKind, st *sqldump.Statement, text []byte) ([]byte, 
 		}
 	case sqldump.KindOther:
 		// Schema entries: sequences, as snapshot writes them.
-		if !(toks[0].is("CREATE") && hasWordBefore(toks, "SEQUENCE", 4)) && !(toks[0].is("DO") && len(toks) > 1 && toks[1].is("SETVAL")) {
+		switch {
+		case toks[0].is("CREATE") && hasWordBefore(toks, "SEQUENCE", 4):
+		case toks[0].is("DO"):
+			if !isSetval(toks) {
+				return nil, refuse("DO may only be DO SETVAL(sequence, number, 0|1[, number]), as a dump restores a sequence")
+			}
+		default:
 			return nil, refuse("%q in a schema entry (only tables and sequences)", firstWords(toks))
 		}
 	case sqldump.KindInsert:
@@ -337,6 +345,24 @@ func (g *guard) check(k EntryKind, st *sqldump.Statement, text []byte) ([]byte, 
 var safeEngines = map[string]bool{
 	"innodb": true, "myisam": true, "aria": true, "memory": true, "heap": true, "archive": true,
 	"csv": true, "blackhole": true, "sequence": true,
+}
+
+// isSetval reports whether toks are exactly DO SETVAL(name, number,
+// number[, number]): what a dump writes to restore a sequence, and nothing
+// that runs another expression.
+func isSetval(toks []token) bool {
+	if len(toks) > 0 && toks[len(toks)-1].kind == 'p' && toks[len(toks)-1].text == ";" {
+		toks = toks[:len(toks)-1]
+	}
+	if len(toks) != 9 && len(toks) != 11 || !toks[1].is("SETVAL") || toks[2].text != "(" || !toks[3].isName() || toks[len(toks)-1].text != ")" {
+		return false
+	}
+	for i := 4; i < len(toks)-1; i += 2 {
+		if toks[i].kind != 'p' || toks[i].text != "," || toks[i+1].kind != 'w' || strings.Trim(toks[i+1].text, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func hasWordBefore(toks []token, w string, n int) bool {

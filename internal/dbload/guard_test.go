@@ -132,3 +132,27 @@ func TestGuardProtected(t *testing.T) {
 		t.Errorf("the name in a string literal: %v", err)
 	}
 }
+
+// TestGuardExpressions: DO runs only a sequence's SETVAL as a dump writes
+// it, and functions that stall the load are refused wherever they stand.
+func TestGuardExpressions(t *testing.T) {
+	for _, c := range []struct {
+		k    EntryKind
+		text string
+		ok   bool
+	}{
+		{EntrySchema, "DO SETVAL(`s`, 1001, 0);", true},
+		{EntrySchema, "DO SETVAL(s, 5, 1, 0);", true},
+		{EntrySchema, "DO SETVAL(zz_seq,5,0), SLEEP(6), @x:=CURRENT_USER();", false},
+		{EntrySchema, "DO SETVAL(s, (SELECT 1), 0);", false},
+		{EntrySchema, "DO 1;", false},
+		{EntrySchema, "CREATE TABLE t (a INT DEFAULT (SLEEP(100)));", false},
+		{EntrySchema, "CREATE TABLE t (a INT, b INT AS (BENCHMARK(1e9, MD5(a))) VIRTUAL);", false},
+		{EntryObjects, "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a = GET_LOCK('x', 100);", false},
+	} {
+		_, err := checkText(t, c.k, c.text)
+		if c.ok != (err == nil) {
+			t.Errorf("%s: %v", c.text, err)
+		}
+	}
+}
