@@ -1,17 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
-	"github.com/stagecopy/stagecopy/internal/decompress"
 )
 
 func anonymizeCommand(e *env) *cli.Command {
@@ -94,58 +90,5 @@ func anonymizeHint(err error) error {
 	case errors.Is(err, anonymize.ErrUnsafe):
 		return withHint(err, "nothing was kept; fix the input or the rule named above")
 	}
-	return err
-}
-
-func writeJSONFile(path string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	f, err := atomicfile.Create(path, true)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer f.Abort()
-	if _, err := f.Write(append(data, '\n')); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return f.Commit()
-}
-
-// openDumpArg opens the command's DUMP argument, or standard input for none
-// or "-", decompressing gzip and zstd (detected from the content).
-func openDumpArg(c *cli.Context, e *env) (io.ReadCloser, error) {
-	var in io.Reader = e.stdin
-	var f *os.File
-	if p := c.Args().First(); p != "" && p != "-" {
-		var err error
-		if f, err = os.Open(p); err != nil {
-			return nil, withHint(err, "check the dump path")
-		}
-		in = f
-	}
-	dr, err := decompress.New(in)
-	if err != nil {
-		if f != nil {
-			f.Close()
-		}
-		return nil, err
-	}
-	if f == nil {
-		return dr, nil
-	}
-	return &closeBoth{ReadCloser: dr, f: f}, nil
-}
-
-// closeBoth closes a decompressing reader and the file under it.
-type closeBoth struct {
-	io.ReadCloser
-	f *os.File
-}
-
-func (c *closeBoth) Close() error {
-	err := c.ReadCloser.Close()
-	c.f.Close()
 	return err
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"time"
 
@@ -162,26 +161,6 @@ func restoreCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
-}
-
-// parseLifetime reads 14d, 36h, 90m or "never" (0).
-func parseLifetime(s string) (time.Duration, error) {
-	switch s {
-	case "never", "0", "":
-		return 0, nil
-	}
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		d, err := strconv.Atoi(n)
-		if err != nil || d <= 0 {
-			return 0, fmt.Errorf("%q is not a number of days", s)
-		}
-		return time.Duration(d) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q: use a duration such as 14d, 36h or 90m, or never", s)
-	}
-	return d, nil
 }
 
 func restoreHint(err error) error {

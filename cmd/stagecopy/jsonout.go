@@ -1,0 +1,26 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/stagecopy/stagecopy/internal/atomicfile"
+)
+
+// writeJSONFile writes v as indented JSON to path (a report file), replacing
+// it whole or not at all.
+func writeJSONFile(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := atomicfile.Create(path, true)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	defer f.Abort()
+	if _, err := f.Write(append(data, '\n')); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return f.Commit()
+}
