@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -236,34 +235,6 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// startProfile starts a CPU profile into cpu and returns the function that
-// stops it and writes a heap profile into mem; "" skips either.
-func startProfile(cpu, mem string) (func(), error) {
-	var f *os.File
-	if cpu != "" {
-		var err error
-		if f, err = os.Create(cpu); err != nil {
-			return nil, err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			f.Close()
-			return nil, err
-		}
-	}
-	return func() {
-		if f != nil {
-			pprof.StopCPUProfile()
-			f.Close()
-		}
-		if mem != "" {
-			if m, err := os.Create(mem); err == nil {
-				pprof.WriteHeapProfile(m)
-				m.Close()
-			}
-		}
-	}, nil
 }
 
 // restoreTarget is what the registry keeps of restore's connection: the

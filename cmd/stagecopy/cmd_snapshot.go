@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -200,13 +198,11 @@ func snapshotCommand(e *env) *cli.Command {
 					fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
 				}
 			}
-			if p := c.String("cpuprofile"); p != "" {
-				stop, err := startCPUProfile(p)
-				if err != nil {
-					return err
-				}
-				defer stop()
+			stopProfile, err := startProfile(c.String("cpuprofile"), "")
+			if err != nil {
+				return err
 			}
+			defer stopProfile()
 			res, err := snapshot.Create(c.Context, counter, opts)
 			cur.finish()
 			if err != nil {
@@ -246,23 +242,6 @@ func snapshotCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
-}
-
-// startCPUProfile writes a CPU profile to path until the returned function
-// is called.
-func startCPUProfile(path string) (func(), error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("--cpuprofile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("--cpuprofile: %w", err)
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-	}, nil
 }
 
 func snapshotHint(err error) error {
