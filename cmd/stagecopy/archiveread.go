@@ -10,6 +10,27 @@ import (
 	"github.com/stagecopy/stagecopy/internal/countio"
 )
 
+// openArchiveArg opens the ARCHIVE argument, or standard input for "-", and
+// returns its size for a progress bar (-1 when unknown).
+func openArchiveArg(e *env, path string) (io.ReadCloser, int64, error) {
+	if path == "-" {
+		return io.NopCloser(e.stdin), -1, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, withHint(err, "check the archive path")
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return f, -1, nil
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s is a directory, not an archive", path)
+	}
+	return f, st.Size(), nil
+}
+
 // archiveSummary is what reading a whole archive yields.
 type archiveSummary struct {
 	header                 archive.Header
@@ -23,22 +44,11 @@ type archiveSummary struct {
 // readArchive reads and verifies a whole archive, calling each (if not nil)
 // for every entry, with a progress bar over the compressed bytes.
 func readArchive(e *env, path string, quiet bool, desc string, keys archive.Keys, each func(*archive.Entry, io.Reader) error) (*archiveSummary, error) {
-	var in io.Reader = e.stdin
-	total := int64(-1)
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, withHint(err, "check the archive path")
-		}
-		defer f.Close()
-		if st, err := f.Stat(); err == nil {
-			if st.IsDir() {
-				return nil, fmt.Errorf("%s is a directory, not an archive", path)
-			}
-			total = st.Size()
-		}
-		in = f
+	in, total, err := openArchiveArg(e, path)
+	if err != nil {
+		return nil, err
 	}
+	defer in.Close()
 	b := newBar(e, quiet, total, desc)
 	defer b.finish()
 	cr := &countingReader{Reader: countio.Reader{R: in}, bar: b}

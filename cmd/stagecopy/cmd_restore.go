@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -104,22 +102,11 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			var in io.Reader = e.stdin
-			total := int64(-1)
-			if path != "-" {
-				f, err := os.Open(path)
-				if err != nil {
-					return withHint(err, "check the archive path")
-				}
-				defer f.Close()
-				if st, err := f.Stat(); err == nil {
-					if st.IsDir() {
-						return fmt.Errorf("%s is a directory, not an archive", path)
-					}
-					total = st.Size()
-				}
-				in = f
+			in, total, err := openArchiveArg(e, path)
+			if err != nil {
+				return err
 			}
+			defer in.Close()
 			stopProfile, err := startProfile(c.String("cpuprofile"), c.String("memprofile"))
 			if err != nil {
 				return err
