@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -22,7 +23,9 @@ import (
 	"github.com/stagecopy/stagecopy/snapshot"
 )
 
-func snapshotCommand(e *env) *cli.Command {
+// newSnapshotCommand is `stagecopy snapshot`: its flags, parsed into
+// snapshotOptions for runSnapshot.
+func newSnapshotCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "snapshot",
 		Usage: "stream a live database or a dump, and the site's files, into one verified archive",
@@ -70,178 +73,211 @@ func snapshotCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"},
 		),
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("snapshot takes no arguments (got %q); use --dump and --files", c.Args().First())
-			}
-			r, err := loadRules(c)
+			opts, err := parseSnapshotFlags(c, e)
 			if err != nil {
 				return err
 			}
-			noAnon := c.Bool("no-anonymize")
-			switch {
-			case noAnon && (r != nil || c.Bool("anonymize")):
-				return usagef("--no-anonymize contradicts --anonymize/--rules/--preset")
-			case r == nil && !noAnon:
-				return withHint(snapshot.ErrNotAnonymized,
-					"give --rules FILE or --preset NAME (presets: "+strings.Join(rules.Presets(), ", ")+"); --no-anonymize only if the archive may hold the customers' real data")
-			}
-			secret, err := loadSecret(c)
-			if err != nil {
-				return err
-			}
-			level, err := archive.ParseLevel(c.String("level"))
-			if err != nil {
-				return usagef("--level: %v", err)
-			}
-			if c.Int("chunk-size") < 1 {
-				return usagef("--chunk-size must be at least 1 MiB")
-			}
-			dump, files := c.String("dump"), c.String("files")
-			live := usesServer(c)
-			switch {
-			case dump != "" && live:
-				return usagef("give --dump FILE or a database to connect to (--database and friends), not both")
-			case dump == "" && !live && files == "":
-				return usagef("give --database NAME (a live server), --dump FILE, and/or --files DIR")
-			}
-			expires, err := parseLifetime(c.String("expires"))
-			if err != nil {
-				return usagef("--expires: %v", err)
-			}
-			recipients, err := loadRecipients(c, e)
-			if err != nil {
-				return err
-			}
-			out := c.String("output")
-			if len(recipients) > 0 && out != "-" && !strings.HasSuffix(out, archive.EncryptedSuffix) {
-				out += archive.EncryptedSuffix
-			}
-			quiet := c.Bool("quiet")
-			v, cm := toolVersion()
-			opts := snapshot.Options{
-				DumpPath:    dump,
-				FilesDir:    files,
-				Excludes:    c.StringSlice("exclude"),
-				NoAnonymize: noAnon,
-				Rules:       r,
-				Secret:      secret,
-				ChunkSize:   c.Int("chunk-size") << 20,
-				Archive:     archive.WriterOptions{Level: level},
-				Tool:        archive.Tool{Name: "stagecopy", Version: v, Commit: cm},
-				Recipients:  recipients,
-				Expires:     expires,
-			}
-			if dump == "-" {
-				opts.Dump = e.stdin
-				opts.DumpPath = "-"
-			}
-			if live {
-				cfg, err := dbConfig(c, e)
-				if err != nil {
-					return err
-				}
-				opts.Server = &dbdump.Config{
-					DSN: cfg.FormatDSN(), Database: cfg.DBName, Threads: c.Int("threads"),
-					Tables: c.StringSlice("tables"), ExcludeTables: c.StringSlice("exclude-tables"),
-				}
-				opts.ServerName = dbconn.Describe(cfg)
-			}
-			if noAnon {
-				fmt.Fprintln(e.stderr, "stagecopy: WARNING: --no-anonymize: the archive will hold the source's personal data as it is")
-			}
-
-			var w io.Writer
-			var file *archive.Output
-			if out == "-" {
-				if isTerminal(e.stdout) {
-					return withHint(errors.New("refusing to write an archive to a terminal"), "redirect standard output to a file, or use -o FILE")
-				}
-				w = e.stdout
-			} else {
-				file, err = archive.Create(out, c.Bool("force"))
-				if err != nil {
-					return err
-				}
-				defer file.Abort()
-				defer onInterrupt(file.Abort)()
-				w = file
-			}
-			h := sha256.New()
-			counter := &countio.Writer{W: io.MultiWriter(w, h)}
-			start := time.Now()
-
-			var cur *bar
-			phase := ""
-			opts.Progress = func(p snapshot.Progress) {
-				if p.Phase != phase {
-					cur.finish()
-					phase = p.Phase
-					cur = newBar(e, quiet, p.Total, p.Phase)
-				}
-				if p.Phase == "database" {
-					if p.RowsTotal > 0 {
-						cur.describe(fmt.Sprintf("database %d/~%d rows", p.Rows, p.RowsTotal))
-					} else {
-						cur.describe(fmt.Sprintf("database %d rows", p.Rows))
-					}
-				}
-				cur.set(p.Done)
-			}
-			if c.Bool("verbose") {
-				opts.TableDone = func(t archive.TableStat) {
-					cur.clear()
-					fmt.Fprintf(e.stderr, "stagecopy: table %s: %d rows, %d bytes of SQL in %d entries (%s)\n", t.Name, t.Rows, t.Bytes, len(t.DataEntries), time.Since(start).Round(time.Millisecond))
-				}
-			}
-			opts.Warn = func(s string) {
-				if !quiet {
-					fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
-				}
-			}
-			stopProfile, err := startProfile(c.String("cpuprofile"), "")
-			if err != nil {
-				return err
-			}
-			defer stopProfile()
-			res, err := snapshot.Create(c.Context, counter, opts)
-			cur.finish()
-			if err != nil {
-				return snapshotHint(err)
-			}
-			if c.Bool("strict") && len(res.Leftover) > 0 {
-				printLeftover(e, res)
-				what := "no archive was written"
-				if file == nil {
-					what = "the archive went to standard output already: do not send it"
-				}
-				return withHint(fmt.Errorf("%w: %d columns after the rules; --strict: %s", errFound, len(res.Leftover), what),
-					"add rules for these columns ('stagecopy scan' with the same rules lists every one), then snapshot again")
-			}
-			where := "standard output"
-			if file != nil {
-				if err := file.Commit(res.ManifestJSON); err != nil {
-					return err
-				}
-				where, _ = filepath.Abs(out)
-			}
-			report := e.stdout
-			if file == nil {
-				report = e.stderr
-			}
-			if res.Report != nil && !quiet {
-				printReport(report, res.Report)
-				fmt.Fprintln(report)
-			}
-			if p := c.String("report"); p != "" && res.Report != nil {
-				if err := writeJSONFile(p, res.Report); err != nil {
-					return err
-				}
-			}
-			printSnapshotSummary(report, where, file, res, counter.N, hex.EncodeToString(h.Sum(nil)), time.Since(start))
-			printLeftover(e, res)
-			return nil
+			return runSnapshot(c.Context, e, opts)
 		},
 	}
+}
+
+// snapshotOptions is what snapshot's flags ask for.
+type snapshotOptions struct {
+	// Options go to snapshot.Create; runSnapshot adds the callbacks.
+	snapshot.Options
+	output         string // the archive's path (.age added when encrypting), or "-"
+	force          bool   // replace an existing archive
+	quiet, verbose bool
+	strict         bool   // no archive when personal data is left after the rules
+	report         string // --report FILE
+	cpuProfile     string
+}
+
+// parseSnapshotFlags reads snapshot's flags and what they name (rules,
+// secret, recipients, the server's password), and refuses what does not go
+// together.
+func parseSnapshotFlags(c *cli.Context, e *env) (snapshotOptions, error) {
+	var o snapshotOptions
+	if c.NArg() > 0 {
+		return o, usagef("snapshot takes no arguments (got %q); use --dump and --files", c.Args().First())
+	}
+	r, err := loadRules(c)
+	if err != nil {
+		return o, err
+	}
+	noAnon := c.Bool("no-anonymize")
+	switch {
+	case noAnon && (r != nil || c.Bool("anonymize")):
+		return o, usagef("--no-anonymize contradicts --anonymize/--rules/--preset")
+	case r == nil && !noAnon:
+		return o, withHint(snapshot.ErrNotAnonymized,
+			"give --rules FILE or --preset NAME (presets: "+strings.Join(rules.Presets(), ", ")+"); --no-anonymize only if the archive may hold the customers' real data")
+	}
+	secret, err := loadSecret(c)
+	if err != nil {
+		return o, err
+	}
+	level, err := archive.ParseLevel(c.String("level"))
+	if err != nil {
+		return o, usagef("--level: %v", err)
+	}
+	if c.Int("chunk-size") < 1 {
+		return o, usagef("--chunk-size must be at least 1 MiB")
+	}
+	dump, files := c.String("dump"), c.String("files")
+	live := usesServer(c)
+	switch {
+	case dump != "" && live:
+		return o, usagef("give --dump FILE or a database to connect to (--database and friends), not both")
+	case dump == "" && !live && files == "":
+		return o, usagef("give --database NAME (a live server), --dump FILE, and/or --files DIR")
+	}
+	expires, err := parseLifetime(c.String("expires"))
+	if err != nil {
+		return o, usagef("--expires: %v", err)
+	}
+	recipients, err := loadRecipients(c, e)
+	if err != nil {
+		return o, err
+	}
+	o.output = c.String("output")
+	if len(recipients) > 0 && o.output != "-" && !strings.HasSuffix(o.output, archive.EncryptedSuffix) {
+		o.output += archive.EncryptedSuffix
+	}
+	v, cm := toolVersion()
+	o.Options = snapshot.Options{
+		DumpPath:    dump,
+		FilesDir:    files,
+		Excludes:    c.StringSlice("exclude"),
+		NoAnonymize: noAnon,
+		Rules:       r,
+		Secret:      secret,
+		ChunkSize:   c.Int("chunk-size") << 20,
+		Archive:     archive.WriterOptions{Level: level},
+		Tool:        archive.Tool{Name: "stagecopy", Version: v, Commit: cm},
+		Recipients:  recipients,
+		Expires:     expires,
+	}
+	if dump == "-" {
+		o.Dump = e.stdin
+		o.DumpPath = "-"
+	}
+	if live {
+		cfg, err := dbConfig(c, e)
+		if err != nil {
+			return o, err
+		}
+		o.Server = &dbdump.Config{
+			DSN: cfg.FormatDSN(), Database: cfg.DBName, Threads: c.Int("threads"),
+			Tables: c.StringSlice("tables"), ExcludeTables: c.StringSlice("exclude-tables"),
+		}
+		o.ServerName = dbconn.Describe(cfg)
+	}
+	o.force, o.quiet, o.verbose, o.strict = c.Bool("force"), c.Bool("quiet"), c.Bool("verbose"), c.Bool("strict")
+	o.report, o.cpuProfile = c.String("report"), c.String("cpuprofile")
+	return o, nil
+}
+
+// runSnapshot writes the archive (under a temporary name until it is
+// complete, or to standard output) with progress bars, then prints the
+// anonymization report and the summary.
+func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
+	if o.NoAnonymize {
+		fmt.Fprintln(e.stderr, "stagecopy: WARNING: --no-anonymize: the archive will hold the source's personal data as it is")
+	}
+	var w io.Writer
+	var file *archive.Output
+	if o.output == "-" {
+		if isTerminal(e.stdout) {
+			return withHint(errors.New("refusing to write an archive to a terminal"), "redirect standard output to a file, or use -o FILE")
+		}
+		w = e.stdout
+	} else {
+		var err error
+		file, err = archive.Create(o.output, o.force)
+		if err != nil {
+			return err
+		}
+		defer file.Abort()
+		defer onInterrupt(file.Abort)()
+		w = file
+	}
+	h := sha256.New()
+	counter := &countio.Writer{W: io.MultiWriter(w, h)}
+	start := time.Now()
+
+	var cur *bar
+	phase := ""
+	o.Progress = func(p snapshot.Progress) {
+		if p.Phase != phase {
+			cur.finish()
+			phase = p.Phase
+			cur = newBar(e, o.quiet, p.Total, p.Phase)
+		}
+		if p.Phase == "database" {
+			if p.RowsTotal > 0 {
+				cur.describe(fmt.Sprintf("database %d/~%d rows", p.Rows, p.RowsTotal))
+			} else {
+				cur.describe(fmt.Sprintf("database %d rows", p.Rows))
+			}
+		}
+		cur.set(p.Done)
+	}
+	if o.verbose {
+		o.TableDone = func(t archive.TableStat) {
+			cur.clear()
+			fmt.Fprintf(e.stderr, "stagecopy: table %s: %d rows, %d bytes of SQL in %d entries (%s)\n", t.Name, t.Rows, t.Bytes, len(t.DataEntries), time.Since(start).Round(time.Millisecond))
+		}
+	}
+	o.Warn = func(s string) {
+		if !o.quiet {
+			fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
+		}
+	}
+	stopProfile, err := startProfile(o.cpuProfile, "")
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
+	res, err := snapshot.Create(ctx, counter, o.Options)
+	cur.finish()
+	if err != nil {
+		return snapshotHint(err)
+	}
+	if o.strict && len(res.Leftover) > 0 {
+		printLeftover(e, res)
+		what := "no archive was written"
+		if file == nil {
+			what = "the archive went to standard output already: do not send it"
+		}
+		return withHint(fmt.Errorf("%w: %d columns after the rules; --strict: %s", errFound, len(res.Leftover), what),
+			"add rules for these columns ('stagecopy scan' with the same rules lists every one), then snapshot again")
+	}
+	where := "standard output"
+	if file != nil {
+		if err := file.Commit(res.ManifestJSON); err != nil {
+			return err
+		}
+		where, _ = filepath.Abs(o.output)
+	}
+	// With the archive on standard output, the report goes to stderr.
+	to := e.stdout
+	if file == nil {
+		to = e.stderr
+	}
+	if res.Report != nil && !o.quiet {
+		printReport(to, res.Report)
+		fmt.Fprintln(to)
+	}
+	if o.report != "" && res.Report != nil {
+		if err := writeJSONFile(o.report, res.Report); err != nil {
+			return err
+		}
+	}
+	printSnapshotSummary(to, where, file, res, counter.N, hex.EncodeToString(h.Sum(nil)), time.Since(start))
+	printLeftover(e, res)
+	return nil
 }
 
 func snapshotHint(err error) error {

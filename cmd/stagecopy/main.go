@@ -83,7 +83,7 @@ func newApp(e *env) *cli.App {
 		HideHelpCommand: true,
 		ExitErrHandler:  func(*cli.Context, error) {}, // errors are printed by run, once
 		Commands: []*cli.Command{
-			snapshotCommand(e),
+			newSnapshotCommand(e),
 			anonymizeCommand(e),
 			rulesCommand(e),
 			verifyCommand(e),
