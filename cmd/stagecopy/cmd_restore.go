@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,7 +18,9 @@ import (
 	"github.com/stagecopy/stagecopy/restore"
 )
 
-func restoreCommand(e *env) *cli.Command {
+// newRestoreCommand is `stagecopy restore`: its flags, parsed into
+// restoreOptions for runRestore.
+func newRestoreCommand(e *env) *cli.Command {
 	flags := append(serverFlags(),
 		&cli.StringFlag{Name: "db-name", Usage: "`NAME` of the NEW database to create (default: staging_ + the snapshot id's first 12 digits)"},
 		&cli.StringFlag{Name: "files-dir", Usage: "NEW `DIR` for the site's files (must not exist, or be empty); without it no files are restored"},
@@ -65,88 +68,117 @@ func restoreCommand(e *env) *cli.Command {
 			"archive), 1 other errors such as a wrong key or an expired archive (nothing is left behind).",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
-			path, err := oneArg(c, "ARCHIVE")
+			opts, err := parseRestoreFlags(c, e)
 			if err != nil {
 				return err
 			}
-			// On Ctrl-C restore drops what it made (at most 30 s);
-			// a second Ctrl-C still ends it at once.
-			setInterruptGrace(35 * time.Second)
-			if c.String("cms") == "none" && c.String("support-admin") != "" {
-				return usagef("--cms none applies no staging fixes: it cannot make a --support-admin")
-			}
-			if c.String("cms") == "none" && c.String("url") != "" && c.String("from-url") == "" {
-				return usagef("--cms none --url needs --from-url: without a CMS, restore cannot tell the source site's URL")
-			}
-			for _, f := range []string{"url", "from-url"} {
-				if u := c.String(f); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-					return usagef("--%s %q: give an absolute URL such as https://staging.example.test", f, u)
-				}
-			}
-			if c.Bool("rewrite-config") && (c.String("files-dir") == "" || c.String("cms") == "none") {
-				return usagef("--rewrite-config needs --files-dir (the config file is in the site's files) and a CMS")
-			}
-			expires, err := parseLifetime(c.String("expires"))
-			if err != nil {
-				return usagef("--expires: %v", err)
-			}
-			cfg, err := serverConfig(c, e, "")
-			if err != nil {
-				return err
-			}
-			keys, err := loadKeys(c, e, path)
-			if err != nil {
-				return err
-			}
-			reg, err := openRegistry(c)
-			if err != nil {
-				return err
-			}
-			in, total, err := openArchiveArg(e, path)
-			if err != nil {
-				return err
-			}
-			defer in.Close()
-			stopProfile, err := startProfile(c.String("cpuprofile"), c.String("memprofile"))
-			if err != nil {
-				return err
-			}
-			defer stopProfile()
-			quiet := c.Bool("quiet")
-			b := newBar(e, quiet, total, "restore")
-			defer b.finish()
-			start := time.Now()
-			res, err := restore.Run(c.Context, restore.Options{
-				Archive: in, ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"),
-				Server: cfg, ServerName: dbconn.Describe(cfg),
-				Conn:     restoreTarget(c, cfg),
-				Database: c.String("db-name"), Force: c.Bool("force"), FilesDir: c.String("files-dir"),
-				Threads: c.Int("threads"), URL: c.String("url"), OldURL: c.String("from-url"), CMS: c.String("cms"),
-				SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
-				Expires: expires, Registry: reg, RewriteConfig: c.Bool("rewrite-config"),
-				CheckHeader: func(h archive.Header) error {
-					if h.NotAnonymized {
-						fmt.Fprintf(e.stderr, "stagecopy: warning: this archive is NOT anonymized: it holds the source site's real data\n")
-					}
-					return nil
-				},
-				Progress: func(p restore.Progress) {
-					b.describe(p.Phase)
-					b.set(p.Done)
-				},
-				Warn: func(s string) {
-					b.clear()
-					fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
-				},
-			})
-			b.finish()
-			if err != nil {
-				return restoreHint(err)
-			}
-			printRestoreSummary(e, res, time.Since(start))
-			return nil
+			return runRestore(c.Context, e, opts)
 		},
 	}
+}
+
+// restoreOptions is what restore's flags ask for.
+type restoreOptions struct {
+	// Options go to restore.Run; runRestore adds the archive and the
+	// callbacks.
+	restore.Options
+	quiet                  bool
+	cpuProfile, memProfile string
+}
+
+// parseRestoreFlags reads restore's flags and what they name (the server's
+// password, the keys, the registry), and refuses what does not go
+// together.
+func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
+	var o restoreOptions
+	path, err := oneArg(c, "ARCHIVE")
+	if err != nil {
+		return o, err
+	}
+	if c.String("cms") == "none" && c.String("support-admin") != "" {
+		return o, usagef("--cms none applies no staging fixes: it cannot make a --support-admin")
+	}
+	if c.String("cms") == "none" && c.String("url") != "" && c.String("from-url") == "" {
+		return o, usagef("--cms none --url needs --from-url: without a CMS, restore cannot tell the source site's URL")
+	}
+	for _, f := range []string{"url", "from-url"} {
+		if u := c.String(f); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return o, usagef("--%s %q: give an absolute URL such as https://staging.example.test", f, u)
+		}
+	}
+	if c.Bool("rewrite-config") && (c.String("files-dir") == "" || c.String("cms") == "none") {
+		return o, usagef("--rewrite-config needs --files-dir (the config file is in the site's files) and a CMS")
+	}
+	expires, err := parseLifetime(c.String("expires"))
+	if err != nil {
+		return o, usagef("--expires: %v", err)
+	}
+	cfg, err := serverConfig(c, e, "")
+	if err != nil {
+		return o, err
+	}
+	keys, err := loadKeys(c, e, path)
+	if err != nil {
+		return o, err
+	}
+	reg, err := openRegistry(c)
+	if err != nil {
+		return o, err
+	}
+	o.Options = restore.Options{
+		ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"),
+		Server: cfg, ServerName: dbconn.Describe(cfg),
+		Conn:     restoreTarget(c, cfg),
+		Database: c.String("db-name"), Force: c.Bool("force"), FilesDir: c.String("files-dir"),
+		Threads: c.Int("threads"), URL: c.String("url"), OldURL: c.String("from-url"), CMS: c.String("cms"),
+		SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
+		Expires: expires, Registry: reg, RewriteConfig: c.Bool("rewrite-config"),
+	}
+	o.quiet, o.cpuProfile, o.memProfile = c.Bool("quiet"), c.String("cpuprofile"), c.String("memprofile")
+	return o, nil
+}
+
+// runRestore opens the archive and restores it with a progress bar, then
+// prints the summary.
+func runRestore(ctx context.Context, e *env, o restoreOptions) error {
+	// On Ctrl-C restore drops what it made (at most 30 s); a second
+	// Ctrl-C still ends it at once.
+	setInterruptGrace(35 * time.Second)
+	in, total, err := openArchiveArg(e, o.ArchivePath)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	stopProfile, err := startProfile(o.cpuProfile, o.memProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
+	b := newBar(e, o.quiet, total, "restore")
+	defer b.finish()
+	start := time.Now()
+	o.Archive = in
+	o.CheckHeader = func(h archive.Header) error {
+		if h.NotAnonymized {
+			fmt.Fprintf(e.stderr, "stagecopy: warning: this archive is NOT anonymized: it holds the source site's real data\n")
+		}
+		return nil
+	}
+	o.Progress = func(p restore.Progress) {
+		b.describe(p.Phase)
+		b.set(p.Done)
+	}
+	o.Warn = func(s string) {
+		b.clear()
+		fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
+	}
+	res, err := restore.Run(ctx, o.Options)
+	b.finish()
+	if err != nil {
+		return restoreHint(err)
+	}
+	printRestoreSummary(e, res, time.Since(start))
+	return nil
 }
 
 func restoreHint(err error) error {

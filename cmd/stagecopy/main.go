@@ -88,7 +88,7 @@ func newApp(e *env) *cli.App {
 			rulesCommand(e),
 			verifyCommand(e),
 			inspectCommand(e),
-			restoreCommand(e),
+			newRestoreCommand(e),
 			listCommand(e),
 			purgeCommand(e),
 			keygenCommand(e),
