@@ -45,7 +45,7 @@ func anonymizeCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			dr, err := openDumpArg(c, e)
+			dr, err := openDumpArg(e, c.Args().First())
 			if err != nil {
 				return err
 			}

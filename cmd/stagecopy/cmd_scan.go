@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,19 +11,23 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/urfave/cli/v2"
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
+	"github.com/stagecopy/stagecopy/rules"
 	"github.com/stagecopy/stagecopy/scan"
 )
 
 // errFound is scan's verdict when it finds personal data.
 var errFound = errors.New("personal data found")
 
-func scanCommand(e *env) *cli.Command {
+// newScanCommand is `stagecopy scan`: its flags, parsed into scanOptions
+// for runScan.
+func newScanCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "scan",
 		Usage:     "look for personal data no rule covers: e-mail addresses, phone and card numbers, public IP addresses",
@@ -50,113 +55,145 @@ func scanCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 		),
 		Action: func(c *cli.Context) error {
-			if err := flagsFirst(c); err != nil {
-				return err
-			}
-			live, arch := usesServer(c), c.String("archive")
-			switch {
-			case c.NArg() > 1:
-				return usagef("scan takes at most one DUMP argument")
-			case live && (arch != "" || c.NArg() > 0), arch != "" && c.NArg() > 0:
-				return usagef("scan one thing: a DUMP, --archive FILE or a live --database")
-			}
-			r, err := loadRules(c)
+			opts, err := parseScanFlags(c, e)
 			if err != nil {
 				return err
 			}
-			if r != nil && arch != "" {
-				return usagef("an archive is anonymized already (or made with --no-anonymize on purpose): scan it without rules")
-			}
-			s := scan.New()
-			// scanThrough scans src, or with rules what anonymize would
-			// write: the filter's output, read back.
-			scanThrough := func(src sqldump.Stream) error {
-				if r == nil {
-					return s.Scan(c.Context, src)
-				}
-				// The fakes are not reported, only what the rules
-				// leave: a random secret will do.
-				f := anonymize.NewFilter(src, r, anonymize.NewKeyer(anonymize.NewSecret()))
-				pr, pw := io.Pipe()
-				copied := make(chan error, 1)
-				go func() {
-					// Buffered: the copy writes row by row, and each
-					// write to a pipe waits for the reader.
-					bw := bufio.NewWriterSize(pw, 256<<10)
-					_, err := anonymize.Copy(c.Context, bw, f)
-					if err == nil {
-						err = bw.Flush()
-					}
-					pw.CloseWithError(err)
-					copied <- err
-				}()
-				err := s.Scan(c.Context, sqldump.NewScanner(pr))
-				pr.CloseWithError(errors.New("scan stopped"))
-				// The source is closed after this returns: wait for
-				// the copy to stop reading it.
-				if cerr := <-copied; err == nil && cerr != nil {
-					err = cerr
-				}
-				return err
-			}
-			switch {
-			case arch != "":
-				keys, err := loadKeys(c, e, arch)
-				if err != nil {
-					return err
-				}
-				_, err = readArchive(e, arch, c.Bool("quiet"), "scan", keys, func(ent *archive.Entry, rd io.Reader) error {
-					if !strings.HasPrefix(ent.Name, archive.DBPrefix) || !strings.HasSuffix(ent.Name, ".sql") {
-						return nil
-					}
-					if err := s.Scan(c.Context, sqldump.NewScanner(rd)); err != nil {
-						return fmt.Errorf("%s: %w", ent.Name, err)
-					}
-					return nil
-				})
-				if err != nil {
-					return scanHint(err)
-				}
-			case live:
-				cfg, err := dbConfig(c, e)
-				if err != nil {
-					return err
-				}
-				d, err := dbdump.Open(c.Context, dbdump.Config{DSN: cfg.FormatDSN(), Database: cfg.DBName})
-				if err != nil {
-					return snapshotHint(err)
-				}
-				defer d.Close()
-				if err := scanThrough(d); err != nil {
-					return scanHint(err)
-				}
-			default:
-				dr, err := openDumpArg(c, e)
-				if err != nil {
-					return err
-				}
-				defer dr.Close()
-				if err := scanThrough(sqldump.NewScanner(dr)); err != nil {
-					return scanHint(err)
-				}
-			}
-			rep := s.Report()
-			if c.Bool("json") {
-				data, _ := json.MarshalIndent(rep, "", "  ")
-				fmt.Fprintln(e.stdout, string(data))
-			} else {
-				printScan(e.stdout, rep, r != nil)
-			}
-			if len(rep.Findings) > 0 {
-				hint := "add rules for these columns (docs/rules.md), check them with 'stagecopy scan -r FILE', then snapshot"
-				if r == nil && arch == "" {
-					hint = "these columns need rules (docs/rules.md; or a preset: --preset wordpress, ...); scan again with -r FILE to see what the rules leave"
-				}
-				return withHint(fmt.Errorf("%w: %d columns", errFound, countColumns(rep)), hint)
-			}
-			return nil
+			return runScan(c.Context, e, opts)
 		},
 	}
+}
+
+// scanOptions is what scan's flags ask for: one of archive, server or dump.
+type scanOptions struct {
+	rules       *rules.Rules // applied first when not nil
+	archive     string       // --archive FILE, "-" for standard input
+	keys        archive.Keys // what opens an encrypted archive
+	server      *mysql.Config
+	dump        string // the DUMP argument; "" or "-" for standard input
+	json, quiet bool
+}
+
+// parseScanFlags reads scan's flags and what they name (the rules, the
+// keys, the server's password), and refuses what does not go together.
+func parseScanFlags(c *cli.Context, e *env) (scanOptions, error) {
+	var o scanOptions
+	if err := flagsFirst(c); err != nil {
+		return o, err
+	}
+	live, arch := usesServer(c), c.String("archive")
+	switch {
+	case c.NArg() > 1:
+		return o, usagef("scan takes at most one DUMP argument")
+	case live && (arch != "" || c.NArg() > 0), arch != "" && c.NArg() > 0:
+		return o, usagef("scan one thing: a DUMP, --archive FILE or a live --database")
+	}
+	r, err := loadRules(c)
+	if err != nil {
+		return o, err
+	}
+	if r != nil && arch != "" {
+		return o, usagef("an archive is anonymized already (or made with --no-anonymize on purpose): scan it without rules")
+	}
+	o.rules, o.archive, o.dump = r, arch, c.Args().First()
+	o.json, o.quiet = c.Bool("json"), c.Bool("quiet")
+	switch {
+	case arch != "":
+		if o.keys, err = loadKeys(c, e, arch); err != nil {
+			return o, err
+		}
+	case live:
+		if o.server, err = dbConfig(c, e); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// runScan scans the archive, database or dump, prints the report, and
+// returns errFound when it found personal data.
+func runScan(ctx context.Context, e *env, o scanOptions) error {
+	s := scan.New()
+	switch {
+	case o.archive != "":
+		_, err := readArchive(e, o.archive, o.quiet, "scan", o.keys, func(ent *archive.Entry, rd io.Reader) error {
+			if !strings.HasPrefix(ent.Name, archive.DBPrefix) || !strings.HasSuffix(ent.Name, ".sql") {
+				return nil
+			}
+			if err := s.Scan(ctx, sqldump.NewScanner(rd)); err != nil {
+				return fmt.Errorf("%s: %w", ent.Name, err)
+			}
+			return nil
+		})
+		if err != nil {
+			return scanHint(err)
+		}
+	case o.server != nil:
+		d, err := dbdump.Open(ctx, dbdump.Config{DSN: o.server.FormatDSN(), Database: o.server.DBName})
+		if err != nil {
+			return snapshotHint(err)
+		}
+		defer d.Close()
+		if err := scanThrough(ctx, s, d, o.rules); err != nil {
+			return scanHint(err)
+		}
+	default:
+		dr, err := openDumpArg(e, o.dump)
+		if err != nil {
+			return err
+		}
+		defer dr.Close()
+		if err := scanThrough(ctx, s, sqldump.NewScanner(dr), o.rules); err != nil {
+			return scanHint(err)
+		}
+	}
+	rep := s.Report()
+	if o.json {
+		data, _ := json.MarshalIndent(rep, "", "  ")
+		fmt.Fprintln(e.stdout, string(data))
+	} else {
+		printScan(e.stdout, rep, o.rules != nil)
+	}
+	if len(rep.Findings) > 0 {
+		hint := "add rules for these columns (docs/rules.md), check them with 'stagecopy scan -r FILE', then snapshot"
+		if o.rules == nil && o.archive == "" {
+			hint = "these columns need rules (docs/rules.md; or a preset: --preset wordpress, ...); scan again with -r FILE to see what the rules leave"
+		}
+		return withHint(fmt.Errorf("%w: %d columns", errFound, countColumns(rep)), hint)
+	}
+	return nil
+}
+
+// scanThrough scans src, or with rules what anonymize would write: the
+// filter's output, read back.
+func scanThrough(ctx context.Context, s *scan.Scanner, src sqldump.Stream, r *rules.Rules) error {
+	if r == nil {
+		return s.Scan(ctx, src)
+	}
+	// The fakes are not reported, only what the rules leave: a random
+	// secret will do.
+	f := anonymize.NewFilter(src, r, anonymize.NewKeyer(anonymize.NewSecret()))
+	pr, pw := io.Pipe()
+	copied := make(chan error, 1)
+	go func() {
+		// Buffered: the copy writes row by row, and each write to a pipe
+		// waits for the reader.
+		bw := bufio.NewWriterSize(pw, 256<<10)
+		_, err := anonymize.Copy(ctx, bw, f)
+		if err == nil {
+			err = bw.Flush()
+		}
+		pw.CloseWithError(err)
+		copied <- err
+	}()
+	err := s.Scan(ctx, sqldump.NewScanner(pr))
+	pr.CloseWithError(errors.New("scan stopped"))
+	// The source is closed after this returns: wait for the copy to stop
+	// reading it.
+	if cerr := <-copied; err == nil && cerr != nil {
+		err = cerr
+	}
+	return err
 }
 
 func countColumns(rep *scan.Report) int {

@@ -4,19 +4,18 @@ import (
 	"io"
 	"os"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/stagecopy/stagecopy/internal/decompress"
 )
 
-// openDumpArg opens the command's DUMP argument, or standard input for none
-// or "-", decompressing gzip and zstd (detected from the content).
-func openDumpArg(c *cli.Context, e *env) (io.ReadCloser, error) {
+// openDumpArg opens path, the DUMP argument of anonymize and scan, or
+// standard input for "" or "-", decompressing gzip and zstd (detected from
+// the content).
+func openDumpArg(e *env, path string) (io.ReadCloser, error) {
 	var in io.Reader = e.stdin
 	var f *os.File
-	if p := c.Args().First(); p != "" && p != "-" {
+	if path != "" && path != "-" {
 		var err error
-		if f, err = os.Open(p); err != nil {
+		if f, err = os.Open(path); err != nil {
 			return nil, withHint(err, "check the dump path")
 		}
 		in = f

@@ -93,7 +93,7 @@ func newApp(e *env) *cli.App {
 			purgeCommand(e),
 			keygenCommand(e),
 			receiptCommand(e),
-			scanCommand(e),
+			newScanCommand(e),
 		},
 	}
 }
