@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io"
 
@@ -10,7 +11,9 @@ import (
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
 )
 
-func anonymizeCommand(e *env) *cli.Command {
+// newAnonymizeCommand is `stagecopy anonymize`: its flags, parsed into
+// anonymizeOptions for runAnonymize.
+func newAnonymizeCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "anonymize",
 		Usage:     "filter a mysqldump stream, replacing personal data with consistent fakes",
@@ -28,59 +31,89 @@ func anonymizeCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no report on stderr"},
 		),
 		Action: func(c *cli.Context) error {
-			if err := flagsFirst(c); err != nil {
-				return err
-			}
-			if c.NArg() > 1 {
-				return usagef("anonymize takes at most one DUMP argument")
-			}
-			r, err := loadRules(c)
+			opts, err := parseAnonymizeFlags(c)
 			if err != nil {
 				return err
 			}
-			if r == nil {
-				return withHint(errNoRules, "give --rules FILE or --preset NAME; 'stagecopy rules explain --preset wordpress' shows what a preset does")
-			}
-			secret, err := loadSecret(c)
-			if err != nil {
-				return err
-			}
-			dr, err := openDumpArg(e, c.Args().First())
-			if err != nil {
-				return err
-			}
-			defer dr.Close()
-			var out io.Writer = e.stdout
-			var file *atomicfile.File
-			if p := c.String("output"); p != "" && p != "-" {
-				file, err = atomicfile.Create(p, c.Bool("force"))
-				if err != nil {
-					return err
-				}
-				defer file.Abort()
-				defer onInterrupt(file.Abort)()
-				out = file
-			}
-			rep, err := anonymize.Run(c.Context, out, dr, anonymize.Options{Rules: r, Secret: secret})
-			if err != nil {
-				return anonymizeHint(err)
-			}
-			if file != nil {
-				if err := file.Commit(); err != nil {
-					return err
-				}
-			}
-			if p := c.String("report"); p != "" {
-				if err := writeJSONFile(p, rep); err != nil {
-					return err
-				}
-			}
-			if !c.Bool("quiet") {
-				printReport(e.stderr, rep)
-			}
-			return nil
+			return runAnonymize(c.Context, e, opts)
 		},
 	}
+}
+
+// anonymizeOptions is what anonymize's flags ask for.
+type anonymizeOptions struct {
+	anonymize.Options
+	dump   string // the DUMP argument; "" or "-" for standard input
+	output string // --output FILE; "" or "-" for standard output
+	force  bool
+	report string // --report FILE
+	quiet  bool
+}
+
+// parseAnonymizeFlags reads anonymize's flags and the rules and secret they
+// name.
+func parseAnonymizeFlags(c *cli.Context) (anonymizeOptions, error) {
+	var o anonymizeOptions
+	if err := flagsFirst(c); err != nil {
+		return o, err
+	}
+	if c.NArg() > 1 {
+		return o, usagef("anonymize takes at most one DUMP argument")
+	}
+	r, err := loadRules(c)
+	if err != nil {
+		return o, err
+	}
+	if r == nil {
+		return o, withHint(errNoRules, "give --rules FILE or --preset NAME; 'stagecopy rules explain --preset wordpress' shows what a preset does")
+	}
+	secret, err := loadSecret(c)
+	if err != nil {
+		return o, err
+	}
+	o.Options = anonymize.Options{Rules: r, Secret: secret}
+	o.dump, o.output, o.force = c.Args().First(), c.String("output"), c.Bool("force")
+	o.report, o.quiet = c.String("report"), c.Bool("quiet")
+	return o, nil
+}
+
+// runAnonymize filters the dump into the output (a file is written under a
+// temporary name until it is complete) and prints the report.
+func runAnonymize(ctx context.Context, e *env, o anonymizeOptions) error {
+	dr, err := openDumpArg(e, o.dump)
+	if err != nil {
+		return err
+	}
+	defer dr.Close()
+	var out io.Writer = e.stdout
+	var file *atomicfile.File
+	if o.output != "" && o.output != "-" {
+		file, err = atomicfile.Create(o.output, o.force)
+		if err != nil {
+			return err
+		}
+		defer file.Abort()
+		defer onInterrupt(file.Abort)()
+		out = file
+	}
+	rep, err := anonymize.Run(ctx, out, dr, o.Options)
+	if err != nil {
+		return anonymizeHint(err)
+	}
+	if file != nil {
+		if err := file.Commit(); err != nil {
+			return err
+		}
+	}
+	if o.report != "" {
+		if err := writeJSONFile(o.report, rep); err != nil {
+			return err
+		}
+	}
+	if !o.quiet {
+		printReport(e.stderr, rep)
+	}
+	return nil
 }
 
 func anonymizeHint(err error) error {

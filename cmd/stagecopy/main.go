@@ -84,7 +84,7 @@ func newApp(e *env) *cli.App {
 		ExitErrHandler:  func(*cli.Context, error) {}, // errors are printed by run, once
 		Commands: []*cli.Command{
 			newSnapshotCommand(e),
-			anonymizeCommand(e),
+			newAnonymizeCommand(e),
 			rulesCommand(e),
 			verifyCommand(e),
 			inspectCommand(e),
