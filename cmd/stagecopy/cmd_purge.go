@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,7 +24,9 @@ import (
 // erased: the exit status is then 1.
 var errNotErased = errors.New("purge: not everything is gone")
 
-func purgeCommand(e *env) *cli.Command {
+// newPurgeCommand is `stagecopy purge`: its flags, parsed into
+// purgeOptions for runPurge.
+func newPurgeCommand(e *env) *cli.Command {
 	flags := append(serverFlags(),
 		&cli.StringFlag{Name: "sign-key", Usage: "receipt signing key `FILE` (default: receipt.key in the user's stagecopy config directory, as keygen writes it)"},
 		&cli.StringFlag{Name: "receipt", Usage: "write the receipt to `FILE` (default: STATE-DIR/receipts/RECEIPT-ID.dsse.json)"},
@@ -56,95 +59,132 @@ func purgeCommand(e *env) *cli.Command {
 			"Exit codes: 0 erased, 1 anything else (not erased, refused, errors), 2 usage errors.",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
-			if err := flagsFirst(c); err != nil {
-				return err
-			}
-			expired := c.Bool("expired")
-			switch {
-			case expired && c.NArg() != 0:
-				return usagef("purge --expired takes no staging id, got %q", c.Args().First())
-			case !expired && c.NArg() != 1:
-				return usagef("purge: give one STAGING_ID (see 'stagecopy list'), or --expired")
-			case expired && c.String("receipt") != "":
-				return usagef("--receipt names one file: it cannot be used with --expired (each copy gets its own receipt)")
-			}
-			reg, err := openRegistry(c)
+			opts, err := parsePurgeFlags(c)
 			if err != nil {
 				return err
 			}
-			var entries []registry.Entry
-			if expired {
-				all, err := reg.List(c.Context)
-				if err != nil {
-					return registryError(err)
-				}
-				now := listNow()
-				for _, x := range all {
-					if x.Expired(now) && x.Status != registry.StatusPurged {
-						entries = append(entries, x)
-					}
-				}
-				if len(entries) == 0 {
-					fmt.Fprintf(e.stdout, "no expired staging copies to purge in %s\n", reg.Dir())
-					return nil
-				}
-			} else {
-				x, err := reg.Get(c.Context, c.Args().First())
-				if err != nil {
-					return registryError(err)
-				}
-				if x.Status == registry.StatusPurged {
-					return withHint(fmt.Errorf("%w: %s", purge.ErrAlreadyPurged, x.ID), "its receipt is named in the registry notes: 'stagecopy list --json'")
-				}
-				entries = []registry.Entry{x}
-			}
-			if c.Bool("dry-run") {
-				printPurgePlan(e, entries, c.Bool("keep-archive"))
-				return nil
-			}
-			opts, err := purgeOptions(c, e, reg)
-			if err != nil {
-				return err
-			}
-			failed := 0
-			for i, x := range entries {
-				if i > 0 {
-					fmt.Fprintln(e.stdout)
-				}
-				res, err := purge.Run(c.Context, x.ID, opts)
-				if err != nil {
-					if !expired {
-						return purgeHint(err)
-					}
-					failed++
-					report(e.stderr, purgeHint(fmt.Errorf("%s: %w", x.ID, err)))
-					continue
-				}
-				printPurgeSummary(e, res, opts.Key)
-				if res.Status() != receipt.Erased {
-					failed++
-				}
-				if c.Context.Err() != nil {
-					return c.Context.Err()
-				}
-			}
-			if failed > 0 {
-				if !expired {
-					return withHint(fmt.Errorf("%w: %s (see the receipt above)", errNotErased, entries[0].ID),
-						"fix what the exceptions name and run 'stagecopy purge "+entries[0].ID+"' again; it finishes the job and writes a new receipt")
-				}
-				return withHint(fmt.Errorf("%w: %d of %d expired staging copies", errNotErased, failed, len(entries)),
-					"fix what the exceptions name and run 'stagecopy purge --expired' again")
-			}
-			return nil
+			return runPurge(c.Context, e, opts)
 		},
 	}
 }
 
-// purgeOptions loads the signing key (before anything else: no key, no
-// purge) and builds the connection function.
-func purgeOptions(c *cli.Context, e *env, reg *registry.Registry) (purge.Options, error) {
-	keyPath := c.String("sign-key")
+// purgeOptions is what purge's flags ask for.
+type purgeOptions struct {
+	registry    *registry.Registry
+	id          string // the STAGING_ID argument; "" with --expired
+	expired     bool   // every staging copy past its expiry time
+	dryRun      bool
+	keepArchive bool
+	signKey     string // --sign-key FILE; "" for the config directory's
+	manifest    string // --manifest FILE
+	receipt     string // --receipt FILE
+	operator    string
+	server      serverFlagValues // over each entry's recorded connection
+}
+
+// parsePurgeFlags reads purge's flags and opens the registry; the signing
+// key and the password are read only when there is something to purge.
+func parsePurgeFlags(c *cli.Context) (purgeOptions, error) {
+	var o purgeOptions
+	if err := flagsFirst(c); err != nil {
+		return o, err
+	}
+	expired := c.Bool("expired")
+	switch {
+	case expired && c.NArg() != 0:
+		return o, usagef("purge --expired takes no staging id, got %q", c.Args().First())
+	case !expired && c.NArg() != 1:
+		return o, usagef("purge: give one STAGING_ID (see 'stagecopy list'), or --expired")
+	case expired && c.String("receipt") != "":
+		return o, usagef("--receipt names one file: it cannot be used with --expired (each copy gets its own receipt)")
+	}
+	reg, err := openRegistry(c)
+	if err != nil {
+		return o, err
+	}
+	return purgeOptions{
+		registry: reg, id: c.Args().First(), expired: expired,
+		dryRun: c.Bool("dry-run"), keepArchive: c.Bool("keep-archive"),
+		signKey: c.String("sign-key"), manifest: c.String("manifest"), receipt: c.String("receipt"),
+		operator: c.String("operator"), server: readServerFlags(c),
+	}, nil
+}
+
+// runPurge finds the staging copies to purge in the registry, and prints
+// what --dry-run would do, or purges each and prints its receipt.
+func runPurge(ctx context.Context, e *env, o purgeOptions) error {
+	var entries []registry.Entry
+	if o.expired {
+		all, err := o.registry.List(ctx)
+		if err != nil {
+			return registryError(err)
+		}
+		now := listNow()
+		for _, x := range all {
+			if x.Expired(now) && x.Status != registry.StatusPurged {
+				entries = append(entries, x)
+			}
+		}
+		if len(entries) == 0 {
+			fmt.Fprintf(e.stdout, "no expired staging copies to purge in %s\n", o.registry.Dir())
+			return nil
+		}
+	} else {
+		x, err := o.registry.Get(ctx, o.id)
+		if err != nil {
+			return registryError(err)
+		}
+		if x.Status == registry.StatusPurged {
+			return withHint(fmt.Errorf("%w: %s", purge.ErrAlreadyPurged, x.ID), "its receipt is named in the registry notes: 'stagecopy list --json'")
+		}
+		entries = []registry.Entry{x}
+	}
+	if o.dryRun {
+		printPurgePlan(e, entries, o.keepArchive)
+		return nil
+	}
+	popts, err := preparePurge(e, o)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for i, x := range entries {
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		res, err := purge.Run(ctx, x.ID, popts)
+		if err != nil {
+			if !o.expired {
+				return purgeHint(err)
+			}
+			failed++
+			report(e.stderr, purgeHint(fmt.Errorf("%s: %w", x.ID, err)))
+			continue
+		}
+		printPurgeSummary(e, res, popts.Key)
+		if res.Status() != receipt.Erased {
+			failed++
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	if failed > 0 {
+		if !o.expired {
+			return withHint(fmt.Errorf("%w: %s (see the receipt above)", errNotErased, entries[0].ID),
+				"fix what the exceptions name and run 'stagecopy purge "+entries[0].ID+"' again; it finishes the job and writes a new receipt")
+		}
+		return withHint(fmt.Errorf("%w: %d of %d expired staging copies", errNotErased, failed, len(entries)),
+			"fix what the exceptions name and run 'stagecopy purge --expired' again")
+	}
+	return nil
+}
+
+// preparePurge loads the signing key (before anything else: no key, no
+// purge) and the manifest, reads the password, and builds the connection
+// function.
+func preparePurge(e *env, o purgeOptions) (purge.Options, error) {
+	keyPath := o.signKey
 	if keyPath == "" {
 		dir, err := os.UserConfigDir()
 		if err != nil {
@@ -161,18 +201,18 @@ func purgeOptions(c *cli.Context, e *env, reg *registry.Registry) (purge.Options
 		return purge.Options{}, withHint(err, "check --sign-key; nothing was deleted")
 	}
 	var manifest []byte
-	if m := c.String("manifest"); m != "" {
-		if manifest, err = os.ReadFile(m); err != nil {
+	if o.manifest != "" {
+		if manifest, err = os.ReadFile(o.manifest); err != nil {
 			return purge.Options{}, withHint(err, "check --manifest")
 		}
 	}
 	// The password and the flags' overrides, read once for every entry
 	// (-p asks once).
-	base, err := serverConfig(c, e, "")
+	base, err := o.server.config(e, "")
 	if err != nil {
 		return purge.Options{}, err
 	}
-	operator := c.String("operator")
+	operator := o.operator
 	if operator == "" {
 		operator = os.Getenv("USER")
 	}
@@ -185,12 +225,12 @@ func purgeOptions(c *cli.Context, e *env, reg *registry.Registry) (purge.Options
 	}
 	v, _ := toolVersion()
 	return purge.Options{
-		Registry: reg, Key: key, KeepArchive: c.Bool("keep-archive"), Manifest: manifest,
-		ReceiptPath: c.String("receipt"), Operator: operator, Host: host,
+		Registry: o.registry, Key: key, KeepArchive: o.keepArchive, Manifest: manifest,
+		ReceiptPath: o.receipt, Operator: operator, Host: host,
 		Tool: receipt.Tool{Name: "stagecopy", Version: v},
 		Server: func(x registry.Entry) (*mysql.Config, error) {
-			o := dbconn.Options{Target: flagTarget(c, x.Conn), Password: base.Passwd, DefaultsFile: c.String("defaults-file")}
-			return o.Config()
+			c := dbconn.Options{Target: o.server.target.over(x.Conn), Password: base.Passwd, DefaultsFile: o.server.defaultsFile}
+			return c.Config()
 		},
 	}, nil
 }

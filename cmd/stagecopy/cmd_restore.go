@@ -113,7 +113,8 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 	if err != nil {
 		return o, usagef("--expires: %v", err)
 	}
-	cfg, err := serverConfig(c, e, "")
+	server := readServerFlags(c)
+	cfg, err := server.config(e, "")
 	if err != nil {
 		return o, err
 	}
@@ -128,7 +129,7 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 	o.Options = restore.Options{
 		ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"),
 		Server: cfg, ServerName: dbconn.Describe(cfg),
-		Conn:     restoreTarget(c, cfg),
+		Conn:     restoreTarget(server.target, cfg),
 		Database: c.String("db-name"), Force: c.Bool("force"), FilesDir: c.String("files-dir"),
 		Threads: c.Int("threads"), URL: c.String("url"), OldURL: c.String("from-url"), CMS: c.String("cms"),
 		SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
@@ -259,8 +260,8 @@ func orDash(s string) string {
 // restoreTarget is what the registry keeps of restore's connection: the
 // server flags as given (a defaults file is read again by purge), and the
 // user the driver configuration ended up with.
-func restoreTarget(c *cli.Context, cfg *mysql.Config) dbconn.Target {
-	t := flagTarget(c, dbconn.Target{})
+func restoreTarget(given targetFlags, cfg *mysql.Config) dbconn.Target {
+	t := given.over(dbconn.Target{})
 	t.User = cfg.User
 	return t
 }

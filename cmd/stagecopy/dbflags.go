@@ -66,15 +66,41 @@ func dbConfig(c *cli.Context, e *env) (*mysql.Config, error) {
 // serverConfig builds the driver configuration from the server flags, with
 // database as the database (a --dsn or defaults file may name one too).
 func serverConfig(c *cli.Context, e *env, database string) (*mysql.Config, error) {
-	o := dbconn.Options{Target: flagTarget(c, dbconn.Target{}), Database: database, DSN: c.String("dsn"), DefaultsFile: c.String("defaults-file")}
+	return readServerFlags(c).config(e, database)
+}
+
+// serverFlagValues are the server flags as given, read from the command line
+// by readServerFlags. The password is read (or asked for, with -p) only when
+// config is called, so that a command that may not connect at all (purge
+// --dry-run) parses its flags first.
+type serverFlagValues struct {
+	target                          targetFlags
+	dsn, defaultsFile, passwordFile string
+	askPassword                     bool
+}
+
+func readServerFlags(c *cli.Context) serverFlagValues {
+	return serverFlagValues{
+		target:       readTargetFlags(c),
+		dsn:          c.String("dsn"),
+		defaultsFile: c.String("defaults-file"),
+		passwordFile: c.String("password-file"),
+		askPassword:  c.Bool("ask-password"),
+	}
+}
+
+// config builds the driver configuration, with database as the database,
+// reading the password from --password-file, $MYSQL_PWD or the terminal.
+func (s serverFlagValues) config(e *env, database string) (*mysql.Config, error) {
+	o := dbconn.Options{Target: s.target.over(dbconn.Target{}), Database: database, DSN: s.dsn, DefaultsFile: s.defaultsFile}
 	if o.DSN != "" {
 		if cfg, err := mysql.ParseDSN(o.DSN); err == nil && cfg.Passwd != "" {
 			return nil, withHint(errPasswordInDSN, "put the password in a file (--password-file) or in $MYSQL_PWD")
 		}
 	}
 	switch {
-	case c.String("password-file") != "":
-		b, err := os.ReadFile(c.String("password-file"))
+	case s.passwordFile != "":
+		b, err := os.ReadFile(s.passwordFile)
 		if err != nil {
 			return nil, withHint(err, "check --password-file")
 		}
@@ -82,7 +108,7 @@ func serverConfig(c *cli.Context, e *env, database string) (*mysql.Config, error
 		o.Password = strings.TrimRight(o.Password, "\r")
 	case os.Getenv("MYSQL_PWD") != "":
 		o.Password = os.Getenv("MYSQL_PWD")
-	case c.Bool("ask-password"):
+	case s.askPassword:
 		pw, err := askPassword(e)
 		if err != nil {
 			return nil, err
@@ -124,19 +150,40 @@ func readNoEcho(e *env, f *os.File, prompt string) (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
-// flagTarget returns t with what the server flags given on the command line
-// say instead: --host, --port and --socket together (one names the server),
-// --user, --ssl-mode and --ssl-ca each.
-func flagTarget(c *cli.Context, t dbconn.Target) dbconn.Target {
+// targetFlags are the server flags that say where a server is and who
+// connects, as given on the command line: --host, --port and --socket
+// together (one names the server), --user, --ssl-mode and --ssl-ca each. A
+// nil field was not given.
+type targetFlags struct {
+	addr                 *dbconn.Target // Host, Port and Socket only
+	user, sslMode, sslCA *string
+}
+
+func readTargetFlags(c *cli.Context) targetFlags {
+	var f targetFlags
 	if c.IsSet("host") || c.IsSet("port") || c.IsSet("socket") {
-		t.Host, t.Port, t.Socket = c.String("host"), c.Int("port"), c.String("socket")
+		f.addr = &dbconn.Target{Host: c.String("host"), Port: c.Int("port"), Socket: c.String("socket")}
 	}
-	for _, s := range []struct {
-		flag string
-		dst  *string
-	}{{"user", &t.User}, {"ssl-mode", &t.SSLMode}, {"ssl-ca", &t.SSLCA}} {
-		if c.IsSet(s.flag) {
-			*s.dst = c.String(s.flag)
+	given := func(name string) *string {
+		if !c.IsSet(name) {
+			return nil
+		}
+		v := c.String(name)
+		return &v
+	}
+	f.user, f.sslMode, f.sslCA = given("user"), given("ssl-mode"), given("ssl-ca")
+	return f
+}
+
+// over returns t with what the flags given say instead: restore records
+// them over nothing, purge puts them over what the registry recorded.
+func (f targetFlags) over(t dbconn.Target) dbconn.Target {
+	if f.addr != nil {
+		t.Host, t.Port, t.Socket = f.addr.Host, f.addr.Port, f.addr.Socket
+	}
+	for _, s := range []struct{ given, dst *string }{{f.user, &t.User}, {f.sslMode, &t.SSLMode}, {f.sslCA, &t.SSLCA}} {
+		if s.given != nil {
+			*s.dst = *s.given
 		}
 	}
 	return t

@@ -90,7 +90,7 @@ func newApp(e *env) *cli.App {
 			inspectCommand(e),
 			newRestoreCommand(e),
 			listCommand(e),
-			purgeCommand(e),
+			newPurgeCommand(e),
 			keygenCommand(e),
 			receiptCommand(e),
 			newScanCommand(e),
