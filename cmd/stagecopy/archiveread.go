@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -42,8 +43,9 @@ type archiveSummary struct {
 }
 
 // readArchive reads and verifies a whole archive, calling each (if not nil)
-// for every entry, with a progress bar over the compressed bytes.
-func readArchive(e *env, path string, quiet bool, desc string, keys archive.Keys, each func(*archive.Entry, io.Reader) error) (*archiveSummary, error) {
+// for every entry, with a progress bar over the compressed bytes. It stops
+// between entries when ctx is cancelled.
+func readArchive(ctx context.Context, e *env, path string, quiet bool, desc string, keys archive.Keys, each func(*archive.Entry, io.Reader) error) (*archiveSummary, error) {
 	in, total, err := openArchiveArg(e, path)
 	if err != nil {
 		return nil, err
@@ -59,6 +61,9 @@ func readArchive(e *env, path string, quiet bool, desc string, keys archive.Keys
 	defer r.Close()
 	sum := &archiveSummary{header: r.Header(), decryption: r.Decryption()}
 	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		ent, err := r.Next()
 		if err == io.EOF {
 			break

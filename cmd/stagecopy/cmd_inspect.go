@@ -31,7 +31,7 @@ func inspectCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			sum, err := readArchive(e, path, c.Bool("quiet") || c.Bool("json"), "inspect", keys, nil)
+			sum, err := readArchive(c.Context, e, path, c.Bool("quiet") || c.Bool("json"), "inspect", keys, nil)
 			if err != nil {
 				return err
 			}

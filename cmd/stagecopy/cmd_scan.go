@@ -116,7 +116,7 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 	s := scan.New()
 	switch {
 	case o.archive != "":
-		_, err := readArchive(e, o.archive, o.quiet, "scan", o.keys, func(ent *archive.Entry, rd io.Reader) error {
+		_, err := readArchive(ctx, e, o.archive, o.quiet, "scan", o.keys, func(ent *archive.Entry, rd io.Reader) error {
 			if !strings.HasPrefix(ent.Name, archive.DBPrefix) || !strings.HasSuffix(ent.Name, ".sql") {
 				return nil
 			}

@@ -39,7 +39,7 @@ func verifyCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			sum, err := readArchive(e, path, c.Bool("quiet"), "verify", keys, nil)
+			sum, err := readArchive(c.Context, e, path, c.Bool("quiet"), "verify", keys, nil)
 			if err != nil {
 				return err
 			}
