@@ -1,15 +1,19 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 	"time"
 
+	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/urfave/cli/v2"
 )
 
-func inspectCommand(e *env) *cli.Command {
+// newInspectCommand is `stagecopy inspect`: its flags, parsed into
+// inspectOptions for runInspect.
+func newInspectCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "inspect",
 		Usage:     "show what an archive holds: header, tables with rows and bytes, files, manifest",
@@ -31,19 +35,31 @@ func inspectCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			sum, err := readArchive(c.Context, e, path, c.Bool("quiet") || c.Bool("json"), "inspect", keys, nil)
-			if err != nil {
-				return err
-			}
-			if c.Bool("json") {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"header": sum.header, "manifest": sum.manifest, "sha256": sum.sha256, "compressed_bytes": sum.compressed, "encrypted": sum.decryption.Encrypted})
-			}
-			printInspect(e, path, sum)
-			return nil
+			return runInspect(c.Context, e, inspectOptions{path: path, keys: keys, json: c.Bool("json"), quiet: c.Bool("quiet")})
 		},
 	}
+}
+
+// inspectOptions is what inspect's flags ask for.
+type inspectOptions struct {
+	path        string // the ARCHIVE argument, "-" for standard input
+	keys        archive.Keys
+	json, quiet bool
+}
+
+// runInspect reads the whole archive and prints what it holds.
+func runInspect(ctx context.Context, e *env, o inspectOptions) error {
+	sum, err := readArchive(ctx, e, o.path, o.quiet || o.json, "inspect", o.keys, nil)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"header": sum.header, "manifest": sum.manifest, "sha256": sum.sha256, "compressed_bytes": sum.compressed, "encrypted": sum.decryption.Encrypted})
+	}
+	printInspect(e, o.path, sum)
+	return nil
 }
 
 func printInspect(e *env, path string, sum *archiveSummary) {

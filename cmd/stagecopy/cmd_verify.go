@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,7 +15,9 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 )
 
-func verifyCommand(e *env) *cli.Command {
+// newVerifyCommand is `stagecopy verify`: its flags, parsed into
+// verifyOptions for runVerify.
+func newVerifyCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
 		Usage:     "check an archive's integrity: every entry's SHA-256, the manifest trailer and its Merkle root",
@@ -39,47 +42,68 @@ func verifyCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			sum, err := readArchive(c.Context, e, path, c.Bool("quiet"), "verify", keys, nil)
-			if err != nil {
-				return err
+			opts := verifyOptions{
+				path: path, keys: keys, quiet: c.Bool("quiet"),
+				manifest: c.String("manifest"), manifestGiven: c.IsSet("manifest"),
 			}
-			mpath, explicit := c.String("manifest"), c.IsSet("manifest")
-			if !explicit && path != "-" {
-				mpath = path + archive.SidecarSuffix
+			if !opts.manifestGiven && path != "-" {
+				opts.manifest = path + archive.SidecarSuffix
 			}
-			checked := ""
-			if mpath != "" {
-				if err := checkOwnerManifest(mpath, sum.manifest); err != nil {
-					if explicit || !errors.Is(err, fs.ErrNotExist) {
-						return err
-					}
-				} else {
-					checked = mpath
-				}
-			}
-			m := sum.manifest
-			w := e.stdout
-			fmt.Fprintf(w, "ok: %s is intact\n", path)
-			fmt.Fprintf(w, "  snapshot     %s\n", m.SnapshotID)
-			fmt.Fprintf(w, "  entries      %d (%d database, %d files)\n", m.EntryCount, sum.dbEntries, sum.fileEntries)
-			fmt.Fprintf(w, "  bytes        %d uncompressed, %d compressed\n", m.TotalBytes, sum.compressed)
-			fmt.Fprintf(w, "  merkle root  %s\n", m.MerkleRoot)
-			fmt.Fprintf(w, "  sha256       %s\n", sum.sha256)
-			if enc := describeDecryption(sum.decryption); enc != "" {
-				fmt.Fprintf(w, "  encrypted    %s\n", enc)
-			}
-			if !sum.header.Expires.IsZero() {
-				fmt.Fprintf(w, "  expires      %s%s\n", sum.header.Expires.Local().Format(time.RFC3339), expiredNote(sum.header.Expires))
-			}
-			if checked != "" {
-				fmt.Fprintf(w, "  matches      %s\n", checked)
-			}
-			if m.NotAnonymized {
-				fmt.Fprintln(w, "  WARNING      NOT ANONYMIZED: made with --no-anonymize; it holds the source's personal data")
-			}
-			return nil
+			return runVerify(c.Context, e, opts)
 		},
 	}
+}
+
+// verifyOptions is what verify's flags ask for.
+type verifyOptions struct {
+	path string // the ARCHIVE argument, "-" for standard input
+	keys archive.Keys
+	// manifest is the owner's manifest the archive must match: --manifest,
+	// or the sidecar beside the archive, which may be missing unless
+	// manifestGiven.
+	manifest      string
+	manifestGiven bool
+	quiet         bool
+}
+
+// runVerify reads the whole archive, compares it with the owner's manifest,
+// and prints what it checked.
+func runVerify(ctx context.Context, e *env, o verifyOptions) error {
+	sum, err := readArchive(ctx, e, o.path, o.quiet, "verify", o.keys, nil)
+	if err != nil {
+		return err
+	}
+	checked := ""
+	if o.manifest != "" {
+		if err := checkOwnerManifest(o.manifest, sum.manifest); err != nil {
+			if o.manifestGiven || !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		} else {
+			checked = o.manifest
+		}
+	}
+	m := sum.manifest
+	w := e.stdout
+	fmt.Fprintf(w, "ok: %s is intact\n", o.path)
+	fmt.Fprintf(w, "  snapshot     %s\n", m.SnapshotID)
+	fmt.Fprintf(w, "  entries      %d (%d database, %d files)\n", m.EntryCount, sum.dbEntries, sum.fileEntries)
+	fmt.Fprintf(w, "  bytes        %d uncompressed, %d compressed\n", m.TotalBytes, sum.compressed)
+	fmt.Fprintf(w, "  merkle root  %s\n", m.MerkleRoot)
+	fmt.Fprintf(w, "  sha256       %s\n", sum.sha256)
+	if enc := describeDecryption(sum.decryption); enc != "" {
+		fmt.Fprintf(w, "  encrypted    %s\n", enc)
+	}
+	if !sum.header.Expires.IsZero() {
+		fmt.Fprintf(w, "  expires      %s%s\n", sum.header.Expires.Local().Format(time.RFC3339), expiredNote(sum.header.Expires))
+	}
+	if checked != "" {
+		fmt.Fprintf(w, "  matches      %s\n", checked)
+	}
+	if m.NotAnonymized {
+		fmt.Fprintln(w, "  WARNING      NOT ANONYMIZED: made with --no-anonymize; it holds the source's personal data")
+	}
+	return nil
 }
 
 // checkOwnerManifest compares the owner's manifest file with the archive's.
