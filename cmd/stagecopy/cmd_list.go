@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
@@ -14,7 +15,9 @@ import (
 // listNow is the clock list measures expiry against; tests set it.
 var listNow = time.Now
 
-func listCommand(e *env) *cli.Command {
+// newListCommand is `stagecopy list`: its flags, parsed into listOptions
+// for runList.
+func newListCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "list",
 		Usage: "show the restored staging copies recorded in the registry",
@@ -37,40 +40,52 @@ func listCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			all, err := reg.List(c.Context)
-			if err != nil {
-				return registryError(err)
-			}
-			now := listNow()
-			es := all
-			if c.Bool("expired") {
-				es = nil
-				for _, x := range all {
-					if x.Expired(now) {
-						es = append(es, x)
-					}
-				}
-			}
-			if c.Bool("json") {
-				if es == nil {
-					es = []registry.Entry{} // "[]", not "null", for scripts
-				}
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(es)
-			}
-			switch {
-			case len(all) == 0:
-				fmt.Fprintf(e.stdout, "no staging copies in %s; `stagecopy restore ARCHIVE` makes one\n", reg.Dir())
-				return nil
-			case len(es) == 0:
-				fmt.Fprintf(e.stdout, "no expired staging copies (%d in %s; `stagecopy list` shows them)\n", len(all), reg.Dir())
-				return nil
-			}
-			printList(e, es, now)
-			return nil
+			return runList(c.Context, e, listOptions{registry: reg, json: c.Bool("json"), expired: c.Bool("expired")})
 		},
 	}
+}
+
+// listOptions is what list's flags ask for.
+type listOptions struct {
+	registry      *registry.Registry
+	json, expired bool
+}
+
+// runList prints the registry's entries (only the expired ones with
+// expired), as a table or as JSON.
+func runList(ctx context.Context, e *env, o listOptions) error {
+	all, err := o.registry.List(ctx)
+	if err != nil {
+		return registryError(err)
+	}
+	now := listNow()
+	es := all
+	if o.expired {
+		es = nil
+		for _, x := range all {
+			if x.Expired(now) {
+				es = append(es, x)
+			}
+		}
+	}
+	if o.json {
+		if es == nil {
+			es = []registry.Entry{} // "[]", not "null", for scripts
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(es)
+	}
+	switch {
+	case len(all) == 0:
+		fmt.Fprintf(e.stdout, "no staging copies in %s; `stagecopy restore ARCHIVE` makes one\n", o.registry.Dir())
+		return nil
+	case len(es) == 0:
+		fmt.Fprintf(e.stdout, "no expired staging copies (%d in %s; `stagecopy list` shows them)\n", len(all), o.registry.Dir())
+		return nil
+	}
+	printList(e, es, now)
+	return nil
 }
 
 // printList prints entries as a table, one line each, the way `docker ps`

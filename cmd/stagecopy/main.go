@@ -89,7 +89,7 @@ func newApp(e *env) *cli.App {
 			newVerifyCommand(e),
 			newInspectCommand(e),
 			newRestoreCommand(e),
-			listCommand(e),
+			newListCommand(e),
 			newPurgeCommand(e),
 			keygenCommand(e),
 			receiptCommand(e),
