@@ -12,7 +12,9 @@ import (
 	"github.com/stagecopy/stagecopy/internal/receipt"
 )
 
-func keygenCommand(e *env) *cli.Command {
+// newKeygenCommand is `stagecopy keygen`: its flags, parsed into
+// keygenOptions for runKeygen.
+func newKeygenCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "keygen",
 		Usage: "make an Ed25519 key for signing deletion receipts, or (--age) an age identity to receive an encrypted archive",
@@ -44,50 +46,67 @@ func keygenCommand(e *env) *cli.Command {
 			if c.NArg() != 0 {
 				return usagef("keygen: takes no arguments (use --out FILE)")
 			}
+			opts := keygenOptions{out: c.String("out"), name: c.String("name")}
 			if c.Bool("age") || c.Bool("per-snapshot") || c.Bool("long-term") {
-				return keygenAge(c, e)
-			}
-			out := c.String("out")
-			if out == "" {
-				dir, err := os.UserConfigDir()
-				if err != nil {
-					return withHint(err, "name the key file with --out FILE")
+				switch {
+				case !c.Bool("age"):
+					return usagef("keygen: --per-snapshot and --long-term go with --age")
+				case c.Bool("per-snapshot") && c.Bool("long-term"):
+					return usagef("keygen: give --per-snapshot or --long-term, not both")
+				case c.IsSet("name"):
+					return usagef("keygen: --name is for receipt keys; an age identity has no name")
 				}
-				dir = filepath.Join(dir, "stagecopy")
-				if err := os.MkdirAll(dir, 0o700); err != nil {
-					return withHint(err, "name the key file with --out FILE")
-				}
-				out = filepath.Join(dir, "receipt.key")
+				opts.age, opts.perSnapshot = true, !c.Bool("long-term")
 			}
-			name := c.String("name")
-			if name == "" {
-				name = defaultKeyName()
-			}
-			pub, err := receipt.GenerateKey(out, name)
-			if err != nil {
-				return withHint(err, "a key is never replaced: choose another --out, or move the old key away first if you are sure no receipt needs it")
-			}
-			w := e.stdout
-			fmt.Fprintf(w, "private key written to %s (mode 0600: keep it secret, and back it up)\n", out)
-			fmt.Fprintf(w, "public key written to %s; give site owners this line:\n", out+receipt.PublicKeySuffix)
-			fmt.Fprintln(w, pub.String())
-			return nil
+			return runKeygen(e, opts)
 		},
 	}
 }
 
-// keygenAge writes an age identity.
-func keygenAge(c *cli.Context, e *env) error {
-	switch {
-	case !c.Bool("age"):
-		return usagef("keygen: --per-snapshot and --long-term go with --age")
-	case c.Bool("per-snapshot") && c.Bool("long-term"):
-		return usagef("keygen: give --per-snapshot or --long-term, not both")
-	case c.IsSet("name"):
-		return usagef("keygen: --name is for receipt keys; an age identity has no name")
+// keygenOptions is what keygen's flags ask for.
+type keygenOptions struct {
+	out         string // the private key's file; "" for the config directory
+	name        string // the receipt key's name; "" for stagecopy@HOSTNAME
+	age         bool   // an age identity instead of a receipt key
+	perSnapshot bool   // with age: marked for purge to destroy
+}
+
+// runKeygen writes a receipt signing key, or an age identity, and prints
+// what to give whom.
+func runKeygen(e *env, o keygenOptions) error {
+	if o.age {
+		return keygenAge(e, o.out, o.perSnapshot)
 	}
-	perSnapshot := !c.Bool("long-term")
-	out := c.String("out")
+	out := o.out
+	if out == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return withHint(err, "name the key file with --out FILE")
+		}
+		dir = filepath.Join(dir, "stagecopy")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return withHint(err, "name the key file with --out FILE")
+		}
+		out = filepath.Join(dir, "receipt.key")
+	}
+	name := o.name
+	if name == "" {
+		name = defaultKeyName()
+	}
+	pub, err := receipt.GenerateKey(out, name)
+	if err != nil {
+		return withHint(err, "a key is never replaced: choose another --out, or move the old key away first if you are sure no receipt needs it")
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "private key written to %s (mode 0600: keep it secret, and back it up)\n", out)
+	fmt.Fprintf(w, "public key written to %s; give site owners this line:\n", out+receipt.PublicKeySuffix)
+	fmt.Fprintln(w, pub.String())
+	return nil
+}
+
+// keygenAge writes an age identity to out ("" for the config directory,
+// named by its recipient).
+func keygenAge(e *env, out string, perSnapshot bool) error {
 	tmp := ""
 	if out == "" {
 		// The file name is only known once the key is: write it under a

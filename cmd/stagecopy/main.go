@@ -91,7 +91,7 @@ func newApp(e *env) *cli.App {
 			newRestoreCommand(e),
 			newListCommand(e),
 			newPurgeCommand(e),
-			keygenCommand(e),
+			newKeygenCommand(e),
 			receiptCommand(e),
 			newScanCommand(e),
 		},
