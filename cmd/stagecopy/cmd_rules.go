@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +15,9 @@ import (
 	"github.com/stagecopy/stagecopy/rules"
 )
 
-func rulesCommand(e *env) *cli.Command {
+// newRulesCommand is `stagecopy rules`, with the subcommands check
+// (runRulesCheck) and explain (runRulesExplain).
+func newRulesCommand(e *env) *cli.Command {
 	dumpFlag := &cli.StringFlag{Name: "dump", Usage: "check against the tables and columns of this SQL dump `FILE`"}
 	return &cli.Command{
 		Name:  "rules",
@@ -30,21 +33,7 @@ func rulesCommand(e *env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					r, err := rules.Load(path, rules.Options{CheckTransformer: anonymize.Validate})
-					if err != nil {
-						return withHint(err, "docs/rules.md describes the syntax; 'stagecopy rules explain' shows what valid rules do")
-					}
-					if d := c.String("dump"); d != "" {
-						warnings, err := checkAgainstDump(c, r, d)
-						for _, w := range warnings {
-							fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", w)
-						}
-						if err != nil {
-							return withHint(err, "rename the rules to the tables and columns the dump has")
-						}
-					}
-					fmt.Fprintf(e.stdout, "ok: %s: %d table rules, digest %s\n", path, len(r.Tables), r.Digest())
-					return nil
+					return runRulesCheck(c.Context, e, path, c.String("dump"))
 				},
 			},
 			{
@@ -53,35 +42,77 @@ func rulesCommand(e *env) *cli.Command {
 				ArgsUsage: "[FILE]",
 				Flags:     []cli.Flag{dumpFlag, &cli.StringFlag{Name: "preset", Usage: "explain the built-in preset `NAME`"}},
 				Action: func(c *cli.Context) error {
-					var r *rules.Rules
-					var err error
-					opts := rules.Options{CheckTransformer: anonymize.Validate}
+					opts := rulesExplainOptions{dump: c.String("dump")}
 					switch {
 					case c.NArg() == 1 && !c.IsSet("preset"):
-						r, err = rules.Load(c.Args().First(), opts)
+						opts.file = c.Args().First()
 					case c.NArg() == 0 && c.IsSet("preset"):
-						r, err = rules.LoadPreset(c.String("preset"), opts)
+						opts.preset, opts.isPreset = c.String("preset"), true
 					default:
 						return usagef("rules explain: give a rules FILE or --preset NAME (presets: %s)", strings.Join(rules.Presets(), ", "))
 					}
-					if err != nil {
-						return err
-					}
-					var schema *anonymize.Schema
-					if d := c.String("dump"); d != "" {
-						if schema, err = readSchema(c, d); err != nil {
-							return err
-						}
-					}
-					explain(e.stdout, r, schema)
-					return nil
+					return runRulesExplain(c.Context, e, opts)
 				},
 			},
 		},
 	}
 }
 
-func readSchema(c *cli.Context, path string) (*anonymize.Schema, error) {
+// runRulesCheck loads the rules file at path, checks it against the schema
+// of the dump when one is named, and says it is valid.
+func runRulesCheck(ctx context.Context, e *env, path, dump string) error {
+	r, err := rules.Load(path, rules.Options{CheckTransformer: anonymize.Validate})
+	if err != nil {
+		return withHint(err, "docs/rules.md describes the syntax; 'stagecopy rules explain' shows what valid rules do")
+	}
+	if dump != "" {
+		warnings, err := checkAgainstDump(ctx, r, dump)
+		for _, w := range warnings {
+			fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", w)
+		}
+		if err != nil {
+			return withHint(err, "rename the rules to the tables and columns the dump has")
+		}
+	}
+	fmt.Fprintf(e.stdout, "ok: %s: %d table rules, digest %s\n", path, len(r.Tables), r.Digest())
+	return nil
+}
+
+// rulesExplainOptions is what rules explain's flags ask for: a rules file
+// or a preset, and a dump whose tables to go through.
+type rulesExplainOptions struct {
+	file     string
+	preset   string
+	isPreset bool
+	dump     string
+}
+
+// runRulesExplain prints what the rules do, table by table (the dump's
+// tables when one is named).
+func runRulesExplain(ctx context.Context, e *env, o rulesExplainOptions) error {
+	var r *rules.Rules
+	var err error
+	opts := rules.Options{CheckTransformer: anonymize.Validate}
+	if o.isPreset {
+		r, err = rules.LoadPreset(o.preset, opts)
+	} else {
+		r, err = rules.Load(o.file, opts)
+	}
+	if err != nil {
+		return err
+	}
+	var schema *anonymize.Schema
+	if o.dump != "" {
+		if schema, err = readSchema(ctx, o.dump); err != nil {
+			return err
+		}
+	}
+	explain(e.stdout, r, schema)
+	return nil
+}
+
+// readSchema reads the tables and columns of the dump at path.
+func readSchema(ctx context.Context, path string) (*anonymize.Schema, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, withHint(err, "check the --dump path")
@@ -92,11 +123,12 @@ func readSchema(c *cli.Context, path string) (*anonymize.Schema, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	defer in.Close()
-	return anonymize.ReadSchema(c.Context, in)
+	return anonymize.ReadSchema(ctx, in)
 }
 
-func checkAgainstDump(c *cli.Context, r *rules.Rules, path string) ([]string, error) {
-	s, err := readSchema(c, path)
+// checkAgainstDump checks r against the schema of the dump at path.
+func checkAgainstDump(ctx context.Context, r *rules.Rules, path string) ([]string, error) {
+	s, err := readSchema(ctx, path)
 	if err != nil {
 		return nil, err
 	}

@@ -85,7 +85,7 @@ func newApp(e *env) *cli.App {
 		Commands: []*cli.Command{
 			newSnapshotCommand(e),
 			newAnonymizeCommand(e),
-			rulesCommand(e),
+			newRulesCommand(e),
 			newVerifyCommand(e),
 			newInspectCommand(e),
 			newRestoreCommand(e),
