@@ -16,7 +16,9 @@ import (
 	"github.com/stagecopy/stagecopy/internal/receipt"
 )
 
-func receiptCommand(e *env) *cli.Command {
+// newReceiptCommand is `stagecopy receipt`, with the subcommands verify
+// (runReceiptVerify) and show (runReceiptShow).
+func newReceiptCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "receipt",
 		Usage: "verify and show deletion receipts written by purge",
@@ -52,7 +54,16 @@ func receiptCommand(e *env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					return verifyReceipt(e, c, path)
+					opts := receiptVerifyOptions{
+						path: path, pubkey: c.String("pubkey"), manifest: c.String("manifest"),
+						proof: c.String("proof"), proofGiven: c.IsSet("proof"),
+						checkpoint: c.String("checkpoint"), checkpointGiven: c.IsSet("checkpoint"), log: c.String("log"),
+						allowExceptions: c.Bool("allow-exceptions"), json: c.Bool("json"),
+					}
+					if !opts.proofGiven && path != "-" {
+						opts.proof = path + receipt.ProofSuffix
+					}
+					return runReceiptVerify(e, opts)
 				},
 			},
 			{
@@ -65,26 +76,47 @@ func receiptCommand(e *env) *cli.Command {
 					if err != nil {
 						return err
 					}
-					data, err := readInput(e, path)
-					if err != nil {
-						return err
-					}
-					_, st, err := receipt.ParseUnverified(data)
-					if err != nil {
-						return withHint(fmt.Errorf("%s: %w", path, err), "a receipt is the JSON file 'stagecopy purge' wrote")
-					}
-					if c.Bool("json") {
-						enc := json.NewEncoder(e.stdout)
-						enc.SetIndent("", "  ")
-						return enc.Encode(st)
-					}
-					fmt.Fprintf(e.stdout, "%s: UNVERIFIED receipt (check it with 'stagecopy receipt verify --pubkey KEY %s')\n", path, path)
-					printStatement(e.stdout, st)
-					return nil
+					return runReceiptShow(e, path, c.Bool("json"))
 				},
 			},
 		},
 	}
+}
+
+// runReceiptShow prints the statement of the receipt at path, unchecked.
+func runReceiptShow(e *env, path string, asJSON bool) error {
+	data, err := readInput(e, path)
+	if err != nil {
+		return err
+	}
+	_, st, err := receipt.ParseUnverified(data)
+	if err != nil {
+		return withHint(fmt.Errorf("%s: %w", path, err), "a receipt is the JSON file 'stagecopy purge' wrote")
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	fmt.Fprintf(e.stdout, "%s: UNVERIFIED receipt (check it with 'stagecopy receipt verify --pubkey KEY %s')\n", path, path)
+	printStatement(e.stdout, st)
+	return nil
+}
+
+// receiptVerifyOptions is what receipt verify's flags ask for.
+type receiptVerifyOptions struct {
+	path     string // the RECEIPT argument, "-" for standard input
+	pubkey   string // the operator's key line, or the file holding it
+	manifest string // the owner's manifest the receipt must be about
+	// proof is the inclusion proof: --proof, or the file beside the
+	// receipt, which may be missing unless proofGiven.
+	proof           string
+	proofGiven      bool
+	checkpoint      string // an older checkpoint the log must extend
+	checkpointGiven bool
+	log             string // the operator's receipt log directory
+	allowExceptions bool
+	json            bool
 }
 
 // receiptCheck is one line of the verification report.
@@ -109,11 +141,13 @@ type receiptLogPosition struct {
 	TreeSize int64  `json:"tree_size"`
 }
 
-func verifyReceipt(e *env, c *cli.Context, path string) error {
-	rep := &receiptReport{Receipt: path, Checks: []receiptCheck{}}
-	err := runReceiptChecks(e, c, path, rep)
+// runReceiptVerify checks the receipt and prints the report, as JSON or
+// text.
+func runReceiptVerify(e *env, o receiptVerifyOptions) error {
+	rep := &receiptReport{Receipt: o.path, Checks: []receiptCheck{}}
+	err := runReceiptChecks(e, o, rep)
 	rep.Valid = err == nil
-	if c.Bool("json") {
+	if o.json {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if jerr := enc.Encode(rep); jerr != nil && err == nil {
@@ -128,7 +162,7 @@ func verifyReceipt(e *env, c *cli.Context, path string) error {
 // runReceiptChecks fills rep check by check and returns the first failure.
 // Each check only runs when the ones before it passed: nothing unsigned is
 // looked at, and nothing is matched against a statement that failed.
-func runReceiptChecks(e *env, c *cli.Context, path string, rep *receiptReport) error {
+func runReceiptChecks(e *env, o receiptVerifyOptions, rep *receiptReport) error {
 	fail := func(name string, err error) error {
 		detail := strings.TrimPrefix(err.Error(), receipt.ErrInvalid.Error()+": ")
 		rep.Checks = append(rep.Checks, receiptCheck{Check: name, Detail: detail})
@@ -137,12 +171,12 @@ func runReceiptChecks(e *env, c *cli.Context, path string, rep *receiptReport) e
 	pass := func(name, detail string) {
 		rep.Checks = append(rep.Checks, receiptCheck{Check: name, OK: true, Detail: detail})
 	}
-	pub, err := receipt.LoadPublicKey(c.String("pubkey"))
+	pub, err := receipt.LoadPublicKey(o.pubkey)
 	if err != nil {
 		return withHint(err, "--pubkey takes the line 'stagecopy keygen' printed (NAME+HASH+BASE64) or the .pub file holding it")
 	}
 	rep.Key = pub.String()
-	data, err := readInput(e, path)
+	data, err := readInput(e, o.path)
 	if err != nil {
 		return err
 	}
@@ -160,14 +194,14 @@ func runReceiptChecks(e *env, c *cli.Context, path string, rep *receiptReport) e
 	pass("statement", receipt.PredicateType)
 
 	switch s := st.Predicate.Status; {
-	case s == receipt.Erased, s == receipt.ErasedWithExceptions && c.Bool("allow-exceptions"):
+	case s == receipt.Erased, s == receipt.ErasedWithExceptions && o.allowExceptions:
 		pass("status", string(s))
 	default:
 		return withHint(fail("status", fmt.Errorf("%w: the receipt is validly signed but says %s: %s", receipt.ErrInvalid, s, strings.Join(st.Predicate.Exceptions, "; "))),
 			"the operator reports that not everything was destroyed; ask them to finish the purge (add --allow-exceptions to accept erased_with_exceptions)")
 	}
 
-	if m := c.String("manifest"); m != "" {
+	if m := o.manifest; m != "" {
 		man, err := os.ReadFile(m)
 		if err != nil {
 			return withHint(err, "--manifest is the ARCHIVE.manifest.json snapshot wrote beside the archive")
@@ -178,15 +212,11 @@ func runReceiptChecks(e *env, c *cli.Context, path string, rep *receiptReport) e
 		pass("manifest", fmt.Sprintf("matches %s (snapshot %s)", m, st.Predicate.SnapshotID))
 	}
 
-	proofPath, explicit := c.String("proof"), c.IsSet("proof")
-	if !explicit && path != "-" {
-		proofPath = path + receipt.ProofSuffix
-	}
 	var proofCP *receipt.Checkpoint
-	if proofPath != "" {
+	if proofPath := o.proof; proofPath != "" {
 		pf, err := os.ReadFile(proofPath)
 		switch {
-		case errors.Is(err, fs.ErrNotExist) && !explicit:
+		case errors.Is(err, fs.ErrNotExist) && !o.proofGiven:
 		case err != nil:
 			return withHint(err, "--proof is the .proof.json file purge wrote beside the receipt")
 		default:
@@ -200,19 +230,19 @@ func runReceiptChecks(e *env, c *cli.Context, path string, rep *receiptReport) e
 		}
 	}
 
-	return checkConsistency(c, pub, proofCP, pass, fail)
+	return checkConsistency(o, pub, proofCP, pass, fail)
 }
 
 // checkConsistency compares every pair of the checkpoints at hand (the one
 // kept by the owner, the proof's, the log directory's current one), with
 // consistency proofs computed from the log directory when given.
-func checkConsistency(c *cli.Context, pub *receipt.PublicKey, proofCP *receipt.Checkpoint, pass func(string, string), fail func(string, error) error) error {
+func checkConsistency(o receiptVerifyOptions, pub *receipt.PublicKey, proofCP *receipt.Checkpoint, pass func(string, string), fail func(string, error) error) error {
 	type named struct {
 		name string
 		cp   *receipt.Checkpoint
 	}
 	var cps []named
-	if old := c.String("checkpoint"); old != "" {
+	if old := o.checkpoint; old != "" {
 		data, err := os.ReadFile(old)
 		if err != nil {
 			return withHint(err, "--checkpoint is a checkpoint or .proof.json file you kept from an earlier receipt")
@@ -226,7 +256,7 @@ func checkConsistency(c *cli.Context, pub *receipt.PublicKey, proofCP *receipt.C
 	if proofCP != nil {
 		cps = append(cps, named{"the proof's checkpoint", proofCP})
 	}
-	dir := c.String("log")
+	dir := o.log
 	if dir != "" {
 		cp, err := receipt.ReadCheckpoint(dir, pub)
 		if err != nil {
@@ -234,7 +264,7 @@ func checkConsistency(c *cli.Context, pub *receipt.PublicKey, proofCP *receipt.C
 		}
 		cps = append(cps, named{dir + " (current)", cp})
 	}
-	if c.IsSet("checkpoint") && len(cps) < 2 {
+	if o.checkpointGiven && len(cps) < 2 {
 		return usagef("receipt verify: --checkpoint needs a newer checkpoint to compare with: a proof file (--proof) or the log (--log DIR)")
 	}
 	for i := range cps {

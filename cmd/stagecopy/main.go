@@ -92,7 +92,7 @@ func newApp(e *env) *cli.App {
 			newListCommand(e),
 			newPurgeCommand(e),
 			newKeygenCommand(e),
-			receiptCommand(e),
+			newReceiptCommand(e),
 			newScanCommand(e),
 		},
 	}
