@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -54,9 +53,7 @@ func runInspect(ctx context.Context, e *env, o inspectOptions) error {
 		return err
 	}
 	if o.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"header": sum.header, "manifest": sum.manifest, "sha256": sum.sha256, "compressed_bytes": sum.compressed, "encrypted": sum.decryption.Encrypted})
+		return printJSON(e.stdout, map[string]any{"header": sum.header, "manifest": sum.manifest, "sha256": sum.sha256, "compressed_bytes": sum.compressed, "encrypted": sum.decryption.Encrypted})
 	}
 	printInspect(e, o.path, sum)
 	return nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -72,9 +71,7 @@ func runList(ctx context.Context, e *env, o listOptions) error {
 		if es == nil {
 			es = []registry.Entry{} // "[]", not "null", for scripts
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(es)
+		return printJSON(e.stdout, es)
 	}
 	switch {
 	case len(all) == 0:
@@ -102,13 +99,6 @@ func printList(e *env, es []registry.Entry, now time.Time) {
 			x.Created.Local().Format("2006-01-02 15:04"), expiresText(x, now), x.Status)
 	}
 	tw.Flush()
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // expiresText is "in 3d", "EXPIRED 2h ago", or "-" when the copy has no

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -94,9 +93,7 @@ func runReceiptShow(e *env, path string, asJSON bool) error {
 		return withHint(fmt.Errorf("%s: %w", path, err), "a receipt is the JSON file 'stagecopy purge' wrote")
 	}
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		return printJSON(e.stdout, st)
 	}
 	fmt.Fprintf(e.stdout, "%s: UNVERIFIED receipt (check it with 'stagecopy receipt verify --pubkey KEY %s')\n", path, path)
 	printStatement(e.stdout, st)
@@ -148,9 +145,7 @@ func runReceiptVerify(e *env, o receiptVerifyOptions) error {
 	err := runReceiptChecks(e, o, rep)
 	rep.Valid = err == nil
 	if o.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if jerr := enc.Encode(rep); jerr != nil && err == nil {
+		if jerr := printJSON(e.stdout, rep); jerr != nil && err == nil {
 			err = jerr
 		}
 	} else if len(rep.Checks) > 0 {

@@ -231,7 +231,7 @@ func printRestoreSummary(e *env, res *restore.Result, took time.Duration) {
 		fmt.Fprintf(w, "  cms       %s\n", res.CMS)
 	}
 	if en.URL != "" {
-		fmt.Fprintf(w, "  url       %s (was %s; %d values in %d of %d text columns rewritten)\n", en.URL, orDash(res.OldURL), res.Rewrite.Values, len(res.Rewrite.PerColumn), res.Rewrite.Columns)
+		fmt.Fprintf(w, "  url       %s (was %s; %d values in %d of %d text columns rewritten)\n", en.URL, dash(res.OldURL), res.Rewrite.Values, len(res.Rewrite.PerColumn), res.Rewrite.Columns)
 	}
 	if res.Config != nil {
 		fmt.Fprintf(w, "  config    %s: %s\n", res.Config.File, strings.Join(res.Config.Changed, ", "))
@@ -248,13 +248,6 @@ func printRestoreSummary(e *env, res *restore.Result, took time.Duration) {
 		fmt.Fprintf(w, "                 (shown once, stored nowhere)\n")
 	}
 	fmt.Fprintf(w, "remove it with: stagecopy purge %s\n", en.ID)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // restoreTarget is what the registry keeps of restore's connection: the

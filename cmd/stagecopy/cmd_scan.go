@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -149,8 +148,9 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 	}
 	rep := s.Report()
 	if o.json {
-		data, _ := json.MarshalIndent(rep, "", "  ")
-		fmt.Fprintln(e.stdout, string(data))
+		if err := printJSON(e.stdout, rep); err != nil {
+			return err
+		}
 	} else {
 		printScan(e.stdout, rep, o.rules != nil)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
 )
@@ -23,4 +24,20 @@ func writeJSONFile(path string, v any) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	return f.Commit()
+}
+
+// printJSON writes v to w as indented JSON and a newline: the --json output
+// of list, inspect, scan and receipt.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// dash is s, or "-" for nothing, in tables and summaries.
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
