@@ -116,24 +116,26 @@ func TestRestoreCLIErrors(t *testing.T) {
 	arch := demoArchive(t, dir)
 	state := filepath.Join(dir, "state")
 	base := []string{"restore", "--socket", srv.Socket, "-u", "root", "--state-dir", state}
+	const usage = "run 'stagecopy help' or 'stagecopy COMMAND --help' for usage"
 	cases := []struct {
-		args       []string
-		code       int
-		want, hint string
+		args []string
+		code int
+		want string // in the error
+		hint string // in the hint line
 	}{
-		{[]string{"--db-name", src, arch}, 1, "not empty", "new --db-name"},
+		{[]string{"--db-name", src, arch}, 1, "not empty", "choose a new --db-name"},
 		{[]string{"--db-name", src, "--force", arch}, 1, "not made by stagecopy", "--force only replaces"},
-		{[]string{"--cms", "none", "--url", "https://x.test", arch}, 2, "--from-url", ""},
-		{[]string{"--cms", "none", "--support-admin", "s", arch}, 2, "--cms none", ""},
-		{[]string{"--url", "staging.test", arch}, 2, "absolute URL", ""},
-		{[]string{"--expires", "soon", arch}, 2, "--expires", ""},
-		{[]string{"--db-name", "x", filepath.Join(dir, "missing.tar.zst")}, 1, "no such file", "archive path"},
-		{[]string{"--db-name", "x", "--cms", "joomla", arch}, 1, "unknown CMS", "--cms"},
+		{[]string{"--cms", "none", "--url", "https://x.test", arch}, 2, "--from-url", usage},
+		{[]string{"--cms", "none", "--support-admin", "s", arch}, 2, "--cms none", usage},
+		{[]string{"--url", "staging.test", arch}, 2, "absolute URL", usage},
+		{[]string{"--expires", "soon", arch}, 2, "--expires", usage},
+		{[]string{"--db-name", "x", filepath.Join(dir, "missing.tar.zst")}, 1, "no such file", "check the archive path"},
+		{[]string{"--db-name", "x", "--cms", "joomla", arch}, 1, "unknown CMS", "name the CMS with --cms"},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCLI(t, append(base, c.args...)...)
-		if code != c.code || !strings.Contains(stderr, c.want) || (c.hint != "" && !strings.Contains(stderr, "hint: ") && !strings.Contains(stderr, c.hint)) {
-			t.Errorf("%v: exit %d, stderr:\n%s", c.args, code, stderr)
+		if code != c.code || !strings.Contains(stderr, c.want) || !strings.Contains(hintOf(stderr), c.hint) {
+			t.Errorf("%v: exit %d, want %d with %q and the hint %q; stderr:\n%s", c.args, code, c.code, c.want, c.hint, stderr)
 		}
 	}
 	if got := srv.Query(t, src, "SELECT a FROM keep"); got != "1" {

@@ -57,6 +57,17 @@ func cliIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// hintOf is the text of the "stagecopy: hint:" line in stderr, "" when
+// there is none.
+func hintOf(stderr string) string {
+	for _, line := range strings.Split(stderr, "\n") {
+		if h, ok := strings.CutPrefix(line, "stagecopy: hint: "); ok {
+			return h
+		}
+	}
+	return ""
+}
+
 // dirNames lists a directory's entries.
 func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
