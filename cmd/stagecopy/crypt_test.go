@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,77 +177,121 @@ func TestPassphraseCLI(t *testing.T) {
 	}
 }
 
-// TestNoPlaintextOnDisk watches the output directory while snapshot runs:
-// every byte of the archive that reaches the disk is ciphertext, from the
-// first (the age header) on. Only the sidecar manifest is plain.
+// TestNoPlaintextOnDisk watches the output directory while snapshot runs
+// and reads each file of the archive (the temporary one, then the final
+// one) as it grows, every byte of it: each starts with the age header, and
+// none holds any of the site's bytes. The site is incompressible, so a
+// plain archive stores it as it is: the same search finds every sample in
+// one, which shows the check can fail. Only the sidecar manifest is plain.
 func TestNoPlaintextOnDisk(t *testing.T) {
 	_, rec := ageKeygen(t)
 	site := t.TempDir()
 	// Enough incompressible bytes that the snapshot takes a while and its
-	// temporary file is seen growing.
+	// temporary file is seen growing; from each, samples to search for.
+	var samples [][]byte
 	for i := range 8 {
 		b := make([]byte, 1<<20)
 		rand.Read(b)
 		os.WriteFile(filepath.Join(site, "blob"+string(rune('a'+i))), b, 0o644)
+		for _, off := range []int{0, 300 << 10, 1<<20 - 64} {
+			samples = append(samples, b[off:off+64])
+		}
 	}
+	// plaintext counts the samples data holds. Either half of a sample
+	// counts: zstd puts a block header (every 128 KiB) between the bytes
+	// it stores as they are, which may cut a sample, but only once, so
+	// one half stays whole.
+	plaintext := func(data []byte) int {
+		n := 0
+		for _, s := range samples {
+			if bytes.Contains(data, s[:32]) || bytes.Contains(data, s[32:]) {
+				n++
+			}
+		}
+		return n
+	}
+
 	dir := t.TempDir()
 	done := make(chan struct{})
-	var mu sync.Mutex
-	seen := map[string]int{}
-	var bad []string
+	// seen is every file's bytes as read so far; reads resume where the
+	// last one stopped, so each byte is read once, as it reaches the disk.
+	seen := map[string][]byte{}
+	reads := map[string]int{}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		for {
+			// One more look after snapshot returned, at the final file.
+			var last bool
+			select {
+			case <-done:
+				last = true
+			default:
+			}
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
 				if strings.Contains(e.Name(), archive.SidecarSuffix) {
 					continue
 				}
-				head := make([]byte, len(archive.AgeMagic))
 				f, err := os.Open(filepath.Join(dir, e.Name()))
 				if err != nil {
 					continue
 				}
-				n, _ := f.Read(head)
+				f.Seek(int64(len(seen[e.Name()])), io.SeekStart)
+				more, _ := io.ReadAll(f)
 				f.Close()
-				mu.Lock()
-				if n > 0 {
-					seen[e.Name()]++
-					if !bytes.HasPrefix([]byte(archive.AgeMagic), head[:n]) {
-						bad = append(bad, e.Name())
-					}
+				if len(more) > 0 {
+					seen[e.Name()] = append(seen[e.Name()], more...)
+					reads[e.Name()]++
 				}
-				mu.Unlock()
 			}
-			select {
-			case <-done:
+			if last {
 				return
-			default:
-				time.Sleep(200 * time.Microsecond)
 			}
+			time.Sleep(200 * time.Microsecond)
 		}
 	}()
-	code, _, stderr := runCLI(t, "snapshot", "--no-anonymize", "--files", site, "--encrypt-to", rec, "--level", "fastest", "-o", filepath.Join(dir, "s.tar.zst"), "-q")
+	out := filepath.Join(dir, "s.tar.zst")
+	code, _, stderr := runCLI(t, "snapshot", "--no-anonymize", "--files", site, "--encrypt-to", rec, "--level", "fastest", "-o", out, "-q")
 	close(done)
 	wg.Wait()
 	if code != 0 {
 		t.Fatalf("snapshot: %d %s", code, stderr)
 	}
-	if len(bad) > 0 {
-		t.Fatalf("plaintext written to %v", bad)
+	final, err := os.ReadFile(out + archive.EncryptedSuffix)
+	if err != nil {
+		t.Fatal(err)
 	}
 	tmp := 0
-	for name := range seen {
+	for name, data := range seen {
 		if strings.Contains(name, ".tmp-") {
 			tmp++
 		}
+		if !bytes.HasPrefix(data, []byte(archive.AgeMagic)) {
+			t.Errorf("%s begins %q, not with the age header", name, data[:min(len(data), len(archive.AgeMagic))])
+		}
+		if n := plaintext(data); n > 0 {
+			t.Errorf("%s holds %d of %d samples of the site's bytes", name, n, len(samples))
+		}
+	}
+	if !bytes.Equal(seen[filepath.Base(out)+archive.EncryptedSuffix], final) {
+		t.Errorf("the watcher did not read the whole archive (%d of %d bytes)", len(seen[filepath.Base(out)+archive.EncryptedSuffix]), len(final))
 	}
 	if tmp == 0 {
-		t.Fatalf("the temporary file was never seen (saw %v): the test watched nothing", seen)
+		t.Fatalf("the temporary file was never seen (saw %v): the test watched nothing", reads)
 	}
-	t.Logf("looked at %v", seen)
+	t.Logf("reads of each file: %v", reads)
+
+	// The control: the same search finds the site in a plain archive.
+	plain := filepath.Join(t.TempDir(), "plain.tar.zst")
+	if code, _, stderr := runCLI(t, "snapshot", "--no-anonymize", "--files", site, "--level", "fastest", "-o", plain, "-q"); code != 0 {
+		t.Fatalf("plain snapshot: %d %s", code, stderr)
+	}
+	data, _ := os.ReadFile(plain)
+	if n := plaintext(data); n != len(samples) {
+		t.Fatalf("a plain archive holds %d of %d samples: the search cannot tell plaintext", n, len(samples))
+	}
 }
 
 // TestRestoreEncryptedCLI restores an encrypted archive into real MariaDB
