@@ -3,10 +3,12 @@ package main
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"syscall"
@@ -14,6 +16,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
 )
 
 // snapDemo snapshots the demo site into dir and returns the archive path.
@@ -78,15 +82,61 @@ func TestSnapshotToStdout(t *testing.T) {
 	}
 }
 
+// TestSnapshotDumpFromStdin: --dump - reads the dump from standard input
+// into an archive that verifies and holds the demo's tables, entry for
+// entry what --dump FILE makes of the same dump.
 func TestSnapshotDumpFromStdin(t *testing.T) {
 	sql, err := os.ReadFile(demoDir + "/demo.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	code, _, stderr := cliIn(t, string(sql), "snapshot", "--no-anonymize", "--dump", "-", "-o", filepath.Join(dir, "a.tar.zst"))
+	fromStdin := filepath.Join(dir, "a.tar.zst")
+	code, _, stderr := cliIn(t, string(sql), "snapshot", "--no-anonymize", "--dump", "-", "-o", fromStdin)
 	if code != 0 {
 		t.Fatal(stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "verify", fromStdin); code != 0 || !strings.Contains(stdout, "is intact") || !strings.Contains(stdout, "matches") {
+		t.Fatalf("verify: %d\n%s\n%s", code, stdout, stderr)
+	}
+	inspect := func(p string) (archive.Header, archive.Manifest) {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, "inspect", "--json", p)
+		var got struct {
+			Header   archive.Header   `json:"header"`
+			Manifest archive.Manifest `json:"manifest"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &got); code != 0 || err != nil {
+			t.Fatalf("inspect %s: %d %v\n%s", p, code, err, stderr)
+		}
+		return got.Header, got.Manifest
+	}
+	h, m := inspect(fromStdin)
+	if h.Source.DumpFile != "-" {
+		t.Errorf("header says the dump came from %q", h.Source.DumpFile)
+	}
+	var names []string
+	for _, tb := range m.Tables {
+		names = append(names, tb.Name)
+		if tb.Rows == 0 {
+			t.Errorf("table %s has no rows", tb.Name)
+		}
+	}
+	if want := "wp_comments wp_options wp_postmeta wp_posts wp_usermeta wp_users"; strings.Join(names, " ") != want {
+		t.Errorf("tables %v, want %s", names, want)
+	}
+	_, fromFile := inspect(snapDemo(t, t.TempDir()))
+	dbEntries := func(m archive.Manifest) []archive.Entry {
+		var es []archive.Entry
+		for _, e := range m.Entries {
+			if strings.HasPrefix(e.Name, archive.DBPrefix) {
+				es = append(es, e)
+			}
+		}
+		return es
+	}
+	if !reflect.DeepEqual(m.Tables, fromFile.Tables) || !reflect.DeepEqual(dbEntries(m), dbEntries(fromFile)) {
+		t.Errorf("--dump - and --dump FILE differ:\n%+v\n%+v", dbEntries(m), dbEntries(fromFile))
 	}
 }
 
