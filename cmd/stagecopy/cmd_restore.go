@@ -139,12 +139,15 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 	return o, nil
 }
 
+// restoreInterruptGrace is how long an interrupted restore may take to drop
+// what it made (at most 30 s) before the process exits regardless; a
+// second Ctrl-C still ends it at once.
+const restoreInterruptGrace = 35 * time.Second
+
 // runRestore opens the archive and restores it with a progress bar, then
 // prints the summary.
 func runRestore(ctx context.Context, e *env, o restoreOptions) error {
-	// On Ctrl-C restore drops what it made (at most 30 s); a second
-	// Ctrl-C still ends it at once.
-	setInterruptGrace(35 * time.Second)
+	setInterruptGrace(restoreInterruptGrace)
 	in, total, err := openArchiveArg(e, o.ArchivePath)
 	if err != nil {
 		return err

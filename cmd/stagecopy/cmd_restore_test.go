@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,29 +46,15 @@ func TestRestoreInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, state := filepath.Join(dir, "site"), filepath.Join(dir, "state")
-	cmd := exec.Command(os.Args[0], "restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", files, "--state-dir", state, "-q", "-")
-	cmd.Env = append(os.Environ(), "STAGECOPY_TEST_MAIN=1")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin, stderr := startMain(t, "restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", files, "--state-dir", state, "-q", "-")
+	// All but the end of the archive: restore loads the database and
+	// writes the files, then waits for the rest.
 	stdin.Write(data[:len(data)-64])
 	exists := func() bool {
 		return srv.Query(t, "", "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"+db+"'") != "0"
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for !exists() && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if !exists() {
-		t.Fatalf("restore made no tables; stderr %s", stderr.String())
-	}
-	time.Sleep(200 * time.Millisecond)
+	waitFor(t, "restore to make tables", exists)
+	waitFor(t, "restore to read all it was given", func() bool { return pipeDrained(stdin) })
 	// While it runs, purge refuses the half-made copy and touches nothing.
 	code, stdout, _ := runCLI(t, "list", "--state-dir", state, "--json")
 	var listed []struct {
@@ -87,15 +71,11 @@ func TestRestoreInterrupted(t *testing.T) {
 	if code != exitError || !strings.Contains(purgeErr, "another stagecopy run is working on this staging copy") || !strings.Contains(purgeErr, "hint:") || !exists() {
 		t.Fatalf("purge during restore: exit %d, %s", code, purgeErr)
 	}
-	start := time.Now()
 	cmd.Process.Signal(os.Interrupt)
-	err = cmd.Wait()
-	stdin.Close()
-	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
-		t.Fatalf("exit %d (%v), want 130; stderr %s", code, err, stderr.String())
-	}
-	if took := time.Since(start); took > 10*time.Second {
-		t.Errorf("took %v to stop", took)
+	// It stops by itself, within the 30 s its cleanup may take, before
+	// the interrupt grace would make the process exit regardless.
+	if code := waitExit(t, cmd, restoreInterruptGrace-5*time.Second); code != exitInterrupted {
+		t.Fatalf("exit %d, want 130; stderr %s", code, stderr.String())
 	}
 	if srv.Query(t, "", "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"+db+"'") != "0" {
 		t.Error("database left behind")

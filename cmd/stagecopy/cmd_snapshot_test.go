@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -266,32 +265,19 @@ func readTar(t *testing.T, path string, each func(*tar.Header, []byte)) {
 	}
 }
 
-// TestSnapshotInterrupted sends SIGINT to a real stagecopy process while it
-// waits for more of its dump: it must exit 130 and leave nothing behind.
+// TestSnapshotInterrupted sends SIGINT to a real stagecopy process once it
+// has read all of its dump there is and waits for more: it must exit 130
+// and leave nothing behind. (Blocked on the pipe, it is ended by the
+// interrupt grace, whose cleanups remove the temporary file.)
 func TestSnapshotInterrupted(t *testing.T) {
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "snapshot", "--no-anonymize", "--dump", "-", "-o", filepath.Join(dir, "a.tar.zst"))
-	cmd.Env = append(os.Environ(), "STAGECOPY_TEST_MAIN=1")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin, stderr := startMain(t, "snapshot", "--no-anonymize", "--dump", "-", "-o", filepath.Join(dir, "a.tar.zst"))
 	io.WriteString(stdin, "CREATE TABLE t (a int);\nINSERT INTO t VALUES (1),(2),")
-	deadline := time.Now().Add(10 * time.Second)
-	for len(dirNames(t, dir)) == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	time.Sleep(100 * time.Millisecond)
+	waitFor(t, "the archive's temporary file", func() bool { return len(dirNames(t, dir)) > 0 })
+	waitFor(t, "snapshot to read all it was given", func() bool { return pipeDrained(stdin) })
 	cmd.Process.Signal(os.Interrupt)
-	err = cmd.Wait()
-	stdin.Close()
-	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
-		t.Fatalf("exit %d (%v), want 130; stderr %s", code, err, stderr.String())
+	if code := waitExit(t, cmd, 20*time.Second); code != exitInterrupted {
+		t.Fatalf("exit %d, want 130; stderr %s", code, stderr.String())
 	}
 	if n := dirNames(t, dir); len(n) != 0 {
 		t.Fatalf("left behind %v", n)

@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+	"unsafe"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -55,6 +59,74 @@ func cliIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := run(append([]string{"stagecopy"}, args...), strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// waitFor polls cond until it holds, and fails t if it does not within 20
+// seconds; what says what it waits for.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 20s for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// pipeDrained reports whether the process at the other end of the pipe w
+// has read all that was written to it.
+func pipeDrained(w *os.File) bool {
+	var n int32
+	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, w.Fd(), syscall.TIOCINQ, uintptr(unsafe.Pointer(&n)))
+	return errno == 0 && n == 0
+}
+
+// startMain starts stagecopy with args as a process of its own (for
+// signals), its standard input a pipe, and kills it if it is still running
+// when t ends.
+func startMain(t *testing.T, args ...string) (cmd *exec.Cmd, stdin *os.File, stderr *bytes.Buffer) {
+	t.Helper()
+	cmd = exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "STAGECOPY_TEST_MAIN=1")
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr = new(bytes.Buffer)
+	cmd.Stdin, cmd.Stderr = pr, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pr.Close()
+	t.Cleanup(func() {
+		pw.Close()
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	return cmd, pw, stderr
+}
+
+// waitExit waits for cmd to end and returns its exit code; if it has not
+// ended within d, it kills it and fails t.
+func waitExit(t *testing.T, cmd *exec.Cmd, d time.Duration) int {
+	t.Helper()
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
+	select {
+	case <-exited:
+		return cmd.ProcessState.ExitCode()
+	case <-time.After(d):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatalf("%s did not end within %v", cmd.Args[1], d)
+		return -1
+	}
 }
 
 // hintOf is the text of the "stagecopy: hint:" line in stderr, "" when
