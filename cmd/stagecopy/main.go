@@ -2,6 +2,27 @@
 // websites, turns them into staging sites, and destroys them with a signed
 // receipt. This package only parses flags, prints, and maps errors to exit
 // codes; the work is done by the packages it calls.
+//
+// Each command is in cmd_VERB.go: newVerbCommand builds its flags, its
+// action only parses them into what runVerb takes (a verbOptions struct
+// where there are several), and runVerb does the work, calling the
+// packages, and prints; a command with subcommands has a run function for
+// each. What several commands share is in a file named for it:
+//
+//	dbflags.go        the server flags, the password, the driver configuration
+//	keyflags.go       what opens an encrypted archive, and snapshot's recipients
+//	rulesflags.go     --rules, --preset, --secret-file and the anonymization report
+//	registryflags.go  --state-dir, the registry it names, and its errors' hints
+//	args.go           argument checks (one argument, flags before arguments)
+//	archiveread.go    the ARCHIVE argument, and reading a whole archive
+//	dumparg.go        the DUMP argument, decompressed
+//	expiry.go         lifetimes (--expires) and expiry notes
+//	output.go         JSON output and the report file, "-" for nothing
+//	progress.go       progress bars, and whether a stream is a terminal
+//	noecho_linux.go   terminal echo off, for passwords and passphrases
+//	profile.go        the hidden CPU and heap profile flags
+//	errors.go         errors with hints, and the one switch from errors to exit codes
+//	main.go           the app, signals and the interrupt grace
 package main
 
 import (
