@@ -34,6 +34,7 @@ func newRestoreCommand(e *env) *cli.Command {
 		&cli.IntFlag{Name: "threads", Aliases: []string{"j"}, Usage: "parallel connections loading data `N`", DefaultText: "number of CPUs"},
 		&cli.BoolFlag{Name: "ignore-expiry", Usage: "restore an archive past the expiry its owner set (recorded in the registry)"},
 		&cli.BoolFlag{Name: "force", Usage: "replace an EARLIER STAGING COPY in --db-name/--files-dir (never anything stagecopy did not make)"},
+		&cli.BoolFlag{Name: "existing-db", Usage: "load into the EXISTING, EMPTY database --db-name (when the account may not create databases, as on hosting panels); a failed restore then drops only what it created there, never the database"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 		stateDirFlag(),
 		// For measuring restore speed (bench/restore.sh, issue 5); not
@@ -130,7 +131,7 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 		ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"),
 		Server: cfg, ServerName: dbconn.Describe(cfg),
 		Conn:     restoreTarget(server.target, cfg),
-		Database: c.String("db-name"), Force: c.Bool("force"), FilesDir: c.String("files-dir"),
+		Database: c.String("db-name"), Force: c.Bool("force"), ExistingDatabase: c.Bool("existing-db"), FilesDir: c.String("files-dir"),
 		Threads: c.Int("threads"), URL: c.String("url"), OldURL: c.String("from-url"), CMS: c.String("cms"),
 		SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
 		Expires: expires, Registry: reg, RewriteConfig: c.Bool("rewrite-config"),
@@ -192,7 +193,7 @@ func restoreHint(err error) error {
 	case errors.Is(err, archive.ErrNoIdentity), errors.Is(err, archive.ErrWrongIdentity):
 		return keyHint(err)
 	case errors.Is(err, restore.ErrDatabaseExists):
-		return withHint(err, "choose a new --db-name; stagecopy never loads into a database that holds something")
+		return withHint(err, "choose a new --db-name (restore creates it), or --existing-db for an empty database made for the copy; stagecopy never loads into a database that holds something, and --force replaces only an earlier staging copy")
 	case errors.Is(err, registry.ErrBusy):
 		return withHint(err, "another restore or purge is working on that earlier copy: wait for it to finish, or choose a new --db-name and --files-dir; nothing was changed")
 	case errors.Is(err, restore.ErrNotOurs):
@@ -237,7 +238,7 @@ func printRestoreSummary(e *env, res *restore.Result, took time.Duration) {
 		fmt.Fprintf(w, "  url       %s (was %s; %d values in %d of %d text columns rewritten)\n", en.URL, dash(res.OldURL), res.Rewrite.Values, len(res.Rewrite.PerColumn), res.Rewrite.Columns)
 	}
 	if res.Config != nil {
-		fmt.Fprintf(w, "  config    %s: %s\n", res.Config.File, strings.Join(res.Config.Changed, ", "))
+		fmt.Fprintf(w, "  config    %s: %s (mode %04o: it holds this connection's password)\n", res.Config.File, strings.Join(res.Config.Changed, ", "), res.Config.Mode.Perm())
 	}
 	for _, ch := range res.Fix.Changes {
 		fmt.Fprintf(w, "  fix       %s\n", ch)

@@ -92,6 +92,7 @@ func TestRestoreInterrupted(t *testing.T) {
 func TestRestoreCLIErrors(t *testing.T) {
 	srv, src := mariadbtest.NewDatabase(t)
 	srv.Exec(t, src, "CREATE TABLE keep (a INT); INSERT INTO keep VALUES (1);")
+	_, empty := mariadbtest.NewDatabase(t)
 	dir := t.TempDir()
 	arch := demoArchive(t, dir)
 	state := filepath.Join(dir, "state")
@@ -105,6 +106,8 @@ func TestRestoreCLIErrors(t *testing.T) {
 	}{
 		{[]string{"--db-name", src, arch}, 1, "not empty", "choose a new --db-name"},
 		{[]string{"--db-name", src, "--force", arch}, 1, "not made by stagecopy", "--force only replaces"},
+		{[]string{"--db-name", empty, arch}, 1, "exists (empty)", "--existing-db for an empty database"},
+		{[]string{"--db-name", src, "--existing-db", arch}, 1, "not empty", "choose a new --db-name"},
 		{[]string{"--cms", "none", "--url", "https://x.test", arch}, 2, "--from-url", usage},
 		{[]string{"--cms", "none", "--support-admin", "s", arch}, 2, "--cms none", usage},
 		{[]string{"--url", "staging.test", arch}, 2, "absolute URL", usage},
@@ -120,5 +123,12 @@ func TestRestoreCLIErrors(t *testing.T) {
 	}
 	if got := srv.Query(t, src, "SELECT a FROM keep"); got != "1" {
 		t.Errorf("existing database changed: %q", got)
+	}
+	// --existing-db fills the empty one.
+	if code, _, stderr := runCLI(t, append(base, "--db-name", empty, "--existing-db", "--cms", "none", arch)...); code != 0 {
+		t.Fatalf("restore --existing-db: exit %d\n%s", code, stderr)
+	}
+	if n := srv.Query(t, empty, "SELECT COUNT(*) FROM wp_users"); n == "0" || n == "" {
+		t.Errorf("the existing database was not filled: %q users", n)
 	}
 }
