@@ -54,15 +54,6 @@ func writeCert(t *testing.T, dir, name string, isCA bool, hosts []string, parent
 	return cert, key
 }
 
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // TestSnapshotTLS snapshots over TCP from a server that requires TLS, with
 // each --ssl-mode, against a CA of the test's own.
 func TestSnapshotTLS(t *testing.T) {
@@ -70,8 +61,7 @@ func TestSnapshotTLS(t *testing.T) {
 	ca, caKey := writeCert(t, dir, "ca", true, nil, nil, nil)
 	writeCert(t, dir, "server", false, []string{"127.0.0.1", "localhost"}, ca, caKey)
 	writeCert(t, dir, "other-ca", true, nil, nil, nil)
-	port := freePort(t)
-	srv := mariadbtest.StartServer(t, fmt.Sprintf("--port=%d", port), "--bind-address=127.0.0.1",
+	srv, port := mariadbtest.StartTCPServer(t,
 		"--ssl-ca="+filepath.Join(dir, "ca.pem"), "--ssl-cert="+filepath.Join(dir, "server.pem"), "--ssl-key="+filepath.Join(dir, "server-key.pem"),
 		"--require-secure-transport=ON")
 	srv.Exec(t, "", "CREATE DATABASE shop; CREATE TABLE shop.t (id INT PRIMARY KEY, email VARCHAR(100)); INSERT INTO shop.t VALUES (1,'alice@example-customer.net');"+

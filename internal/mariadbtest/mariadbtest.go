@@ -22,6 +22,7 @@ package mariadbtest
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"regexp"
@@ -122,6 +123,39 @@ func StartServer(t testing.TB, extra ...string) *Server {
 		}
 	})
 	return s
+}
+
+// StartTCPServer is StartServer on a free loopback TCP port, which it
+// returns: it asks the kernel for a port, and should another process take
+// it before mariadbd binds it, tries again with a new one (up to 5 times).
+func StartTCPServer(t testing.TB, extra ...string) (*Server, int) {
+	t.Helper()
+	Start(t)
+	bins, err := lookBinaries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for try := 0; ; try++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		s, err := startServer(bins, append([]string{fmt.Sprintf("--port=%d", port), "--bind-address=127.0.0.1"}, extra...)...)
+		if err != nil {
+			if try < 4 && strings.Contains(err.Error(), "already in use") {
+				continue
+			}
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := s.stop(); err != nil {
+				t.Errorf("mariadbtest: %v", err)
+			}
+		})
+		return s, port
+	}
 }
 
 // dbSeq numbers the databases made by NewDatabase in this test binary.
