@@ -259,3 +259,39 @@ func TestReceiptUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestReceiptVerifyOutsideLog: a purge killed at its checkpoint leaves a
+// signed receipt that the log does not hold, and no proof file. Without a
+// proof the report says inclusion was not checked; with --log the log is
+// searched, and a receipt not in it fails, one in it passes.
+func TestReceiptVerifyOutsideLog(t *testing.T) {
+	f := newReceiptFixture(t)
+	in := f.purge(t, "in", f.manifest, receipt.Absent)
+	os.Remove(in + receipt.ProofSuffix)
+	// A receipt signed with the operator's key, never appended.
+	data, _ := os.ReadFile(in)
+	st, err := receipt.VerifyReceipt(data, f.key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Predicate.ReceiptID = "rcpt-outside"
+	signed, err := receipt.Sign(st, f.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(f.dir, "outside.receipt.json")
+	os.WriteFile(out, signed, 0o644)
+
+	code, stdout, _ := runCLI(t, "receipt", "verify", "--pubkey", f.pub, out)
+	if code != 0 || !strings.Contains(stdout, "inclusion    --     not checked") {
+		t.Errorf("no proof, no log: exit %d, want 0 with inclusion not checked:\n%s", code, stdout)
+	}
+	code, stdout, stderr := runCLI(t, "receipt", "verify", "--pubkey", f.pub, "--log", f.log.Dir, out)
+	if code != exitCorrupt || !strings.Contains(stdout, "inclusion    FAILED") || !strings.Contains(stdout, "not in log") {
+		t.Errorf("outside the log, with --log: exit %d, want %d:\n%s%s", code, exitCorrupt, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, "receipt", "verify", "--pubkey", f.pub, "--log", f.log.Dir, in)
+	if code != 0 || !strings.Contains(stdout, "inclusion    ok     entry 0 of 1") {
+		t.Errorf("in the log, no proof file, with --log: exit %d:\n%s", code, stdout)
+	}
+}

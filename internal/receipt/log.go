@@ -227,6 +227,43 @@ func ProveConsistency(dir string, oldSize, newSize int64) (tlog.TreeProof, error
 	return p, nil
 }
 
+// FindInLog looks for a receipt in a log directory, or a copy of it, and
+// returns its index and the log's signed checkpoint; the inclusion is
+// checked against that checkpoint, so the directory need not be trusted.
+// A receipt not in the log is ErrInvalid: a purge killed before it signed
+// the new checkpoint leaves such a receipt, which no log vouches for.
+func FindInLog(dir string, receipt []byte, pub *PublicKey) (int64, *Checkpoint, error) {
+	cp, err := ReadCheckpoint(dir, pub)
+	if err != nil {
+		return 0, nil, err
+	}
+	f, err := os.Open(filepath.Join(dir, hashesFile))
+	if err != nil {
+		return 0, nil, fmt.Errorf("%w: %v (is %s a receipt log directory?)", ErrLog, err, dir)
+	}
+	defer f.Close()
+	hr := fileHashReader{f}
+	want := tlog.RecordHash(receipt)
+	for i := int64(0); i < cp.Size; i++ {
+		h, err := hr.ReadHashes([]int64{tlog.StoredHashIndex(0, i)})
+		if err != nil {
+			return 0, nil, fmt.Errorf("%w %s: %v", ErrLog, dir, err)
+		}
+		if h[0] != want {
+			continue
+		}
+		proof, err := tlog.ProveRecord(cp.Size, i, hr)
+		if err != nil {
+			return 0, nil, fmt.Errorf("%w %s: %v", ErrLog, dir, err)
+		}
+		if err := tlog.CheckRecord(proof, cp.Size, cp.Root, i, want); err != nil {
+			return 0, nil, invalidf("entry %d of log %q holds this receipt, but its hashes do not match the signed checkpoint: %v", i, cp.Origin, err)
+		}
+		return i, cp, nil
+	}
+	return 0, nil, invalidf("this receipt is not in log %q (%d receipts, checkpoint in %s): a purge that did not finish signing its log, or a receipt from another log", cp.Origin, cp.Size, dir)
+}
+
 // checkStored recomputes every interior hash of the first size records
 // from the leaf hashes and compares them and the tree hash with what is
 // stored and signed, so an append never builds on a damaged file (a
