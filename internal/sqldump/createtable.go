@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -231,30 +232,27 @@ func hasQuery(b []byte, toks []token, vctx []int, nameEnd, closeAt int) bool {
 // literal, a quoted identifier or a plain comment. Text that does not lex
 // (an unterminated string) counts as holding it, so callers fail closed.
 func HasWord(text []byte, words ...string) bool {
-	lx := lexer{b: text, eof: true}
-	for i := 0; ; {
-		t, j := lx.next(i)
-		switch t.kind {
-		case tokEOF:
-			return false
-		case tokBad, tokMore, tokAmbiguous:
-			return true
-		}
-		for _, w := range words {
-			if t.is(text, w) {
-				return true
-			}
-		}
-		i = j
-	}
+	return anyToken(text, func(_, t token) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return t.is(text, w) })
+	})
 }
 
 // HasPair reports whether the SQL text holds the word first immediately
 // followed by one of next, as code (as HasWord reads it): "CONVERT" then
 // "PARTITION" or "TABLE". Text that does not lex counts as holding it.
 func HasPair(text []byte, first string, next ...string) bool {
+	return anyToken(text, func(prev, t token) bool {
+		return prev.is(text, first) && slices.ContainsFunc(next, func(w string) bool { return t.is(text, w) })
+	})
+}
+
+// anyToken lexes text and reports whether match holds for one of its
+// tokens, given the token before it; text that does not lex, or that
+// reads differently where versioned comments are skipped, counts as a
+// match.
+func anyToken(text []byte, match func(prev, t token) bool) bool {
 	lx := lexer{b: text, eof: true}
-	prev := false
+	var prev token
 	for i := 0; ; {
 		t, j := lx.next(i)
 		switch t.kind {
@@ -263,15 +261,10 @@ func HasPair(text []byte, first string, next ...string) bool {
 		case tokBad, tokMore, tokAmbiguous:
 			return true
 		}
-		if prev {
-			for _, w := range next {
-				if t.is(text, w) {
-					return true
-				}
-			}
+		if match(prev, t) {
+			return true
 		}
-		prev = t.is(text, first)
-		i = j
+		prev, i = t, j
 	}
 }
 
