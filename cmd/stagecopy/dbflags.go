@@ -104,6 +104,10 @@ func (s serverFlagValues) config(e *env, database string) (*mysql.Config, error)
 		if err != nil {
 			return nil, withHint(err, "check --password-file")
 		}
+		if fi, err := os.Stat(s.passwordFile); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			// As ssh says of a private key anyone may read.
+			fmt.Fprintf(e.stderr, "stagecopy: warning: --password-file %s is readable by others (mode %04o): chmod 600 %s\n", s.passwordFile, fi.Mode().Perm(), s.passwordFile)
+		}
 		o.Password, _, _ = strings.Cut(string(b), "\n")
 		o.Password = strings.TrimRight(o.Password, "\r")
 	case os.Getenv("MYSQL_PWD") != "":
