@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
@@ -33,6 +34,11 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 			r.adoptedDB = true
 		case !r.opts.Force && objects == 0:
 			return fmt.Errorf("%w: %s exists (empty); restore creates its database itself, so that a failed restore can drop it: name a new one, or fill this one with --existing-db", ErrDatabaseExists, name)
+		case !r.opts.Force && marked:
+			// A crashed or earlier restore's copy: say how to get rid of
+			// it, not only to pick another name.
+			ids, _, _ := registry.DatabaseMarker(ctx, r.admin, name)
+			return fmt.Errorf("%w: %s is an earlier staging copy (its marker names %s): remove it with 'stagecopy purge %s', replace it with --force, or choose a new --db-name", ErrDatabaseExists, name, strings.Join(ids, ", "), strings.Join(ids, " "))
 		case !r.opts.Force:
 			return fmt.Errorf("%w: %s holds %d tables, views or routines", ErrDatabaseExists, name, objects)
 		case !marked:

@@ -202,8 +202,8 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 	o = base(reg)
 	o.Database = name
-	if _, err := Run(context.Background(), o); !errors.Is(err, ErrDatabaseExists) {
-		t.Fatalf("second restore without --force: %v", err)
+	if _, err := Run(context.Background(), o); !errors.Is(err, ErrDatabaseExists) || !strings.Contains(err.Error(), "stagecopy purge stg-") || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("second restore without --force: %v, want ErrDatabaseExists naming purge and --force", err)
 	}
 	// A marker this registry does not know: another registry's copy (or
 	// a table someone made): refused even with --force.

@@ -77,6 +77,9 @@ func TestRestoreInterrupted(t *testing.T) {
 	if code := waitExit(t, cmd, restoreInterruptGrace-5*time.Second); code != exitInterrupted {
 		t.Fatalf("exit %d, want 130; stderr %s", code, stderr.String())
 	}
+	if !strings.Contains(stderr.String(), "what this restore had made (database, files, registry entry) was removed") || strings.Contains(stderr.String(), "final output name") {
+		t.Errorf("interrupted restore says: %s", stderr.String())
+	}
 	if srv.Query(t, "", "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"+db+"'") != "0" {
 		t.Error("database left behind")
 	}

@@ -33,6 +33,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -127,13 +128,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	done := make(chan struct{})
 	defer close(done)
-	go exitIfStuck(ctx, stop, done, stderr)
+	msg := interruptedMessage(args)
+	go exitIfStuck(ctx, stop, done, stderr, msg)
 	err := newApp(e).RunContext(ctx, args)
 	if err != nil && ctx.Err() != nil {
 		if errors.Is(err, restore.ErrLeftBehind) {
 			report(stderr, err)
 		} else {
-			fmt.Fprintln(stderr, "stagecopy: interrupted; nothing was left behind under the final output name")
+			fmt.Fprintln(stderr, msg)
 		}
 		return exitInterrupted
 	}
@@ -179,7 +181,7 @@ func setInterruptGrace(d time.Duration) { interruptGrace.Store(int64(d)) }
 // interruptGrace later, it runs the cleanups and exits 130. After the first
 // signal, stop gives signals their default effect back: a second Ctrl-C
 // ends the process at once.
-func exitIfStuck(ctx context.Context, stop func(), done <-chan struct{}, stderr io.Writer) {
+func exitIfStuck(ctx context.Context, stop func(), done <-chan struct{}, stderr io.Writer, msg string) {
 	select {
 	case <-done:
 		return
@@ -194,7 +196,28 @@ func exitIfStuck(ctx context.Context, stop func(), done <-chan struct{}, stderr 
 			fn()
 		}
 		cleanups.Unlock()
-		fmt.Fprintln(stderr, "stagecopy: interrupted; nothing was left behind under the final output name")
+		fmt.Fprintln(stderr, msg)
 		os.Exit(exitInterrupted)
 	}
+}
+
+// interruptedMessage says what an interrupted command leaves, by the
+// command named in args (the first argument that is not a flag).
+func interruptedMessage(args []string) string {
+	verb := ""
+	for _, a := range args[1:] {
+		if !strings.HasPrefix(a, "-") {
+			verb = a
+			break
+		}
+	}
+	switch verb {
+	case "snapshot", "anonymize", "keygen":
+		return "stagecopy: interrupted; nothing was left behind under the final output name"
+	case "restore":
+		return "stagecopy: interrupted; what this restore had made (database, files, registry entry) was removed"
+	case "purge":
+		return "stagecopy: interrupted; run the same purge again to finish: its journal keeps what was already done"
+	}
+	return "stagecopy: interrupted"
 }
