@@ -201,8 +201,15 @@ func TestPurgeFull(t *testing.T) {
 	if exists(filepath.Join(f.reg.Dir(), "purge", f.entry.ID+".json")) {
 		t.Error("journal left behind after an erased purge")
 	}
+	// A journal left by a purge killed after it closed the entry goes with
+	// the next run, which is refused.
+	journal := filepath.Join(f.reg.Dir(), "purge", f.entry.ID+".json")
+	os.WriteFile(journal, []byte("{}"), 0o600)
 	if _, err := Run(context.Background(), f.entry.ID, f.opts(t)); !errors.Is(err, ErrAlreadyPurged) {
 		t.Errorf("second purge: %v", err)
+	}
+	if exists(journal) {
+		t.Error("the journal of a purged entry is still there")
 	}
 }
 
