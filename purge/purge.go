@@ -46,7 +46,7 @@ var (
 // makes no database accounts for a staging copy, so there are none to drop.
 const StagingUsersNote = "database accounts for the staging copy: not applicable, restore creates none (it uses the operator's account)"
 
-// Options configure Purge.
+// Options configure Run.
 type Options struct {
 	// Registry holds the staging copies; the receipts, the receipt log and
 	// purge journals go into its directory unless told otherwise. Required.

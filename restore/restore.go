@@ -29,7 +29,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
 
-// Errors of Restore that the command line turns into hints.
+// Errors of Run that the command line turns into hints.
 var (
 	ErrDatabaseExists  = errors.New("restore: database exists and is not empty")
 	ErrNotOurs         = errors.New("restore: not made by stagecopy")
@@ -44,7 +44,7 @@ var (
 	ErrExpired    = errors.New("restore: the archive has expired")
 )
 
-// Options configure Restore.
+// Options configure Run.
 type Options struct {
 	// Archive is the archive's byte stream, age-encrypted or not (Keys
 	// open it); ArchivePath is recorded in the registry.
@@ -119,7 +119,7 @@ type Progress struct {
 	Item string
 }
 
-// Result is what Restore made.
+// Result is what Run made.
 type Result struct {
 	Entry    registry.Entry
 	Header   archive.Header

@@ -193,7 +193,7 @@ type Registry struct {
 	lockTimeout time.Duration
 }
 
-// OpenRegistry opens the registry in dir, creating dir (mode 0700: the
+// Open opens the registry in dir, creating dir (mode 0700: the
 // registry names databases, hosts and users) when missing. It reads
 // registry.json once, so a damaged or too new file is reported here, before
 // a command does any work.
