@@ -89,7 +89,7 @@ type TableCount struct {
 	Rows int64  `json:"rows"`
 }
 
-// Result is what Purge did.
+// Result is what Run did.
 type Result struct {
 	Entry       registry.Entry
 	Statement   *receipt.Statement
