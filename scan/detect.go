@@ -95,11 +95,17 @@ func findEmail(v []byte) (string, bool) {
 		if len(local) == 0 || dot <= 0 || len(domain)-dot-1 < 2 || !isLetters(domain[dot+1:]) {
 			continue
 		}
-		if urlUserinfo(v, s) || passwordBefore(v, s) || fileExtensions[strings.ToLower(string(domain[dot+1:]))] {
+		if urlUserinfo(v, s) || fileExtensions[strings.ToLower(string(domain[dot+1:]))] {
 			continue // https://user:password@host, logo@2x.png, jquery@3.7.1.min.js
 		}
 		if reservedDomain(strings.ToLower(string(domain))) {
 			continue
+		}
+		if passwordBefore(v, s) {
+			// "Email:jane@gmail.com", "EMAIL;TYPE=INTERNET:jane@..." (a
+			// vCard), or "joe:secret@host", a login: found either way,
+			// with nothing of what could be a password shown.
+			return "***@" + string(domain[:1]) + "***" + string(domain[dot:]), true
 		}
 		return string(local[:1]) + "***@" + string(domain[:1]) + "***" + string(domain[dot:]), true
 	}
@@ -117,8 +123,8 @@ func urlUserinfo(v []byte, s int) bool {
 }
 
 // passwordBefore reports whether the local part at s follows a ':' that
-// is not "mailto:": "joe:secret@host" is a login, and masking it would
-// show the password's first letter.
+// is not "mailto:": "joe:secret@host" may be a login, and masking it as an
+// address would show the password's first letter.
 func passwordBefore(v []byte, s int) bool {
 	if s == 0 || v[s-1] != ':' {
 		return false
@@ -150,20 +156,24 @@ func isLetters(b []byte) bool {
 	return true
 }
 
-// reservedDomain reports whether d is one that no real mailbox has: RFC
-// 2606 and RFC 6761 names, where stagecopy's fakes live.
+// reservedDomain reports whether d is one that no real mailbox has and
+// where stagecopy's fakes live (anonymize's checkReservedDomain): RFC 2606's
+// example.com, .net, .org and names under them, and .test, .example and
+// .invalid.
 func reservedDomain(d string) bool {
 	for _, base := range []string{"example.com", "example.net", "example.org"} {
 		if d == base || strings.HasSuffix(d, "."+base) {
 			return true
 		}
 	}
-	for _, tld := range []string{".test", ".example", ".invalid", ".localhost", ".local"} {
+	// Not .local or .localhost: stagecopy's fakes never use them, and
+	// jane@corp.local is a real intranet mailbox.
+	for _, tld := range []string{".test", ".example", ".invalid"} {
 		if strings.HasSuffix(d, tld) {
 			return true
 		}
 	}
-	return d == "localhost"
+	return false
 }
 
 // wholePhone reports whether w is a phone number: 7 to 15 digits, written

@@ -82,7 +82,16 @@ func TestDetect(t *testing.T) {
 		{"00000012345", ""},
 		{"0612345678", ""},
 		{"06 12 34 56 78", "phone ***78"},
-		{"joe:pw@host.de", ""},
+		{"joe:pw@host.de", "email ***@h***.de"}, // a login: found, no letter of the password shown
+		// Found by review: an address after a label and a colon (a vCard,
+		// a form dump), and under intranet names the fakes never use.
+		{"EMAIL;TYPE=INTERNET:jane.doe@gmail.com", "email ***@g***.com"},
+		{"Email:john.roe@gmail.com", "email ***@g***.com"},
+		{"Email: mary.poe@gmail.com", "email m***@g***.com"},
+		{"jane.doe@corp.local", "email j***@c***.local"},
+		{"root@localhost.localhost", "email r***@l***.localhost"},
+		{"emma.smith1234567890@example.com", ""},
+		{"x@shop.test", ""},
 		{"0:0:0:0:0:ffff:5102:304", "ip 81.x.x.x"},
 		{"0211 12 34 56", "phone ***56"},
 		// An Amex number is a card, not a phone.
