@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stagecopy/stagecopy/flowtest"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 )
 
@@ -65,12 +67,40 @@ func TestWordPressRealClient(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(site, "wp-content", "uploads", "a.jpg"), []byte("not really a jpeg"), 0o644)
 	os.WriteFile(filepath.Join(site, "wp-config.php"), []byte("<?php\ndefine( 'DB_NAME', 'shop' );\ndefine( 'DB_USER', 'shop' );\ndefine( 'DB_PASSWORD', 'real-secret' );\ndefine( 'DB_HOST', 'localhost' );\n$table_prefix = 'wp_';\n"), 0o640)
-	runPHP(t, php, "install.php", srv, src, filepath.Join(site, "wp-content"), oldURL)
+	var installed struct {
+		Verifiers []string `json:"verifiers"`
+	}
+	if out := runPHP(t, php, "install.php", srv, src, filepath.Join(site, "wp-content"), oldURL); json.Unmarshal(out, &installed) != nil || len(installed.Verifiers) != 2 {
+		t.Fatalf("install.php: %s", out)
+	}
+	// What was planted: customers' addresses, phones, IPs, names, their
+	// WooCommerce billing and shipping data, session token verifiers, and
+	// contact data inside comment text; and the old URL.
+	planted := append([]string{"realshop-customer.net", "alice.smith", "7946 0999", "81.2.69.160", "81.2.69.161", "Carol Customer",
+		"Alicebilling", "Smithbilling", "Realbilling Street", "Realshipping Lane", "Realbillingtown", "RB2 9ZZ", "7946 0277", "Realcompany",
+		"dave.doorstep@gmail.com", "7946 0444"}, installed.Verifiers...)
 
 	archivePath := filepath.Join(dir, "shop.tar.zst")
 	code, stdout, stderr := runCLI(t, "snapshot", "--anonymize", "--preset", "wordpress", "--socket", srv.Socket, "-u", "root", "-D", src, "--files", site, "-o", archivePath, "-q")
 	if code != 0 {
 		t.Fatalf("snapshot: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// Both presets leave none of it in the archive (hex literals too).
+	wooPath := filepath.Join(dir, "woo.tar.zst")
+	if code, stdout, stderr := runCLI(t, "snapshot", "--anonymize", "--preset", "woocommerce", "--socket", srv.Socket, "-u", "root", "-D", src, "-o", wooPath, "-q"); code != 0 {
+		t.Fatalf("snapshot --preset woocommerce: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, p := range []string{archivePath, wooPath} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := flowtest.Text(t, data)
+		for _, s := range planted {
+			if strings.Contains(text, s) || strings.Contains(strings.ToUpper(text), strings.ToUpper(hex.EncodeToString([]byte(s)))) {
+				t.Errorf("%s: the archive still holds %q", filepath.Base(p), s)
+			}
+		}
 	}
 
 	_, stage := mariadbtest.DatabaseName(t, "stage")
@@ -143,7 +173,7 @@ func TestWordPressRealClient(t *testing.T) {
 		t.Error("no GUID of the source site left: were the GUIDs rewritten?")
 	}
 	dump = guid.ReplaceAllString(dump, "''")
-	for _, s := range []string{"realshop-customer.net", "alice.smith", "7946 0999", "81.2.69.160", "shop.realsite.test", "Carol Customer"} {
+	for _, s := range append(planted, "shop.realsite.test") {
 		for _, line := range strings.Split(dump, "\n") {
 			if i := strings.Index(line, s); i >= 0 {
 				t.Errorf("the staging copy still holds %q: ...%s...", s, line[max(0, i-150):min(len(line), i+100)])
