@@ -150,10 +150,16 @@ func (t *dateFake) offset(y, m, d int) int {
 }
 
 // parseYMD reads a valid calendar date at the start of b, followed by
-// nothing, ' ' or 'T'.
+// nothing, or by ' ' or 'T' and a time of printable ASCII (digits, ':',
+// '.', a zone): the rest is kept as it is, so it may hold nothing else.
 func parseYMD(b []byte) (y, m, d int, ok bool) {
 	if len(b) < 10 || (len(b) > 10 && b[10] != ' ' && b[10] != 'T') {
 		return 0, 0, 0, false
+	}
+	for _, c := range b[10:] {
+		if c < ' ' || c > '~' {
+			return 0, 0, 0, false
+		}
 	}
 	sep := b[4]
 	if (sep != '-' && sep != '/') || b[7] != sep {
