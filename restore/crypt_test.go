@@ -7,9 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -159,15 +157,7 @@ func TestRestoreEncryptedRefuses(t *testing.T) {
 			if c.want == archive.ErrCorrupt && !phases["files"] {
 				t.Errorf("damage met before the files were being written (phases %v): undo is not exercised", phases)
 			}
-			if srv.DatabaseExists(t, db) {
-				t.Error("database left behind")
-			}
-			if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
-				t.Errorf("files dir left behind: %v", err)
-			}
-			if l, _ := reg.List(context.Background()); len(l) != 0 {
-				t.Errorf("registry keeps %v", l)
-			}
+			nothingLeft(t, srv, db, dir, reg)
 		})
 	}
 	// The good one restores, so the cases above failed for their damage.

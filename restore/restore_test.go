@@ -303,15 +303,7 @@ func TestRestoreUndoes(t *testing.T) {
 				t.Errorf("failed before the files were written (wrote %q): the undo of written files is not tested", wrote)
 			}
 			t.Logf("error: %v", err)
-			if srv.DatabaseExists(t, db) {
-				t.Error("database left behind")
-			}
-			if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
-				t.Errorf("files dir left behind: %v", err)
-			}
-			if l, _ := reg.List(context.Background()); len(l) != 0 {
-				t.Errorf("registry keeps %v", l)
-			}
+			nothingLeft(t, srv, db, dir, reg)
 			if tables := srv.Query(t, witness, "SHOW TABLES"); tables != "" {
 				t.Errorf("SQL of an unverified entry ran: %s", tables)
 			}
@@ -457,5 +449,20 @@ func TestSnapshotOfStagingCopy(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), Options{Archive: bytes.NewReader(second), Server: srv.Config(t, ""), Database: mariadbtest.Name(t, "c2"), FilesDir: filepath.Join(t.TempDir(), "again"), Registry: reg, CMS: "none"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// nothingLeft checks that a failed restore left no database, no files
+// directory and no registry entry.
+func nothingLeft(t *testing.T, srv *mariadbtest.Server, db, dir string, reg *registry.Registry) {
+	t.Helper()
+	if srv.DatabaseExists(t, db) {
+		t.Error("database left behind")
+	}
+	if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("files dir left behind: %v", err)
+	}
+	if l, _ := reg.List(context.Background()); len(l) != 0 {
+		t.Errorf("registry keeps %v", l)
 	}
 }
