@@ -493,27 +493,33 @@ func (c *countWriter) Write(p []byte) (int, error) {
 
 // encodeLike encodes out as a literal of the same style as the value it
 // replaces: a number stays bare when out is a number, a hex literal stays
-// hex, a charset introducer is kept.
-func encodeLike(dst []byte, old sqldump.Value, out []byte, null bool) []byte {
+// hex, a charset introducer is kept. It returns the kind and introducer of
+// what it wrote.
+func encodeLike(dst []byte, old sqldump.Value, out []byte, null bool) ([]byte, sqldump.ValueKind, string) {
 	if null {
-		return append(dst, "NULL"...)
+		return append(dst, "NULL"...), sqldump.ValueNull, ""
 	}
 	switch old.Kind {
 	case sqldump.ValueNumber:
 		if isNumber(out) {
-			return append(dst, out...)
+			return append(dst, out...), sqldump.ValueNumber, ""
 		}
 	case sqldump.ValueHex:
 		if old.Introducer != "" {
 			dst = append(dst, old.Introducer...)
 			dst = append(dst, ' ')
 		}
-		return sqldump.AppendHex(dst, out)
+		if len(out) == 0 {
+			return sqldump.AppendHex(dst, out), sqldump.ValueString, old.Introducer // ''
+		}
+		return sqldump.AppendHex(dst, out), sqldump.ValueHex, old.Introducer
 	}
+	intro := ""
 	if old.Introducer != "" && old.Introducer != "n" {
+		intro = old.Introducer
 		dst = append(dst, old.Introducer...)
 	}
-	return sqldump.AppendQuoted(dst, out)
+	return sqldump.AppendQuoted(dst, out), sqldump.ValueString, intro
 }
 
 func isNumber(b []byte) bool {

@@ -31,6 +31,7 @@ type tablePlan struct {
 	changed []bool
 	deflt   []bool
 	raw     []byte
+	spans   []span
 	row     *sqldump.Row
 }
 
@@ -448,10 +449,13 @@ func (u *uniqueSet) claim(op *colOp, in, out []byte, row Row) ([]byte, bool, err
 	}
 }
 
-// rewrite rebuilds r.Raw with the changed values encoded in place.
+// rewrite rebuilds r.Raw with the changed values encoded in place, and
+// r.Values to match: a reader of the row after the filter (the snapshot's
+// privacy check) sees the values as written.
 func (p *tablePlan) rewrite(r *sqldump.Row) error {
 	buf := p.raw[:0]
 	last := 0
+	spans := p.spans[:0]
 	for i := range r.Values {
 		if !p.changed[i] {
 			continue
@@ -462,15 +466,40 @@ func (p *tablePlan) rewrite(r *sqldump.Row) error {
 			return fmt.Errorf("%w: internal: cannot locate value %d in its row", ErrUnsafe, i+1)
 		}
 		buf = append(buf, r.Raw[last:start]...)
+		sp := span{idx: i, start: len(buf)}
 		if p.deflt[i] {
-			buf = append(buf, "DEFAULT"...)
+			buf, sp.kind = append(buf, "DEFAULT"...), sqldump.ValueExpr
 		} else {
-			buf = encodeLike(buf, v, p.newVals[i], p.newNull[i])
+			buf, sp.kind, sp.intro = encodeLike(buf, v, p.newVals[i], p.newNull[i])
 		}
+		sp.end = len(buf)
+		spans = append(spans, sp)
 		last = start + len(v.Raw)
 	}
 	buf = append(buf, r.Raw[last:]...)
-	p.raw = buf
+	// Every byte between the changed values was copied as it was, so an
+	// unchanged value moved by what the changed ones before it grew.
+	shift, j := 0, 0
+	for i := range r.Values {
+		v := &r.Values[i]
+		if j < len(spans) && spans[j].idx == i {
+			sp := spans[j]
+			j++
+			shift = sp.end - (v.Start + len(v.Raw))
+			*v = sqldump.Value{Raw: buf[sp.start:sp.end], Kind: sp.kind, Introducer: sp.intro, Start: sp.start}
+			continue
+		}
+		v.Start += shift
+		v.Raw = buf[v.Start : v.Start+len(v.Raw)]
+	}
+	p.raw, p.spans = buf, spans
 	r.Raw = buf
 	return nil
+}
+
+// span is where rewrite wrote a changed value.
+type span struct {
+	idx, start, end int
+	kind            sqldump.ValueKind
+	intro           string
 }

@@ -1,0 +1,63 @@
+package anonymize
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+)
+
+// TestFilterRowValuesMatchRaw checks that a row out of the Filter has
+// Values that are what its Raw says: the snapshot's privacy check reads
+// Values, the archive gets Raw, and they must not disagree.
+func TestFilterRowValuesMatchRaw(t *testing.T) {
+	dump := usersDump + "CREATE TABLE `hexy` (`id` int, `mail` varbinary(100), `ip` bigint, `note` text);\n" +
+		"INSERT INTO `hexy` VALUES (1,_binary 0x6A616E65406578616D706C652D637573746F6D65722E6E6574,3232235777,'keep me'),(2,0x,NULL,'x'),(3,_binary 'a@b.example-customer.net',16909060,N'ok');\n"
+	r := mustRules(t, usersRules+"  hexy:\n    columns:\n      mail: email\n      ip: ip\n")
+	f := NewFilter(sqldump.NewScanner(strings.NewReader(dump)), r, NewKeyer(testSecret))
+	rows := 0
+	for {
+		st, err := f.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Kind != sqldump.KindInsert {
+			continue
+		}
+		for {
+			row, err := f.NextRow()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows++
+			again := sqldump.NewScanner(strings.NewReader("INSERT INTO t VALUES " + string(row.Raw) + ";\n"))
+			if _, err := again.Next(); err != nil {
+				t.Fatal(err)
+			}
+			want, err := again.NextRow()
+			if err != nil {
+				t.Fatalf("%s: %q: %v", st.Table, row.Raw, err)
+			}
+			if len(want.Values) != len(row.Values) {
+				t.Fatalf("%s: %d values, Raw has %d", st.Table, len(row.Values), len(want.Values))
+			}
+			for i, v := range row.Values {
+				w := want.Values[i]
+				if v.Kind != w.Kind || v.Introducer != w.Introducer || v.Start != w.Start || !bytes.Equal(v.Raw, w.Raw) {
+					t.Errorf("%s row %q value %d: %v %q %q at %d, Raw says %v %q %q at %d", st.Table, row.Raw, i, v.Kind, v.Introducer, v.Raw, v.Start, w.Kind, w.Introducer, w.Raw, w.Start)
+				}
+			}
+		}
+	}
+	if rows < 8 {
+		t.Fatalf("only %d rows", rows)
+	}
+}
