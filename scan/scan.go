@@ -7,57 +7,135 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
-// Finding is one kind of personal data in one column.
+// Finding is one kind of personal data in one column, or in one key of a
+// key/value table.
 type Finding struct {
 	Table  string `json:"table"`
 	Column string `json:"column"`
-	Kind   Kind   `json:"kind"`
-	// Values is how many values of the column hold this kind.
+	// Key is the key of the rows of a key/value table (wp_usermeta's
+	// meta_key, core_config_data's path) whose value column held it:
+	// "billing_email". Keys that are not plain names are counted under
+	// OtherKeys.
+	Key  string `json:"key,omitempty"`
+	Kind Kind   `json:"kind"`
+	// ByName means the column's or key's name says what it holds
+	// (user_pass, billing_phone), whatever the values look like.
+	ByName bool `json:"by_name,omitempty"`
+	// Kept means the rules keep this table, column or key on purpose: a
+	// finding the owner accepted, not a leak.
+	Kept bool `json:"kept,omitempty"`
+	// Values is how many values of the column (or key) hold this kind.
 	Values int64 `json:"values"`
 	// Example is the first one found, masked: "j***@g***.com", "81.x.x.x",
-	// "***45", "**** 4242".
+	// "***45", "**** 4242"; for a finding by name, only the value's size.
 	Example string `json:"example"`
 }
+
+// Where names the finding's place: "wp_usermeta.meta_value[billing_email]".
+func (f Finding) Where() string {
+	w := f.Table + "." + f.Column
+	if f.Key != "" {
+		w += "[" + f.Key + "]"
+	}
+	return w
+}
+
+// OtherKeys stands for the keys of a key/value table that are not plain
+// names, or beyond the first maxKeys with findings in one column.
+const OtherKeys = "(other keys)"
+
+// maxKeys bounds the keys with findings counted apart in one column.
+const maxKeys = 256
 
 // Report is what a Scanner found.
 type Report struct {
 	Tables   int       `json:"tables"`
 	Rows     int64     `json:"rows"`
-	Values   int64     `json:"values"` // string and binary values looked at
+	Values   int64     `json:"values"` // values looked at
 	Findings []Finding `json:"findings"`
+}
+
+// Leaks returns the findings that are not kept on purpose.
+func (r *Report) Leaks() []Finding {
+	if r == nil {
+		return nil
+	}
+	var out []Finding
+	for _, f := range r.Findings {
+		if !f.Kept {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Cover says what the rules do with a table, column or key.
+type Cover int
+
+const (
+	// Uncovered: no rule names it; its values are written as they were.
+	Uncovered Cover = iota
+	// Ruled: a rule rewrites, empties or drops it.
+	Ruled
+	// Kept: the rules keep it unchanged on purpose.
+	Kept
+)
+
+// Rules tells a Scanner what the anonymization rules cover. A Scanner
+// without Rules treats everything as uncovered.
+type Rules interface {
+	// Cover says what the rules do with table.column; key is the row's
+	// key when column is the value column of a key/value table, else "".
+	Cover(table, column, key string) Cover
+	// KeyValue names the key and value columns of a key/value table the
+	// rules describe (eav:).
+	KeyValue(table string) (keyColumn, valueColumn string, ok bool)
 }
 
 // Scanner scans one or more streams; the table definitions one stream
 // gives serve the next (an archive has a table's CREATE TABLE and its rows
 // in separate entries).
 type Scanner struct {
+	rules    Rules
 	columns  map[string][]string // table -> column names, from CREATE TABLE
 	tables   map[string]bool
+	infos    map[string]*tableInfo
 	found    map[key]*Finding
 	rows     int64
 	values   int64
 	buf      []byte
+	keyBuf   []byte
 	matches  []match
 	seenKind map[Kind]bool
 }
 
 type key struct {
-	table, column string
-	kind          Kind
+	table, column, key string
+	kind               Kind
+	byName             bool
 }
 
 // New returns an empty Scanner.
 func New() *Scanner {
-	return &Scanner{columns: map[string][]string{}, tables: map[string]bool{}, found: map[key]*Finding{}, seenKind: map[Kind]bool{}}
+	return &Scanner{columns: map[string][]string{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*Finding{}, seenKind: map[Kind]bool{}}
+}
+
+// SetRules makes the scanner report by name only what the rules leave
+// uncovered, and findings in what they keep as kept.
+func (s *Scanner) SetRules(r Rules) {
+	s.rules = r
+	clear(s.infos)
 }
 
 // Define gives the column names of a table from its CREATE TABLE, for rows
@@ -69,6 +147,11 @@ func (s *Scanner) Define(table string, create []byte) {
 			names[i] = c.Name
 		}
 		s.columns[table] = names
+		for k, ti := range s.infos {
+			if ti.table == table {
+				delete(s.infos, k)
+			}
+		}
 	}
 }
 
@@ -111,11 +194,6 @@ func (s *Scanner) scan(ctx context.Context, src sqldump.Stream, limit int64) err
 // insert scans the rows of st; left counts down the rows a sample may
 // still look at (negative: no limit), and insert returns errLimit at 0.
 func (s *Scanner) insert(ctx context.Context, src sqldump.Stream, st *sqldump.Statement, left *int64) error {
-	s.tables[st.Table] = true
-	cols := st.Columns
-	if len(cols) == 0 {
-		cols = s.columns[st.Table]
-	}
 	for {
 		if *left == 0 {
 			return errLimit
@@ -128,48 +206,236 @@ func (s *Scanner) insert(ctx context.Context, src sqldump.Stream, st *sqldump.St
 			return err
 		}
 		*left--
-		if s.rows++; s.rows%4096 == 0 {
+		s.Row(st.Table, st.Columns, r)
+		if s.rows%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
-			}
-		}
-		for i, v := range r.Values {
-			if v.Kind != sqldump.ValueString && v.Kind != sqldump.ValueHex {
-				continue // numbers, NULL, bits
-			}
-			b, ok := v.AppendBytes(s.buf[:0])
-			s.buf = b
-			if !ok {
-				continue
-			}
-			s.values++
-			s.matches = detect(s.matches[:0], b)
-			if len(s.matches) == 0 {
-				continue
-			}
-			col := fmt.Sprintf("#%d", i+1)
-			if i < len(cols) {
-				col = cols[i]
-			}
-			clear(s.seenKind)
-			for _, m := range s.matches {
-				if s.seenKind[m.kind] {
-					continue
-				}
-				s.seenKind[m.kind] = true
-				k := key{st.Table, col, m.kind}
-				f := s.found[k]
-				if f == nil {
-					f = &Finding{Table: st.Table, Column: col, Kind: m.kind, Example: m.example}
-					s.found[k] = f
-				}
-				f.Values++
 			}
 		}
 	}
 }
 
-// Report returns what was found so far, by table, column and kind.
+// Row scans one row of an INSERT into table; cols are the INSERT's column
+// names, or nil for the table's own (from a CREATE TABLE given to Define
+// or seen in a stream).
+func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
+	ti := s.info(table, cols)
+	s.rows++
+	rowKey, keyCover := "", Uncovered
+	if ti.keyIdx >= 0 && ti.keyIdx < len(r.Values) {
+		rowKey, keyCover = s.rowKey(ti, r.Values[ti.keyIdx])
+	}
+	for i := range r.Values {
+		v := &r.Values[i]
+		if v.Kind == sqldump.ValueNull {
+			continue
+		}
+		col, k, cover := ti.column(i), "", Uncovered
+		byName, named := Kind(""), false
+		if i < len(ti.cols) {
+			cover, byName, named = ti.cols[i].cover, ti.cols[i].kind, ti.cols[i].named
+		}
+		if i == ti.valIdx {
+			k, cover = rowKey, keyCover
+			byName, named = ti.keyKind(rowKey)
+		}
+		if v.Kind != sqldump.ValueString && v.Kind != sqldump.ValueHex {
+			// Numbers: only by name (an IP kept as an integer), and not 0.
+			if named && cover != Ruled && v.Kind == sqldump.ValueNumber && !isZero(v.Raw) {
+				s.add(table, col, k, byName, true, cover, fmt.Sprintf("a number of %d digits", len(v.Raw)))
+			}
+			continue
+		}
+		b, ok := v.AppendBytes(s.buf[:0])
+		s.buf = b
+		if !ok {
+			continue
+		}
+		s.values++
+		if named && cover != Ruled && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
+			s.add(table, col, k, byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
+		}
+		s.matches = detect(s.matches[:0], b)
+		if len(s.matches) == 0 {
+			continue
+		}
+		clear(s.seenKind)
+		for _, m := range s.matches {
+			if !s.seenKind[m.kind] {
+				s.seenKind[m.kind] = true
+				s.add(table, col, k, m.kind, false, cover, m.example)
+			}
+		}
+	}
+}
+
+func isZero(b []byte) bool {
+	b = bytes.TrimLeft(b, "0.")
+	return len(b) == 0
+}
+
+// add counts one value with a finding.
+func (s *Scanner) add(table, col, k string, kind Kind, byName bool, cover Cover, example string) {
+	key := key{table, col, k, kind, byName}
+	f := s.found[key]
+	if f == nil {
+		f = &Finding{Table: table, Column: col, Key: k, Kind: kind, ByName: byName, Kept: cover == Kept, Example: example}
+		s.found[key] = f
+	}
+	f.Values++
+}
+
+// tableInfo is what a Scanner knows of one table and column list.
+type tableInfo struct {
+	table          string
+	names          []string
+	cols           []colInfo
+	keyIdx, valIdx int // the key and value columns of a key/value table, or -1
+	keys           map[string]keyInfo
+}
+
+type colInfo struct {
+	cover Cover
+	kind  Kind // what its name says it holds
+	named bool
+}
+
+type keyInfo struct {
+	name  string // as reported: the key, or OtherKeys
+	cover Cover
+	kind  Kind
+	named bool
+}
+
+func (ti *tableInfo) column(i int) string {
+	if i < len(ti.names) {
+		return ti.names[i]
+	}
+	return fmt.Sprintf("#%d", i+1)
+}
+
+func (ti *tableInfo) keyKind(k string) (Kind, bool) {
+	ki := ti.keys[k]
+	return ki.kind, ki.named
+}
+
+// info returns what the scanner knows of table with this column list.
+func (s *Scanner) info(table string, cols []string) *tableInfo {
+	id := table
+	if len(cols) > 0 {
+		id = table + "\x00" + strings.Join(cols, "\x00")
+	}
+	if ti := s.infos[id]; ti != nil {
+		return ti
+	}
+	s.tables[table] = true
+	if len(cols) == 0 {
+		cols = s.columns[table]
+	}
+	ti := &tableInfo{table: table, names: cols, keyIdx: -1, valIdx: -1, keys: map[string]keyInfo{}}
+	ti.cols = make([]colInfo, len(cols))
+	kc, vc, ok := "", "", false
+	if s.rules != nil {
+		kc, vc, ok = s.rules.KeyValue(table)
+	}
+	if !ok {
+		kc, vc, ok = keyValueColumns(cols)
+	}
+	for i, c := range cols {
+		if ok && strings.EqualFold(c, kc) {
+			ti.keyIdx = i
+		}
+		if ok && strings.EqualFold(c, vc) {
+			ti.valIdx = i
+		}
+		ci := &ti.cols[i]
+		if s.rules != nil {
+			ci.cover = s.rules.Cover(table, c, "")
+		}
+		ci.kind, ci.named = classifyName(table, c)
+	}
+	if ti.keyIdx < 0 || ti.valIdx < 0 {
+		ti.keyIdx, ti.valIdx = -1, -1
+	}
+	s.infos[id] = ti
+	return ti
+}
+
+// rowKey returns the key of a key/value row as reported, and what the
+// rules do with its value.
+func (s *Scanner) rowKey(ti *tableInfo, v sqldump.Value) (string, Cover) {
+	b, ok := v.AppendBytes(s.keyBuf[:0])
+	s.keyBuf = b
+	if !ok {
+		return "", Uncovered
+	}
+	if ki, ok := ti.keys[string(b)]; ok {
+		return ki.name, ki.cover
+	}
+	k := string(b)
+	ki := keyInfo{name: k}
+	if !plainKey(b) || len(ti.keys) >= maxKeys {
+		ki.name = OtherKeys
+	}
+	vc := ti.column(ti.valIdx)
+	if s.rules != nil {
+		ki.cover = s.rules.Cover(ti.table, vc, k)
+	}
+	if ki.cover == Uncovered && ti.cols[ti.valIdx].cover == Kept {
+		ki.cover = Kept
+	}
+	ki.kind, ki.named = classifyName(ti.table, k)
+	if len(ti.keys) < 4*maxKeys {
+		ti.keys[k] = ki
+	}
+	return ki.name, ki.cover
+}
+
+// plainKey reports whether a key/value table's key is a name that can be
+// shown: letters, digits and _-.:/ only, at most 64 bytes, and nothing a
+// detector finds.
+func plainKey(b []byte) bool {
+	if len(b) == 0 || len(b) > 64 {
+		return false
+	}
+	for _, c := range b {
+		if !(isLetterByte(c) || isDigit(c) || c == '_' || c == '-' || c == '.' || c == ':' || c == '/') {
+			return false
+		}
+	}
+	return len(detect(nil, b)) == 0
+}
+
+// keyValueColumns guesses the key and value columns of a key/value table
+// from its column names: a value column "value" or "*_value" (meta_value,
+// option_value) beside a key column named like it (meta_key, option_name,
+// path, key, name).
+func keyValueColumns(cols []string) (string, string, bool) {
+	has := map[string]string{}
+	for _, c := range cols {
+		has[strings.ToLower(c)] = c
+	}
+	for _, c := range cols {
+		lc := strings.ToLower(c)
+		if lc != "value" && !strings.HasSuffix(lc, "_value") {
+			continue
+		}
+		prefix := strings.TrimSuffix(lc, "value")
+		for _, k := range []string{prefix + "key", prefix + "name", prefix + "path", "key", "name", "path", "code"} {
+			if kc, ok := has[k]; ok && k != lc {
+				return kc, c, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// classifyName says what a column's or key's name means it holds; set to
+// ByName.
+var classifyName = func(table, name string) (Kind, bool) { return "", false }
+
+// Report returns what was found so far: leaks before kept findings,
+// credentials first, then by table, column, key and kind.
 func (s *Scanner) Report() *Report {
 	rep := &Report{Tables: len(s.tables), Rows: s.rows, Values: s.values, Findings: []Finding{}}
 	for _, f := range s.found {
@@ -181,13 +447,25 @@ func (s *Scanner) Report() *Report {
 	}
 	sort.Slice(rep.Findings, func(i, j int) bool {
 		a, b := rep.Findings[i], rep.Findings[j]
+		if a.Kept != b.Kept {
+			return !a.Kept
+		}
+		if ca, cb := a.Kind == kinds[0], b.Kind == kinds[0]; ca != cb {
+			return ca // the first kind (credentials) leads
+		}
 		if a.Table != b.Table {
 			return a.Table < b.Table
 		}
 		if a.Column != b.Column {
 			return a.Column < b.Column
 		}
-		return order[a.Kind] < order[b.Kind]
+		if a.Key != b.Key {
+			return a.Key < b.Key
+		}
+		if order[a.Kind] != order[b.Kind] {
+			return order[a.Kind] < order[b.Kind]
+		}
+		return !a.ByName && b.ByName
 	})
 	return rep
 }

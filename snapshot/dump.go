@@ -236,10 +236,10 @@ type dumpWriter struct {
 	rows        int64
 	database    string
 	warn        func(string)
-	// sample, when anonymizing, scans the first rows of each table as
-	// written, after the rules, for personal data they left (a site's
-	// plugin table the preset does not know, for instance).
-	sample *scan.Scanner
+	// check, when anonymizing, scans every row as written, after the
+	// rules, for personal data they left (a site's plugin table the preset
+	// does not know, for instance).
+	check *scan.Scanner
 }
 
 // target is where the last kept statement went.
@@ -260,20 +260,10 @@ type tableState struct {
 	prelude []byte // SETs before the table's first INSERT, repeated in each chunk
 }
 
-// sampleRows and sampleBytes bound the rows of each table an anonymizing
-// snapshot scans after the rules (see dumpWriter.sample).
-const (
-	sampleRows  = 1000
-	sampleBytes = 128 << 10
-)
-
-// writeDump writes the database entries. When anonymized, it also returns
-// what a scan of each table's first rows found after the rules.
-func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize int, anonymized bool, progress func(Progress), warn func(string), tableDone func(archive.TableStat)) (stats []archive.TableStat, left []scan.Finding, err error) {
-	w := &dumpWriter{aw: aw, chunkSize: chunkSize, tables: map[string]*tableState{}, pendingVars: map[string]bool{}, varsIn: map[string]string{}, objDelim: ";", database: d.database, warn: warn, inPreamble: true}
-	if anonymized {
-		w.sample = scan.New()
-	}
+// writeDump writes the database entries. With check, it scans every row it
+// writes; check.Report says what it found.
+func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize int, check *scan.Scanner, progress func(Progress), warn func(string), tableDone func(archive.TableStat)) (stats []archive.TableStat, err error) {
+	w := &dumpWriter{aw: aw, chunkSize: chunkSize, tables: map[string]*tableState{}, pendingVars: map[string]bool{}, varsIn: map[string]string{}, objDelim: ";", database: d.database, warn: warn, inPreamble: true, check: check}
 	// Entries are hashed, tarred and compressed by another goroutine while
 	// this one parses and anonymizes the next chunk.
 	w.ew = newEntryWriter(aw, chunkSize)
@@ -289,7 +279,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 	for n := 0; ; n++ {
 		if n%64 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 		st, err := d.next()
@@ -297,7 +287,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 			break
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		finished := ""
 		if st.Table != "" && st.Table != item {
@@ -305,7 +295,7 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		}
 		progress(Progress{Phase: "database", Done: d.done(), Total: d.total, Rows: w.rows, RowsTotal: d.rowsTotal, Item: item})
 		if err := w.statement(ctx, d, st); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if finished != "" {
 			pending = append(pending, finished)
@@ -320,16 +310,16 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		}
 	}
 	if err := w.flushSchema(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := w.flush(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for _, name := range append(pending, item) {
 		done(name)
 	}
 	if len(w.order) == 0 {
-		return nil, nil, fmt.Errorf("%w: %s: no CREATE TABLE or INSERT statement found", ErrNotSQL, d.path)
+		return nil, fmt.Errorf("%w: %s: no CREATE TABLE or INSERT statement found", ErrNotSQL, d.path)
 	}
 	w.objects.Write(w.pending.Bytes())
 	if w.realObjs {
@@ -341,11 +331,11 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 		out.Write(w.preamble.Bytes())
 		out.Write(w.objects.Bytes())
 		if err := w.ew.add(ObjectsEntry, &out); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	if err := w.ew.close(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	stats = make([]archive.TableStat, len(w.order))
 	for i, t := range w.order {
@@ -354,11 +344,8 @@ func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize 
 			warn(fmt.Sprintf("table %s has data but no CREATE TABLE in the dump; restore needs the table to exist", t.stat.Name))
 		}
 	}
-	if w.sample != nil {
-		left = w.sample.Report().Findings
-	}
 	progress(Progress{Phase: "database", Done: d.done(), Total: d.total, Rows: w.rows, RowsTotal: d.rowsTotal})
-	return stats, left, nil
+	return stats, nil
 }
 
 func (w *dumpWriter) table(name string) *tableState {
@@ -622,8 +609,8 @@ func (w *dumpWriter) createTable(d *dumpInput, st *sqldump.Statement, name strin
 	b.Write(st.Text)
 	b.WriteByte('\n')
 	w.last = targetSchema
-	if w.sample != nil {
-		w.sample.Define(name, st.Text)
+	if w.check != nil {
+		w.check.Define(name, st.Text)
 	}
 	return nil
 }
@@ -657,14 +644,6 @@ func (w *dumpWriter) flush() error {
 	}
 	t := w.cur
 	w.cur = nil
-	if w.sample != nil && t.chunks == 1 {
-		// The entry's own SQL, parsed again: what the archive holds. At
-		// most sampleBytes of it, so that a dump of many small tables is
-		// not parsed twice; the statement cut there ends the sample with
-		// an error, which is the sample's, not the snapshot's.
-		b := w.buf.Bytes()
-		w.sample.Sample(context.Background(), sqldump.NewScanner(bytes.NewReader(b[:min(len(b), sampleBytes)])), sampleRows)
-	}
 	name := fmt.Sprintf("%s.%04d.sql", t.base, t.chunks)
 	t.stat.DataEntries = append(t.stat.DataEntries, name)
 	t.stat.Bytes += int64(w.buf.Len())
@@ -731,6 +710,9 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 			w.buf.Write(row.Sep)
 		}
 		w.buf.Write(row.Raw)
+		if w.check != nil {
+			w.check.Row(st.Table, st.Columns, row)
+		}
 		partRows++
 		t.stat.Rows++
 		w.rows++

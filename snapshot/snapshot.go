@@ -103,10 +103,12 @@ type Result struct {
 	Server *dbdump.Info
 	// Report is what anonymization did, nil without rules.
 	Report *anonymize.Report
-	// Leftover is what a scan of each table's first rows (sampleRows)
-	// found after the rules: columns that still look like they hold
-	// e-mail addresses, phone or card numbers or IP addresses.
-	Leftover []scan.Finding
+	// Privacy is what the check of every row written found after the
+	// rules (nil without rules): values that look like e-mail addresses,
+	// phone or card numbers or IP addresses, and columns and keys whose
+	// names say they hold people's data or secrets, with no rule for them.
+	// Its Leaks are what no rule covers and the rules do not keep.
+	Privacy *scan.Report
 	report   func() *anonymize.Report
 }
 
@@ -236,11 +238,19 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	}
 	m := &archive.Manifest{Tables: []archive.TableStat{}}
 	if dump != nil {
-		tables, left, err := writeDump(ctx, aw, dump, opts.ChunkSize, opts.Rules != nil && !opts.NoAnonymize, progress, warn, opts.TableDone)
+		var check *scan.Scanner
+		if opts.Rules != nil {
+			check = scan.New()
+			check.SetRules(scan.FromRules(opts.Rules))
+		}
+		tables, err := writeDump(ctx, aw, dump, opts.ChunkSize, check, progress, warn, opts.TableDone)
 		if err != nil {
 			return nil, err
 		}
-		res.Leftover = left
+		if check != nil {
+			res.Privacy = check.Report()
+			m.Privacy = res.Privacy
+		}
 		m.Tables = tables
 		if res.report != nil {
 			res.Report = res.report()

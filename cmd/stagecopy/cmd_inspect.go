@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"text/tabwriter"
 	"time"
 
-	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/urfave/cli/v2"
+
+	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/scan"
 )
 
 // newInspectCommand is `stagecopy inspect`: its flags, parsed into
@@ -106,6 +110,7 @@ func printInspect(e *env, path string, sum *archiveSummary) {
 		}
 		tw.Flush()
 	}
+	printPrivacy(w, m.Privacy)
 	f := m.Files
 	fmt.Fprintf(w, "\nfiles        %d files, %d directories, %d symlinks, %d bytes\n", f.Count, f.Dirs, f.Symlinks, f.Bytes)
 	for _, s := range f.Skipped {
@@ -114,4 +119,36 @@ func printInspect(e *env, path string, sum *archiveSummary) {
 	fmt.Fprintf(w, "\nentries      %d, %d bytes uncompressed, %d compressed\n", m.EntryCount, m.TotalBytes, sum.compressed)
 	fmt.Fprintf(w, "merkle root  %s\n", m.MerkleRoot)
 	fmt.Fprintf(w, "sha256       %s\n", sum.sha256)
+}
+
+// printPrivacy prints the manifest's record of the check of every row
+// written: what still looked like personal data after the rules.
+func printPrivacy(w io.Writer, privacy any) {
+	if privacy == nil {
+		return
+	}
+	var rep scan.Report
+	if b, err := json.Marshal(privacy); err != nil || json.Unmarshal(b, &rep) != nil {
+		fmt.Fprintf(w, "\nprivacy      (unreadable record)\n")
+		return
+	}
+	leaks := len(rep.Leaks())
+	fmt.Fprintf(w, "\nprivacy      %d values in %d rows checked after the rules: %d findings no rule covers, %d kept on purpose\n",
+		rep.Values, rep.Rows, leaks, len(rep.Findings)-leaks)
+	if len(rep.Findings) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  WHERE\tKIND\tHOW\tVALUES\tEXAMPLE")
+	for _, f := range rep.Findings {
+		how := "value"
+		if f.ByName {
+			how = "name"
+		}
+		if f.Kept {
+			how += ", kept"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", f.Where(), f.Kind, how, f.Values, f.Example)
+	}
+	tw.Flush()
 }

@@ -63,7 +63,7 @@ func newSnapshotCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "archive `PATH` (.tar.zst), or - for standard output", Required: true},
 			&cli.BoolFlag{Name: "anonymize", Usage: "replace personal data using --rules or --preset (the default whenever rules are given)"},
 			&cli.BoolFlag{Name: "no-anonymize", Usage: "copy the data as it is, personal data included (recorded in the archive)"},
-			&cli.BoolFlag{Name: "strict", Usage: "write no archive (exit 4) when the scan of each table's first rows after the rules finds what looks like personal data"},
+			&cli.BoolFlag{Name: "strict", Usage: "write no archive (exit 4) when the check of every row written finds personal data no rule covers or keeps"},
 			&cli.StringFlag{Name: "level", Value: "default", Usage: "zstd `LEVEL`: fastest, default, better or best"},
 			&cli.IntFlag{Name: "chunk-size", Value: snapshot.DefaultChunkSize >> 20, Usage: "cut table data into entries of about `MiB` of SQL"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing archive at --output"},
@@ -245,14 +245,15 @@ func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
 	if err != nil {
 		return snapshotHint(err)
 	}
-	if o.strict && len(res.Leftover) > 0 {
-		printLeftover(e, res)
+	leaks := res.Privacy.Leaks()
+	if o.strict && len(leaks) > 0 {
+		printLeftover(e, res, false)
 		what := "no archive was written"
 		if file == nil {
 			what = "the archive went to standard output already: do not send it"
 		}
-		return withHint(fmt.Errorf("%w: %d columns after the rules; --strict: %s", errFound, len(res.Leftover), what),
-			"add rules for these columns ('stagecopy scan' with the same rules lists every one), then snapshot again")
+		return withHint(fmt.Errorf("%w: %d findings after the rules; --strict: %s", errFound, len(leaks), what),
+			"add rules for these columns and keys, or mark what is not personal as keep (docs/rules.md); 'stagecopy scan' with the same rules lists every one")
 	}
 	where := "standard output"
 	if file != nil {
@@ -276,7 +277,7 @@ func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
 		}
 	}
 	printSnapshotSummary(to, where, file, res, counter.N, hex.EncodeToString(h.Sum(nil)), time.Since(start))
-	printLeftover(e, res)
+	printLeftover(e, res, o.quiet)
 	return nil
 }
 
@@ -346,11 +347,27 @@ func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *
 	}
 }
 
-// printLeftover prints, even with -q, what the scan of each table's first
-// rows found after the rules: the archive may hold personal data.
-func printLeftover(e *env, res *snapshot.Result) {
-	for _, f := range res.Leftover {
-		fmt.Fprintf(e.stderr, "stagecopy: WARNING: after the rules, %s.%s still holds what looks like %s (%d of the first rows' values, e.g. %s); add a rule for it ('stagecopy scan' with the same rules lists all) before you send this archive\n",
-			f.Table, f.Column, f.Kind.Plural(), f.Values, f.Example)
+// printLeftover prints, even with -q, what the check of every row written
+// found after the rules that they neither cover nor keep: the archive may
+// hold personal data. Findings the rules keep get one line, not with -q.
+func printLeftover(e *env, res *snapshot.Result, quiet bool) {
+	if res.Privacy == nil {
+		return
+	}
+	kept := 0
+	for _, f := range res.Privacy.Findings {
+		if f.Kept {
+			kept++
+			continue
+		}
+		how := "what looks like " + f.Kind.Plural()
+		if f.ByName {
+			how = f.Kind.Plural() + ", by its name"
+		}
+		fmt.Fprintf(e.stderr, "stagecopy: WARNING: after the rules, %s still holds %s (%d values, e.g. %s); add a rule for it, or keep: if it is not personal\n",
+			f.Where(), how, f.Values, f.Example)
+	}
+	if kept > 0 && !quiet {
+		fmt.Fprintf(e.stderr, "stagecopy: %d findings are in what the rules keep on purpose ('stagecopy inspect' lists them)\n", kept)
 	}
 }

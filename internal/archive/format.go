@@ -120,10 +120,13 @@ type Manifest struct {
 	Tables        []TableStat `json:"tables"`
 	Files         FileStats   `json:"files"`
 	Report        any         `json:"anonymization,omitempty"`
-	EntryCount    int         `json:"entry_count"`
-	TotalBytes    int64       `json:"total_bytes"`
-	Entries       []Entry     `json:"entries"`
-	MerkleRoot    string      `json:"merkle_root"`
+	// Privacy is the check of every row written after the rules: what
+	// still looks like personal data (snapshot.Result.Privacy).
+	Privacy    any     `json:"privacy,omitempty"`
+	EntryCount int     `json:"entry_count"`
+	TotalBytes int64   `json:"total_bytes"`
+	Entries    []Entry `json:"entries"`
+	MerkleRoot string  `json:"merkle_root"`
 }
 
 // TableStat is one table's line in the manifest.

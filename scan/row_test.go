@@ -1,0 +1,102 @@
+package scan
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stagecopy/stagecopy/internal/sqldump"
+	"github.com/stagecopy/stagecopy/rules"
+)
+
+func scanWith(t *testing.T, rulesYAML, dump string) *Report {
+	t.Helper()
+	s := New()
+	if rulesYAML != "" {
+		r, err := rules.Parse("t.yml", []byte(rulesYAML), rules.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.SetRules(FromRules(r))
+	}
+	if err := s.Scan(context.Background(), sqldump.NewScanner(strings.NewReader(dump))); err != nil {
+		t.Fatal(err)
+	}
+	return s.Report()
+}
+
+func findings(rep *Report) map[string]int64 {
+	got := map[string]int64{}
+	for _, f := range rep.Findings {
+		k := f.Where() + " " + string(f.Kind)
+		if f.ByName {
+			k += " by-name"
+		}
+		if f.Kept {
+			k += " kept"
+		}
+		got[k] = f.Values
+	}
+	return got
+}
+
+// TestKeyValueFindings: a key/value table's findings are counted per key
+// (wp_usermeta[billing_email]), keys that are not plain names are not
+// shown, the rules' eav: names the columns, and what the rules keep is
+// reported as kept.
+func TestKeyValueFindings(t *testing.T) {
+	dump := "CREATE TABLE `wp_usermeta` (`umeta_id` bigint, `user_id` bigint, `meta_key` varchar(255), `meta_value` longtext);\n" +
+		"INSERT INTO `wp_usermeta` VALUES (1,1,'billing_email','jane.doe@gmail.com'),(2,1,'billing_phone','+44 20 7946 0958'),(3,2,'billing_email','john.roe@gmail.com'),(4,2,'nickname','jd'),(5,2,'x y@gmail.com','joe@gmail.com');\n" +
+		"CREATE TABLE `settings` (`k` varchar(64), `v` text);\n" +
+		"INSERT INTO `settings` VALUES ('admin_email','owner@gmail.com');\n"
+	got := findings(scanWith(t, "", dump))
+	want := map[string]int64{
+		"wp_usermeta.meta_value[billing_email] email": 2,
+		"wp_usermeta.meta_value[billing_phone] phone": 1,
+		"wp_usermeta.meta_value[(other keys)] email":  1,
+		"settings.v email":                            1,
+		"wp_usermeta.meta_key email":                  1, // the key itself
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %d, want %d\nall: %v", k, got[k], v, got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+
+	// The rules: eav: names settings' columns; a kept key is kept.
+	got = findings(scanWith(t, "version: 1\ntables:\n  settings:\n    eav: {key_column: k, value_column: v}\n    keys:\n      nothing: email\n  wp_usermeta: keep\n", dump))
+	for _, k := range []string{"settings.v[admin_email] email", "wp_usermeta.meta_value[billing_email] email kept"} {
+		if got[k] == 0 {
+			t.Errorf("with rules: no %s\nall: %v", k, got)
+		}
+	}
+}
+
+// TestFindingsByName: a column whose name says what it holds is a finding
+// when no rule covers it, whatever its values look like; a ruled one is
+// not; empty values are not counted.
+func TestFindingsByName(t *testing.T) {
+	old := classifyName
+	defer func() { classifyName = old }()
+	classifyName = func(table, name string) (Kind, bool) {
+		if name == "user_token" || name == "remember" {
+			return "credential", true
+		}
+		return "", false
+	}
+	dump := "CREATE TABLE `user` (`id` int, `user_token` varbinary(32), `mail` text);\n" +
+		"INSERT INTO `user` VALUES (1,0x6162,'x'),(2,'',NULL),(3,'zzz',NULL);\n" +
+		"CREATE TABLE `kv` (`name` varchar(64), `value` text);\n" +
+		"INSERT INTO `kv` VALUES ('remember','abc'),('other','abc');\n"
+	got := findings(scanWith(t, "", dump))
+	if got["user.user_token credential by-name"] != 2 || got["kv.value[remember] credential by-name"] != 1 || len(got) != 2 {
+		t.Errorf("findings by name: %v", got)
+	}
+	got = findings(scanWith(t, "version: 1\ntables:\n  user:\n    columns:\n      user_token: null\n", dump))
+	if got["user.user_token credential by-name"] != 0 {
+		t.Errorf("a ruled column is a finding by name: %v", got)
+	}
+}
