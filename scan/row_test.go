@@ -100,3 +100,23 @@ func TestFindingsByName(t *testing.T) {
 		t.Errorf("a ruled column is a finding by name: %v", got)
 	}
 }
+
+// TestFindingPaths: a finding inside a JSON or PHP-serialized value says
+// where in the document, in the rules' path syntax.
+func TestFindingPaths(t *testing.T) {
+	dump := "CREATE TABLE `o` (`id` int, `meta` text);\n" +
+		"INSERT INTO `o` VALUES (1,'{\"billing\":{\"email\":\"jane@gmail.com\",\"n\":1}}'),(2,'[{\"ip\":\"81.2.69.160\"},{\"ip\":\"81.2.69.161\"}]')," +
+		"(3,'a:1:{s:5:\"email\";s:14:\"jane@gmail.com\";}'),(4,'{\"jane@gmail.com\":{\"x\":\"joe@gmail.com\"}}'),(5,'not json jane@gmail.com');\n"
+	got := findings(scanWith(t, "", dump))
+	for k, v := range map[string]int64{
+		"o.meta json:billing.email email": 1,
+		"o.meta json:*.ip ip":             1,
+		"o.meta php:email email":          1,
+		"o.meta json:*.x email":           1, // a key that is not a plain name is "*"
+		"o.meta email":                    1,
+	} {
+		if got[k] != v {
+			t.Errorf("%s: %d, want %d\nall: %v", k, got[k], v, got)
+		}
+	}
+}

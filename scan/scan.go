@@ -27,8 +27,12 @@ type Finding struct {
 	// meta_key, core_config_data's path) whose value column held it:
 	// "billing_email". Keys that are not plain names are counted under
 	// OtherKeys.
-	Key  string `json:"key,omitempty"`
-	Kind Kind   `json:"kind"`
+	Key string `json:"key,omitempty"`
+	// Path is where inside a JSON or PHP-serialized value (Document says
+	// which) the value was found: "billing.email", "*.ip".
+	Path     string `json:"path,omitempty"`
+	Document string `json:"document,omitempty"`
+	Kind     Kind   `json:"kind"`
 	// ByName means the column's or key's name says what it holds
 	// (user_pass, billing_phone), whatever the values look like.
 	ByName bool `json:"by_name,omitempty"`
@@ -47,6 +51,9 @@ func (f Finding) Where() string {
 	w := f.Table + "." + f.Column
 	if f.Key != "" {
 		w += "[" + f.Key + "]"
+	}
+	if f.Path != "" {
+		w += " " + f.Document + ":" + f.Path
 	}
 	return w
 }
@@ -121,9 +128,9 @@ type Scanner struct {
 }
 
 type key struct {
-	table, column, key string
-	kind               Kind
-	byName             bool
+	table, column, key, path string
+	kind                     Kind
+	byName                   bool
 }
 
 // New returns an empty Scanner.
@@ -242,7 +249,7 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 		if v.Kind != sqldump.ValueString && v.Kind != sqldump.ValueHex {
 			// Numbers: only by name (an IP kept as an integer), and not 0.
 			if named && cover != Ruled && v.Kind == sqldump.ValueNumber && !isZero(v.Raw) {
-				s.add(table, col, k, byName, true, cover, fmt.Sprintf("a number of %d digits", len(v.Raw)))
+				s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("a number of %d digits", len(v.Raw)))
 			}
 			continue
 		}
@@ -253,7 +260,7 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 		}
 		s.values++
 		if named && cover != Ruled && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
-			s.add(table, col, k, byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
+			s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
 		}
 		s.matches = detect(s.matches[:0], b)
 		if len(s.matches) == 0 {
@@ -263,7 +270,8 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 		for _, m := range s.matches {
 			if !s.seenKind[m.kind] {
 				s.seenKind[m.kind] = true
-				s.add(table, col, k, m.kind, false, cover, m.example)
+				path, doc := docPath(b, m.kind)
+				s.add(table, col, k, path, doc, m.kind, false, cover, m.example)
 			}
 		}
 	}
@@ -275,11 +283,11 @@ func isZero(b []byte) bool {
 }
 
 // add counts one value with a finding.
-func (s *Scanner) add(table, col, k string, kind Kind, byName bool, cover Cover, example string) {
-	key := key{table, col, k, kind, byName}
+func (s *Scanner) add(table, col, k, path, doc string, kind Kind, byName bool, cover Cover, example string) {
+	key := key{table, col, k, path, kind, byName}
 	f := s.found[key]
 	if f == nil {
-		f = &Finding{Table: table, Column: col, Key: k, Kind: kind, ByName: byName, Kept: cover == Kept, Example: example}
+		f = &Finding{Table: table, Column: col, Key: k, Path: path, Document: doc, Kind: kind, ByName: byName, Kept: cover == Kept, Example: example}
 		s.found[key] = f
 	}
 	f.Values++
@@ -461,6 +469,9 @@ func (s *Scanner) Report() *Report {
 		}
 		if a.Key != b.Key {
 			return a.Key < b.Key
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
 		}
 		if order[a.Kind] != order[b.Kind] {
 			return order[a.Kind] < order[b.Kind]
