@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -118,6 +119,8 @@ type Scanner struct {
 	columns  map[string][]string // table -> column names, from CREATE TABLE
 	tables   map[string]bool
 	infos    map[string]*tableInfo
+	last     *tableInfo // the last info returned, for lastCols
+	lastCols []string
 	found    map[key]*Finding
 	rows     int64
 	values   int64
@@ -143,6 +146,7 @@ func New() *Scanner {
 func (s *Scanner) SetRules(r Rules) {
 	s.rules = r
 	clear(s.infos)
+	s.last = nil
 }
 
 // Define gives the column names of a table from its CREATE TABLE, for rows
@@ -159,6 +163,7 @@ func (s *Scanner) Define(table string, create []byte) {
 				delete(s.infos, k)
 			}
 		}
+		s.last = nil
 	}
 }
 
@@ -253,10 +258,12 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 			}
 			continue
 		}
-		b, ok := v.AppendBytes(s.buf[:0])
-		s.buf = b
+		b, ok := v.Plain()
 		if !ok {
-			continue
+			if b, ok = v.AppendBytes(s.buf[:0]); !ok {
+				continue
+			}
+			s.buf = b
 		}
 		s.values++
 		if named && cover != Ruled && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
@@ -329,6 +336,16 @@ func (ti *tableInfo) keyKind(k string) (Kind, bool) {
 
 // info returns what the scanner knows of table with this column list.
 func (s *Scanner) info(table string, cols []string) *tableInfo {
+	// The rows of one INSERT come with the same table and column list.
+	if ti := s.last; ti != nil && ti.table == table && slices.Equal(cols, s.lastCols) {
+		return ti
+	}
+	ti := s.lookup(table, cols)
+	s.last, s.lastCols = ti, slices.Clone(cols)
+	return ti
+}
+
+func (s *Scanner) lookup(table string, cols []string) *tableInfo {
 	id := table
 	if len(cols) > 0 {
 		id = table + "\x00" + strings.Join(cols, "\x00")

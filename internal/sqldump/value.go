@@ -114,6 +114,24 @@ func (v Value) AppendBytes(dst []byte) ([]byte, bool) {
 	return append(dst, v.Raw...), true
 }
 
+// Plain returns the bytes of a string literal without copying them, when
+// they need no unescaping: no backslash and no doubled quote inside. It
+// returns false for every other value; AppendBytes decodes those.
+func (v Value) Plain() ([]byte, bool) {
+	if v.Kind != ValueString {
+		return nil, false
+	}
+	lit := v.literal()
+	if len(lit) < 2 {
+		return nil, false
+	}
+	body := lit[1 : len(lit)-1]
+	if bytes.IndexByte(body, '\\') >= 0 || bytes.IndexByte(body, lit[0]) >= 0 {
+		return nil, false
+	}
+	return body, true
+}
+
 // literal returns Raw without the introducer and the whitespace after it.
 func (v Value) literal() []byte {
 	lit := v.Raw

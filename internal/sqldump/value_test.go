@@ -300,3 +300,40 @@ func FuzzValueBytes(f *testing.F) {
 		}
 	})
 }
+
+func TestValuePlain(t *testing.T) {
+	for _, c := range []struct {
+		raw   string
+		want  string
+		plain bool
+	}{
+		{`'abc'`, "abc", true},
+		{`"a'b"`, "a'b", true},
+		{`''`, "", true},
+		{`'a\'b'`, "", false},
+		{`'a''b'`, "", false},
+		{`_binary 'xyz'`, "xyz", true},
+		{`0x41`, "", false},
+		{`NULL`, "", false},
+		{`42`, "", false},
+	} {
+		sc := NewScanner(strings.NewReader("INSERT INTO t VALUES (" + c.raw + ");\n"))
+		if _, err := sc.Next(); err != nil {
+			t.Fatal(err)
+		}
+		r, err := sc.NextRow()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, ok := r.Values[0].Plain()
+		if ok != c.plain || string(b) != c.want {
+			t.Errorf("%s: Plain() = %q, %v; want %q, %v", c.raw, b, ok, c.want, c.plain)
+		}
+		if ok {
+			full, _ := r.Values[0].AppendBytes(nil)
+			if string(full) != string(b) {
+				t.Errorf("%s: Plain %q, AppendBytes %q", c.raw, b, full)
+			}
+		}
+	}
+}
