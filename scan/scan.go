@@ -116,6 +116,7 @@ type Rules interface {
 // in separate entries).
 type Scanner struct {
 	rules    Rules
+	noNames  bool
 	columns  map[string][]string // table -> column names, from CREATE TABLE
 	tables   map[string]bool
 	infos    map[string]*tableInfo
@@ -139,6 +140,14 @@ type key struct {
 // New returns an empty Scanner.
 func New() *Scanner {
 	return &Scanner{columns: map[string][]string{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*Finding{}, seenKind: map[Kind]bool{}}
+}
+
+// ValuesOnly turns detection by name off: for an archive, whose values
+// are what the rules wrote, and whose rules are not at hand.
+func (s *Scanner) ValuesOnly() {
+	s.noNames = true
+	clear(s.infos)
+	s.last = nil
 }
 
 // SetRules makes the scanner report by name only what the rules leave
@@ -377,7 +386,9 @@ func (s *Scanner) lookup(table string, cols []string) *tableInfo {
 		if s.rules != nil {
 			ci.cover = s.rules.Cover(table, c, "")
 		}
-		ci.kind, ci.named = classifyName(table, c)
+		if !s.noNames {
+			ci.kind, ci.named = classifyName(table, c)
+		}
 	}
 	if ti.keyIdx < 0 || ti.valIdx < 0 {
 		ti.keyIdx, ti.valIdx = -1, -1
@@ -409,7 +420,9 @@ func (s *Scanner) rowKey(ti *tableInfo, v sqldump.Value) (string, Cover) {
 	if ki.cover == Uncovered && ti.cols[ti.valIdx].cover == Kept {
 		ki.cover = Kept
 	}
-	ki.kind, ki.named = classifyName(ti.table, k)
+	if !s.noNames {
+		ki.kind, ki.named = classifyName(ti.table, k)
+	}
 	if len(ti.keys) < 4*maxKeys {
 		ti.keys[k] = ki
 	}

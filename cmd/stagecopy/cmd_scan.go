@@ -113,8 +113,14 @@ func parseScanFlags(c *cli.Context, e *env) (scanOptions, error) {
 // returns errFound when it found personal data.
 func runScan(ctx context.Context, e *env, o scanOptions) error {
 	s := scan.New()
+	if o.rules != nil {
+		s.SetRules(scan.FromRules(o.rules))
+	}
 	switch {
 	case o.archive != "":
+		// The values are what the rules wrote, and the rules are not at
+		// hand: names would list every column a rule rewrote.
+		s.ValuesOnly()
 		_, err := readArchive(ctx, e, o.archive, o.quiet, "scan", o.keys, func(ent *archive.Entry, rd io.Reader) error {
 			if !strings.HasPrefix(ent.Name, archive.DBPrefix) || !strings.HasSuffix(ent.Name, ".sql") {
 				return nil
@@ -154,12 +160,12 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 	} else {
 		printScan(e.stdout, rep, o.rules != nil)
 	}
-	if len(rep.Findings) > 0 {
-		hint := "add rules for these columns (docs/rules.md), check them with 'stagecopy scan -r FILE', then snapshot"
+	if leaks := rep.Leaks(); len(leaks) > 0 {
+		hint := "add rules for these columns and keys, or keep: what is not personal (docs/rules.md); check them with 'stagecopy scan -r FILE', then snapshot"
 		if o.rules == nil && o.archive == "" {
 			hint = "these columns need rules (docs/rules.md; or a preset: --preset wordpress, ...); scan again with -r FILE to see what the rules leave"
 		}
-		return withHint(fmt.Errorf("%w: %d columns", errFound, countColumns(rep)), hint)
+		return withHint(fmt.Errorf("%w: %d findings in %d columns", errFound, len(leaks), countColumns(leaks)), hint)
 	}
 	return nil
 }
@@ -196,9 +202,9 @@ func scanThrough(ctx context.Context, s *scan.Scanner, src sqldump.Stream, r *ru
 	return err
 }
 
-func countColumns(rep *scan.Report) int {
+func countColumns(fs []scan.Finding) int {
 	seen := map[string]bool{}
-	for _, f := range rep.Findings {
+	for _, f := range fs {
 		seen[f.Table+"\x00"+f.Column] = true
 	}
 	return len(seen)
@@ -215,9 +221,16 @@ func printScan(w io.Writer, rep *scan.Report, ruled bool) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TABLE\tCOLUMN\tKIND\tVALUES\tEXAMPLE")
+	fmt.Fprintln(tw, "WHERE\tKIND\tFOUND BY\tVALUES\tEXAMPLE")
 	for _, f := range rep.Findings {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", f.Table, f.Column, f.Kind, f.Values, f.Example)
+		how := "value"
+		if f.ByName {
+			how = "name"
+		}
+		if f.Kept {
+			how += " (kept)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", f.Where(), f.Kind, how, f.Values, f.Example)
 	}
 	tw.Flush()
 }
