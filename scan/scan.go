@@ -459,7 +459,7 @@ func keyValueColumns(cols []string) (string, string, bool) {
 			continue
 		}
 		prefix := strings.TrimSuffix(lc, "value")
-		for _, k := range []string{prefix + "key", prefix + "name", prefix + "path", "key", "name", "path", "code"} {
+		for _, k := range []string{prefix + "key", prefix + "name", prefix + "path", prefix + "property", "key", "name", "path", "code", "property"} {
 			if kc, ok := has[k]; ok && k != lc {
 				return kc, c, true
 			}
