@@ -340,8 +340,8 @@ func plantValue(kind string, n int) string {
 }
 
 // plantPreset plants a value in every column and literal key the rules
-// name, and in every text column of the tables they truncate, for the
-// tables the schema has.
+// name (but those they keep), and in every text column of the tables they
+// truncate, for the tables the schema has.
 func plantPreset(t *testing.T, r *rules.Rules, cols map[string][]schemaColumn) []plant {
 	t.Helper()
 	var out []plant
@@ -369,6 +369,9 @@ func plantPreset(t *testing.T, r *rules.Rules, cols map[string][]schemaColumn) [
 			continue
 		}
 		for _, cr := range tr.Columns {
+			if cr.Keep {
+				continue // copied unchanged, on purpose
+			}
 			for _, cond := range append(slices.Clone(tr.Where), cr.Where...) {
 				if len(cond.Equals) > 0 && !cond.Not {
 					out = append(out, plant{table: tb, column: cond.Column, value: cond.Equals[0], fixed: true})
@@ -379,7 +382,7 @@ func plantPreset(t *testing.T, r *rules.Rules, cols map[string][]schemaColumn) [
 		}
 		if tr.EAV != nil {
 			for _, kr := range tr.EAV.Keys {
-				if strings.ContainsAny(kr.Key, "*?[") {
+				if strings.ContainsAny(kr.Key, "*?[") || kr.Keep {
 					continue
 				}
 				n++

@@ -342,7 +342,7 @@ func TestPresetCoverage(t *testing.T) {
 		t.Error("magento2 touches email_template")
 	}
 	wc, _ := LoadPreset("woocommerce", Options{})
-	if k := wc.ForTable("wp_options").EAV.ForKey("_transient_timeout_wc_x"); k == nil || k.Spec.Name != "keep" {
+	if k := wc.ForTable("wp_options").EAV.ForKey("_transient_timeout_wc_x"); k == nil || !k.Keep || k.Spec != nil {
 		t.Errorf("transient timeout: %+v", k)
 	}
 	if k := wc.ForTable("wp_options").EAV.ForKey("_transient_wc_x"); k == nil || k.Spec.Options["value"] != "b:0;" {
@@ -463,7 +463,7 @@ tables:
 func TestForKey(t *testing.T) {
 	e := &EAVRule{Keys: []*KeyRule{
 		{Key: "_transient_*", Spec: &Spec{Name: "empty"}},
-		{Key: "_transient_timeout_*", Spec: &Spec{Name: "keep"}},
+		{Key: "_transient_timeout_*", Keep: true},
 		{Key: "Billing_Phone", Spec: &Spec{Name: "phone"}},
 		{Key: "billing_*", Spec: &Spec{Name: "lorem"}},
 	}}
@@ -477,7 +477,10 @@ func TestForKey(t *testing.T) {
 	} {
 		k := e.ForKey(key)
 		got := ""
-		if k != nil {
+		switch {
+		case k != nil && k.Keep:
+			got = "keep"
+		case k != nil:
 			got = k.Spec.Name
 		}
 		if got != want {
