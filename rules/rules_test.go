@@ -406,7 +406,7 @@ tables:
 		t.Errorf("not an Errors of 4: %T", err)
 	}
 	wantWarn := []string{
-		`preset:wordpress:34:7: column "display_name" not found in table "wp_users"`,
+		`preset:wordpress:46:7: column "display_name" not found in table "wp_users"`,
 	}
 	if fmt.Sprint(warnings) != fmt.Sprint(wantWarn) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warnings, "\n"), strings.Join(wantWarn, "\n"))
