@@ -124,6 +124,9 @@ type plant struct {
 	fixed bool
 	// row tells apart the rows planted in one table for the same key.
 	row int
+	// kept values are in columns and keys a keep rule names: they must
+	// be in the archive as they were.
+	kept bool
 }
 
 // TestPresetsOnRealSchemas loads each CMS's real schema, plants a synthetic
@@ -163,25 +166,33 @@ func TestPresetsOnRealSchemas(t *testing.T) {
 				t.Fatal(err)
 			}
 			text := flowtest.Text(t, buf.Bytes())
-			checked := 0
+			checked, kept := 0, 0
 			for _, p := range plants {
 				find := p.find
 				if find == nil && len(p.value) >= 8 && !p.fixed {
 					find = []string{p.value}
 				}
+				where := p.table + "." + p.column
+				if p.key != "" {
+					where = fmt.Sprintf("%s[%s]", p.table, p.key)
+				}
 				for _, v := range find {
-					checked++
-					if strings.Contains(text, v) || strings.Contains(text, strings.ToUpper(hex.EncodeToString([]byte(v)))) ||
-						strings.Contains(text, hex.EncodeToString([]byte(v))) {
-						where := p.table + "." + p.column
-						if p.key != "" {
-							where = fmt.Sprintf("%s[%s]", p.table, p.key)
+					in := strings.Contains(text, v) || strings.Contains(text, strings.ToUpper(hex.EncodeToString([]byte(v)))) ||
+						strings.Contains(text, hex.EncodeToString([]byte(v)))
+					switch {
+					case p.kept:
+						kept++
+						if !in {
+							t.Errorf("%s: kept %q is not in the archive", where, v)
 						}
+					case in:
 						t.Errorf("%s: planted %q is in the archive", where, v)
+					default:
+						checked++
 					}
 				}
 			}
-			t.Logf("%d tables, %d planted values checked, %d tables in the archive", len(cols), checked, len(res.Manifest.Tables))
+			t.Logf("%d tables, %d planted values checked, %d kept values found, %d tables in the archive", len(cols), checked, kept, len(res.Manifest.Tables))
 			if checked < 20 {
 				t.Errorf("only %d planted values checked", checked)
 			}
@@ -376,8 +387,8 @@ func plantValue(kind string, n int) string {
 }
 
 // plantPreset plants a value in every column and literal key the rules
-// name (but those they keep), and in every text column of the tables they
-// truncate, for the tables the schema has.
+// name (a plain kept value in those they keep), and in every text column
+// of the tables they truncate, for the tables the schema has.
 func plantPreset(t *testing.T, r *rules.Rules, cols map[string][]schemaColumn) []plant {
 	t.Helper()
 	var out []plant
@@ -409,7 +420,9 @@ func plantPreset(t *testing.T, r *rules.Rules, cols map[string][]schemaColumn) [
 		var rows []map[string]string // row -> column -> fixed value
 		for _, cr := range tr.Columns {
 			if cr.Keep {
-				continue // copied unchanged, on purpose
+				n++
+				out = append(out, plant{table: tb, column: cr.Column, value: keptValue(n), find: []string{keptValue(n)[1:13]}, kept: true})
+				continue
 			}
 			want := map[string]string{}
 			for _, cond := range append(slices.Clone(tr.Where), cr.Where...) {
@@ -441,7 +454,12 @@ func plantPreset(t *testing.T, r *rules.Rules, cols map[string][]schemaColumn) [
 		}
 		if tr.EAV != nil {
 			for _, kr := range tr.EAV.Keys {
-				if strings.ContainsAny(kr.Key, "*?[") || kr.Keep {
+				if strings.ContainsAny(kr.Key, "*?[") {
+					continue
+				}
+				if kr.Keep {
+					n++
+					out = append(out, plant{table: tb, column: tr.EAV.ValueColumn, keyColumn: tr.EAV.KeyColumn, key: kr.Key, value: keptValue(n), find: []string{keptValue(n)[1:13]}, kept: true})
 					continue
 				}
 				n++
@@ -451,6 +469,10 @@ func plantPreset(t *testing.T, r *rules.Rules, cols map[string][]schemaColumn) [
 	}
 	return out
 }
+
+// keptValue returns a plain value for a column a rule keeps, quoted so
+// that it is also a JSON document.
+func keptValue(n int) string { return fmt.Sprintf(`"keptvalue%03d"`, n) }
 
 // ruleValue returns a planted value for a rule: a JSON or PHP document
 // holding values at the rule's literal paths, or a plain value.
@@ -535,6 +557,9 @@ func insertPlants(t *testing.T, db *sql.DB, cols map[string][]schemaColumn, plan
 		for _, c := range cols[table] {
 			seq++
 			p, planted := rows[id][c.name]
+			if planted && p.kept && (!isText(c) || c.maxLen > 0 && int64(len(p.value)) > c.maxLen) {
+				planted = false // a kept value the column cannot hold whole
+			}
 			switch {
 			case planted && p.fixed:
 				args = append(args, p.value)
