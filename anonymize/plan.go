@@ -145,6 +145,12 @@ func (f *Filter) plan(tr *rules.TableRule, t *sqldump.Table, columns []string, r
 		if err != nil {
 			return nil, err
 		}
+		if cr.Keep {
+			// Written as it is, on purpose: no operation, and the report
+			// says so with a count of 0.
+			rep.column(p.cols[i].Name, "keep")
+			continue
+		}
 		op := &colOp{idx: i, col: columnOf(t.Name, p.cols[i])}
 		if op.where, err = conds(cr.Where); err != nil {
 			return nil, err
@@ -175,6 +181,9 @@ func (f *Filter) plan(tr *rules.TableRule, t *sqldump.Table, columns []string, r
 		p.eav = &eavOp{keyIdx: ki, valIdx: vi, rule: e, col: columnOf(t.Name, p.cols[vi]), keys: map[*rules.KeyRule]*colOp{}}
 		p.eav.report = rep.column(p.cols[vi].Name, "by "+p.cols[ki].Name)
 		for _, kr := range e.Keys {
+			if kr.Keep {
+				continue // ForKey still picks it, over less specific keys
+			}
 			op := &colOp{idx: vi, col: p.eav.col}
 			if err := f.compile(op, kr.Spec, kr.PHP, kr.JSON, kr.Pos); err != nil {
 				return nil, err
@@ -323,7 +332,7 @@ func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
 	if e := p.eav; e != nil {
 		key, null := p.original(e.keyIdx)
 		if !null {
-			if kr := e.rule.ForKey(string(key)); kr != nil {
+			if kr := e.rule.ForKey(string(key)); kr != nil && !kr.Keep {
 				ch, err := p.run(e.keys[kr])
 				if err != nil {
 					return false, fmt.Errorf("column %s (%s %q): %w", e.col.Name, p.cols[e.keyIdx].Name, key, err)
