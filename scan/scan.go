@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/sqldump"
+	"github.com/stagecopy/stagecopy/rules"
 )
 
 // Finding is one kind of personal data in one column, or in one key of a
@@ -88,16 +89,15 @@ func (r *Report) Leaks() []Finding {
 	return out
 }
 
-// Cover says what the rules do with a table, column or key.
-type Cover int
+// Cover says what the rules do with a table, column or key (see
+// rules.Rules.Coverage).
+type Cover = rules.Cover
 
+// What rules do with a value.
 const (
-	// Uncovered: no rule names it; its values are written as they were.
-	Uncovered Cover = iota
-	// Ruled: a rule rewrites, empties or drops it.
-	Ruled
-	// Kept: the rules keep it unchanged on purpose.
-	Kept
+	Uncovered = rules.Uncovered // no rule names it: a finding is a leak
+	Ruled     = rules.Ruled     // a rule rewrites, empties or drops it
+	Kept      = rules.Kept      // the rules keep it unchanged, on purpose
 )
 
 // Rules tells a Scanner what the anonymization rules cover. A Scanner
