@@ -391,6 +391,9 @@ func (f *Filter) NextRow() (*sqldump.Row, error) {
 	if f.cur == nil {
 		return r, nil
 	}
+	if r.Versioned() {
+		return nil, f.fail(fmt.Errorf("%w: table %s, statement at line %d, row %d (byte %d): values inside versioned comments (/*!...*/) in a table with rules are not supported yet", ErrUnsafe, f.curStmt.Table, f.curStmt.Line, r.Index+1, r.Offset))
+	}
 	changed, err := f.cur.apply(f, r)
 	if err != nil {
 		return nil, f.fail(fmt.Errorf("table %s, statement at line %d, row %d (byte %d): %w", f.curStmt.Table, f.curStmt.Line, r.Index+1, r.Offset, err))

@@ -30,6 +30,10 @@ func FuzzScanner(f *testing.F) {
 		"INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a=1", "/*!40000 INSERT INTO t VALUES (1) */;",
 		"INSERT INTO t VALUES ('a\\'b', _binary 'x', 0x41, X'41', b'1', 0b1, NULL, -1.5e3, f(1,(2)))",
 		"DELIMITER $$\nINSERT INTO t VALUES (1)$$\n", "\xef\xbb\xbfSELECT 1",
+		"INSERT INTO `address` VALUES (1,'47 MySakila Drive',NULL,'',/*!50705 0x0000000001010000003E0A325D63345CC0761FDB8D99D94840,*/'2014-09-25 22:30:27'),(2,'x',NULL,'',/*!50705 0x01,*/'y');",
+		"INSERT INTO t VALUES (1,/*!50705 0x0101000000 */,'x'),(1 /*!50705 , 'b' */),( /*M!100100 1, 2, */ 3),(/*! 'a' */);",
+		"INSERT INTO t (a, /*!50705 b, */ c) VALUES (1, /*!50705 f('x'), */ 'y' /*M!100000 , 2 */);",
+		"INSERT INTO t /*!99999 .x */ VALUES ('a' /*!50000 , */ 'b', /*!50000 'a*/ */);",
 	} {
 		f.Add([]byte(s))
 	}
