@@ -258,14 +258,26 @@ func (s *Scanner) versionedRow(b []byte) error {
 		}
 		return str
 	}
+	// valCom and sepCom hold the values and commas from the first
+	// comment on; those before it are in none.
+	vals := s.row.Values
+	valOff, sepOff := len(vals)-len(t.valCom), max(0, len(vals)-1)-len(t.sepCom)
 	s.row.seps = s.row.seps[:0]
-	for i := range s.row.Values {
-		s.row.Values[i].Cond = cond(t.valCom[i])
-		if i < len(t.sepCom) {
-			s.row.seps = append(s.row.seps, cond(t.sepCom[i]))
-			s.row.vers = s.row.vers || t.sepCom[i] >= 0
+	for i := range vals {
+		k := -1
+		if i >= valOff {
+			k = t.valCom[i-valOff]
 		}
-		s.row.vers = s.row.vers || t.valCom[i] >= 0
+		vals[i].Cond = cond(k)
+		s.row.vers = s.row.vers || k >= 0
+		if i+1 < len(vals) {
+			k = -1
+			if i >= sepOff {
+				k = t.sepCom[i-sepOff]
+			}
+			s.row.seps = append(s.row.seps, cond(k))
+			s.row.vers = s.row.vers || k >= 0
+		}
 	}
 	if !s.row.vers {
 		return nil // only empty comments
@@ -278,7 +290,7 @@ func (s *Scanner) versionedRow(b []byte) error {
 	for _, rd := range rds {
 		_, st, at := readRow(len(s.row.Values), func(i int) string { return s.row.Values[i].Cond }, func(i int) string { return s.row.seps[i] }, rd)
 		if st == readMerged {
-			return s.syntaxError(t.coms[t.sepCom[at]].at, s.stmt.Table,
+			return s.syntaxError(t.coms[t.sepCom[at-sepOff]].at, s.stmt.Table,
 				"%s skips this versioned comment and reads value %d of the row with no comma before the next value it keeps: MySQL joins adjacent strings into one ('a' 'b' is 'ab'), a value no rule saw; a versioned comment may hold whole values, each with one comma beside it",
 				rd.Server, at+1)
 		}
@@ -493,11 +505,16 @@ func (t *tuple) parse(open int, vals []Value) ([]Value, int, string, int) {
 			return vals, next, msg, at
 		}
 		vals[len(vals)-1].Start = j - open
-		t.valCom = append(t.valCom, t.cur)
+		if len(t.coms) > 0 {
+			// Values before the first comment are left out; see cond.
+			t.valCom = append(t.valCom, t.cur)
+		}
 		cur, ncoms := t.cur, len(t.coms)
-		j, msg, at = t.gap(next)
-		if j < 0 {
-			return vals, j, msg, at
+		j = next
+		if c := b[j]; t.cur >= 0 || c != ',' && c != ')' {
+			if j, msg, at = t.gap(next); j < 0 {
+				return vals, j, msg, at
+			}
 		}
 		if j == len(b) {
 			return vals, unterminated, "unexpected end of input inside row", j
@@ -509,10 +526,14 @@ func (t *tuple) parse(open int, vals []Value) ([]Value, int, string, int) {
 			}
 			return vals, j + 1, "", 0
 		case ',':
-			t.sepCom = append(t.sepCom, t.cur)
-			j, msg, at = t.gap(j + 1)
-			if j < 0 {
-				return vals, j, msg, at
+			if len(t.coms) > 0 {
+				t.sepCom = append(t.sepCom, t.cur)
+			}
+			j++
+			if c := byteClass[b[min(j, len(b)-1)]]; t.cur >= 0 || j == len(b) || c != clsPlain && c != clsQuote {
+				if j, msg, at = t.gap(j); j < 0 {
+					return vals, j, msg, at
+				}
 			}
 		default:
 			if t.cur != cur || len(t.coms) != ncoms {
