@@ -45,9 +45,26 @@ func (r *Row) Conds() []string {
 		return nil
 	}
 	var out []string
+	var seen map[string]bool // for long lists
 	add := func(c string) {
-		if c != "" && !slices.Contains(out, c) {
+		if c == "" {
+			return
+		}
+		if seen != nil {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+			return
+		}
+		if !slices.Contains(out, c) {
 			out = append(out, c)
+			if len(out) > 16 {
+				seen = map[string]bool{}
+				for _, o := range out {
+					seen[o] = true
+				}
+			}
 		}
 	}
 	for i, v := range r.Values {
@@ -284,7 +301,7 @@ func (s *Scanner) versionedRow(b []byte) error {
 	}
 	conds := s.row.Conds()
 	rds, err := Readings(conds...)
-	if err != nil { // condError was checked at each opener
+	if err != nil { // too many versions (condError was checked at each opener)
 		return s.syntaxError(t.coms[0].at, s.stmt.Table, "%v", err)
 	}
 	for _, rd := range rds {

@@ -120,13 +120,27 @@ func versionName(v int) string {
 	return fmt.Sprintf("%d.%d.%d", v/10000, v/100%100, v%100)
 }
 
+// maxConds is how many different versioned comment openers [Readings]
+// takes: each is a way to read the text more, to be checked.
+const maxConds = 64
+
 // Readings returns the different ways MySQL and MariaDB servers of any
 // version read text whose versioned comments have the openers conds
 // ("/*!50705", "/*M!100100", "/*!"): one Reading for each set of these
-// comments some server runs. It fails for an opener [condError] rejects.
-// With no versioned comments there is one reading.
+// comments some server runs. It fails for an opener [condError] rejects,
+// and for more than 64 different openers. With no versioned comments there
+// is one reading.
 func Readings(conds ...string) ([]Reading, error) {
 	var my, maria []int
+	if len(conds) > maxConds {
+		seen := map[string]bool{}
+		for _, c := range conds {
+			seen[c] = true
+		}
+		if len(seen) > maxConds {
+			return nil, fmt.Errorf("versioned comments with %d different versions: more than %d", len(seen), maxConds)
+		}
+	}
 	for _, cond := range conds {
 		if msg := condError(cond); msg != "" {
 			return nil, fmt.Errorf("versioned comment %q: %s", cond, msg)

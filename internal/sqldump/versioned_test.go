@@ -48,6 +48,25 @@ func TestReadings(t *testing.T) {
 			t.Errorf("%q:\n got %s\nwant %s", c.conds, g, c.want)
 		}
 	}
+	var many []string
+	for v := 50000; v < 50065; v++ {
+		many = append(many, fmt.Sprintf("/*!%d", v))
+	}
+	if _, err := Readings(many...); err == nil || !strings.Contains(err.Error(), "65 different versions") {
+		t.Errorf("65 versions: %v", err)
+	}
+	if rds, err := Readings(append(many[:64:64], many[:64]...)...); err != nil || len(rds) != 65 {
+		t.Errorf("64 versions: %d readings, %v", len(rds), err)
+	}
+	// A row with too many versions to check is refused, not checked
+	// for as long as its values times its versions.
+	row := "INSERT INTO t VALUES (0"
+	for _, c := range many {
+		row += ", " + c + " 1 */"
+	}
+	if _, _, err := scanAll(strings.NewReader(row + ");")); err == nil || !strings.Contains(err.Error(), "more than 64") {
+		t.Errorf("a row with 65 versions: %v", err)
+	}
 	for _, bad := range []string{"/*!1", "/*!1234", "/*!100100", "/*!1234567", "/*M!123", "/*M!1234567", "/*", "/*!5a"} {
 		if _, err := Readings(bad); err == nil {
 			t.Errorf("Readings(%q) accepted", bad)
