@@ -232,6 +232,11 @@ func (s *Scanner) parseRow(b []byte) (int, error) {
 	if end < 0 {
 		return 0, s.syntaxError(at, s.stmt.Table, "%s", msg)
 	}
+	if s.insVers {
+		if k := bytes.Index(b[:end], commentEnd); k >= 0 {
+			return 0, s.syntaxError(k, s.stmt.Table, "%s", msgWrapped)
+		}
+	}
 	s.row.vers = false
 	if len(t.coms) > 0 {
 		if err := s.versionedRow(b); err != nil {
@@ -325,6 +330,9 @@ func (s *Scanner) parseTail(b []byte, j int) (int, error) {
 	code := 0 // end of the code read so far
 	for {
 		if j == len(b) { // end of input
+			if err := s.checkWrappedTail(b[:code]); err != nil {
+				return 0, err
+			}
 			s.stmt.Tail = b[:code]
 			s.pos = code
 			return rowEnd, nil
@@ -389,9 +397,55 @@ func (s *Scanner) parseTail(b []byte, j int) (int, error) {
 	case unterminated:
 		return 0, s.syntaxError(resume, s.stmt.Table, "%s", unterminatedMsg(b[resume]))
 	}
+	if err := s.checkWrappedTail(b[:end]); err != nil {
+		return 0, err
+	}
 	s.stmt.Tail = b[:end]
 	s.pos = end
 	return rowEnd, nil
+}
+
+// msgWrapped refuses a "*/" that servers which skip the versioned comment
+// around an INSERT read as its end, and servers which run it as part of a
+// string or comment: what follows it is code to the first, so that a
+// string can hide a statement from this package ('*/ INSERT INTO ...').
+const msgWrapped = "the INSERT is inside a versioned comment (/*!...*/), which servers that skip it end at this \"*/\": they read what follows as code, where this one is in a string, a comment or a row"
+
+// checkWrappedTail checks the tail of an INSERT inside a versioned
+// comment: its first "*/" must be the one that ends the comment, not one in
+// a string or comment before it.
+func (s *Scanner) checkWrappedTail(tail []byte) error {
+	if !s.insVers {
+		return nil
+	}
+	p := bytes.Index(tail, commentEnd)
+	if p < 0 {
+		return nil
+	}
+	for i := 0; i < p; {
+		j := i + 1
+		switch byteClass[tail[i]] {
+		case clsQuote:
+			j = skipQuoted(tail, i, true)
+		case clsTick:
+			j = skipBacktick(tail, i, true)
+		case clsHash:
+			j = skipLine(tail, i, true)
+		case clsDash:
+			if dashComment(tail, i, true) == isComment {
+				j = skipLine(tail, i, true)
+			}
+		case clsSlash:
+			if k, _ := slashComment(tail, i, true); k != notComment {
+				j = len(tail) // a comment inside the comment
+			}
+		}
+		if j < 0 || j > p {
+			return s.syntaxError(p, s.stmt.Table, "%s", msgWrapped)
+		}
+		i = j
+	}
+	return nil
 }
 
 // describeLen is how much input describeAt shows.

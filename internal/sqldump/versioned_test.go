@@ -301,8 +301,29 @@ func TestVersionedValuesRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "a versioned comment in a row of an INSERT that is itself inside a versioned comment is not supported") {
 		t.Errorf("nested INSERT: %v", err)
 	}
-	if _, err := scanRows(t, "/*!40000 INSERT INTO t VALUES (1, 2) */;"); err != nil {
-		t.Errorf("INSERT inside a versioned comment: %v", err)
+	for _, ok := range []string{
+		"/*!40000 INSERT INTO t VALUES (1, 2) */;",
+		"/*!40000 INSERT INTO t VALUES (1,'a'),(2,'b') ON DUPLICATE KEY UPDATE a=1 */;",
+		"/*!40000 INSERT INTO t VALUES (1) */ ON DUPLICATE KEY UPDATE a='*/';",
+		"/*!40000 INSERT INTO t VALUES (1) */",
+	} {
+		if _, err := scanRows(t, ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	// A "*/" in a string of an INSERT inside a versioned comment ends the
+	// comment for the servers that skip it: what follows is code to them.
+	for in, at := range map[string]string{
+		"/*!99999 INSERT INTO `keep` VALUES ('*/ INSERT INTO users VALUES (1,0x7265616c406d61696c); -- ') */;\n":                               "byte 37",
+		"/*!99999 INSERT INTO `keep` VALUES ('x') ON DUPLICATE KEY UPDATE a='*/ INSERT INTO users VALUES (1,0x7265616c406d61696c); -- ' */;\n": "byte 68",
+		"/*!40000 INSERT INTO t VALUES (1), /* c */ (2) */;":                                                                                   "byte 40",
+		"/*!40000 INSERT INTO t VALUES (1 */, 2);":                                                                                             "byte 33",
+		"/*!40000 INSERT INTO t VALUES (1) # */\n*/;":                                                                                          "byte 36",
+	} {
+		_, err := scanRows(t, in)
+		if err == nil || !strings.Contains(err.Error(), at) || !strings.Contains(err.Error(), "which servers that skip it end at this") {
+			t.Errorf("%q: %v, want an error at %s", in, err, at)
+		}
 	}
 }
 
