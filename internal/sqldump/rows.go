@@ -330,7 +330,7 @@ func (s *Scanner) parseTail(b []byte, j int) (int, error) {
 	code := 0 // end of the code read so far
 	for {
 		if j == len(b) { // end of input
-			if err := s.checkWrappedTail(b[:code]); err != nil {
+			if err := s.checkTailComments(b[:code]); err != nil {
 				return 0, err
 			}
 			s.stmt.Tail = b[:code]
@@ -397,7 +397,7 @@ func (s *Scanner) parseTail(b []byte, j int) (int, error) {
 	case unterminated:
 		return 0, s.syntaxError(resume, s.stmt.Table, "%s", unterminatedMsg(b[resume]))
 	}
-	if err := s.checkWrappedTail(b[:end]); err != nil {
+	if err := s.checkTailComments(b[:end]); err != nil {
 		return 0, err
 	}
 	s.stmt.Tail = b[:end]
@@ -411,10 +411,17 @@ func (s *Scanner) parseTail(b []byte, j int) (int, error) {
 // string can hide a statement from this package ('*/ INSERT INTO ...').
 const msgWrapped = "the INSERT is inside a versioned comment (/*!...*/), which servers that skip it end at this \"*/\": they read what follows as code, where this one is in a string, a comment or a row"
 
-// checkWrappedTail checks the tail of an INSERT inside a versioned
-// comment: its first "*/" must be the one that ends the comment, not one in
-// a string or comment before it.
-func (s *Scanner) checkWrappedTail(tail []byte) error {
+// checkTailComments refuses the tail of an INSERT in which a string or
+// comment starts inside a versioned comment and runs past its end (see
+// tokAmbiguous), as Next does for other statements: in
+// "(1) /*!99999 ON DUPLICATE KEY UPDATE a='*/; INSERT INTO users ...'*/;"
+// servers that skip the comment run the second INSERT. For an INSERT
+// inside a versioned comment, the tail's first "*/" must be the one that
+// ends that comment, not one in a string or comment before it.
+func (s *Scanner) checkTailComments(tail []byte) error {
+	if at, ok := ambiguousComment(tail); ok {
+		return s.syntaxError(at, s.stmt.Table, "a string or comment starts inside a versioned comment (/*!...*/) and runs past its end: servers that skip the comment and servers that run it read different statements")
+	}
 	if !s.insVers {
 		return nil
 	}

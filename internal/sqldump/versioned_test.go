@@ -311,6 +311,12 @@ func TestVersionedValuesRefused(t *testing.T) {
 			t.Errorf("%q: %v", ok, err)
 		}
 	}
+	// The tail of any INSERT: a string that starts in a versioned comment
+	// and runs past its end.
+	_, err = scanRows(t, "INSERT INTO `keep` VALUES (1) /*!99999 ON DUPLICATE KEY UPDATE a='*/; INSERT INTO users VALUES (1,0x7265616c406d61696c); -- ' */;")
+	if err == nil || !strings.Contains(err.Error(), "(byte 65), table \"keep\": a string or comment starts inside a versioned comment (/*!...*/) and runs past its end") {
+		t.Errorf("tail: %v", err)
+	}
 	// A "*/" in a string of an INSERT inside a versioned comment ends the
 	// comment for the servers that skip it: what follows is code to them.
 	for in, at := range map[string]string{
