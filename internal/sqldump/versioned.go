@@ -21,8 +21,8 @@ import (
 //
 // A comment whose digits are read differently by different servers is not
 // supported where servers must agree (see condError): "/*!100100" is
-// version 10.1.0 followed by code to MariaDB (and to MySQL 8.0.34 and
-// later when a space follows), but version 1.0.10 followed by the code "0"
+// version 10.1.0 followed by code to MariaDB (and to MySQL 8.1 and later
+// when a space follows), but version 1.0.10 followed by the code "0"
 // to older MySQL; "/*!123" is no version at all, so its digits are code.
 
 // A Reading is one way the servers read text with versioned comments: the
@@ -86,7 +86,7 @@ func condError(cond string) string {
 	case c.digits == 6 && c.mariadb:
 		return ""
 	case c.digits == 6:
-		return "a six-digit version after \"/*!\" is read as five digits and a digit of code by MySQL before 8.0.34, as six digits by others; use \"/*M!\" for MariaDB versions"
+		return "a six-digit version after \"/*!\" is read as five digits and a digit of code by MySQL before 8.1, as six digits by others; use \"/*M!\" for MariaDB versions"
 	case c.digits < 5:
 		return "fewer than five digits after \"/*!\" are not a version but code to the server"
 	default:
