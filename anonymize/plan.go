@@ -481,6 +481,11 @@ func (p *tablePlan) rewrite(r *sqldump.Row) error {
 		} else {
 			buf, sp.kind, sp.intro = encodeLike(buf, v, p.newVals[i], p.newNull[i])
 		}
+		if v.Cond != "" {
+			// The value stays inside its versioned comment, which a
+			// server that skips it ends at the first "*/".
+			buf = escapeCommentEnd(buf, sp.start)
+		}
 		sp.end = len(buf)
 		spans = append(spans, sp)
 		last = start + len(v.Raw)
@@ -495,7 +500,7 @@ func (p *tablePlan) rewrite(r *sqldump.Row) error {
 			sp := spans[j]
 			j++
 			shift = sp.end - (v.Start + len(v.Raw))
-			*v = sqldump.Value{Raw: buf[sp.start:sp.end], Kind: sp.kind, Introducer: sp.intro, Start: sp.start}
+			*v = sqldump.Value{Raw: buf[sp.start:sp.end], Kind: sp.kind, Introducer: sp.intro, Start: sp.start, Cond: v.Cond}
 			continue
 		}
 		v.Start += shift
@@ -511,4 +516,16 @@ type span struct {
 	idx, start, end int
 	kind            sqldump.ValueKind
 	intro           string
+}
+
+// escapeCommentEnd rewrites each "*/" in buf[from:], which holds an encoded
+// value, as "*\/": only a quoted string can hold "*/", and in a string \/
+// stands for /. A value inside a versioned comment then holds no "*/" to
+// end the comment early for a server that skips it.
+func escapeCommentEnd(buf []byte, from int) []byte {
+	if !bytes.Contains(buf[from:], []byte("*/")) {
+		return buf
+	}
+	enc := bytes.ReplaceAll(buf[from:], []byte("*/"), []byte("*\\/"))
+	return append(buf[:from], enc...)
 }

@@ -134,3 +134,23 @@ func TestScanner(t *testing.T) {
 		t.Errorf("tables %d rows %d", rep.Tables, rep.Rows)
 	}
 }
+
+// TestScannerVersionedValues: values inside versioned comments (sakila's
+// geometry, or anything else) are scanned like any other, in the column
+// they are in where the comment runs.
+func TestScannerVersionedValues(t *testing.T) {
+	dump := "CREATE TABLE `staff` (`id` int, /*!50705 `email` varchar(100), */ `name` text);\n" +
+		"INSERT INTO `staff` VALUES (1, /*!50705 'mike@mail.example-shop.de', */ 'Mike'),(2, /*!50705 NULL, */ 'Jon');\n" +
+		"INSERT INTO `staff` (`id`, `name`) VALUES (3, /*M!100100 'jon@mail.example-shop.de' */);\n"
+	s := New()
+	if err := s.Scan(context.Background(), sqldump.NewScanner(strings.NewReader(dump))); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range s.Report().Findings {
+		got = append(got, fmt.Sprintf("%s.%s %s %d", f.Table, f.Column, f.Kind, f.Values))
+	}
+	if want := "staff.email email 1\nstaff.name email 1"; strings.Join(got, "\n") != want {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+}

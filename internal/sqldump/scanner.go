@@ -67,6 +67,11 @@ type Scanner struct {
 	rows   int
 	rowIdx int64
 	row    Row
+	tuple  tuple
+	// insVers: the current INSERT's prefix ends inside a versioned
+	// comment, so its rows are inside one.
+	insVers bool
+	conds   []string // openers of versioned comments seen in rows, reused
 
 	// Caches that save allocations for statements about the same table.
 	table, db string
@@ -547,6 +552,11 @@ func (s *Scanner) insertStatement(p int) (*Statement, error) {
 	if err := checkInsertDelimiter(s.delim); err != "" {
 		return nil, s.syntaxError(p, st.Table, "%s", err)
 	}
+	if err := s.insertReadings(b, p, &ip); err != nil {
+		return nil, err
+	}
+	st.colVers = ip.colVers
+	s.insVers = ip.inVers
 	s.own = append(s.own[:0], b[:ip.end]...)
 	st.Lead = s.own[:p]
 	st.Text = s.own[p:ip.end]
@@ -554,6 +564,52 @@ func (s *Scanner) insertStatement(p int) (*Statement, error) {
 	s.rows = rowsFirst
 	s.rowIdx = 0
 	return st, nil
+}
+
+// insertReadings refuses an INSERT whose prefix b[p:ip.end] names another
+// table to servers that run or skip its versioned comments
+// ("INSERT INTO a /*!99999 .b */ VALUES" fills b.a or a): the rows would go
+// into a table other than the one their rules are chosen by.
+func (s *Scanner) insertReadings(b []byte, p int, ip *insertPrefix) error {
+	text := b[p:ip.end]
+	conds := condsIn(text)
+	if len(conds) == 0 {
+		return nil
+	}
+	st := &s.stmt
+	rds, err := Readings(conds...)
+	if err != nil {
+		return s.syntaxError(p, st.Table, "%v", err)
+	}
+	for _, rd := range rds {
+		ri, err := insertUnder(text, s.delimStr, rd)
+		if err != nil {
+			return s.syntaxError(p, st.Table, "%v", err)
+		}
+		if ri == nil {
+			continue // no INSERT at all: its rows are a syntax error, or skipped with it
+		}
+		var db, table string
+		if ri.table.kind != 0 {
+			table = string(tokName(ri.text, ri.table))
+		}
+		if ri.db.kind != 0 {
+			db = string(tokName(ri.text, ri.db))
+		}
+		if table != st.Table || db != st.Database {
+			return s.syntaxError(p, st.Table, "%s reads this INSERT as one into %s, not %s: versioned comments must not change the table rows go into",
+				rd.Server, qualified(db, table), qualified(st.Database, st.Table))
+		}
+	}
+	return nil
+}
+
+// qualified quotes a table name and its database, if any.
+func qualified(db, table string) string {
+	if db == "" {
+		return QuoteIdent(table)
+	}
+	return QuoteIdent(db) + "." + QuoteIdent(table)
 }
 
 // checkInsertDelimiter returns a message if rows cannot be read safely while
@@ -617,7 +673,9 @@ type insertPrefix struct {
 	db, table       token
 	hasCols         bool
 	cols            []token
-	end             int // end of Text
+	end             int  // end of Text
+	inVers          bool // VALUES is inside a versioned comment
+	colVers         bool // versioned comments start or end inside the column list
 	msg             string
 	errAt           int
 }
@@ -693,6 +751,14 @@ func parseInsertPrefix(b []byte, p int, eof bool, delim []byte, cols []token) (i
 	}
 	if t.isPunct(b, '(') {
 		ip.hasCols = true
+		open, vers0, vstart0 := t.start, lx.vers, lx.vstart
+		defer func() {
+			// Versioned comments start or end inside the column list.
+			if !ip.more && ip.msg == "" && (lx.vers != vers0 || lx.vers && lx.vstart != vstart0 ||
+				len(condsIn(b[open:ip.end])) > 0) {
+				ip.colVers = true
+			}
+		}()
 		t, i = lx.next(i)
 		for !t.isPunct(b, ')') {
 			if t.kind == tokMore {
@@ -732,6 +798,7 @@ func parseInsertPrefix(b []byte, p int, eof bool, delim []byte, cols []token) (i
 	case t.kind == tokMore:
 		return more()
 	case t.is(b, "VALUES"), t.is(b, "VALUE"):
+		ip.inVers = lx.vers
 	case t.is(b, "SELECT"), t.is(b, "WITH"), t.is(b, "TABLE"), t.isPunct(b, '('):
 		return fail(t, "%s ... SELECT is not supported, only VALUES lists", verbWord(ip.replace))
 	case t.is(b, "SET"):
