@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/netip"
 	"strings"
+
+	"github.com/stagecopy/stagecopy/internal/fakeshape"
 )
 
 // Kind is a kind of personal data scan looks for.
@@ -42,9 +44,11 @@ type match struct {
 
 // detect appends what v holds to ms. E-mail and IP addresses are found
 // anywhere in the value; phone and card numbers only as the whole value
-// (in free text they would match dates, prices and ids). stagecopy's own fakes are not reported: addresses under
-// reserved domains, documentation and private networks, and phone numbers
-// ending in 555-01NN.
+// (in free text they would match dates, prices and ids). stagecopy's own
+// fakes are not reported, and only they: values of exactly the shapes
+// internal/fakeshape describes (an address under a reserved domain whose
+// local part is a fake's, a fake phone number's forms, the documentation
+// networks' hosts). Private networks are not reported either.
 func detect(ms []match, v []byte) []match {
 	if len(v) == 0 {
 		return ms
@@ -98,8 +102,8 @@ func findEmail(v []byte) (string, bool) {
 		if urlUserinfo(v, s) || fileExtensions[strings.ToLower(string(domain[dot+1:]))] {
 			continue // https://user:password@host, logo@2x.png, jquery@3.7.1.min.js
 		}
-		if reservedDomain(strings.ToLower(string(domain))) {
-			continue
+		if fakeshape.Email(v[s : at+1+len(domain)]) {
+			continue // stagecopy's own fake
 		}
 		if passwordBefore(v, s) {
 			// "Email:jane@gmail.com", "EMAIL;TYPE=INTERNET:jane@..." (a
@@ -156,26 +160,6 @@ func isLetters(b []byte) bool {
 	return true
 }
 
-// reservedDomain reports whether d is one that no real mailbox has and
-// where stagecopy's fakes live (anonymize's checkReservedDomain): RFC 2606's
-// example.com, .net, .org and names under them, and .test, .example and
-// .invalid.
-func reservedDomain(d string) bool {
-	for _, base := range []string{"example.com", "example.net", "example.org"} {
-		if d == base || strings.HasSuffix(d, "."+base) {
-			return true
-		}
-	}
-	// Not .local or .localhost: stagecopy's fakes never use them, and
-	// jane@corp.local is a real intranet mailbox.
-	for _, tld := range []string{".test", ".example", ".invalid"} {
-		if strings.HasSuffix(d, tld) {
-			return true
-		}
-	}
-	return false
-}
-
 // wholePhone reports whether w is a phone number: 7 to 15 digits, written
 // with a leading '+', parentheses, a leading 0 or 00 (national or
 // international prefix) in digit groups, or in the North American 3-3-4
@@ -225,10 +209,8 @@ func wholePhone(w []byte) (string, bool) {
 	if _, err := netip.ParseAddr(string(w)); err == nil {
 		return "", false // an IPv4 address
 	}
-	// The fake: North American (1 and 10 digits, 10 digits, or the 7-digit
-	// local form) ending in 555 01NN.
-	if (n == 11 && digits[0] == '1' || n == 10 || n == 7) && string(digits[n-7:n-2]) == "55501" {
-		return "", false
+	if fakeshape.Phone(w) {
+		return "", false // stagecopy's own fake
 	}
 	return "***" + string(digits[n-2:]), true
 }
@@ -322,7 +304,7 @@ func findIP(v, w []byte) (string, bool) {
 		// Not a version: "Chrome/125.0.0.0", "v1.2.3.4", "1.7.8.11".
 		version := i > 1 && v[i-1] == '/' && isLetterByte(v[i-2]) || i > 0 && (v[i-1] == 'v' || v[i-1] == 'V')
 		if !version && bytes.Count(cand, []byte{'.'}) == 3 && (e == len(v) || !isLetterByte(v[e])) {
-			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is4() && public(a) && !smallParts(a) {
+			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is4() && public(a) && !smallParts(a) && !fakeshape.IP(a) {
 				return string(cand[:bytes.IndexByte(cand, '.')]) + ".x.x.x", true
 			}
 		}
@@ -350,6 +332,9 @@ func findIPv6(v []byte) (string, bool) {
 		cand := v[i:e]
 		if bytes.Count(cand, []byte{':'}) >= 2 && len(bytes.FieldsFunc(cand, func(r rune) bool { return r == ':' })) >= 3 {
 			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is6() {
+				if fakeshape.IP(a) {
+					return "", false // stagecopy's own fake
+				}
 				if a.Is4In6() {
 					if a4 := a.Unmap(); public(a4) {
 						return strings.SplitN(a4.String(), ".", 2)[0] + ".x.x.x", true
@@ -385,16 +370,14 @@ func smallParts(a netip.Addr) bool {
 func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
 func isLetterByte(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// notPersonal are networks whose addresses name no person: documentation
-// (where stagecopy's fakes live), shared address space, benchmarking.
+// notPersonal are networks whose addresses name no person: shared
+// address space (carrier NAT), benchmarking, "this network". Not the
+// documentation networks: only the fakes' own shape there is left out
+// (fakeshape.IP).
 var notPersonal = []netip.Prefix{
-	netip.MustParsePrefix("192.0.2.0/24"),
-	netip.MustParsePrefix("198.51.100.0/24"),
-	netip.MustParsePrefix("203.0.113.0/24"),
 	netip.MustParsePrefix("100.64.0.0/10"),
 	netip.MustParsePrefix("198.18.0.0/15"),
 	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("2001:db8::/32"),
 }
 
 func public(a netip.Addr) bool {
