@@ -18,11 +18,14 @@ import (
 // WooCommerce dump holds: post HTML with Gutenberg blocks, links, dates
 // and prices; titles, slugs and statuses; numbers and dates as strings;
 // PHP-serialized and JSON metadata; password hashes and session tokens;
-// user agents; and a few values with personal data. "gendump" is the
+// user agents; and a few values with personal data. "anonymized" is the
+// same with stagecopy's fakes in place of the personal data, as a snapshot
+// writes it. "gendump" is the
 // string values of bench/gendump's dump (built with the go command; skipped
 // without it). Both report MB/s over the values' bytes and ns per value.
 func BenchmarkDetect(b *testing.B) {
-	b.Run("mixed", func(b *testing.B) { benchDetect(b, mixedCorpus(20000)) })
+	b.Run("mixed", func(b *testing.B) { benchDetect(b, mixedCorpus(20000, false)) })
+	b.Run("anonymized", func(b *testing.B) { benchDetect(b, mixedCorpus(20000, true)) })
 	b.Run("gendump", func(b *testing.B) { benchDetect(b, gendumpValues(b, "16MiB")) })
 }
 
@@ -89,8 +92,9 @@ func gendumpValues(b *testing.B, size string) [][]byte {
 }
 
 // mixedCorpus returns n values in roughly the proportions of a WordPress
-// shop's dump: most are short, most bytes are in post content.
-func mixedCorpus(n int) [][]byte {
+// shop's dump: most are short, most bytes are in post content. With fakes,
+// the personal data are stagecopy's fakes.
+func mixedCorpus(n int, fakes bool) [][]byte {
 	r := rand.New(rand.NewPCG(7, 11))
 	words := strings.Fields("the a of and to in is you that it he was for on are as with his they at be this have from or one had by word but not what all were we when your can said there use an each which she do how their if will up other about out many then them these so some her would make like him into time has look two more write go see number no way could people my than first water been call who oil its now find long down day did get come made may part shipping order cart free size colour delivery return")
 	pick := func(l []string) string { return l[r.IntN(len(l))] }
@@ -167,12 +171,20 @@ func mixedCorpus(n int) [][]byte {
 			v = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36"
 		case k < 83:
 			v = fmt.Sprintf("https://shop.example-store.com/%s/%s-%d/", pick(words), pick(words), r.IntN(999))
+		case k < 85 && fakes:
+			v = fmt.Sprintf("%s.%s%d@example.com", pick(strings.Fields("emma olivia liam noah")), pick(strings.Fields("smith garcia rossi")), r.Uint32())
 		case k < 85:
 			v = fmt.Sprintf("%s.%s%d@gmail.com", pick(words), pick(words), r.IntN(99))
+		case k < 86 && fakes:
+			v = fmt.Sprintf("+1 %d 555 01%02d", 200+r.IntN(800), r.IntN(100))
 		case k < 86:
 			v = fmt.Sprintf("+33 6 %02d %02d %02d %02d", r.IntN(100), r.IntN(100), r.IntN(100), r.IntN(100))
+		case k < 87 && fakes:
+			v = fmt.Sprintf("198.51.100.%d", 1+r.IntN(254))
 		case k < 87:
 			v = fmt.Sprintf("81.%d.%d.%d", r.IntN(256), r.IntN(256), r.IntN(256))
+		case k < 88 && fakes:
+			v = sentence(20)
 		case k < 88:
 			v = "Please call me on +44 20 7946 0958 after 5, or write to jane.doe@gmail.com. " + sentence(12)
 		default:
@@ -181,4 +193,44 @@ func mixedCorpus(n int) [][]byte {
 		out = append(out, []byte(v))
 	}
 	return out
+}
+
+// BenchmarkDetectValue measures detect on single values of common kinds,
+// to see which costs what.
+func BenchmarkDetectValue(b *testing.B) {
+	c := mixedCorpus(3000, true)
+	cats := []struct {
+		name string
+		v    []byte
+	}{
+		{"word", []byte("publish")},
+		{"number", []byte("123456")},
+		{"date", []byte("2024-02-01 10:00:00")},
+		{"php", []byte(`a:5:{s:5:"width";i:1024;s:6:"height";i:768;s:4:"file";s:24:"2023/05/photo-1234.jpg";s:8:"filesize";i:123456;s:10:"image_meta";a:3:{s:8:"aperture";s:1:"0";s:6:"camera";s:0:"";s:7:"caption";s:0:"";}}`)},
+		{"json", []byte(`{"id":123,"sizeSlug":"large","linkDestination":"none","align":"center","className":"is-style-rounded","price":"12.50","currency":"EUR"}`)},
+		{"hash", []byte("$P$B0123456789abcdef0123456789abcd")},
+		{"sent", []byte("the a of and to in is you that it he was for on are as with his they at be this have from or one had by word but not what all were we when your can said there use an each")},
+		{"fakeem", []byte("emma.smith1234567890@example.com")},
+	}
+	var post []byte
+	for _, v := range c {
+		if len(v) > 2000 {
+			post = v
+			break
+		}
+	}
+	cats = append(cats, struct {
+		name string
+		v    []byte
+	}{"post", post})
+	for _, c := range cats {
+		v := c.v
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(v)))
+			var ms []match
+			for b.Loop() {
+				ms = detect(ms[:0], v)
+			}
+		})
+	}
 }

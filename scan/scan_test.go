@@ -53,7 +53,8 @@ func TestDetect(t *testing.T) {
 		{"1234567890123452", ""},    // no card network
 		// Found by review: credentials in URLs are not addresses (and the
 		// mask would show a password's first letter), file names are not.
-		{"https://user:s3cret@mail.shop.de/x", ""},
+		// (Now a credential: the userinfo, with no letter of it shown.)
+		{"https://user:s3cret@mail.shop.de/x", "credential ***:***@m***.de"},
 		{"mailto:joe@provider.info", "email j***@p***.info"},
 		{`<img src="logo@2x.png"> jquery@3.7.1.min.js`, ""},
 		{"JOE.DOE@PROVIDER.INFO", "email J***@P***.INFO"},
@@ -135,7 +136,7 @@ func TestScanner(t *testing.T) {
 	}
 	// A blob written in hex (as the live path writes binary columns) is
 	// looked at too: joe@provider.info.
-	want := []string{"blobs.b email 1 j***@p***.info", "customers.email email 3 r***@m***.de", "customers.ip ip 1 81.x.x.x", "log.msg ip 1 81.x.x.x"}
+	want := []string{"blobs.b email 1 j***@p***.info", "customers.email email 3 r***@m***.de", "customers.ip ip 1 81.x.x.x", "customers.note phone 1 ***67", "log.msg ip 1 81.x.x.x"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

@@ -132,20 +132,25 @@ func Local(b []byte) bool {
 	if len(num) == 0 || len(num) > 10 || len(num) > 1 && num[0] == '0' {
 		return false
 	}
-	if _, err := strconv.ParseUint(string(num), 10, 32); err != nil {
+	var n uint64
+	for _, c := range num {
+		n = n*10 + uint64(c-'0')
+	}
+	if n > 1<<32-1 {
 		return false
 	}
-	if first, last, ok := strings.Cut(string(letters), "."); ok {
-		return firstLower[first] && lastLower[last] // form 0
+	for j, c := range letters {
+		if c == '.' {
+			return firstLower[string(letters[:j])] && lastLower[string(letters[j+1:])] // form 0
+		}
 	}
-	s := string(letters)
 	switch {
-	case firstLower[s]: // form 1
+	case firstLower[string(letters)]: // form 1
 		return true
-	case len(s) == 2: // form 2
-		return firstInitials[s[0]] && lastInitials[s[1]]
+	case len(letters) == 2: // form 2
+		return firstInitials[letters[0]] && lastInitials[letters[1]]
 	}
-	return s == "u" // form 3
+	return string(letters) == "u" // form 3
 }
 
 var (
