@@ -58,27 +58,44 @@ type match struct {
 // detect appends what v holds to ms, one match per kind, in the order of
 // kinds: e-mail addresses, URL credentials (https://user:password@host),
 // IP addresses, phone and card numbers anywhere in the value (see Spans
-// for the rules). stagecopy's own fakes are not reported, and only they:
+// for the rules), and inside base64 and compressed payloads in it (see
+// decoder). stagecopy's own fakes are not reported, and only they:
 // values of exactly the shapes internal/fakeshape describes
 // (docs/privacy.md). Private networks are not reported either.
 func detect(ms []match, v []byte) []match {
 	if len(v) == 0 {
 		return ms
 	}
+	start := len(ms)
+	l := firstLook(v)
 	var buf [8]span
-	ss := findSpans(v, buf[:0])
-	if len(ss) == 0 {
-		return ms
-	}
-	for _, k := range kinds {
+	ss := findSpans(v, l, buf[:0])
+	var d decoder
+	for i, k := range kinds {
 		for _, s := range ss {
 			if s.kind == k {
 				ms = append(ms, match{k, mask(v, s)})
+				d.found |= 1 << i
 				break
 			}
 		}
 	}
+	if len(v) >= minBase64 || l&lookBinary != 0 {
+		d.left = maxDecoded
+		if ms = d.encoded(ms, v, l, 0, ""); len(ms)-start > 1 {
+			sortMatches(ms[start:])
+		}
+	}
 	return ms
+}
+
+// sortMatches sorts ms in the order of kinds.
+func sortMatches(ms []match) {
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && kindBit(ms[j].kind) < kindBit(ms[j-1].kind); j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
 }
 
 // Spans calls fn for each e-mail address, phone number, IP address,
@@ -105,7 +122,7 @@ func detect(ms []match, v []byte) []match {
 // case.
 func Spans(v []byte, fn func(k Kind, start, end int)) {
 	var buf [8]span
-	for _, s := range findSpans(v, buf[:0]) {
+	for _, s := range findSpans(v, firstLook(v), buf[:0]) {
 		fn(s.kind, s.start, s.end)
 	}
 }
@@ -116,35 +133,68 @@ type span struct {
 	start, end int
 }
 
+// look is what a first look at a value found: which detectors may find
+// something.
+type look uint8
+
+const (
+	lookAt     look = 1 << iota // an '@': e-mail addresses, URL credentials
+	lookColons                  // two ':' or more: IPv6 addresses
+	lookDigits                  // digits: IPv4 addresses, phone and card numbers
+	lookBinary                  // bytes that are not ASCII text: maybe compressed
+)
+
+// firstLook looks at v once. A short value is looked at byte by byte; a
+// long one with vector instructions (bytes.IndexByte), and it is taken to
+// have digits and non-ASCII bytes (findNumbers looks for digits 8 bytes
+// at a time; binary looks at the first 64 bytes).
+func firstLook(v []byte) look {
+	var l look
+	if len(v) < 64 {
+		var or, colons uint16
+		for _, c := range v {
+			k := class[c]
+			or |= k
+			colons += k & cColon
+		}
+		if or&cAt != 0 {
+			l |= lookAt
+		}
+		if colons >= 2*cColon {
+			l |= lookColons
+		}
+		if or&cDigit != 0 {
+			l |= lookDigits
+		}
+		if or&cNotText != 0 {
+			l |= lookBinary
+		}
+		return l
+	}
+	l = lookDigits | lookBinary
+	if bytes.IndexByte(v, '@') >= 0 {
+		l |= lookAt
+	}
+	if i := bytes.IndexByte(v, ':'); i >= 0 && bytes.IndexByte(v[i+1:], ':') >= 0 {
+		l |= lookColons
+	}
+	return l
+}
+
 // findSpans appends the findings of v to dst, sorted by start, without
 // overlaps (of two that overlap, the one that starts first, or the longer
-// one, stays). Each detector runs only where a cheap first look says it
-// may find something: e-mail addresses and URL credentials need an '@',
-// IPv6 addresses two ':', IPv4 addresses and phone and card numbers
-// digits. A short value is looked at byte by byte, once; a long one with
-// vector instructions (bytes.IndexByte), and 8 bytes at a time for digits.
-func findSpans(v []byte, dst []span) []span {
+// one, stays). Each detector runs only where the first look l says it may
+// find something: e-mail addresses and URL credentials need an '@', IPv6
+// addresses two ':', IPv4 addresses and phone and card numbers digits.
+func findSpans(v []byte, l look, dst []span) []span {
 	n := len(dst)
-	var at, colon, digit bool
-	if len(v) < 64 {
-		var or, colons uint8
-		for _, c := range v {
-			or |= class[c]
-			colons += class[c] & cColon
-		}
-		at, colon, digit = or&cAt != 0, colons >= 2*cColon, or&cDigit != 0
-	} else {
-		at = bytes.IndexByte(v, '@') >= 0
-		i := bytes.IndexByte(v, ':')
-		colon, digit = i >= 0 && bytes.IndexByte(v[i+1:], ':') >= 0, true
-	}
-	if at {
+	if l&lookAt != 0 {
 		dst = findEmails(v, dst)
 	}
-	if colon {
+	if l&lookColons != 0 {
 		dst = findIPv6(v, dst)
 	}
-	if digit {
+	if l&lookDigits != 0 {
 		dst = findNumbers(v, dst)
 	}
 	if len(dst)-n > 1 {
@@ -155,27 +205,29 @@ func findSpans(v []byte, dst []span) []span {
 
 // Byte classes.
 const (
-	cDigit  = 1 << iota // 0-9
-	cAt                 // '@'
-	cColon              // ':'
-	cLocal              // in an e-mail address's local part
-	cDomain             // in a domain name
-	cIPv6               // in an IPv6 address: hex digits, ':', '.'
-	cSep                // between the digit groups of a phone number
-	cWord               // in a word: ASCII letters, UTF-8 multi-byte characters but a no-break space
+	cDigit   = 1 << iota // 0-9
+	cAt                  // '@'
+	cColon               // ':'
+	cLocal               // in an e-mail address's local part
+	cDomain              // in a domain name
+	cIPv6                // in an IPv6 address: hex digits, ':', '.'
+	cSep                 // between the digit groups of a phone number
+	cWord                // in a word: ASCII letters, UTF-8 multi-byte characters but a no-break space
+	cBase64              // in base64 text, either alphabet: A-Z a-z 0-9 + / - _
+	cNotText             // not in ASCII text: control characters but tab, CR, LF; bytes from 0x7f
 )
 
-var class [256]uint8
+var class [256]uint16
 
 func init() {
 	for c := range 256 {
 		b := byte(c)
-		var k uint8
+		var k uint16
 		switch {
 		case '0' <= b && b <= '9':
-			k |= cDigit | cLocal | cDomain | cIPv6
+			k |= cDigit | cLocal | cDomain | cIPv6 | cBase64
 		case 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z':
-			k |= cLocal | cDomain | cWord
+			k |= cLocal | cDomain | cWord | cBase64
 			if 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F' {
 				k |= cIPv6
 			}
@@ -190,11 +242,18 @@ func init() {
 		case '.':
 			k |= cLocal | cDomain | cIPv6 | cSep
 		case '-':
-			k |= cLocal | cDomain | cSep
-		case '_', '%', '+', '\'':
+			k |= cLocal | cDomain | cSep | cBase64
+		case '_', '+':
+			k |= cLocal | cBase64
+		case '%', '\'':
 			k |= cLocal
-		case ' ', '/', '(', ')':
+		case '/':
+			k |= cSep | cBase64
+		case ' ', '(', ')':
 			k |= cSep
+		}
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b >= 0x7f {
+			k |= cNotText
 		}
 		class[c] = k
 	}
