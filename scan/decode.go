@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"encoding/base64"
+	"encoding/binary"
 	"io"
 	"sync"
 	"unicode/utf8"
@@ -52,32 +53,49 @@ func (d *decoder) encoded(ms []match, v []byte, l look, depth int, via string) [
 		// Raw deflate has no header: try it on binary values only.
 		return d.decompress(ms, v, "deflate", depth, via)
 	}
-	if len(v) < minBase64 {
+	if l&lookBase64 == 0 {
 		return ms
 	}
 	// Runs of base64 characters of minBase64 or more: probe the last
 	// byte a run that starts at i would need; if it is not base64, no
-	// run starts before it.
-	for i := 0; i+minBase64 <= len(v) && d.left > 0; {
+	// run starts before it. v[i:k] are known to be base64 characters,
+	// with classes orK.
+	for i, k, orK := 0, 0, uint16(0); i+minBase64 <= len(v) && d.left > 0; {
 		p := i + minBase64 - 1
-		if !isBase64Char(v[p]) {
-			i = p + 1
+		or := class[v[p]]
+		if or&cBase64 == 0 {
+			i, k, orK = p+1, p+1, 0
 			continue
 		}
 		j := p
-		for j > i && isBase64Char(v[j-1]) {
+		for j > k {
+			c := class[v[j-1]]
+			if c&cBase64 == 0 {
+				break
+			}
+			or |= c
 			j--
 		}
-		if j > i {
-			i = j
+		if j > k {
+			i, k, orK = j, p+1, or
 			continue
 		}
+		or |= orK
 		e := p + 1
-		for e < len(v) && isBase64Char(v[e]) {
-			e++
+		for ; e < len(v); e++ {
+			c := class[v[e]]
+			if c&cBase64 == 0 {
+				break
+			}
+			or |= c
 		}
-		ms = d.base64Run(ms, v[i:e], depth, via)
-		i = e + 1
+		// Not base64: one without upper or lower case letters (hex,
+		// slugs, words), or with both alphabets' own characters (paths
+		// like wp-content/uploads).
+		if or&cUpper != 0 && or&cLower != 0 && or&(cStd|cURL) != cStd|cURL {
+			ms = d.base64Run(ms, v[i:e], or&cURL != 0, depth, via)
+		}
+		i, k, orK = e+1, e+1, 0
 	}
 	return ms
 }
@@ -94,25 +112,12 @@ func kindBit(k Kind) uint16 {
 	return 0
 }
 
-// base64Run looks into run, a run of base64 characters (maybe of both
-// alphabets), if it is plausibly base64: one alphabet, upper and lower
-// case letters, a length base64 can have, and a first part that decodes
-// to text or compressed data. Hex digits, words, paths and slugs are not.
-func (d *decoder) base64Run(ms []match, run []byte, depth int, via string) []match {
-	var std, url, upper, lower bool
-	for _, c := range run {
-		switch {
-		case 'A' <= c && c <= 'Z':
-			upper = true
-		case 'a' <= c && c <= 'z':
-			lower = true
-		case c == '+' || c == '/':
-			std = true
-		case c == '-' || c == '_':
-			url = true
-		}
-	}
-	if std && url || !upper || !lower || len(run)%4 == 1 {
+// base64Run looks into run, a run of base64 characters of one alphabet
+// (url: the URL one) with upper and lower case letters, if it is
+// plausibly base64: a length base64 can have, and a first part that
+// decodes to text or compressed data.
+func (d *decoder) base64Run(ms []match, run []byte, url bool, depth int, via string) []match {
+	if len(run)%4 == 1 || !base64Text(run) && !base64Compressed(run) {
 		return ms
 	}
 	enc := base64.RawStdEncoding
@@ -150,6 +155,43 @@ func (d *decoder) base64Run(ms []match, run []byte, depth int, via string) []mat
 	return d.inside(ms, out, depth+1, via+"base64")
 }
 
+// base64Text reports whether run, base64 text, may encode ASCII text:
+// in each of its first groups of four characters, the first is below 32
+// (A-Z, a-f), the second's bit 3 and the third's bit 1 are clear, as
+// when the three bytes they encode are below 0x80. One group in eight may
+// differ (a letter outside ASCII). Random bytes pass one group in eight.
+func base64Text(run []byte) bool {
+	n := min(len(run)/4, 8)
+	bad := 0
+	for g := range n {
+		a, b, c := b64val[run[4*g]], b64val[run[4*g+1]], b64val[run[4*g+2]]
+		if a >= 32 || b&8 != 0 || c&2 != 0 {
+			bad++
+		}
+	}
+	return bad*8 <= n
+}
+
+// base64Compressed reports whether run starts like base64 of gzip or zlib
+// data (compressedMagic's first bytes).
+func base64Compressed(run []byte) bool {
+	if len(run) < 4 {
+		return false
+	}
+	v0, v1, v2, v3 := b64val[run[0]], b64val[run[1]], b64val[run[2]], b64val[run[3]]
+	b0, b1, b2 := v0<<2|v1>>4, v1<<4|v2>>2, v2<<6|v3
+	return b0 == 0x1f && b1 == 0x8b && b2 == 8 || b0 == 0x78 && (0x78<<8|uint16(b1))%31 == 0 && b1&0x20 == 0
+}
+
+// b64val is the value of a base64 character, either alphabet.
+var b64val = func() (t [256]byte) {
+	for i, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" {
+		t[c] = byte(i)
+	}
+	t['-'], t['_'] = 62, 63
+	return t
+}()
+
 // inside appends to ms the kinds in v, a decoded payload, that are not in
 // d.found: what v holds as it is, then what its own encoded payloads hold.
 func (d *decoder) inside(ms []match, v []byte, depth int, via string) []match {
@@ -181,15 +223,19 @@ func compressedMagic(b []byte) (string, bool) {
 // deflate is tried only on such values.
 func notText(v []byte) bool {
 	p := v[:min(len(v), 64)]
-	ascii := true
-	for _, c := range p {
-		if c >= 0x80 || c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			ascii = false
+	i := 0
+	for ; i+8 <= len(p); i += 8 {
+		if notTextMask(binary.LittleEndian.Uint64(p[i:])) != 0 {
 			break
 		}
 	}
-	if ascii {
-		return false
+	for ; i < len(p); i++ {
+		if c := p[i]; c >= 0x80 || c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			break
+		}
+	}
+	if i == len(p) {
+		return false // ASCII text
 	}
 	if len(p) < len(v) {
 		// A character cut at the end of the prefix is not an error.
@@ -203,6 +249,14 @@ func notText(v []byte) bool {
 		}
 	}
 	return !utf8.Valid(p) || bytes.IndexByte(p, 0) >= 0 && bytes.Count(p, []byte{0})*8 > len(p)
+}
+
+// notTextMask returns w with the high bit set in each byte from 0x80 or
+// below 0x20 (tab, CR and LF included), others clear.
+func notTextMask(w uint64) uint64 {
+	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	// (w&0x7f)+0x60 reaches the high bit from 0x20 up, without carries.
+	return (w | ^((w & lo7) + 0x6060606060606060)) & hi
 }
 
 // textLike reports whether b, the start of a decoded payload, is text:

@@ -2,6 +2,8 @@ package scan
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"net/netip"
 	"strings"
 )
@@ -63,24 +65,24 @@ type match struct {
 // values of exactly the shapes internal/fakeshape describes
 // (docs/privacy.md). Private networks are not reported either.
 func detect(ms []match, v []byte) []match {
-	if len(v) == 0 {
-		return ms
+	if len(v) < 6 {
+		return ms // shorter than a@b.cd
 	}
 	start := len(ms)
 	l := firstLook(v)
-	var buf [8]span
+	var buf [4]span
 	ss := findSpans(v, l, buf[:0])
 	var d decoder
-	for i, k := range kinds {
+	for i := 0; len(ss) > 0 && i < len(kinds); i++ {
 		for _, s := range ss {
-			if s.kind == k {
-				ms = append(ms, match{k, mask(v, s)})
+			if s.kind == kinds[i] {
+				ms = append(ms, match{s.kind, mask(v, s)})
 				d.found |= 1 << i
 				break
 			}
 		}
 	}
-	if len(v) >= minBase64 || l&lookBinary != 0 {
+	if l&(lookBase64|lookBinary) != 0 {
 		d.left = maxDecoded
 		if ms = d.encoded(ms, v, l, 0, ""); len(ms)-start > 1 {
 			sortMatches(ms[start:])
@@ -142,36 +144,53 @@ const (
 	lookColons                  // two ':' or more: IPv6 addresses
 	lookDigits                  // digits: IPv4 addresses, phone and card numbers
 	lookBinary                  // bytes that are not ASCII text: maybe compressed
+	lookBase64                  // minBase64 bytes or more: maybe base64
 )
 
-// firstLook looks at v once. A short value is looked at byte by byte; a
-// long one with vector instructions (bytes.IndexByte), and it is taken to
-// have digits and non-ASCII bytes (findNumbers looks for digits 8 bytes
-// at a time; binary looks at the first 64 bytes).
+// firstLook looks at v once: a short value 8 bytes at a time; a long one
+// with vector instructions for '@' and ':' (bytes.IndexByte) and 8 bytes
+// at a time for digits and base64 (longLook), and it is taken to have
+// non-ASCII bytes (notText looks at the first 64 bytes). A short value of
+// 16 bytes or more may be base64 (decoder.encoded looks).
 func firstLook(v []byte) look {
 	var l look
 	if len(v) < 64 {
-		var or, colons uint16
-		for _, c := range v {
-			k := class[c]
-			or |= k
-			colons += k & cColon
+		if len(v) >= minBase64 {
+			l |= lookBase64
 		}
-		if or&cAt != 0 {
+		var at, colons, digits, notText uint64
+		for i := 0; i < len(v); i += 8 {
+			var w uint64
+			if i+8 <= len(v) {
+				w = binary.LittleEndian.Uint64(v[i:])
+			} else {
+				// The last bytes, with spaces after them.
+				w = 0x2020202020202020
+				for j := len(v) - 1; j >= i; j-- {
+					w = w<<8 | uint64(v[j])
+				}
+				w |= 0x2020202020202020 << (8 * (len(v) - i))
+			}
+			at |= zeroMask(w ^ 0x4040404040404040)
+			colons += uint64(bits.OnesCount64(zeroMask(w ^ 0x3a3a3a3a3a3a3a3a)))
+			digits |= digitMask(w)
+			notText |= notTextMask(w)
+		}
+		if at != 0 {
 			l |= lookAt
 		}
-		if colons >= 2*cColon {
+		if colons >= 2 {
 			l |= lookColons
 		}
-		if or&cDigit != 0 {
+		if digits != 0 {
 			l |= lookDigits
 		}
-		if or&cNotText != 0 {
-			l |= lookBinary
+		if notText != 0 {
+			l |= lookBinary // maybe: notText looks again
 		}
 		return l
 	}
-	l = lookDigits | lookBinary
+	l |= lookBinary | longLook(v)
 	if bytes.IndexByte(v, '@') >= 0 {
 		l |= lookAt
 	}
@@ -179,6 +198,83 @@ func firstLook(v []byte) look {
 		l |= lookColons
 	}
 	return l
+}
+
+// longLook looks at a long value 8 bytes at a time for digits and for
+// 16 bytes in a row that may be base64: none below '+' (space, quotes,
+// parentheses, control characters) or from 0x80.
+func longLook(v []byte) look {
+	var l look
+	var digits uint64
+	// Every run of 16 or more such bytes holds a whole aligned word of
+	// 8: look only around words without a byte that is not base64.
+	prev := uint64(hi8) // the mask of the last word with such a byte
+	whole := 0          // words without one since
+	word := func(m uint64) {
+		if m == 0 {
+			whole++
+			return
+		}
+		if whole > 0 {
+			if bits.LeadingZeros64(prev)/8+8*whole+bits.TrailingZeros64(m)/8 >= minBase64 {
+				l |= lookBase64
+			}
+			whole = 0
+		}
+		prev = m
+	}
+	n := len(v) &^ 15
+	for i := 0; i < n; i += 16 {
+		w0 := binary.LittleEndian.Uint64(v[i : i+8])
+		w1 := binary.LittleEndian.Uint64(v[i+8 : i+16])
+		digits |= digitMask(w0) | digitMask(w1)
+		m0, m1 := notBase64Mask(w0), notBase64Mask(w1)
+		if m0 != 0 && m1 != 0 && whole == 0 {
+			prev = m1 // the common case: both words have a space or the like
+			continue
+		}
+		word(m0)
+		word(m1)
+		if digits != 0 && l&lookBase64 != 0 {
+			return l | lookDigits // nothing more to learn
+		}
+	}
+	if n+8 <= len(v) {
+		w := binary.LittleEndian.Uint64(v[n : n+8])
+		digits |= digitMask(w)
+		word(notBase64Mask(w))
+		n += 8
+	}
+	rest := v[n:]
+	if whole > 0 && bits.LeadingZeros64(prev)/8+8*whole+len(rest) >= minBase64 {
+		l |= lookBase64 // at the end: the last bytes may be base64 too
+	}
+	for _, c := range rest {
+		if isDigit(c) {
+			l |= lookDigits
+		}
+	}
+	if digits != 0 {
+		l |= lookDigits
+	}
+	return l
+}
+
+const hi8 = 0x8080808080808080
+
+// notBase64Mask returns w with the high bit set in each byte below '+'
+// (0x2b) or from 0x80, none of them in base64, and all other bits clear.
+func notBase64Mask(w uint64) uint64 {
+	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	// (w&0x7f)+0x55 reaches the high bit from 0x2b up, without carries.
+	return (w | ^((w & lo7) + 0x5555555555555555)) & hi
+}
+
+// zeroMask returns w with the high bit set in each byte that is 0, and
+// all other bits clear.
+func zeroMask(w uint64) uint64 {
+	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	return ^(((w & lo7) + lo7) | w) & hi
 }
 
 // findSpans appends the findings of v to dst, sorted by start, without
@@ -215,6 +311,10 @@ const (
 	cWord                // in a word: ASCII letters, UTF-8 multi-byte characters but a no-break space
 	cBase64              // in base64 text, either alphabet: A-Z a-z 0-9 + / - _
 	cNotText             // not in ASCII text: control characters but tab, CR, LF; bytes from 0x7f
+	cUpper               // A-Z
+	cLower               // a-z
+	cStd                 // '+' and '/', only in the standard base64 alphabet
+	cURL                 // '-' and '_', only in the URL alphabet
 )
 
 var class [256]uint16
@@ -226,9 +326,14 @@ func init() {
 		switch {
 		case '0' <= b && b <= '9':
 			k |= cDigit | cLocal | cDomain | cIPv6 | cBase64
-		case 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z':
-			k |= cLocal | cDomain | cWord | cBase64
-			if 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F' {
+		case 'a' <= b && b <= 'z':
+			k |= cLocal | cDomain | cWord | cBase64 | cLower
+			if b <= 'f' {
+				k |= cIPv6
+			}
+		case 'A' <= b && b <= 'Z':
+			k |= cLocal | cDomain | cWord | cBase64 | cUpper
+			if b <= 'F' {
 				k |= cIPv6
 			}
 		case b >= 0x80 && b != 0xa0 && b != 0xc2:
@@ -242,13 +347,15 @@ func init() {
 		case '.':
 			k |= cLocal | cDomain | cIPv6 | cSep
 		case '-':
-			k |= cLocal | cDomain | cSep | cBase64
-		case '_', '+':
-			k |= cLocal | cBase64
+			k |= cLocal | cDomain | cSep | cBase64 | cURL
+		case '_':
+			k |= cLocal | cBase64 | cURL
+		case '+':
+			k |= cLocal | cBase64 | cStd
 		case '%', '\'':
 			k |= cLocal
 		case '/':
-			k |= cSep | cBase64
+			k |= cSep | cBase64 | cStd
 		case ' ', '(', ')':
 			k |= cSep
 		}

@@ -1,7 +1,9 @@
 package scan
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"strings"
 	"testing"
@@ -250,6 +252,76 @@ func TestParseIPv4(t *testing.T) {
 		want, err := netip.ParseAddr(s)
 		if ok != (err == nil && want.Is4()) || ok && a != want {
 			t.Errorf("parseIPv4(%q) = %v %v, netip: %v %v", s, a, ok, want, err)
+		}
+	}
+}
+
+// TestFirstLook: the first look never misses what the detectors need.
+func TestFirstLook(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte("ab @:7\x00\xc3\xa9Z/+-_=.\n")
+	for range 20000 {
+		v := make([]byte, r.IntN(80))
+		for i := range v {
+			v[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		l := firstLook(v)
+		colons := bytes.Count(v, []byte{':'})
+		run, long := 0, false
+		for _, c := range v {
+			if class[c]&cBase64 != 0 {
+				run++
+			} else {
+				run = 0
+			}
+			long = long || run >= minBase64
+		}
+		if bytes.IndexByte(v, '@') >= 0 && l&lookAt == 0 || colons >= 2 && l&lookColons == 0 ||
+			bytes.IndexAny(v, "0123456789") >= 0 && l&lookDigits == 0 || long && l&lookBase64 == 0 {
+			t.Fatalf("firstLook(%q) = %b", v, l)
+		}
+		if len(v) < 64 && (bytes.IndexByte(v, '@') < 0 && l&lookAt != 0 || colons < 2 && l&lookColons != 0 ||
+			bytes.IndexAny(v, "0123456789") < 0 && l&lookDigits != 0) {
+			t.Fatalf("firstLook(%q) = %b: more than there is", v, l)
+		}
+		if notText(v) && l&lookBinary == 0 {
+			t.Fatalf("firstLook(%q) = %b: binary not seen", v, l)
+		}
+	}
+}
+
+// TestLongLook: a long value's look sees every digit and every run of
+// base64 characters long enough to decode.
+func TestLongLook(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte("abcXYZ+/-_ .,\"\xc3\xa9")
+	for range 5000 {
+		v := make([]byte, 64+r.IntN(200))
+		for i := range v {
+			v[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		if r.IntN(3) == 0 {
+			v[r.IntN(len(v))] = '7'
+		}
+		// A run of base64 characters, maybe.
+		if r.IntN(2) == 0 {
+			n, at := minBase64+r.IntN(3)-1, r.IntN(len(v)-minBase64-2)
+			for i := at; i < at+n; i++ {
+				v[i] = 'Q'
+			}
+		}
+		l := longLook(v)
+		run, long := 0, false
+		for _, c := range v {
+			if class[c]&cBase64 != 0 {
+				run++
+			} else {
+				run = 0
+			}
+			long = long || run >= minBase64
+		}
+		if (bytes.IndexAny(v, "0123456789") >= 0) != (l&lookDigits != 0) || long && l&lookBase64 == 0 {
+			t.Fatalf("longLook(%q) = %b (base64 run: %v)", v, l, long)
 		}
 	}
 }

@@ -45,7 +45,7 @@ func findEmails(v []byte, dst []span) []span {
 		if s == at || dot <= 0 || len(domain)-dot-1 < 2 || !isLetters(domain[dot+1:]) || !isAlnum(domain[0]) {
 			continue
 		}
-		if fileExtensions[strings.ToLower(string(domain[dot+1:]))] {
+		if tld := domain[dot+1:]; len(tld) <= 5 && fileExtensions[string(appendLower(make([]byte, 0, 5), tld))] {
 			continue // logo@2x.png, jquery@3.7.1.min.js
 		}
 		end := at + 1 + len(domain)
@@ -96,6 +96,17 @@ var fileExtensions = map[string]bool{
 	"png": true, "jpg": true, "jpeg": true, "gif": true, "webp": true, "avif": true, "svg": true, "ico": true,
 	"bmp": true, "tif": true, "tiff": true, "js": true, "mjs": true, "css": true, "map": true, "json": true,
 	"mp4": true, "webm": true, "pdf": true, "woff": true, "woff2": true, "ttf": true, "php": true, "html": true,
+}
+
+// appendLower appends b with ASCII letters in lower case.
+func appendLower(dst, b []byte) []byte {
+	for _, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func isLetters(b []byte) bool {

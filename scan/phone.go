@@ -10,8 +10,8 @@ import (
 
 // findNumbers appends the IPv4 addresses and phone and card numbers of v
 // to dst. It looks at clusters: runs of digit groups joined by at most two
-// of " -./()", with a '(' or '+' just before. Clusters of fewer than four
-// digits are passed over.
+// of " -./()", with a '(' or '+' just before. Clusters of fewer than
+// seven digits are passed over, unless they have three dots.
 func findNumbers(v []byte, dst []span) []span {
 	ws, we := trimBounds(v)
 	for i := 0; i < len(v); {
@@ -39,7 +39,9 @@ func findNumbers(v []byte, dst []span) []span {
 			e = k
 		}
 		i = e
-		if digits >= 4 {
+		// An IPv4 address needs 4 digits and 3 dots, a phone or card
+		// number 7 digits.
+		if digits >= 7 || digits >= 4 && dots >= 3 {
 			dst = numberCluster(v, d, e, digits, dots, ws, we, dst)
 		}
 	}
@@ -247,7 +249,7 @@ func cueBefore(v []byte, s int) int {
 		}
 		var buf [24]byte
 		w := lowerWord(buf[:0], v[i:e])
-		if c, ok := cueWords[string(w)]; ok {
+		if c := cueWord(w); c != 0 {
 			return c
 		}
 	}
@@ -276,29 +278,24 @@ func lowerWord(dst, w []byte) []byte {
 	return dst
 }
 
-// cueWords say what kind of number follows: 1 a phone number, -1 another
-// kind.
-var cueWords = map[string]int{}
-
-func init() {
-	for _, w := range []string{
-		"tel", "tél", "tele", "telephone", "téléphone", "telefon", "telefone", "telefono", "teléfono",
+// cueWord says what kind of number follows the word w (lower case): 1 a
+// phone number, -1 another kind, 0 either.
+func cueWord(w []byte) int {
+	switch string(w) {
+	case "tel", "tél", "tele", "telephone", "téléphone", "telefon", "telefone", "telefono", "teléfono",
 		"telf", "tlf", "tfn", "fon", "phone", "phones", "ph", "call", "mobile", "mob", "mobil", "mobiel",
 		"móvil", "movil", "cell", "cellphone", "cellular", "cellulare", "celular", "handy", "fax", "telefax",
 		"whatsapp", "gsm", "sms", "portable", "rufnummer", "telefonnummer", "handynummer", "mobilnummer",
-		"phonenumber", "tlfn", "puhelin", "telefoon",
-	} {
-		cueWords[w] = 1
-	}
-	for _, w := range []string{
-		"order", "orders", "invoice", "ref", "reference", "sku", "isbn", "issn", "ean", "upc", "gtin", "id",
+		"phonenumber", "tlfn", "puhelin", "telefoon":
+		return 1
+	case "order", "orders", "invoice", "ref", "reference", "sku", "isbn", "issn", "ean", "upc", "gtin", "id",
 		"tracking", "serial", "version", "iban", "bic", "swift", "account", "art", "item", "product", "ticket",
 		"case", "page", "pages", "vat", "tax", "siret", "siren", "dni", "nif", "ssn", "zip", "postcode", "plz",
 		"bestellung", "rechnung", "commande", "facture", "kundennummer", "auftrag", "pedido", "factura",
-		"ordine", "fattura", "transaction", "receipt", "batch", "lot", "model", "part",
-	} {
-		cueWords[w] = -1
+		"ordine", "fattura", "transaction", "receipt", "batch", "lot", "model", "part":
+		return -1
 	}
+	return 0
 }
 
 // wholePhone reports whether w is a phone number: 7 to 15 digits, written
@@ -362,31 +359,33 @@ func wholePhone(w []byte) bool {
 // looksLikeDate reports whether w starts like a date: 2024-02-01,
 // 01.02.2024, 01/02/24 (with '-', '.' or '/': "0211 12 34 56" is a phone).
 func looksLikeDate(w []byte) bool {
-	if bytes.IndexAny(w, "-./") < 0 {
-		return false
-	}
 	// The lengths of the first fields between '-', '.', '/', ' ' and ':'.
 	var f [4]int
-	nf, start := 0, -1
-	for i := 0; i <= len(w) && nf < len(f); i++ {
+	nf, start, first, dashes := 0, -1, byte(0), false
+	for i := 0; i <= len(w); i++ {
 		if i == len(w) || w[i] == '-' || w[i] == '.' || w[i] == '/' || w[i] == ' ' || w[i] == ':' {
 			if start >= 0 {
-				f[nf] = i - start
+				if nf < len(f) {
+					f[nf] = i - start
+				}
 				nf++
 				start = -1
 			}
+			dashes = dashes || i < len(w) && w[i] != ' ' && w[i] != ':'
 			continue
 		}
 		if start < 0 {
 			start = i
+			if nf == 0 {
+				first = w[i]
+			}
 		}
 	}
-	if nf < 3 {
+	if nf < 3 || !dashes {
 		return false
 	}
 	a, b, c := f[0], f[1], f[2]
-	first := bytes.TrimLeft(w, "-./ :")
-	year := a == 4 && (first[0] == '1' || first[0] == '2')
+	year := a == 4 && (first == '1' || first == '2')
 	return year && b <= 2 && c <= 2 || a <= 2 && b <= 2 && (c == 4 || c == 2) && nf == 3
 }
 
@@ -454,6 +453,16 @@ func luhn(d []byte) bool {
 // looking at 8 bytes at a time.
 func indexDigit(b []byte) int {
 	i := 0
+	for ; i+16 <= len(b); i += 16 {
+		m0 := digitMask(binary.LittleEndian.Uint64(b[i:]))
+		m1 := digitMask(binary.LittleEndian.Uint64(b[i+8:]))
+		if m0|m1 != 0 {
+			if m0 != 0 {
+				return i + bits.TrailingZeros64(m0)/8
+			}
+			return i + 8 + bits.TrailingZeros64(m1)/8
+		}
+	}
 	for ; i+8 <= len(b); i += 8 {
 		if m := digitMask(binary.LittleEndian.Uint64(b[i:])); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
