@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -375,10 +376,18 @@ func isPhoneSep(c byte) bool   { return class[c]&cSep != 0 }
 // byte of a multi-byte UTF-8 character, except a no-break space's.
 func isWordByte(c byte) bool { return class[c]&cWord != 0 }
 
-// sortSpans sorts dst[from:] by start (insertion sort: there are few) and
-// drops spans that overlap an earlier one.
+// sortSpans sorts dst[from:] by start (by insertion when there are few,
+// as usual) and drops spans that overlap an earlier one.
 func sortSpans(dst []span, from int) []span {
 	s := dst[from:]
+	if len(s) > 16 {
+		slices.SortFunc(s, func(a, b span) int {
+			if a.start != b.start {
+				return a.start - b.start
+			}
+			return b.end - a.end
+		})
+	}
 	for i := 1; i < len(s); i++ {
 		for j := i; j > 0 && (s[j].start < s[j-1].start || s[j].start == s[j-1].start && s[j].end > s[j-1].end); j-- {
 			s[j], s[j-1] = s[j-1], s[j]

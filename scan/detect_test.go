@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 )
 
 // detected runs detect on in and returns its matches as "kind example"
@@ -323,5 +324,20 @@ func TestLongLook(t *testing.T) {
 		if (bytes.IndexAny(v, "0123456789") >= 0) != (l&lookDigits != 0) || long && l&lookBase64 == 0 {
 			t.Fatalf("longLook(%q) = %b (base64 run: %v)", v, l, long)
 		}
+	}
+}
+
+// TestSpansManyKinds: a long text with many findings of every kind,
+// interleaved, takes linear time.
+func TestSpansManyKinds(t *testing.T) {
+	v := []byte(strings.Repeat("jane@gmail.com 81.13.87.78 2a02:8070::1 ", 20000))
+	n := 0
+	start := time.Now()
+	Spans(v, func(Kind, int, int) { n++ })
+	if n != 60000 {
+		t.Errorf("%d spans, want 60000", n)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("took %v", el)
 	}
 }
