@@ -59,10 +59,10 @@ type match struct {
 }
 
 // detect appends what v holds to ms, one match per kind, in the order of
-// kinds: e-mail addresses, URL credentials (https://user:password@host),
-// IP addresses, phone and card numbers anywhere in the value (see Spans
-// for the rules), and inside base64 and compressed payloads in it (see
-// decoder). stagecopy's own fakes are not reported, and only they:
+// kinds (credentials first): URL credentials (https://user:password@host),
+// e-mail addresses, phone numbers, IP addresses and card numbers anywhere
+// in the value (see Spans for the rules), and inside base64 and
+// compressed payloads in it (see decoder). stagecopy's own fakes are not reported, and only they:
 // values of exactly the shapes internal/fakeshape describes
 // (docs/privacy.md). Private networks are not reported either.
 func detect(ms []match, v []byte) []match {
