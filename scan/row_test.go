@@ -59,6 +59,9 @@ func TestKeyValueFindings(t *testing.T) {
 		"settings.v email":                            1,
 		"user_properties.up_value[nickname] phone":    1, // MediaWiki's key/value table
 		"wp_usermeta.meta_key email":                  1, // the key itself
+		// A nickname is a name, by the key's name.
+		"user_properties.up_value[nickname] name by-name": 1,
+		"wp_usermeta.meta_value[nickname] name by-name":   1,
 	}
 	for k, v := range want {
 		if got[k] != v {

@@ -36,7 +36,8 @@ type Finding struct {
 	Document string `json:"document,omitempty"`
 	Kind     Kind   `json:"kind"`
 	// ByName means the column's or key's name says what it holds
-	// (user_pass, billing_phone), whatever the values look like.
+	// (user_pass, billing_phone) and no rule covers it: Values then also
+	// counts the values that are not empty but show nothing of the kind.
 	ByName bool `json:"by_name,omitempty"`
 	// Kept means the rules keep this table, column or key on purpose: a
 	// finding the owner accepted, not a leak.
@@ -122,7 +123,7 @@ type Scanner struct {
 	infos    map[string]*tableInfo
 	last     *tableInfo // the last info returned, for lastCols
 	lastCols []string
-	found    map[key]*Finding
+	found    map[key]*finding
 	rows     int64
 	values   int64
 	buf      []byte
@@ -134,12 +135,11 @@ type Scanner struct {
 type key struct {
 	table, column, key, path string
 	kind                     Kind
-	byName                   bool
 }
 
 // New returns an empty Scanner.
 func New() *Scanner {
-	return &Scanner{columns: map[string][]string{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*Finding{}, seenKind: map[Kind]bool{}}
+	return &Scanner{columns: map[string][]string{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*finding{}, seenKind: map[Kind]bool{}}
 }
 
 // ValuesOnly turns detection by name off: for an archive, whose values
@@ -275,13 +275,7 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 			s.buf = b
 		}
 		s.values++
-		if named && cover != Ruled && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
-			s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
-		}
 		s.matches = detect(s.matches[:0], b)
-		if len(s.matches) == 0 {
-			continue
-		}
 		clear(s.seenKind)
 		for _, m := range s.matches {
 			if !s.seenKind[m.kind] {
@@ -289,6 +283,9 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 				path, doc := docPath(b, m.kind)
 				s.add(table, col, k, path, doc, m.kind, false, cover, m.example)
 			}
+		}
+		if named && cover != Ruled && !s.seenKind[byName] && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
+			s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
 		}
 	}
 }
@@ -298,15 +295,28 @@ func isZero(b []byte) bool {
 	return len(b) == 0
 }
 
-// add counts one value with a finding.
+// add counts one value with a finding. A kind found by name and by value
+// in the same place is one finding: its example is a value's, and ByName
+// says the name says so too.
 func (s *Scanner) add(table, col, k, path, doc string, kind Kind, byName bool, cover Cover, example string) {
-	key := key{table, col, k, path, kind, byName}
+	key := key{table, col, k, path, kind}
 	f := s.found[key]
 	if f == nil {
-		f = &Finding{Table: table, Column: col, Key: k, Path: path, Document: doc, Kind: kind, ByName: byName, Kept: cover == Kept, Example: example}
+		f = &finding{Finding: Finding{Table: table, Column: col, Key: k, Path: path, Document: doc, Kind: kind, Kept: cover == Kept, Example: example}}
 		s.found[key] = f
 	}
 	f.Values++
+	if byName {
+		f.ByName = true
+	} else if !f.byValue {
+		f.byValue, f.Example = true, example
+	}
+}
+
+// finding is a Finding being counted.
+type finding struct {
+	Finding
+	byValue bool // Example is a value's
 }
 
 // tableInfo is what a Scanner knows of one table and column list.
@@ -468,16 +478,16 @@ func keyValueColumns(cols []string) (string, string, bool) {
 	return "", "", false
 }
 
-// classifyName says what a column's or key's name means it holds; set to
-// ByName.
-var classifyName = func(table, name string) (Kind, bool) { return "", false }
+// classifyName says what a column's or key's name means it holds: ByName,
+// a variable for tests.
+var classifyName = ByName
 
 // Report returns what was found so far: leaks before kept findings,
 // credentials first, then by table, column, key and kind.
 func (s *Scanner) Report() *Report {
 	rep := &Report{Tables: len(s.tables), Rows: s.rows, Values: s.values, Findings: []Finding{}}
 	for _, f := range s.found {
-		rep.Findings = append(rep.Findings, *f)
+		rep.Findings = append(rep.Findings, f.Finding)
 	}
 	order := map[Kind]int{}
 	for i, k := range kinds {
@@ -503,10 +513,7 @@ func (s *Scanner) Report() *Report {
 		if a.Path != b.Path {
 			return a.Path < b.Path
 		}
-		if order[a.Kind] != order[b.Kind] {
-			return order[a.Kind] < order[b.Kind]
-		}
-		return !a.ByName && b.ByName
+		return order[a.Kind] < order[b.Kind]
 	})
 	return rep
 }
