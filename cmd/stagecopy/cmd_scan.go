@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -113,6 +114,7 @@ func parseScanFlags(c *cli.Context, e *env) (scanOptions, error) {
 // returns errFound when it found personal data.
 func runScan(ctx context.Context, e *env, o scanOptions) error {
 	s := scan.New()
+	var keptBefore any // an archive's privacy record: what its rules kept
 	if o.rules != nil {
 		s.SetRules(scan.FromRules(o.rules))
 	}
@@ -121,7 +123,7 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 		// The values are what the rules wrote, and the rules are not at
 		// hand: names would list every column a rule rewrote.
 		s.ValuesOnly()
-		_, err := readArchive(ctx, e, o.archive, o.quiet, "scan", o.keys, func(ent *archive.Entry, rd io.Reader) error {
+		sum, err := readArchive(ctx, e, o.archive, o.quiet, "scan", o.keys, func(ent *archive.Entry, rd io.Reader) error {
 			if !strings.HasPrefix(ent.Name, archive.DBPrefix) || !strings.HasSuffix(ent.Name, ".sql") {
 				return nil
 			}
@@ -133,6 +135,7 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 		if err != nil {
 			return scanHint(err)
 		}
+		keptBefore = sum.manifest.Privacy
 	case o.server != nil:
 		d, err := dbdump.Open(ctx, dbdump.Config{DSN: o.server.FormatDSN(), Database: o.server.DBName})
 		if err != nil {
@@ -153,6 +156,9 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 		}
 	}
 	rep := s.Report()
+	if keptBefore != nil {
+		markKept(rep, keptBefore)
+	}
 	if o.json {
 		if err := printJSON(e.stdout, rep); err != nil {
 			return err
@@ -270,3 +276,24 @@ type redacted struct {
 
 func (r *redacted) Error() string { return r.msg }
 func (r *redacted) Unwrap() error { return r.err }
+
+// markKept marks the findings of an archive's scan that the snapshot's
+// check found in what its rules keep on purpose, as its manifest records
+// (scan has no rules for an archive).
+func markKept(rep *scan.Report, record any) {
+	var prev scan.Report
+	if b, err := json.Marshal(record); err != nil || json.Unmarshal(b, &prev) != nil {
+		return
+	}
+	kept := map[string]bool{}
+	for _, f := range prev.Findings {
+		if f.Kept {
+			kept[f.Where()+" "+string(f.Kind)] = true
+		}
+	}
+	for i, f := range rep.Findings {
+		if kept[f.Where()+" "+string(f.Kind)] {
+			rep.Findings[i].Kept = true
+		}
+	}
+}
