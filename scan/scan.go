@@ -510,3 +510,12 @@ func (s *Scanner) Report() *Report {
 	})
 	return rep
 }
+
+// Kinds found by the names of columns and keys, or in text.
+const (
+	Credential Kind = "credential"
+	Name       Kind = "name"
+	Address    Kind = "address"
+	Birthdate  Kind = "birthdate"
+	NationalID Kind = "national_id"
+)
