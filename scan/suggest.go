@@ -72,6 +72,9 @@ type SuggestOptions struct {
 	Prefix string
 	// Source names what was scanned, for the file's first comment.
 	Source string
+	// Rules are the rules the scan applied, nil for none: their eav:
+	// key and value columns are the suggestion's too.
+	Rules Rules
 }
 
 // Suggest writes rules (YAML, version 1, the language of docs/rules.md)
@@ -89,12 +92,14 @@ type SuggestOptions struct {
 //     several kinds, or one in a long text column not named for it, get
 //     lorem;
 //   - a finding in a key/value table becomes a rule for its key, under the
-//     table's eav key and value columns (the key column is the table's
-//     text column whose name looks most like the value column's);
+//     table's eav key and value columns (those of the rules, else those the
+//     scanner takes, else the text column named most like the value
+//     column); a finding under OtherKeys, or in the value column without
+//     a key, becomes a rule for the glob "*";
 //   - a finding inside a JSON or PHP-serialized document becomes a path
-//     rule (list indexes made wildcards, "**." before the last key, so the
-//     same key is covered in every row), with lorem for values that are not
-//     documents (base64-wrapped ones included).
+//     rule of its Document (list indexes made wildcards, "**." before the
+//     last key, so the same key is covered in every row), with lorem for
+//     values that are not documents (base64-wrapped ones included).
 //
 // The rules are a start, to be read: they destroy rather than keep, and a
 // name-based guess can be wrong. tables gives the columns; without a
@@ -180,7 +185,7 @@ func suggest(rep *Report, tables *Tables, opts SuggestOptions) (*yaml.Node, erro
 	add(root, "tables", tbls)
 	for _, n := range names {
 		st := byTable[n]
-		key, val := st.node()
+		key, val := st.node(opts)
 		tbls.Content = append(tbls.Content, key, val)
 	}
 	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, nil
@@ -206,7 +211,7 @@ indexes are truncated. Check with 'stagecopy rules check', then
 }
 
 // node returns the YAML key and value of the table's rule.
-func (st *suggestedTable) node() (*yaml.Node, *yaml.Node) {
+func (st *suggestedTable) node(opts SuggestOptions) (*yaml.Node, *yaml.Node) {
 	key := str(st.name)
 	if why := disposable(st.name); why != "" {
 		val := str("truncate")
@@ -232,7 +237,7 @@ func (st *suggestedTable) node() (*yaml.Node, *yaml.Node) {
 	for _, t := range order {
 		if t.key != "" {
 			valCol = t.column
-			keyCol = st.keyColumn(valCol)
+			keyCol = st.keyColumn(valCol, opts.Rules)
 			break
 		}
 	}
@@ -251,8 +256,8 @@ func (st *suggestedTable) node() (*yaml.Node, *yaml.Node) {
 			uncovered = append(uncovered, fs...)
 		case keyCol != "" && strings.EqualFold(t.column, valCol):
 			k := t.key
-			if k == "" {
-				k = "*" // rows of every key
+			if k == "" || k == OtherKeys {
+				k = "*" // rows of every key (exact keys win over a glob)
 			}
 			if _, ok := keyNotes[k]; !ok {
 				keyOrder = append(keyOrder, k)
@@ -279,11 +284,12 @@ func (st *suggestedTable) node() (*yaml.Node, *yaml.Node) {
 		colRules[c] = rule(c, col(c), st.unique(c), colNotes[c], false)
 	}
 	for _, k := range keyOrder {
-		name := k
 		if k == "*" {
-			name = valCol
+			// Every other key: what their values are is not known.
+			keyRules[k] = textSpec(col(valCol))
+			continue
 		}
-		keyRules[k] = rule(name, col(valCol), false, keyNotes[k], true)
+		keyRules[k] = rule(k, col(valCol), false, keyNotes[k], true)
 	}
 	if len(colOrder) > 0 {
 		add(val, "columns", cols)
@@ -333,7 +339,11 @@ func describe(f Finding) string {
 		where += "[" + f.Key + "]"
 	}
 	if f.Path != "" {
-		where += " at " + f.Path
+		where += " at "
+		if f.Document != "" {
+			where += f.Document + ":"
+		}
+		where += f.Path
 	}
 	s := fmt.Sprintf("%s in %s", f.Kind, where)
 	if f.ByName {
@@ -358,6 +368,7 @@ func rule(name string, col *sqldump.Column, unique bool, fs []Finding, isKey boo
 	var whole []Kind
 	paths := map[string][]Kind{}
 	var pathOrder []string
+	docs := map[string]bool{} // "php", "json"; both when a finding does not say
 	for _, f := range fs {
 		if f.Path == "" {
 			whole = addKind(whole, f.Kind)
@@ -368,6 +379,12 @@ func rule(name string, col *sqldump.Column, unique bool, fs []Finding, isKey boo
 			pathOrder = append(pathOrder, p)
 		}
 		paths[p] = addKind(paths[p], f.Kind)
+		switch f.Document {
+		case "php", "json":
+			docs[f.Document] = true
+		default:
+			docs["php"], docs["json"] = true, true
+		}
 	}
 	if len(pathOrder) == 0 {
 		return spec(name, col, unique, whole, isKey)
@@ -380,8 +397,12 @@ func rule(name string, col *sqldump.Column, unique bool, fs []Finding, isKey boo
 		add(pm, p, spec(lastKey(p), nil, false, paths[p], true))
 	}
 	n := mapping()
-	add(n, "php", pm)
-	add(n, "json", clone(pm))
+	if docs["php"] {
+		add(n, "php", pm)
+	}
+	if docs["json"] {
+		add(n, "json", clone(pm))
+	}
 	// Values that are not documents: what was found in them, or lorem
 	// (a document inside base64 or compressed is not one the paths read).
 	fallback := []Kind{}
@@ -591,13 +612,26 @@ func (st *suggestedTable) unique(column string) bool {
 	return false
 }
 
-// keyColumn guesses the key column of a key/value table from its value
-// column: the text column whose name shares the longest start with it
-// (up_property for up_value, meta_key for meta_value), a name that says
-// key, name or property winning ties.
-func (st *suggestedTable) keyColumn(value string) string {
+// keyColumn returns the key column of a key/value table whose value
+// column is value: the one the rules name, else the one the scanner
+// takes (keyValueColumns), else the text column whose name shares the
+// longest start with the value column's (up_property for up_value), a
+// name that says key, name or property winning ties.
+func (st *suggestedTable) keyColumn(value string, r Rules) string {
+	if r != nil {
+		if k, v, ok := r.KeyValue(st.name); ok && strings.EqualFold(v, value) {
+			return k
+		}
+	}
 	if st.def == nil {
 		return strings.Replace(value, "value", "key", 1)
+	}
+	names := make([]string, len(st.def.Columns))
+	for i, c := range st.def.Columns {
+		names[i] = c.Name
+	}
+	if k, v, ok := keyValueColumns(names); ok && strings.EqualFold(v, value) {
+		return k
 	}
 	best, score := "", -1
 	for _, c := range st.def.Columns {
@@ -658,7 +692,12 @@ func generalPath(p string) string {
 	return "**." + segs[i] + tail
 }
 
+// isIndex reports whether a path segment is a list index, or the "*" a
+// scanner writes for one.
 func isIndex(s string) bool {
+	if s == "*" {
+		return true
+	}
 	if s == "" {
 		return false
 	}

@@ -89,12 +89,14 @@ var suggestReport = &Report{Findings: []Finding{
 	{Table: "accounts", Column: "last_ip", Kind: IP, Values: 1, Example: "81.x.x.x"},
 	{Table: "accounts", Column: "ip_num", Kind: IP, ByName: true, Values: 1},
 	{Table: "accounts", Column: "notes", Kind: Phone, Values: 1, Example: "***58"},
-	{Table: "accounts", Column: "settings", Path: "mail", Kind: Email, Values: 1, Example: "j***@g***.com"},
-	{Table: "accounts", Column: "settings", Path: "friends.3.phones.0", Kind: Phone, Values: 1, Example: "***58"},
+	{Table: "accounts", Column: "settings", Path: "mail", Document: "json", Kind: Email, Values: 1, Example: "j***@g***.com"},
+	{Table: "accounts", Column: "settings", Path: "friends.*.phones.*", Document: "json", Kind: Phone, Values: 1, Example: "***58"},
 	{Table: "prefs", Column: "pref_value", Key: "signature", Kind: Phone, Values: 1, Example: "***58"},
 	{Table: "prefs", Column: "pref_value", Key: "signature", Kind: Name, Values: 1, Example: "J***"},
 	{Table: "prefs", Column: "pref_value", Key: "backup_mail", Kind: Email, Values: 1, Example: "j***@o***.com"},
 	{Table: "prefs", Column: "pref_value", Key: "home", Kind: Address, Values: 2, Example: "1* B***"},
+	{Table: "prefs", Column: "pref_value", Key: OtherKeys, Kind: IP, Values: 3, Example: "81.x.x.x"},
+	{Table: "prefs", Column: "pref_value", Key: "recent", Path: "*.ip", Document: "php", Kind: IP, Values: 1, Example: "81.x.x.x"},
 	{Table: "contacts", Column: "vcard", Kind: Email, Values: 1, Example: "***@g***.com"},
 	{Table: "contacts", Column: "vcard", Kind: Phone, Values: 1, Example: "***58"},
 	{Table: "contacts", Column: "words", Kind: Email, Values: 1, Example: "j***@g***.com", Kept: true},
@@ -183,6 +185,9 @@ func TestGeneralPath(t *testing.T) {
 		"a.0.1":                  "**.a.*.*",
 		"0":                      "*",
 		"0.1":                    "*.*",
+		"*.ip":                   "**.ip",
+		"items.*":                "**.items.*",
+		"*":                      "*",
 	} {
 		if got := generalPath(in); got != want {
 			t.Errorf("generalPath(%q) = %q, want %q", in, got, want)

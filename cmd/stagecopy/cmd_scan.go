@@ -146,6 +146,9 @@ func (o *scanOptions) suggestFor(c *cli.Context, arch string) error {
 		o.suggestOpts.Extends = append(o.suggestOpts.Extends, relativeTo(r, o.suggest))
 	}
 	o.suggestOpts.Prefix = c.String("prefix")
+	if o.rules != nil {
+		o.suggestOpts.Rules = scan.FromRules(o.rules)
+	}
 	switch {
 	case usesServer(c):
 		o.suggestOpts.Source = "database " + c.String("database")
