@@ -462,6 +462,8 @@ func spec(name string, col *sqldump.Column, unique bool, kinds []Kind, isKey boo
 			return str("first_name")
 		case containsAny(n, "last", "sur", "family"):
 			return str("last_name")
+		case containsAny(n, "real", "full", "display"):
+			return str("full_name")
 		case containsAny(n, "user", "login", "nick", "account"):
 			return str("username")
 		}
