@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"text/tabwriter"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/atomicfile"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/rules"
@@ -42,9 +45,15 @@ func newScanCommand(e *env) *cli.Command {
 			"With rules it shows what they leave; without, where the personal data is, to write rules for.\n" +
 			"It finds what looks like personal data, not all of it: names and street addresses it cannot\n" +
 			"tell from other text.\n\n" +
+			"--suggest-rules FILE writes rules that cover every finding (docs/rules.md), each with a comment\n" +
+			"saying what was found there, masked: transformers chosen by the kind of data and the column's\n" +
+			"name and type, credentials destroyed, caches, sessions and search indexes truncated. With\n" +
+			"-r or --preset, the file extends those rules and covers what they leave. Read it, then\n" +
+			"'stagecopy snapshot --anonymize -r FILE --strict'.\n\n" +
 			"Examples:\n" +
 			"  stagecopy scan --preset wordpress -S /run/mysqld/mysqld.sock -u backup -D shop\n" +
 			"  stagecopy scan -r rules.yml dump.sql.gz\n" +
+			"  stagecopy scan --suggest-rules rules.yml -S /run/mysqld/mysqld.sock -u backup -D mail\n" +
 			"  stagecopy scan --archive site.tar.zst",
 		Flags: append(append(dbFlags(), keyFlags()...),
 			&cli.StringFlag{Name: "rules", Aliases: []string{"r"}, Usage: "apply the anonymization rules in `FILE` first, and report what they leave"},
@@ -52,6 +61,8 @@ func newScanCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "prefix", Usage: "table `PREFIX` the rules' {prefix} stands for"},
 			&cli.StringFlag{Name: "archive", Usage: "scan the database entries of the archive `FILE` (- for standard input)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
+			&cli.StringFlag{Name: "suggest-rules", Usage: "write rules that cover every finding to `FILE` (YAML, to read before use)"},
+			&cli.BoolFlag{Name: "force", Usage: "replace an existing --suggest-rules file"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 		),
 		Action: func(c *cli.Context) error {
@@ -72,6 +83,11 @@ type scanOptions struct {
 	server      *mysql.Config
 	dump        string // the DUMP argument; "" or "-" for standard input
 	json, quiet bool
+	// suggest is the --suggest-rules file, "" for none; suggestOpts what
+	// it extends.
+	suggest     string
+	suggestOpts scan.SuggestOptions
+	force       bool
 }
 
 // parseScanFlags reads scan's flags and what they name (the rules, the
@@ -97,6 +113,11 @@ func parseScanFlags(c *cli.Context, e *env) (scanOptions, error) {
 	}
 	o.rules, o.archive, o.dump = r, arch, c.Args().First()
 	o.json, o.quiet = c.Bool("json"), c.Bool("quiet")
+	if o.suggest, o.force = c.String("suggest-rules"), c.Bool("force"); o.suggest != "" {
+		if err := o.suggestFor(c, arch); err != nil {
+			return o, err
+		}
+	}
 	switch {
 	case arch != "":
 		if o.keys, err = loadKeys(c, e, arch); err != nil {
@@ -110,13 +131,82 @@ func parseScanFlags(c *cli.Context, e *env) (scanOptions, error) {
 	return o, nil
 }
 
-// runScan scans the archive, database or dump, prints the report, and
-// returns errFound when it found personal data.
+// suggestFor checks that --suggest-rules goes with what is scanned, and
+// sets what the suggested file extends: the rules the scan applies.
+func (o *scanOptions) suggestFor(c *cli.Context, arch string) error {
+	switch {
+	case arch != "":
+		return usagef("--suggest-rules writes rules for a database or a dump, not for an archive (anonymized already)")
+	case o.suggest == "-":
+		return usagef("--suggest-rules takes a FILE name (the report goes to standard output)")
+	}
+	if p := c.String("preset"); p != "" {
+		o.suggestOpts.Extends = append(o.suggestOpts.Extends, "preset:"+p)
+	}
+	if r := c.String("rules"); r != "" {
+		o.suggestOpts.Extends = append(o.suggestOpts.Extends, relativeTo(r, o.suggest))
+	}
+	o.suggestOpts.Prefix = c.String("prefix")
+	if o.rules != nil {
+		o.suggestOpts.Rules = scan.FromRules(o.rules)
+	}
+	switch {
+	case usesServer(c):
+		o.suggestOpts.Source = "database " + c.String("database")
+	case o.dump != "" && o.dump != "-":
+		o.suggestOpts.Source = filepath.Base(o.dump)
+	}
+	return nil
+}
+
+// relativeTo returns path as an extends entry of a rules file written to
+// out: relative to out's directory, the way rules files name the files
+// they extend.
+func relativeTo(path, out string) string {
+	ap, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	ad, err := filepath.Abs(filepath.Dir(out))
+	if err != nil {
+		return ap
+	}
+	rel, err := filepath.Rel(ad, ap)
+	if err != nil {
+		return ap
+	}
+	return filepath.ToSlash(rel)
+}
+
+// runScan scans the archive, database or dump, prints the report, writes
+// the suggested rules when asked, and returns errFound when it found
+// personal data.
 func runScan(ctx context.Context, e *env, o scanOptions) error {
 	s := scan.New()
 	var keptBefore any // an archive's privacy record: what its rules kept
 	if o.rules != nil {
 		s.SetRules(scan.FromRules(o.rules))
+	}
+	var tables *scan.Tables
+	var file *atomicfile.File
+	if o.suggest != "" {
+		// Refuse an existing file before the scan, not after it.
+		var err error
+		if file, err = atomicfile.Create(o.suggest, o.force); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return withHint(err, "give another name, or --force to replace it")
+			}
+			return err
+		}
+		defer file.Abort()
+		defer onInterrupt(file.Abort)()
+		tables = scan.NewTables()
+	}
+	watch := func(src sqldump.Stream) sqldump.Stream {
+		if tables == nil {
+			return src
+		}
+		return tables.Watch(src)
 	}
 	switch {
 	case o.archive != "":
@@ -142,7 +232,7 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 			return snapshotHint(err)
 		}
 		defer d.Close()
-		if err := scanThrough(ctx, s, d, o.rules); err != nil {
+		if err := scanThrough(ctx, s, watch(d), o.rules); err != nil {
 			return scanHint(err)
 		}
 	default:
@@ -151,7 +241,7 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 			return err
 		}
 		defer dr.Close()
-		if err := scanThrough(ctx, s, sqldump.NewScanner(dr), o.rules); err != nil {
+		if err := scanThrough(ctx, s, watch(sqldump.NewScanner(dr)), o.rules); err != nil {
 			return scanHint(err)
 		}
 	}
@@ -166,7 +256,20 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 	} else {
 		printScan(e.stdout, rep, o.rules != nil)
 	}
+	if file != nil {
+		if err := scan.Suggest(file, rep, tables, o.suggestOpts); err != nil {
+			return err
+		}
+		if err := file.Commit(); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "stagecopy: wrote suggested rules for %d columns to %s\n", countColumns(rep.Leaks()), o.suggest)
+	}
 	if leaks := rep.Leaks(); len(leaks) > 0 {
+		if o.suggest != "" {
+			return withHint(fmt.Errorf("%w: %d findings in %d columns", errFound, len(leaks), countColumns(leaks)),
+				fmt.Sprintf("read %s, check it with 'stagecopy rules check', then 'stagecopy snapshot --anonymize -r %s --strict'", o.suggest, o.suggest))
+		}
 		hint := "add rules for these columns and keys, or keep: what is not personal (docs/rules.md); check them with 'stagecopy scan -r FILE', then snapshot"
 		if o.rules == nil && o.archive == "" {
 			hint = "these columns need rules (docs/rules.md; or a preset: --preset wordpress, ...); scan again with -r FILE to see what the rules leave"

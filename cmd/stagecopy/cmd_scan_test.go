@@ -202,3 +202,70 @@ func onlyPostText(t *testing.T, name, rules string, args ...string) {
 		t.Errorf("%s: the contact address in wp_posts.post_content was not found: %v", name, rep.Findings)
 	}
 }
+
+// TestScanSuggestRules: --suggest-rules writes rules that check, that a
+// strict snapshot of the same dump runs with, and that leave nothing the
+// scan finds; it keeps an existing file unless --force, extends the rules
+// the scan applied, and refuses an archive.
+func TestScanSuggestRules(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "suggested.yml")
+	code, stdout, stderr := runCLI(t, "scan", "--suggest-rules", out, demoDir+"/demo.sql")
+	if code != exitFound || !strings.Contains(stderr, "wrote suggested rules") || !strings.Contains(stderr, "--strict") {
+		t.Fatalf("scan --suggest-rules: exit %d\n%s%s", code, stdout, stderr)
+	}
+	yml, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"version: 1", "user_email: email", "comment_author_IP: ip", "like 81.x.x.x"} {
+		if !strings.Contains(string(yml), want) {
+			t.Errorf("the suggested rules lack %q:\n%s", want, yml)
+		}
+	}
+	for _, a := range demoAddresses(t) {
+		if strings.Contains(string(yml), a) {
+			t.Errorf("the suggested rules show a value, %s", a)
+		}
+	}
+	if code, stdout, stderr := runCLI(t, "rules", "check", "--dump", demoDir+"/demo.sql", out); code != 0 {
+		t.Fatalf("rules check: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "scan", "-r", out, demoDir+"/demo.sql"); code != 0 {
+		t.Errorf("scan with the suggested rules: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "snapshot", "--anonymize", "-r", out, "--strict", "--dump", demoDir+"/demo.sql", "-o", filepath.Join(dir, "a.tar.zst"), "-q"); code != 0 {
+		t.Errorf("strict snapshot with the suggested rules: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// An existing file is kept, unless --force.
+	code, _, stderr = runCLI(t, "scan", "--suggest-rules", out, demoDir+"/demo.sql")
+	if code != exitError || !strings.Contains(stderr, "--force") {
+		t.Errorf("scan --suggest-rules over an existing file: exit %d\n%s", code, stderr)
+	}
+	if after, _ := os.ReadFile(out); string(after) != string(yml) {
+		t.Error("the existing file was changed")
+	}
+	// With rules: the suggestion extends them (relative to itself) and
+	// covers what they leave.
+	partial := filepath.Join(dir, "partial.yml")
+	os.WriteFile(partial, []byte("version: 1\ntables:\n  wp_users:\n    columns:\n      user_email: email\n"), 0o644)
+	sub := filepath.Join(dir, "sub")
+	os.Mkdir(sub, 0o755)
+	more := filepath.Join(sub, "more.yml")
+	code, stdout, stderr = runCLI(t, "scan", "-r", partial, "--suggest-rules", more, demoDir+"/demo.sql")
+	if code != exitFound {
+		t.Fatalf("scan -r --suggest-rules: exit %d\n%s%s", code, stdout, stderr)
+	}
+	yml, _ = os.ReadFile(more)
+	if !strings.Contains(string(yml), "- ../partial.yml") || strings.Contains(string(yml), "wp_users") {
+		t.Errorf("rules suggested over partial.yml:\n%s", yml)
+	}
+	if code, stdout, stderr := runCLI(t, "scan", "-r", more, demoDir+"/demo.sql"); code != 0 {
+		t.Errorf("scan with partial.yml and the suggestion: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	if code, _, stderr := runCLI(t, "scan", "--archive", filepath.Join(dir, "a.tar.zst"), "--suggest-rules", filepath.Join(dir, "x.yml")); code != exitUsage || !strings.Contains(stderr, "archive") {
+		t.Errorf("scan --archive --suggest-rules: exit %d\n%s", code, stderr)
+	}
+}
