@@ -56,9 +56,9 @@ func (t *streetFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte,
 	sum := t.k.sumFold("street", in)
 	r := newStream(sum)
 	num := strconv.Itoa(1 + r.intn(999))
-	name := pick(&r, streetNames)
-	ti := r.intn(len(streetTypes))
-	long, short := streetTypes[ti], streetTypesAbbr[ti]
+	name := pick(&r, fakeshape.StreetNames)
+	ti := r.intn(len(fakeshape.StreetTypes))
+	long, short := fakeshape.StreetTypes[ti], fakeshape.StreetTypesAbbr[ti]
 
 	buf := make([]byte, 0, 2*len(num)+3*len(name)+len(long)+2*len(short)+6)
 	buf = append(append(append(append(append(buf, num...), ' '), name...), ' '), long...)

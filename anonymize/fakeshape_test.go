@@ -3,6 +3,7 @@ package anonymize
 import (
 	"net/netip"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stagecopy/stagecopy/internal/fakeshape"
@@ -63,5 +64,30 @@ func TestFakesHaveTheirShape(t *testing.T) {
 	}
 	if forms[true] == 0 || forms[false] == 0 {
 		t.Errorf("local parts short and long: %v", forms)
+	}
+	// Streets: every full form ("12 Oak Street", "12 OAK ST") is one
+	// fakeshape.Street knows; the cut-down forms have no house number.
+	street := mustNew(t, "street", nil, keyerA)
+	full := 0
+	for i := range 3000 {
+		in := strconv.Itoa(i) + " Real Person Road"
+		if i%3 == 1 {
+			in = strings.ToUpper(in)
+		}
+		for _, size := range []int{0, 40, 20, 16, 12} {
+			out, _, err := street.Transform([]byte(in), false, Column{Type: "varchar", MaxLen: size}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out[0] >= '0' && out[0] <= '9' {
+				full++
+				if !fakeshape.Street(out) {
+					t.Fatalf("street(%q) in %d characters = %q, which fakeshape.Street does not recognize", in, size, out)
+				}
+			}
+		}
+	}
+	if full < 3000 {
+		t.Errorf("only %d full street fakes", full)
 	}
 }

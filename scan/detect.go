@@ -293,6 +293,7 @@ func findSpans(v []byte, l look, dst []span) []span {
 	}
 	if l&lookDigits != 0 {
 		dst = findNumbers(v, dst)
+		dst = findAddresses(v, dst)
 	}
 	if len(dst)-n > 1 {
 		dst = sortSpans(dst, n)
@@ -446,6 +447,20 @@ func mask(v []byte, s span) string {
 			return str[:strings.IndexByte(str, '.')] + ".x.x.x"
 		}
 		return str[:strings.IndexByte(str, ':')] + ":…"
+	case Address:
+		// The street word or the postcode's first letter only.
+		if isDigit(t[0]) || !bytes.ContainsRune(t, ' ') {
+			if sp := bytes.LastIndexByte(t, ' '); sp >= 0 && !isDigit(t[len(t)-1]) {
+				if t[len(t)-1] >= 'A' && t[len(t)-1] <= 'Z' && len(t) <= 8 && !bytes.ContainsAny(t, "abcdefghijklmnopqrstuvwxyz") {
+					return string(t[:1]) + "** ***" // a postcode
+				}
+				return "*** " + string(t[sp+1:])
+			}
+		}
+		if len(t) <= 8 && !bytes.ContainsAny(t, "abcdefghijklmnopqrstuvwxyz") {
+			return string(t[:1]) + "** ***"
+		}
+		return "*** (a street)"
 	}
 	return "***"
 }

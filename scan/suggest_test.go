@@ -167,6 +167,7 @@ func TestSuggestCovers(t *testing.T) {
 			t.Fatalf("%s: anonymize with the suggested rules: %v\n%s", dump, err, yml.String())
 		}
 		after := New()
+		after.SetRules(FromRules(r)) // a column a rule rewrites is no finding by its name
 		if err := after.Scan(context.Background(), sqldump.NewScanner(&anon)); err != nil {
 			t.Fatal(err)
 		}

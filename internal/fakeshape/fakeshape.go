@@ -312,3 +312,47 @@ func IP(a netip.Addr) bool {
 	b := a.As16()
 	return a.Is6() && a.Zone() == "" && [4]byte(b[:4]) == IPv6Prefix
 }
+
+// StreetNames are the names the street fake puts between a house
+// number and a street type: "12 Oak Street".
+var StreetNames = []string{
+	"Oak", "Maple", "Cedar", "Pine", "Elm", "Washington", "Lake", "Hill",
+	"Park", "Main", "Church", "High", "Mill", "Station", "Spring", "River",
+	"Meadow", "Forest", "Sunset", "Highland", "Willow", "Cherry", "Chestnut", "Walnut",
+	"Birch", "Ash", "Poplar", "Laurel", "Lincoln", "Jefferson", "Franklin", "Madison",
+	"Jackson", "Adams", "Monroe", "Union", "Market", "Bridge", "Garden", "Orchard",
+	"Valley", "Ridge", "Harbor", "Bay", "Beacon", "Brook", "Canal", "Castle",
+	"Cliff", "Cross", "Dale", "Field", "Glen", "Green", "Grove", "King",
+	"Queen", "Mount", "North", "South", "East", "West", "New", "Old",
+	"Rose", "School", "Spruce", "Victoria", "Vine", "Water", "Windsor", "York",
+	"Sycamore", "Hawthorn", "Juniper", "Magnolia", "Primrose", "Heather", "Clover", "Foxglove",
+}
+
+// StreetTypes and their usual abbreviations, StreetTypesAbbr, index for
+// index.
+var (
+	StreetTypes     = []string{"Street", "Road", "Avenue", "Lane", "Drive", "Way", "Court", "Place", "Boulevard", "Terrace", "Close", "Crescent"}
+	StreetTypesAbbr = []string{"St", "Rd", "Ave", "Ln", "Dr", "Way", "Ct", "Pl", "Blvd", "Ter", "Cl", "Cres"}
+)
+
+// Street reports whether b is a street the street fake writes: a house
+// number from 1 to 999, one of StreetNames and one of StreetTypes or
+// StreetTypesAbbr, single spaces between, in any letter case (the fake
+// follows the case of the value it replaces). Cut-down forms without the
+// number are not addresses scan finds.
+func Street(b []byte) bool {
+	f := strings.Fields(string(b))
+	if len(f) != 3 || len(f[0]) > 3 || f[0][0] == '0' || strings.Trim(f[0], "0123456789") != "" || len(f[0])+len(f[1])+len(f[2])+2 != len(b) {
+		return false
+	}
+	return inFold(StreetNames, f[1]) && (inFold(StreetTypes, f[2]) || inFold(StreetTypesAbbr, f[2]))
+}
+
+func inFold(list []string, w string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, w) {
+			return true
+		}
+	}
+	return false
+}
