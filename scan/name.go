@@ -164,6 +164,8 @@ func ByName(table, name string) (Kind, bool) {
 		default:
 			if k, ok := kindWords[w]; ok {
 				kind, at = k, i
+			} else if k, ok := compoundKind(w); ok {
+				kind, at = k, i
 			}
 		}
 	}
@@ -404,3 +406,23 @@ var (
 		"guest", "guests", "visitor", "visitors", "patient", "patients", "student", "students", "staff",
 		"admin", "admins", "profile", "profiles")
 )
+
+// compoundSuffixes end words written without a separator that name a kind
+// by their last part: MediaWiki's user_newpassword, accesstoken,
+// clientsecret, useremail, homephone.
+var compoundSuffixes = []struct {
+	suffix string
+	kind   Kind
+}{
+	{"password", Credential}, {"passwd", Credential}, {"token", Credential}, {"secret", Credential},
+	{"email", Email}, {"phone", Phone},
+}
+
+func compoundKind(w string) (Kind, bool) {
+	for _, c := range compoundSuffixes {
+		if len(w) > len(c.suffix)+2 && strings.HasSuffix(w, c.suffix) {
+			return c.kind, true
+		}
+	}
+	return "", false
+}

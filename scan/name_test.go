@@ -27,6 +27,11 @@ func TestByName(t *testing.T) {
 		{"", "customerPhone", "phone"},
 		{"", "user_pass", "credential"},
 		{"", "remember_token", "credential"},
+		{"user", "user_newpassword", "credential"}, // MediaWiki
+		{"oauth_clients", "clientsecret", "credential"},
+		{"", "accesstoken", "credential"},
+		{"contacts", "homephone", "phone"},
+		{"", "passwordless", ""}, // not a compound of a kind word at its end
 		{"", "api_key", "credential"},
 		{"", "apiKey", "credential"},
 		{"", "dob", "birthdate"},

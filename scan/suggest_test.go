@@ -131,9 +131,10 @@ func TestSuggestGolden(t *testing.T) {
 	if _, err := anonymize.Run(context.Background(), &anon, strings.NewReader(suggestDump), anonymize.Options{Rules: r}); err != nil {
 		t.Fatalf("anonymize with the suggested rules: %v", err)
 	}
-	for _, s := range []string{"jolanda", "Jolanda", "7946", "81.2.69.160", "$2y$", "1980-02-03"} {
+	// "7946" alone turns up in hex digests: the whole local number.
+	for _, s := range []string{"jolanda", "Jolanda", "7946 0958", "81.2.69.160", "$2y$", "1980-02-03"} {
 		if strings.Contains(anon.String(), s) {
-			t.Errorf("the anonymized dump still holds %q", s)
+			t.Errorf("the anonymized dump still holds %q:\n%s", s, anon.String())
 		}
 	}
 }
