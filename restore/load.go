@@ -46,6 +46,7 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 		}
 	}()
 	budget := newBudget(heldBudget)
+	objects := "" // the objects entry, once read
 	var pending *archive.Entry
 	var pendingSQL []byte
 	dataRunning := false
@@ -65,6 +66,15 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 		case strings.HasPrefix(cur.Name, archive.DBPrefix):
 			if cur.Type != archive.TypeFile {
 				return fmt.Errorf("%w: %s is a %s", archive.ErrCorrupt, cur.Name, cur.Type)
+			}
+			// Views, triggers, routines and events come last (snapshot
+			// writes them so): no statement of the load may run after a
+			// routine of the archive exists, which it could call.
+			if objects != "" {
+				return fmt.Errorf("restore: %s comes after %s: %w: an archive's views, triggers, routines and events come after all its tables and rows", cur.Name, objects, dbload.ErrRefused)
+			}
+			if dbload.KindOf(cur.Name) == dbload.EntryObjects {
+				objects = cur.Name
 			}
 			r.progress("database", cur.Name)
 			// The size is the archive's word, not yet verified: hold
