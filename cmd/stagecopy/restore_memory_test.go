@@ -169,6 +169,9 @@ func spawnMeasured(report string) int {
 // it whole, say which entry, where, and which setting to raise, and its
 // peak memory must stay bounded.
 func TestRestoreMemoryBomb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("600 MiB of SQL to hash and compress in -short mode")
+	}
 	srv, db := mariadbtest.DatabaseName(t, "bomb")
 	dir := t.TempDir()
 	arch := filepath.Join(dir, "bomb.tar.zst")
@@ -223,6 +226,9 @@ func TestRestoreMemoryBomb(t *testing.T) {
 // than restore holds in memory: it loads, every row, in bounded memory
 // (the entry is loaded as it is read, the INSERT sent in pieces).
 func TestRestoreMemoryManyRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100 MiB of rows to load in -short mode")
+	}
 	srv, db := mariadbtest.DatabaseName(t, "rows")
 	dir := t.TempDir()
 	arch := filepath.Join(dir, "rows.tar.zst")
