@@ -109,6 +109,18 @@ func newScanner(r io.Reader, bufSize, minRead int) *Scanner {
 	}
 }
 
+// SetLimit bounds what s holds of one statement (with the whitespace and
+// comments before it) or one INSERT row to about n bytes, instead of
+// [MaxStatementSize]: a larger one is a [SyntaxError] wrapping
+// [ErrTooLarge], at the offset where it starts, as soon as s would grow its
+// buffer past n to read it. One that still fits the buffer s has may be
+// returned; a caller that needs an exact limit (a server's
+// max_allowed_packet) also compares lengths. n is capped at
+// MaxStatementSize; call SetLimit before the first Next.
+func (s *Scanner) SetLimit(n int) {
+	s.max = max(1, min(n, MaxStatementSize))
+}
+
 // window returns the held region.
 func (s *Scanner) window() []byte { return s.buf[s.start:s.end] }
 
@@ -159,7 +171,9 @@ func (s *Scanner) more() error {
 	need := max(held, minRead)
 	if len(s.buf)-s.end < need {
 		if held >= s.max {
-			return s.syntaxError(0, s.curTable(), "statement or row larger than %d bytes", s.max)
+			err := s.syntaxError(0, s.curTable(), "statement or row larger than %d bytes", s.max)
+			err.(*SyntaxError).Err = ErrTooLarge
+			return err
 		}
 		if s.nlOff < s.offset(0) {
 			s.lineAt(s.offset(0)) // count the newlines about to be dropped
@@ -168,6 +182,13 @@ func (s *Scanner) more() error {
 		switch {
 		case len(s.buf)-held < need:
 			size = max(2*size, 2*held+minRead)
+			if 2*size > s.max+minRead {
+				// The next doubling would pass the limit: grow to
+				// it now, not to a power of two and then again for
+				// the last few bytes (two buffers of the limit's
+				// size at once).
+				size = s.max + minRead
+			}
 		case size > 8*s.initSize && s.consumed >= 2*int64(size):
 			// Shrink after a huge row, once a window of twice the
 			// buffer size held only much smaller items.
@@ -296,6 +317,15 @@ func (s *Scanner) next() (*Statement, error) {
 	}
 	st.Offset = s.offset(p)
 	st.Line = s.lineAt(st.Offset)
+	// A statement too large to hold is reported where its code starts,
+	// not where the comments before it do.
+	more := func() error {
+		err := s.more()
+		if se, ok := err.(*SyntaxError); ok && se.Err == ErrTooLarge {
+			se.Offset, se.Line = st.Offset, st.Line
+		}
+		return err
+	}
 
 	// The client command DELIMITER.
 	for {
@@ -307,7 +337,7 @@ func (s *Scanner) next() (*Statement, error) {
 			}
 			break
 		}
-		if err := s.more(); err != nil && err != io.EOF {
+		if err := more(); err != nil && err != io.EOF {
 			return nil, err
 		}
 	}
@@ -318,7 +348,7 @@ func (s *Scanner) next() (*Statement, error) {
 		lx := lexer{b: b, eof: s.eof, delim: s.delim}
 		t, _ := lx.next(p)
 		if t.kind == tokMore {
-			if err := s.more(); err != nil && err != io.EOF {
+			if err := more(); err != nil && err != io.EOF {
 				return nil, err
 			}
 			continue
@@ -335,7 +365,7 @@ func (s *Scanner) next() (*Statement, error) {
 		end, resume, l, _ := scanStmt(b, i, last, s.delim, s.eof)
 		if end == needMore {
 			i, last = resume, l
-			if err := s.more(); err != nil && err != io.EOF {
+			if err := more(); err != nil && err != io.EOF {
 				return nil, err
 			}
 			continue

@@ -1,6 +1,7 @@
 package sqldump
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -214,7 +215,17 @@ type SyntaxError struct {
 	Line   int    // 1-based line number of Offset
 	Table  string // table of the statement, if known
 	Msg    string // what was wrong
+	// Err is the cause, when there is one to test for with errors.Is:
+	// ErrTooLarge.
+	Err error
 }
+
+// ErrTooLarge is the cause of a [SyntaxError] for a statement or row larger
+// than the Scanner's limit (see [Scanner.SetLimit]).
+var ErrTooLarge = errors.New("sqldump: statement or row too large")
+
+// Unwrap returns Err.
+func (e *SyntaxError) Unwrap() error { return e.Err }
 
 // Error formats the error as
 // sqldump: line 12 (byte 3456), table "wp_users": expected '(' after VALUES
