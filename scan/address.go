@@ -19,6 +19,9 @@ import (
 var streetAfter = wordSet("road rd street st avenue ave av lane ln grove drive dr close court ct way place pl crescent terrace " +
 	"boulevard blvd square sq gardens hill row walk parade mews park rise view green highway hwy parkway pkwy circle cir")
 
+// streetAbbr are the abbreviated street words, which a '.' may end.
+var streetAbbr = wordSet("rd st ave av ln dr ct pl blvd sq hwy pkwy cir")
+
 // streetBefore are the street words that come right after the house
 // number: "12 rue de la Paix", "3 via Roma", "5 Calle Mayor".
 var streetBefore = wordSet("rue avenue av boulevard bd chemin allée allee impasse quai place cours route " +
@@ -154,8 +157,8 @@ func streetAfterNumber(v []byte, e int) (int, bool) {
 			return 0, false
 		}
 		if n > 0 && streetAfter[strings.ToLower(strings.TrimSuffix(w, "."))] {
-			if we < len(v) && v[we] == '.' {
-				we++
+			if we < len(v) && v[we] == '.' && streetAbbr[strings.ToLower(w)] {
+				we++ // "Elm Rd." (not a sentence's full stop after "Avenue.")
 			}
 			return we, true
 		}

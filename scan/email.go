@@ -34,7 +34,7 @@ func findEmails(v []byte, dst []span) []span {
 		if ui, ok := urlUserinfo(v, at); ok {
 			// https://user:password@host: the userinfo is a credential;
 			// https://user@host names no password.
-			if bytes.IndexByte(v[ui:at], ':') >= 0 {
+			if bytes.IndexByte(v[ui:at], ':') >= 0 && string(v[ui:at]) != fakeshape.RedactedUserinfo {
 				dst = append(dst, span{Credential, ui, at})
 			}
 			off = e

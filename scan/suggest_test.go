@@ -1,4 +1,4 @@
-package scan
+package scan_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/rules"
+	"github.com/stagecopy/stagecopy/scan"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -54,9 +55,9 @@ const suggestDump = "CREATE TABLE `accounts` (\n" +
 	"INSERT INTO `l10n_cache` VALUES ('en','x');\n" +
 	"CREATE TABLE `empty_cache` (`k` varchar(10) NOT NULL);\n"
 
-func suggestTables(t *testing.T, dump string) *Tables {
+func suggestTables(t *testing.T, dump string) *scan.Tables {
 	t.Helper()
-	tables := NewTables()
+	tables := scan.NewTables()
 	src := tables.Watch(sqldump.NewScanner(strings.NewReader(dump)))
 	for {
 		if _, err := src.Next(); err == io.EOF {
@@ -74,38 +75,38 @@ func suggestTables(t *testing.T, dump string) *Tables {
 	}
 }
 
-// suggestReport has a finding of every kind and shape Suggest handles:
+// suggestReport has a finding of every kind and shape scan.Suggest handles:
 // found by value and by name, in key/value tables, inside documents,
 // kept by the rules.
-var suggestReport = &Report{Findings: []Finding{
-	{Table: "accounts", Column: "login", Kind: Name, ByName: true, Values: 1},
-	{Table: "accounts", Column: "real_name", Kind: Name, ByName: true, Values: 1},
-	{Table: "accounts", Column: "email", Kind: Email, Values: 1, Example: "j***@g***.com"},
-	{Table: "accounts", Column: "password", Kind: Credential, ByName: true, Values: 1},
-	{Table: "accounts", Column: "token", Kind: Credential, ByName: true, Values: 1},
-	{Table: "accounts", Column: "api_key", Kind: Credential, ByName: true, Values: 1},
-	{Table: "accounts", Column: "pin", Kind: Credential, ByName: true, Values: 1},
-	{Table: "accounts", Column: "born", Kind: Birthdate, ByName: true, Values: 1},
-	{Table: "accounts", Column: "last_ip", Kind: IP, Values: 1, Example: "81.x.x.x"},
-	{Table: "accounts", Column: "ip_num", Kind: IP, ByName: true, Values: 1},
-	{Table: "accounts", Column: "notes", Kind: Phone, Values: 1, Example: "***58"},
-	{Table: "accounts", Column: "settings", Path: "mail", Document: "json", Kind: Email, Values: 1, Example: "j***@g***.com"},
-	{Table: "accounts", Column: "settings", Path: "friends.*.phones.*", Document: "json", Kind: Phone, Values: 1, Example: "***58"},
-	{Table: "prefs", Column: "pref_value", Key: "signature", Kind: Phone, Values: 1, Example: "***58"},
-	{Table: "prefs", Column: "pref_value", Key: "signature", Kind: Name, Values: 1, Example: "J***"},
-	{Table: "prefs", Column: "pref_value", Key: "backup_mail", Kind: Email, Values: 1, Example: "j***@o***.com"},
-	{Table: "prefs", Column: "pref_value", Key: "home", Kind: Address, Values: 2, Example: "1* B***"},
-	{Table: "prefs", Column: "pref_value", Key: OtherKeys, Kind: IP, Values: 3, Example: "81.x.x.x"},
-	{Table: "prefs", Column: "pref_value", Key: "recent", Path: "*.ip", Document: "php", Kind: IP, Values: 1, Example: "81.x.x.x"},
-	{Table: "contacts", Column: "vcard", Kind: Email, Values: 1, Example: "***@g***.com"},
-	{Table: "contacts", Column: "vcard", Kind: Phone, Values: 1, Example: "***58"},
-	{Table: "contacts", Column: "words", Kind: Email, Values: 1, Example: "j***@g***.com", Kept: true},
-	{Table: "session", Column: "vars", Kind: Email, Values: 1, Example: "j***@g***.com"},
+var suggestReport = &scan.Report{Findings: []scan.Finding{
+	{Table: "accounts", Column: "login", Kind: scan.Name, ByName: true, Values: 1},
+	{Table: "accounts", Column: "real_name", Kind: scan.Name, ByName: true, Values: 1},
+	{Table: "accounts", Column: "email", Kind: scan.Email, Values: 1, Example: "j***@g***.com"},
+	{Table: "accounts", Column: "password", Kind: scan.Credential, ByName: true, Values: 1},
+	{Table: "accounts", Column: "token", Kind: scan.Credential, ByName: true, Values: 1},
+	{Table: "accounts", Column: "api_key", Kind: scan.Credential, ByName: true, Values: 1},
+	{Table: "accounts", Column: "pin", Kind: scan.Credential, ByName: true, Values: 1},
+	{Table: "accounts", Column: "born", Kind: scan.Birthdate, ByName: true, Values: 1},
+	{Table: "accounts", Column: "last_ip", Kind: scan.IP, Values: 1, Example: "81.x.x.x"},
+	{Table: "accounts", Column: "ip_num", Kind: scan.IP, ByName: true, Values: 1},
+	{Table: "accounts", Column: "notes", Kind: scan.Phone, Values: 1, Example: "***58"},
+	{Table: "accounts", Column: "settings", Path: "mail", Document: "json", Kind: scan.Email, Values: 1, Example: "j***@g***.com"},
+	{Table: "accounts", Column: "settings", Path: "friends.*.phones.*", Document: "json", Kind: scan.Phone, Values: 1, Example: "***58"},
+	{Table: "prefs", Column: "pref_value", Key: "signature", Kind: scan.Phone, Values: 1, Example: "***58"},
+	{Table: "prefs", Column: "pref_value", Key: "signature", Kind: scan.Name, Values: 1, Example: "J***"},
+	{Table: "prefs", Column: "pref_value", Key: "backup_mail", Kind: scan.Email, Values: 1, Example: "j***@o***.com"},
+	{Table: "prefs", Column: "pref_value", Key: "home", Kind: scan.Address, Values: 2, Example: "1* B***"},
+	{Table: "prefs", Column: "pref_value", Key: scan.OtherKeys, Kind: scan.IP, Values: 3, Example: "81.x.x.x"},
+	{Table: "prefs", Column: "pref_value", Key: "recent", Path: "*.ip", Document: "php", Kind: scan.IP, Values: 1, Example: "81.x.x.x"},
+	{Table: "contacts", Column: "vcard", Kind: scan.Email, Values: 1, Example: "***@g***.com"},
+	{Table: "contacts", Column: "vcard", Kind: scan.Phone, Values: 1, Example: "***58"},
+	{Table: "contacts", Column: "words", Kind: scan.Email, Values: 1, Example: "j***@g***.com", Kept: true},
+	{Table: "session", Column: "vars", Kind: scan.Email, Values: 1, Example: "j***@g***.com"},
 }}
 
 func TestSuggestGolden(t *testing.T) {
 	var out bytes.Buffer
-	if err := Suggest(&out, suggestReport, suggestTables(t, suggestDump), SuggestOptions{Source: "mail.sql"}); err != nil {
+	if err := scan.Suggest(&out, suggestReport, suggestTables(t, suggestDump), scan.SuggestOptions{Source: "mail.sql"}); err != nil {
 		t.Fatal(err)
 	}
 	golden := filepath.Join("testdata", "suggest.golden.yml")
@@ -147,7 +148,7 @@ func TestSuggestCovers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, tables := New(), NewTables()
+		s, tables := scan.New(), scan.NewTables()
 		if err := s.Scan(context.Background(), tables.Watch(sqldump.NewScanner(bytes.NewReader(data)))); err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +157,7 @@ func TestSuggestCovers(t *testing.T) {
 			t.Fatalf("%s: nothing found to suggest rules for", dump)
 		}
 		var yml bytes.Buffer
-		if err := Suggest(&yml, rep, tables, SuggestOptions{}); err != nil {
+		if err := scan.Suggest(&yml, rep, tables, scan.SuggestOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		r, err := rules.Parse("suggest.yml", yml.Bytes(), rules.Options{CheckTransformer: anonymize.Validate})
@@ -167,32 +168,13 @@ func TestSuggestCovers(t *testing.T) {
 		if _, err := anonymize.Run(context.Background(), &anon, bytes.NewReader(data), anonymize.Options{Rules: r}); err != nil {
 			t.Fatalf("%s: anonymize with the suggested rules: %v\n%s", dump, err, yml.String())
 		}
-		after := New()
-		after.SetRules(FromRules(r)) // a column a rule rewrites is no finding by its name
+		after := scan.New()
+		after.SetRules(scan.FromRules(r)) // a column a rule rewrites is no finding by its name
 		if err := after.Scan(context.Background(), sqldump.NewScanner(&anon)); err != nil {
 			t.Fatal(err)
 		}
 		if f := after.Report().Findings; len(f) > 0 {
 			t.Errorf("%s: with the suggested rules scan still finds %+v\n%s", dump, f, yml.String())
-		}
-	}
-}
-
-func TestGeneralPath(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                       "",
-		"email":                  "**.email",
-		"orders.3.billing.email": "**.email",
-		"emails.0":               "**.emails.*",
-		"a.0.1":                  "**.a.*.*",
-		"0":                      "*",
-		"0.1":                    "*.*",
-		"*.ip":                   "**.ip",
-		"items.*":                "**.items.*",
-		"*":                      "*",
-	} {
-		if got := generalPath(in); got != want {
-			t.Errorf("generalPath(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -356,3 +356,8 @@ func inFold(list []string, w string) bool {
 	}
 	return false
 }
+
+// RedactedUserinfo is what the redact transformer writes for the user
+// and password of a URL ("https://redacted:redacted@host"): the one URL
+// credential scan does not report.
+const RedactedUserinfo = "redacted:redacted"
