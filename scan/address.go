@@ -39,44 +39,52 @@ func wordSet(words string) map[string]bool {
 	return m
 }
 
-// findAddresses appends the postal addresses of v to dst.
+// findAddresses appends the postal addresses of v to dst. Every form has
+// a digit: the loop looks for digits only, and at each run of them tries
+// the forms that fit around it.
 func findAddresses(v []byte, dst []span) []span {
-	for i := 0; i < len(v); {
-		c := v[i]
-		switch {
-		case isDigit(c) && (i == 0 || !isAddrWord(v[i-1])):
-			e := i
-			for e < len(v) && isDigit(v[e]) {
-				e++
-			}
-			if e-i <= 4 && !numberedThing(v, i) {
-				if end, ok := streetAfterNumber(v, e); ok && !fakeshape.Street(v[i:end]) {
-					dst = append(dst, span{Address, i, end})
-					i = end
-					continue
-				}
-			}
-			if e-i <= 4 {
-				if start, ok := streetBeforeNumber(v, i); ok {
-					dst = append(dst, span{Address, start, e})
-					i = e
-					continue
-				}
-			}
-			i = e
-		case 'A' <= c && c <= 'Z' && (i == 0 || !isAddrWord(v[i-1])):
-			if end, ok := ukPostcode(v, i); ok {
+	for i := 0; i < len(v); i++ {
+		if !isDigit(v[i]) {
+			continue
+		}
+		e := i + 1
+		for e < len(v) && isDigit(v[e]) {
+			e++
+		}
+		if e-i <= 4 && (i == 0 || !isAddrWord(v[i-1])) {
+			if end, ok := streetAfterNumber(v, e); ok && !numberedThing(v, i) && !fakeshape.Street(v[i:end]) {
 				dst = append(dst, span{Address, i, end})
-				i = end
+				i = end - 1
 				continue
 			}
-			i++
-		default:
-			i++
+			if start, ok := streetBeforeNumber(v, i); ok && (e == len(v) || !isAddrWord(v[e])) {
+				dst = append(dst, span{Address, start, e})
+				i = e - 1
+				continue
+			}
 		}
+		// A UK postcode's outward code: one or two capitals right before
+		// the first digit.
+		if e-i <= 2 && i > 0 && isUpperByte(v[i-1]) {
+			s := i - 1
+			if s > 0 && isUpperByte(v[s-1]) {
+				s--
+			}
+			if s == 0 || !isAddrWord(v[s-1]) {
+				if end, ok := ukPostcode(v, s); ok {
+					dst = append(dst, span{Address, s, end})
+					i = end - 1
+					continue
+				}
+			}
+		}
+		i = e - 1
 	}
 	return dst
 }
+
+// isAddrWord reports whether c can be part of a word or number.
+func isAddrWord(c byte) bool { return isDigit(c) || isWordByte(c) }
 
 // notHouse are words after which a number is not a house number:
 // "Chapter 3 The Road Ahead", "Order 1234 Shipped".
@@ -96,23 +104,36 @@ func numberedThing(v []byte, i int) bool {
 	for s > 0 && isLetterByte(v[s-1]) {
 		s--
 	}
-	return notHouse[strings.ToLower(string(v[s:j]))]
+	return inSetFold(notHouse, v[s:j])
 }
 
-// isAddrWord reports whether c can be part of a word or number.
-func isAddrWord(c byte) bool { return isDigit(c) || isWordByte(c) }
-
-// word returns the word at v[i:] (letters, UTF-8, a final '.'), or "".
-func wordAt(v []byte, i int) (string, int) {
+// wordAt returns the word at v[i:] (letters, UTF-8, ' and -) and its end;
+// an empty word when there is none.
+func wordAt(v []byte, i int) ([]byte, int) {
 	e := i
 	for e < len(v) && (isLetterByte(v[e]) || v[e] >= 0x80 || v[e] == '\'' || v[e] == '-') {
 		e++
 	}
-	if e == i {
-		return "", i
-	}
-	return string(v[i:e]), e
+	return v[i:e], e
 }
+
+// inSetFold reports whether the lower case of w is in m, without
+// allocating.
+func inSetFold(m map[string]bool, w []byte) bool {
+	var buf [16]byte
+	if len(w) > len(buf) {
+		return false
+	}
+	for i, c := range w {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return m[string(buf[:len(w)])]
+}
+
+func capitalized(w []byte) bool { return len(w) > 0 && (isUpperByte(w[0]) || w[0] >= 0x80) }
 
 // streetAfterNumber reads what follows a house number ending at e: an
 // optional letter ("12a"), an optional ',', a space, then either a street
@@ -125,24 +146,24 @@ func streetAfterNumber(v []byte, e int) (int, bool) {
 	if e < len(v) && v[e] == ',' {
 		e++
 	}
-	if e >= len(v) || v[e] != ' ' {
+	if e+1 >= len(v) || v[e] != ' ' {
 		return 0, false
 	}
 	i := e + 1
 	first, end := wordAt(v, i)
-	if first == "" {
+	if len(first) == 0 {
 		return 0, false
 	}
-	if streetBefore[strings.ToLower(first)] {
+	if inSetFold(streetBefore, first) {
 		// "rue de la Paix": the name must follow, a capital in its first
 		// three words.
 		j := end
 		for n := 0; n < 3 && j < len(v) && v[j] == ' '; n++ {
 			w, we := wordAt(v, j+1)
-			if w == "" {
+			if len(w) == 0 {
 				break
 			}
-			if w[0] >= 'A' && w[0] <= 'Z' || w[0] >= 0x80 {
+			if capitalized(w) {
 				return we, true
 			}
 			j = we
@@ -153,11 +174,11 @@ func streetAfterNumber(v []byte, e int) (int, bool) {
 	j := i
 	for n := 0; n < 4; n++ {
 		w, we := wordAt(v, j)
-		if w == "" || !(w[0] >= 'A' && w[0] <= 'Z' || w[0] >= 0x80) {
+		if !capitalized(w) {
 			return 0, false
 		}
-		if n > 0 && streetAfter[strings.ToLower(strings.TrimSuffix(w, "."))] {
-			if we < len(v) && v[we] == '.' && streetAbbr[strings.ToLower(w)] {
+		if n > 0 && inSetFold(streetAfter, w) {
+			if we < len(v) && v[we] == '.' && inSetFold(streetAbbr, w) {
 				we++ // "Elm Rd." (not a sentence's full stop after "Avenue.")
 			}
 			return we, true
