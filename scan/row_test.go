@@ -126,3 +126,21 @@ func TestFindingPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestNoTextColumns: the values of date, number and enum columns are not
+// looked into (they hold no text), but their names still count: a birth
+// date in a DATE column is a finding.
+func TestNoTextColumns(t *testing.T) {
+	dump := "CREATE TABLE `people` (`id` int, `dob` date, `created` datetime, `kind` enum('a','b'), `note` varchar(40));\n" +
+		"INSERT INTO `people` VALUES (1,'1980-02-03','2024-05-01 10:00:00','a','+44 20 7946 0958'),(2,'0000-00-00','2024-05-01 10:00:00','b','');\n"
+	got := findings(scanWith(t, "", dump))
+	want := map[string]int64{"people.dob birthdate by-name": 1, "people.note phone": 1}
+	if len(got) != len(want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %d, want %d (all: %v)", k, got[k], v, got)
+		}
+	}
+}

@@ -118,7 +118,8 @@ type Rules interface {
 type Scanner struct {
 	rules    Rules
 	noNames  bool
-	columns  map[string][]string // table -> column names, from CREATE TABLE
+	columns  map[string][]string        // table -> column names, from CREATE TABLE
+	noText   map[string]map[string]bool // table -> lower-case names of columns of noTextTypes
 	tables   map[string]bool
 	infos    map[string]*tableInfo
 	last     *tableInfo // the last info returned, for lastCols
@@ -139,7 +140,7 @@ type key struct {
 
 // New returns an empty Scanner.
 func New() *Scanner {
-	return &Scanner{columns: map[string][]string{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*finding{}, seenKind: map[Kind]bool{}}
+	return &Scanner{columns: map[string][]string{}, noText: map[string]map[string]bool{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*finding{}, seenKind: map[Kind]bool{}}
 }
 
 // ValuesOnly turns detection by name off: for an archive, whose values
@@ -163,10 +164,15 @@ func (s *Scanner) SetRules(r Rules) {
 func (s *Scanner) Define(table string, create []byte) {
 	if t, err := sqldump.ParseCreateTable(create); err == nil {
 		names := make([]string, len(t.Columns))
+		noText := map[string]bool{}
 		for i, c := range t.Columns {
 			names[i] = c.Name
+			if noTextTypes[c.Type] {
+				noText[strings.ToLower(c.Name)] = true
+			}
 		}
 		s.columns[table] = names
+		s.noText[table] = noText
 		for k, ti := range s.infos {
 			if ti.table == table {
 				delete(s.infos, k)
@@ -260,10 +266,11 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 			k, cover = rowKey, keyCover
 			byName, named = ti.keyKind(rowKey)
 		}
-		if v.Kind != sqldump.ValueString && v.Kind != sqldump.ValueHex {
-			// Numbers: only by name (an IP kept as an integer), and not 0.
-			if named && cover != Ruled && v.Kind == sqldump.ValueNumber && !isZero(v.Raw) {
-				s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("a number of %d digits", len(v.Raw)))
+		if v.Kind != sqldump.ValueString && v.Kind != sqldump.ValueHex || i < len(ti.cols) && ti.cols[i].noText {
+			// Numbers, dates, enums: only by name (an IP kept as an
+			// integer, a birth date), and not 0.
+			if named && cover != Ruled && v.Kind != sqldump.ValueNull && v.Kind != sqldump.ValueExpr && !isZero(v.Raw) && !isZeroDate(v.Raw) {
+				s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(v.Raw)))
 			}
 			continue
 		}
@@ -288,6 +295,19 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 			s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
 		}
 	}
+}
+
+// noTextTypes are the column types whose values hold no text.
+var noTextTypes = map[string]bool{
+	"date": true, "datetime": true, "timestamp": true, "time": true, "year": true,
+	"tinyint": true, "smallint": true, "mediumint": true, "int": true, "integer": true, "bigint": true,
+	"decimal": true, "numeric": true, "dec": true, "fixed": true, "float": true, "double": true, "real": true,
+	"bit": true, "bool": true, "boolean": true, "enum": true, "set": true,
+}
+
+// isZeroDate reports whether a literal is MySQL's zero date.
+func isZeroDate(raw []byte) bool {
+	return bytes.HasPrefix(raw, []byte("'0000-00-00")) || bytes.HasPrefix(raw, []byte("\"0000-00-00"))
 }
 
 func isZero(b []byte) bool {
@@ -329,9 +349,12 @@ type tableInfo struct {
 }
 
 type colInfo struct {
-	cover Cover
-	kind  Kind // what its name says it holds
-	named bool
+	// noText: the column's type holds no text (a date, a number, an
+	// enum): its values are not looked into, only its name counts.
+	noText bool
+	cover  Cover
+	kind   Kind // what its name says it holds
+	named  bool
 }
 
 type keyInfo struct {
@@ -393,6 +416,7 @@ func (s *Scanner) lookup(table string, cols []string) *tableInfo {
 			ti.valIdx = i
 		}
 		ci := &ti.cols[i]
+		ci.noText = s.noText[table][strings.ToLower(c)]
 		if s.rules != nil {
 			ci.cover = s.rules.Cover(table, c, "")
 		}
