@@ -1,8 +1,13 @@
-// Package scan looks for personal data in the values of a dump: e-mail
-// addresses, phone numbers, public IP addresses and payment card numbers.
-// Run after the rules (anonymize.Filter), it finds what no rule covers;
-// run on a raw dump, it shows where the personal data is. stagecopy's own
-// fakes are not reported (see detect). It reports counts and masked
+// Package scan looks for personal data in the values of a dump: e-mail,
+// phone, IP and street addresses, payment card numbers and URL
+// credentials, in text and inside JSON, PHP-serialized, base64 and
+// compressed values (detect.go and the files beside it), and in columns
+// and key/value keys whose names say they hold credentials, names,
+// addresses, birth dates or national ids (name.go). Run after the rules
+// (the snapshot's check of every row, or scan -r), it finds what no rule
+// covers; run on a raw dump, it shows where the personal data is, and
+// Suggest writes rules for it. stagecopy's own fakes, by their exact
+// shape, are not reported (docs/privacy.md). It reports counts and masked
 // examples, never a value.
 package scan
 

@@ -33,27 +33,25 @@ var errFound = errors.New("personal data found")
 func newScanCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "scan",
-		Usage:     "look for personal data no rule covers: e-mail addresses, phone and card numbers, public IP addresses",
+		Usage:     "look for personal data no rule covers: e-mail, phone, IP and street addresses, card numbers, credentials, names",
 		ArgsUsage: "[DUMP]",
 		Description: "Reads a mysqldump stream (DUMP, or standard input; gzip and zstd are detected), a live database\n" +
 			"(--database and the connection flags) or an archive (--archive), applies the rules when given,\n" +
-			"and looks at every string and binary value for e-mail and public IP addresses (anywhere in a\n" +
-			"value) and phone and payment card numbers (as the whole value). stagecopy's own fakes (reserved\n" +
-			"domains, documentation addresses, 555-01NN numbers) do not count. It prints each table and\n" +
-			"column with what it holds, how many values, and one masked example; never a value. Exit 0:\n" +
-			"nothing found; 4: something found; 1: an error.\n\n" +
-			"With rules it shows what they leave; without, where the personal data is, to write rules for.\n" +
-			"It finds what looks like personal data, not all of it: names and street addresses it cannot\n" +
-			"tell from other text.\n\n" +
-			"--suggest-rules FILE writes rules that cover every finding (docs/rules.md), each with a comment\n" +
-			"saying what was found there, masked: transformers chosen by the kind of data and the column's\n" +
-			"name and type, credentials destroyed, caches, sessions and search indexes truncated. With\n" +
-			"-r or --preset, the file extends those rules and covers what they leave. Read it, then\n" +
-			"'stagecopy snapshot --anonymize -r FILE --strict'.\n\n" +
+			"and checks every value of every row: e-mail addresses, phone numbers, public IP addresses, card\n" +
+			"numbers, URL credentials and street addresses, anywhere in a value and inside JSON, PHP, base64\n" +
+			"and compressed data; and columns and keys whose names say they hold credentials, names, e-mail,\n" +
+			"phone or postal addresses, birth dates or national ids. stagecopy's own fakes, by their exact\n" +
+			"shape, do not count. It prints each place (table.column, [key] of a key/value table, path in a\n" +
+			"document) with what it holds, how many values, and one masked example; never a value. What the\n" +
+			"rules keep on purpose is listed as kept. Exit 0: nothing found but kept; 4: something found;\n" +
+			"1: an error.\n\n" +
+			"With rules it shows what they leave; without, where the personal data is. --suggest-rules FILE\n" +
+			"writes rules that cover every finding, to read, check and snapshot with. Names inside free text\n" +
+			"are not found (docs/privacy.md).\n\n" +
 			"Examples:\n" +
 			"  stagecopy scan --preset wordpress -S /run/mysqld/mysqld.sock -u backup -D shop\n" +
 			"  stagecopy scan -r rules.yml dump.sql.gz\n" +
-			"  stagecopy scan --suggest-rules rules.yml -S /run/mysqld/mysqld.sock -u backup -D mail\n" +
+			"  stagecopy scan --suggest-rules site-rules.yml dump.sql.gz\n" +
 			"  stagecopy scan --archive site.tar.zst",
 		Flags: append(append(dbFlags(), keyFlags()...),
 			&cli.StringFlag{Name: "rules", Aliases: []string{"r"}, Usage: "apply the anonymization rules in `FILE` first, and report what they leave"},
