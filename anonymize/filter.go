@@ -417,6 +417,13 @@ func (f *Filter) NextRow() (*sqldump.Row, error) {
 	return r, nil
 }
 
+// Rewritten reports whether a rule rewrote value i of the row NextRow
+// returned last (not for rows of tables without rules).
+func (f *Filter) Rewritten(i int) bool {
+	p := f.cur
+	return p != nil && p.row != nil && i < len(p.changed) && p.changed[i]
+}
+
 // finish checks, at the end of the dump, that every rule found its table,
 // and that a preset found at least one: a preset for another table prefix
 // would otherwise leave the whole site as it was.

@@ -42,8 +42,10 @@ func (c Cover) String() string {
 //   - Table action keep: Kept. Truncate or skip: Ruled (no value is written).
 //   - The EAV value column: the rule ForKey picks for key: Kept for a keep
 //     rule, Ruled for any other, Uncovered when no key rule matches.
-//   - The EAV key column: Kept. It cannot be transformed, and an EAV rule
-//     copies it unchanged by design.
+//   - The EAV key column: Ruled. An EAV rule copies it unchanged by
+//     design and no rule can rewrite it, so a value found there is a leak
+//     (a key that holds an e-mail address), never kept; its name says
+//     nothing.
 //   - Any other column: Kept for a column keep rule, Ruled for any other
 //     column rule (a transformer, or only PHP or JSON paths: the values at
 //     other paths are copied, and a finding there is the rule's to fix),
@@ -68,7 +70,9 @@ func (r *Rules) Coverage(table, column, key string) Cover {
 		case strings.EqualFold(column, e.ValueColumn):
 			return keyCover(e.ForKey(key))
 		case strings.EqualFold(column, e.KeyColumn):
-			return Kept
+			// Copied unchanged by design, and no rule can rewrite it:
+			// a finding there is a leak, not something kept.
+			return Ruled
 		}
 	}
 	c := t.Column(column)

@@ -156,8 +156,8 @@ tables:
 		{"wp_options", "option_value", "_transient_timeout_feed", Kept},
 		{"wp_options", "option_value", "siteurl", Uncovered},
 		{"wp_options", "option_value", "", Uncovered},
-		{"wp_options", "option_name", "", Kept},
-		{"wp_options", "option_name", "admin_email", Kept},
+		{"wp_options", "option_name", "", Ruled}, // the key column: a value found there is a leak
+		{"wp_options", "option_name", "admin_email", Ruled},
 		{"wp_options", "autoload", "", Uncovered},
 		{"wp_posts", "post_content", "", Kept},
 		{"wp_posts", "meta", "", Ruled}, // paths only

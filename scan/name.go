@@ -326,7 +326,9 @@ var (
 		"session": Credential, "sessions": Credential, "salt": Credential, "apikey": Credential,
 		"auth": Credential, "nonce": Credential, "otp": Credential, "totp": Credential, "credential": Credential,
 		"credentials": Credential, "verifier": Credential, "passphrase": Credential, "passcode": Credential,
-		"privatekey": Credential, "remember": Credential,
+		"privatekey": Credential, "remember": Credential, "cookie": Credential, "authkey": Credential,
+		"vorname": Name, "nachname": Name, "prenom": Name, "prénom": Name, "nombre": Name, "apellido": Name, "apellidos": Name,
+		"cognome": Name, "geburtsdatum": Birthdate, "geburtstag": Birthdate,
 
 		"email": Email, "mail": Email, "emailaddress": Email, "mailaddress": Email,
 

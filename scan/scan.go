@@ -135,6 +135,7 @@ type Scanner struct {
 	buf      []byte
 	keyBuf   []byte
 	matches  []match
+	clean    map[string]struct{} // short values detect found nothing in
 	seenKind map[Kind]bool
 }
 
@@ -145,7 +146,7 @@ type key struct {
 
 // New returns an empty Scanner.
 func New() *Scanner {
-	return &Scanner{columns: map[string][]string{}, noText: map[string]map[string]bool{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*finding{}, seenKind: map[Kind]bool{}}
+	return &Scanner{clean: map[string]struct{}{}, columns: map[string][]string{}, noText: map[string]map[string]bool{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*finding{}, seenKind: map[Kind]bool{}}
 }
 
 // ValuesOnly turns detection by name off: for an archive, whose values
@@ -238,7 +239,7 @@ func (s *Scanner) insert(ctx context.Context, src sqldump.Stream, st *sqldump.St
 			return err
 		}
 		*left--
-		s.Row(st.Table, st.Columns, r)
+		s.Row(st.Table, st.Columns, r, nil)
 		if s.rows%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -249,8 +250,11 @@ func (s *Scanner) insert(ctx context.Context, src sqldump.Stream, st *sqldump.St
 
 // Row scans one row of an INSERT into table; cols are the INSERT's column
 // names, or nil for the table's own (from a CREATE TABLE given to Define
-// or seen in a stream).
-func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
+// or seen in a stream). rewritten, when not nil, says which values of the
+// row a rule rewrote (anonymize.Filter.Rewritten): a ruled column whose
+// rule did not apply to this row (its where did not match) is checked by
+// its name like a column without rules.
+func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rewritten func(i int) bool) {
 	ti := s.info(table, cols)
 	s.rows++
 	rowKey, keyCover := "", Uncovered
@@ -271,7 +275,10 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 			k, cover = rowKey, keyCover
 			byName, named = ti.keyKind(rowKey)
 		}
-		if v.Kind != sqldump.ValueString && v.Kind != sqldump.ValueHex || i < len(ti.cols) && ti.cols[i].noText {
+		if cover == Ruled && named && rewritten != nil && !rewritten(i) {
+			cover = Uncovered // the rule's where left this row as it was
+		}
+		if v.Kind == sqldump.ValueNull || v.Kind == sqldump.ValueNumber || i < len(ti.cols) && ti.cols[i].noText {
 			// Numbers, dates, enums: only by name (an IP kept as an
 			// integer, a birth date), and not 0.
 			if named && cover != Ruled && v.Kind != sqldump.ValueNull && v.Kind != sqldump.ValueExpr && !isZero(v.Raw) && !isZeroDate(v.Raw) {
@@ -279,6 +286,8 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 			}
 			continue
 		}
+		// Strings, hex and bit literals decoded; an expression
+		// ('x' COLLATE utf8mb4_bin, CONCAT(...)) as its text.
 		b, ok := v.Plain()
 		if !ok {
 			if b, ok = v.AppendBytes(s.buf[:0]); !ok {
@@ -287,7 +296,24 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 			s.buf = b
 		}
 		s.values++
+		// Short values repeat (statuses, flags, types, keys): one found
+		// clean once is clean again.
+		short := len(b) <= maxClean
+		if short {
+			if _, ok := s.clean[string(b)]; ok {
+				if named && cover != Ruled && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
+					s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
+				}
+				continue
+			}
+		}
 		s.matches = detect(s.matches[:0], b)
+		if short && len(s.matches) == 0 {
+			if len(s.clean) >= maxCleanEntries {
+				clear(s.clean)
+			}
+			s.clean[string(b)] = struct{}{}
+		}
 		clear(s.seenKind)
 		for _, m := range s.matches {
 			if !s.seenKind[m.kind] {
@@ -300,14 +326,63 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 			s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
 		}
 	}
+	s.rowComments(table, r)
 }
 
-// noTextTypes are the column types whose values hold no text.
+// rowComments scans what a row holds besides its values: comments
+// between them ((1, /* ... */ 'x')), which the archive keeps as they are.
+func (s *Scanner) rowComments(table string, r *sqldump.Row) {
+	raw := r.Raw
+	if !bytes.Contains(raw, []byte("/*")) && !bytes.Contains(raw, []byte("--")) && bytes.IndexByte(raw, '#') < 0 {
+		return
+	}
+	b := append(s.keyBuf[:0], raw...)
+	for _, v := range r.Values {
+		if v.Start >= 0 && v.Start+len(v.Raw) <= len(b) {
+			for j := v.Start; j < v.Start+len(v.Raw); j++ {
+				b[j] = ' '
+			}
+		}
+	}
+	s.keyBuf = b
+	s.Text(table, "(statement)", b)
+}
+
+// Text scans SQL text written beside the rows: a CREATE TABLE (DEFAULT
+// values, comments), a view, trigger or routine, a SET, the comments
+// around an INSERT's rows. Its findings are reported under table, with
+// what as the column: "(schema)", "(statement)". Stagecopy's fakes aside,
+// what it finds is written as it is, since no rule rewrites such text.
+func (s *Scanner) Text(table, what string, text []byte) {
+	if len(text) < 6 {
+		return
+	}
+	if table == "" {
+		table = "(dump)"
+	}
+	s.matches = detect(s.matches[:0], text)
+	clear(s.seenKind)
+	for _, m := range s.matches {
+		if !s.seenKind[m.kind] {
+			s.seenKind[m.kind] = true
+			s.add(table, what, "", "", "", m.kind, false, Uncovered, m.example)
+		}
+	}
+}
+
+// maxClean and maxCleanEntries bound the values Row remembers as clean.
+const (
+	maxClean        = 32
+	maxCleanEntries = 1 << 14
+)
+
+// noTextTypes are the column types whose values hold no text. Not enum
+// and set: their members are whatever the schema says.
 var noTextTypes = map[string]bool{
 	"date": true, "datetime": true, "timestamp": true, "time": true, "year": true,
 	"tinyint": true, "smallint": true, "mediumint": true, "int": true, "integer": true, "bigint": true,
 	"decimal": true, "numeric": true, "dec": true, "fixed": true, "float": true, "double": true, "real": true,
-	"bit": true, "bool": true, "boolean": true, "enum": true, "set": true,
+	"bit": true, "bool": true, "boolean": true,
 }
 
 // isZeroDate reports whether a literal is MySQL's zero date.
