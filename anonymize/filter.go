@@ -417,11 +417,13 @@ func (f *Filter) NextRow() (*sqldump.Row, error) {
 	return r, nil
 }
 
-// Rewritten reports whether a rule rewrote value i of the row NextRow
-// returned last (not for rows of tables without rules).
+// Rewritten reports whether a rule applied to value i of the row NextRow
+// returned last: its where (and the table's) matched the row, so the
+// value is what the rule wrote, changed or not. False for rows of tables
+// without rules.
 func (f *Filter) Rewritten(i int) bool {
 	p := f.cur
-	return p != nil && p.row != nil && i < len(p.changed) && p.changed[i]
+	return p != nil && p.row != nil && i < len(p.applied) && p.applied[i]
 }
 
 // finish checks, at the end of the dump, that every rule found its table,

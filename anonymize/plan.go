@@ -29,6 +29,7 @@ type tablePlan struct {
 	newVals [][]byte
 	newNull []bool
 	changed []bool
+	applied []bool // a rule ran on the value in this row (changed or not)
 	deflt   []bool
 	raw     []byte
 	spans   []span
@@ -104,6 +105,7 @@ func (f *Filter) plan(tr *rules.TableRule, t *sqldump.Table, columns []string, r
 	n := len(p.cols)
 	p.vals, p.nulls, p.decoded = make([][]byte, n), make([]bool, n), make([]bool, n)
 	p.newVals, p.newNull, p.changed, p.deflt = make([][]byte, n), make([]bool, n), make([]bool, n), make([]bool, n)
+	p.applied = make([]bool, n)
 
 	idx := func(pos rules.Pos, name string) (int, error) {
 		i, ok := p.byName[strings.ToLower(name)]
@@ -312,6 +314,7 @@ func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
 	clear(p.decoded)
 	clear(p.changed)
 	clear(p.deflt)
+	clear(p.applied)
 	if !p.match(p.where) {
 		return false, nil
 	}
@@ -320,6 +323,7 @@ func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
 		if !p.match(op.where) {
 			continue
 		}
+		p.applied[op.idx] = true
 		ch, err := p.run(op)
 		if err != nil {
 			return false, fmt.Errorf("column %s: %w", op.col.Name, err)
@@ -333,6 +337,7 @@ func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
 		key, null := p.original(e.keyIdx)
 		if !null {
 			if kr := e.rule.ForKey(string(key)); kr != nil && !kr.Keep {
+				p.applied[e.keys[kr].idx] = true
 				ch, err := p.run(e.keys[kr])
 				if err != nil {
 					return false, fmt.Errorf("column %s (%s %q): %w", e.col.Name, p.cols[e.keyIdx].Name, key, err)

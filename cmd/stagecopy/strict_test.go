@@ -147,3 +147,15 @@ func TestStrictReviewLeaks(t *testing.T) {
 		})
 	}
 }
+
+// TestStrictRuleLeavesValue: a rule that applies to a row but writes the
+// value it found (fixed: to the same text) covers it: no finding by name.
+func TestStrictRuleLeavesValue(t *testing.T) {
+	dir := t.TempDir()
+	dump, rulesFile := filepath.Join(dir, "d.sql"), filepath.Join(dir, "r.yml")
+	os.WriteFile(dump, []byte("CREATE TABLE `customers` (`id` int NOT NULL, `first_name` varchar(50), PRIMARY KEY (`id`));\nINSERT INTO customers VALUES (1,'Support'),(2,'Jane');\n"), 0o644)
+	os.WriteFile(rulesFile, []byte("version: 1\ntables:\n  customers:\n    columns:\n      first_name: {fixed: Support}\n"), 0o644)
+	if code, _, stderr := runCLI(t, "snapshot", "-q", "--strict", "--anonymize", "-r", rulesFile, "--dump", dump, "-o", filepath.Join(dir, "a.tar.zst")); code != 0 {
+		t.Errorf("--strict: exit %d\n%s", code, stderr)
+	}
+}
