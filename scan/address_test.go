@@ -69,3 +69,18 @@ func hasKind(ms []match, k Kind) bool {
 	}
 	return false
 }
+
+// TestEscapedEmail: an address whose '@' is a URL escape or an HTML
+// entity is found (logged URLs, HTML text).
+func TestEscapedEmail(t *testing.T) {
+	for _, v := range []string{"/unsubscribe?to=jane.doe%40gmail.com&x=1", "mailto:jane%40gmail.com", "write to jane&#64;gmail.com", "jane&commat;gmail.com"} {
+		if !hasKind(detect(nil, []byte(v)), Email) {
+			t.Errorf("no address found in %q", v)
+		}
+	}
+	for _, v := range []string{"100%40 off", "a %40 b", "emma.smith1234567890%40example.com"} {
+		if hasKind(detect(nil, []byte(v)), Email) {
+			t.Errorf("an address found in %q", v)
+		}
+	}
+}

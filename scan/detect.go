@@ -83,13 +83,45 @@ func detect(ms []match, v []byte) []match {
 			}
 		}
 	}
+	if d.found&kindBit(Email) == 0 && l&lookAt == 0 {
+		if m, ok := escapedEmail(v); ok {
+			ms = append(ms, m)
+			d.found |= kindBit(Email)
+		}
+	}
 	if l&(lookBase64|lookBinary) != 0 {
 		d.left = maxDecoded
 		if ms = d.encoded(ms, v, l, 0, ""); len(ms)-start > 1 {
 			sortMatches(ms[start:])
 		}
+	} else if len(ms)-start > 1 {
+		sortMatches(ms[start:])
 	}
 	return ms
+}
+
+// escapedEmail finds an e-mail address whose '@' is written as a URL
+// escape (jane%40gmail.com, in logged URLs) or an HTML entity
+// (jane&#64;gmail.com, &commat;).
+func escapedEmail(v []byte) (match, bool) {
+	var esc []byte
+	for _, e := range [][]byte{[]byte("%40"), []byte("&#64;"), []byte("&#x40;"), []byte("&commat;")} {
+		if bytes.Contains(v, e) {
+			esc = e
+			break
+		}
+	}
+	if esc == nil {
+		return match{}, false
+	}
+	u := bytes.ReplaceAll(v, esc, []byte("@"))
+	var buf [4]span
+	for _, s := range findEmails(u, buf[:0]) {
+		if s.kind == Email {
+			return match{Email, mask(u, s) + " (escaped)"}, true
+		}
+	}
+	return match{}, false
 }
 
 // sortMatches sorts ms in the order of kinds.
