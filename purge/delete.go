@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
@@ -144,6 +145,7 @@ func (p *purger) deleteFiles(ctx context.Context) {
 		}
 		p.journal.FilesRenamed = true
 		p.journal.save(p.dir)
+		killpoint.Reached("mid-wipe")
 	}
 	if err := os.RemoveAll(tomb); err != nil {
 		p.act(receipt.RemoveFiles, e.FilesDir, receipt.Failed, errText(err))
@@ -213,6 +215,7 @@ func (p *purger) destroyKey(ctx context.Context) {
 			return
 		}
 		syncDir(filepath.Dir(path))
+		killpoint.Reached("purge-key-renamed")
 	}
 	if err := overwriteAndRemove(tomb); err != nil {
 		p.act(receipt.DestroyKey, path, receipt.Failed, errText(err))
@@ -240,6 +243,7 @@ func overwriteAndRemove(path string) error {
 	if err != nil {
 		return fmt.Errorf("overwrite %s: %w", path, err)
 	}
+	killpoint.Reached("purge-key-wiped")
 	if err := os.Remove(path); err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/stagecopy/stagecopy/internal/registry"
 )
@@ -237,6 +238,7 @@ func (p *purger) run(ctx context.Context) (*Result, error) {
 	}); err != nil {
 		return nil, err
 	}
+	killpoint.Reached("purge-started")
 
 	// From here on, a receipt is written whatever happens; an interrupt
 	// stops the deleting, not the looking and the signing.
@@ -248,11 +250,16 @@ func (p *purger) run(ctx context.Context) (*Result, error) {
 	if err := p.measure(ctx); err != nil {
 		return nil, err
 	}
+	killpoint.Reached("purge-measured")
 	p.progress("delete")
 	p.deleteDatabase(ctx)
+	killpoint.Reached("purge-database-done")
 	p.deleteFiles(ctx)
+	killpoint.Reached("purge-files-done")
 	p.deleteArchive(ctx)
+	killpoint.Reached("purge-archive-done")
 	p.destroyKey(ctx)
+	killpoint.Reached("purge-key-done")
 	if err := p.journal.save(p.dir); err != nil {
 		// The deletions are done; the journal only helps a re-run.
 		p.journal.saveErr = err
@@ -400,6 +407,7 @@ func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, ori
 	if err != nil {
 		return nil, fmt.Errorf("purge %s: write receipt: %w", e.ID, err)
 	}
+	killpoint.Reached("purge-receipt-written")
 	res := &Result{Statement: st, Receipt: data, ReceiptPath: receiptPath, Tables: j.Tables}
 	log := &receipt.Log{Dir: logDir, Origin: origin, Key: p.opts.Key}
 	if proof, err := log.Append(ctx, data); err != nil {
@@ -410,6 +418,7 @@ func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, ori
 		res.Proof, res.ProofPath = proof, receiptPath+receipt.ProofSuffix
 	}
 
+	killpoint.Reached("purge-logged")
 	status := st.Predicate.Status
 	note := fmt.Sprintf("purge %s: %s, receipt %s", st.Predicate.Timeline.Finished.Format(time.RFC3339), status, receiptPath)
 	err = p.opts.Registry.Update(ctx, e.ID, func(x *registry.Entry) error {
@@ -424,6 +433,7 @@ func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, ori
 		return res, fmt.Errorf("purge %s: the receipt is written (%s), but the registry could not be updated: %w", e.ID, receiptPath, err)
 	}
 	if status == receipt.Erased {
+		killpoint.Reached("purge-closed")
 		res.Closed = true
 		j.remove(p.dir)
 	}

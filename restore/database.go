@@ -10,6 +10,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
@@ -74,6 +75,7 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 			return dbdump.Classify(err, "restore: create database "+name, "restore needs CREATE and DROP on the staging databases: GRANT ALL ON `staging\\_%`.* TO the account, or name a database it may create with --db-name")
 		}
 		r.createdDB = true
+		killpoint.Reached("after-create-database")
 	}
 	if r.entry.SnapshotID != h.SnapshotID {
 		return fmt.Errorf("restore: registry entry names snapshot %s, the archive %s", r.entry.SnapshotID, h.SnapshotID)

@@ -24,6 +24,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
@@ -256,6 +257,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if err := opts.Registry.Add(ctx, entry); err != nil {
 		return nil, err
 	}
+	killpoint.Reached("restore-registered")
 	defer func() {
 		if err != nil {
 			err = r.undo(err)
@@ -264,15 +266,18 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if err := r.createDatabase(ctx, name, h); err != nil {
 		return nil, err
 	}
+	killpoint.Reached("after-marker")
 	if filesDir != "" {
 		if err := r.createFilesDir(filesDir); err != nil {
 			return nil, err
 		}
+		killpoint.Reached("after-files-marker")
 	}
 	result := &Result{Header: h, Decryption: dec, ExpiryIgnored: expired}
 	if err := r.load(ctx, &server, name, result); err != nil {
 		return nil, err
 	}
+	killpoint.Reached("restore-loaded")
 	// Everything is verified: the manifest trailer matched. Finish reads
 	// what follows (age's last chunk is authenticated only now) so the
 	// archive's hash covers every byte.
@@ -308,6 +313,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		}
 		entry.Notes = append(entry.Notes, "replaces parts of staging copy "+p.id)
 	}
+	killpoint.Reached("restore-before-active")
 	entry.Status = registry.StatusActive
 	if err := opts.Registry.Update(ctx, id, func(e *registry.Entry) error {
 		*e = entry
@@ -369,6 +375,7 @@ func (r *restorer) warnf(format string, args ...any) {
 }
 
 func (r *restorer) progress(phase, item string) {
+	killpoint.Reached("mid-load-" + strings.ReplaceAll(phase, " ", "-"))
 	if r.opts.Progress != nil {
 		r.opts.Progress(Progress{Phase: phase, Done: r.ar.Stored(), Item: item})
 	}

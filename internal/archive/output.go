@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 )
 
 // SidecarSuffix is appended to an archive's path to name the manifest copy
@@ -79,6 +80,7 @@ func (o *Output) Commit(manifest []byte) error {
 		side.Abort()
 		return fmt.Errorf("archive: %w", err)
 	}
+	killpoint.Reached("between-archive-and-sidecar")
 	if err := side.Commit(); err != nil {
 		os.Remove(o.Path())
 		return fmt.Errorf("archive: sidecar: %w", err)

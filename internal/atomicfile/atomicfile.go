@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 )
 
 // ErrDir means the directory the file should go into is missing.
@@ -51,6 +53,7 @@ func Create(path string, overwrite bool) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file: %w", err)
 	}
+	killpoint.Reached("after-temp-create")
 	return &File{File: f, path: path, overwrite: overwrite}, nil
 }
 
@@ -111,12 +114,16 @@ func (f *File) Commit() error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		killpoint.Reached("before-rename")
+	}
 	switch {
 	case err != nil:
 	case f.overwrite:
 		err = os.Rename(tmp, f.path)
 	default:
 		if err = os.Link(tmp, f.path); err == nil {
+			killpoint.Reached("after-link")
 			os.Remove(tmp)
 		}
 	}
@@ -124,6 +131,7 @@ func (f *File) Commit() error {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
+	killpoint.Reached("after-rename")
 	if d, err := os.Open(filepath.Dir(f.path)); err == nil {
 		d.Sync()
 		d.Close()
