@@ -287,7 +287,7 @@ func inspectArchive(e registry.Entry) (partState, *receipt.Measure) {
 		st.refusal = err.Error()
 		return st, nil
 	case e.ArchiveSHA256 == "":
-		st.refusal = "the registry recorded no SHA-256 for it (the restore did not finish), so it cannot be told from another file: left in place"
+		st.refusal = "the registry recorded no SHA-256 for it (an unfinished restore by an older stagecopy, which recorded it only at the end), so it cannot be told from another file: left in place; purge with --keep-archive and delete it yourself"
 	case sum != e.ArchiveSHA256:
 		st.refusal = fmt.Sprintf("its SHA-256 %s is not the %s the registry recorded: not the archive restored from, left in place", sum, e.ArchiveSHA256)
 	default:

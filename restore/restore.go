@@ -114,8 +114,8 @@ type Options struct {
 
 // Progress describes how far Restore has come.
 type Progress struct {
-	Phase string // "database", "files", "staging fixes"
-	// Done counts archive bytes consumed.
+	Phase string // "checksum", "database", "files", "staging fixes"
+	// Done counts archive bytes consumed (hashed, for "checksum").
 	Done int64
 	Item string
 }
@@ -168,6 +168,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	// The hash is of the bytes as stored (the ciphertext of an encrypted
 	// archive): it is the SHA-256 the owner quoted, and the one a deletion
 	// receipt names.
+	file, start := seekable(opts.Archive)
 	input, stopInput := cancelable(ctx, opts.Archive)
 	defer stopInput()
 	ar, err := archive.Open(input, opts.Keys)
@@ -226,9 +227,18 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 			return nil, err
 		}
 	}
+	// The archive file's SHA-256 goes into the registry before anything is
+	// made: a restore killed half-way leaves an entry whose archive purge
+	// can still tell from any other file, and delete.
+	var archiveSum string
+	if archivePath != "" && file != nil {
+		if archiveSum, err = sumFrom(ctx, file, start, opts.Progress); err != nil {
+			return nil, err
+		}
+	}
 	now := time.Now().UTC().Truncate(time.Second)
 	entry := registry.Entry{
-		ID: id, SnapshotID: h.SnapshotID, Archive: archivePath, Server: opts.ServerName, Conn: opts.Conn,
+		ID: id, SnapshotID: h.SnapshotID, Archive: archivePath, ArchiveSHA256: archiveSum, Server: opts.ServerName, Conn: opts.Conn,
 		Database: name, FilesDir: filesDir, URL: opts.URL, Created: now, Status: registry.StatusRestoring,
 		IdentityFile: identityFile, Notes: notes,
 	}
@@ -284,6 +294,9 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if entry.ArchiveSHA256, err = ar.Finish(); err != nil {
 		return nil, err
 	}
+	if archiveSum != "" && entry.ArchiveSHA256 != archiveSum {
+		return nil, fmt.Errorf("%w: %s changed while it was restored (SHA-256 %s before, %s as read)", archive.ErrCorrupt, archivePath, archiveSum, entry.ArchiveSHA256)
+	}
 	m := sha256.Sum256(ar.ManifestJSON())
 	entry.ManifestSHA256 = hex.EncodeToString(m[:])
 	result.Manifest = ar.Manifest()
@@ -324,6 +337,47 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	result.Entry = entry
 	result.Warnings = r.warnings
 	return result, nil
+}
+
+// seekable returns r as an io.ReaderAt, and the offset r will be read
+// from, when r is a file (or anything else that can be read at an offset
+// and tells its position); nil otherwise (a pipe).
+func seekable(r io.Reader) (io.ReaderAt, int64) {
+	ra, ok := r.(io.ReaderAt)
+	s, ok2 := r.(io.Seeker)
+	if !ok || !ok2 {
+		return nil, 0
+	}
+	off, err := s.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, 0
+	}
+	return ra, off
+}
+
+// sumFrom returns the SHA-256 of ra from offset start to its end, read at
+// offsets (pread), so that whoever reads it as a stream meanwhile is not
+// disturbed. Progress is told how far it has come (phase "checksum").
+func sumFrom(ctx context.Context, ra io.ReaderAt, start int64, progress func(Progress)) (string, error) {
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	for off := start; ; {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		n, err := ra.ReadAt(buf, off)
+		h.Write(buf[:n])
+		off += int64(n)
+		if progress != nil {
+			progress(Progress{Phase: "checksum", Done: off - start})
+		}
+		if err == io.EOF {
+			return hex.EncodeToString(h.Sum(nil)), nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("restore: checksum of the archive: %w", err)
+		}
+	}
 }
 
 // cancelable returns a reader of r whose Read returns ctx's error once ctx

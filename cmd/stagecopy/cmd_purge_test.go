@@ -157,3 +157,50 @@ func dirExists(p string) bool {
 	_, err := os.Lstat(p)
 	return err == nil
 }
+
+// TestPurgeAfterKilledRestore: a restore killed in the middle of its load
+// (SIGKILL, nothing undone) leaves a registry entry that purge finishes
+// without --keep-archive: the archive it was restored from is recognised
+// and deleted, and the receipt says erased. (The registry had no SHA-256
+// for such an archive, so purge refused it forever: issue 14, item 6.)
+func TestPurgeAfterKilledRestore(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	_, db := mariadbtest.DatabaseName(t, "cli")
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	archivePath := filepath.Join(dir, "demo.tar.zst")
+	if code, _, stderr := runCLI(t, "snapshot", "--no-anonymize", "--quiet", "--dump", filepath.Join(demoDir, "demo.sql"), "--files", demoDir+"/site", "-o", archivePath); code != 0 {
+		t.Fatalf("snapshot: %s", stderr)
+	}
+	// The owner keeps the sidecar; support only has the archive.
+	sidecar := filepath.Join(dir, "owner.manifest.json")
+	if err := os.Rename(archivePath+".manifest.json", sidecar); err != nil {
+		t.Fatal(err)
+	}
+	filesDir := filepath.Join(dir, "site")
+	killedAt(t, nil, "mid-load-database", 3, "restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", filesDir,
+		"--cms", "none", "--quiet", "--state-dir", state, archivePath)
+	reg, err := registry.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := reg.List(context.Background())
+	if err != nil || len(es) != 1 || es[0].Status != registry.StatusRestoring {
+		t.Fatalf("registry after the kill: %+v %v", es, err)
+	}
+	keyPath := filepath.Join(t.TempDir(), "receipt.key")
+	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root", es[0].ID)
+	if code != 0 || !strings.Contains(stdout, ": erased") || !regexp.MustCompile(`delete_archive\s+\S+\s+done`).MatchString(stdout) {
+		t.Fatalf("purge after a killed restore: code %d\n%s\n%s", code, stdout, stderr)
+	}
+	if dirExists(archivePath) || dirExists(filesDir) || srv.Query(t, "", "SHOW DATABASES LIKE '"+db+"'") != "" {
+		t.Fatal("not everything is gone")
+	}
+	rp := regexp.MustCompile(`receipt  (\S+)`).FindStringSubmatch(stdout)[1]
+	if code, vout, verr := runCLI(t, "receipt", "verify", "--pubkey", keyPath+".pub", "--manifest", sidecar, "--log", filepath.Join(state, "receipt-log"), rp); code != 0 {
+		t.Fatalf("receipt verify: %d\n%s\n%s", code, vout, verr)
+	}
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stagecopy/stagecopy/internal/killpoint"
+)
+
+// killedAt runs stagecopy with args as a process of its own that kills
+// itself with SIGKILL the n-th time it reaches the kill point name
+// (internal/killpoint), and fails t unless it died so. env is added to the
+// process's environment.
+func killedAt(t *testing.T, env []string, name string, n int, args ...string) {
+	t.Helper()
+	out, err := runProcess(t, append(env, killpoint.Env+"="+name+":"+strconv.Itoa(n)), 0, args...)
+	if !killedBySIGKILL(err) {
+		t.Fatalf("stagecopy %v did not die at kill point %s:%d: %v\n%s", args, name, n, err, out)
+	}
+}
+
+// runProcess runs stagecopy with args as a process of its own, its
+// standard input empty, and returns its combined output and how it ended;
+// after is a time after which it is killed with SIGKILL (0: never, but a
+// minute is the limit).
+func runProcess(t *testing.T, env []string, after time.Duration, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "STAGECOPY_TEST_MAIN=1"), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	limit := time.Minute
+	if after > 0 {
+		limit = after
+	}
+	timer := time.AfterFunc(limit, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	if !timer.Stop() && after == 0 {
+		t.Fatalf("stagecopy %v ran for more than %v:\n%s", args, limit, out.String())
+	}
+	return out.String(), err
+}
+
+// killedBySIGKILL reports whether err says a process died of SIGKILL.
+func killedBySIGKILL(err error) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}
