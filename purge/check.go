@@ -18,7 +18,7 @@ import (
 func (p *purger) check(ctx context.Context) {
 	e := p.entry
 	if e.Database != "" {
-		target := dbTarget(e)
+		target := dbTarget(e, e.Database)
 		if p.admin == nil {
 			p.addCheck("database_exists", target, receipt.CheckError, "server unreachable: "+errText(p.dbErr))
 		} else {
@@ -31,6 +31,7 @@ func (p *purger) check(ctx context.Context) {
 			p.checkPath(e.FilesDir, tombstone(e), "directory renamed for removal: ", "")
 		}
 	}
+	p.checkReplaced(ctx)
 	if e.Archive != "" && e.Archive != "-" && !p.opts.KeepArchive {
 		p.checkPath(e.Archive, e.Archive, "", p.archive.refusal)
 	}

@@ -37,7 +37,7 @@ func (p *purger) deleteDatabase(ctx context.Context) {
 	if e.Database == "" {
 		return
 	}
-	target := dbTarget(e)
+	target := dbTarget(e, e.Database)
 	adminTarget := ""
 	if e.Admin != nil {
 		adminTarget = e.Database + "/" + e.Admin.Name

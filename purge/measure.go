@@ -55,8 +55,10 @@ func keyTombstone(path string) string { return path + ".stagecopy-destroying" }
 // beside it, hidden, naming the staging id, so the site disappears from its
 // path at once and a purge interrupted half-way through the removal finds
 // the rest.
-func tombstone(e registry.Entry) string {
-	return filepath.Join(filepath.Dir(e.FilesDir), "."+filepath.Base(e.FilesDir)+".stagecopy-purging-"+e.ID)
+func tombstone(e registry.Entry) string { return tombstoneOf(e.FilesDir, e.ID) }
+
+func tombstoneOf(dir, id string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".stagecopy-purging-"+id)
 }
 
 // measure looks at every part before anything is deleted and records what
@@ -68,12 +70,14 @@ func (p *purger) measure(ctx context.Context) error {
 		if p.dbState.ours {
 			if tables, m, err := measureDatabase(ctx, p.admin, e.Database); err == nil {
 				j.Tables = tables
-				j.Before[dbTarget(e)] = m
+				j.Before[dbTarget(e, e.Database)] = m
 			}
 		}
 	}
 	if e.FilesDir != "" {
-		p.files = inspectFiles(e)
+		p.files = inspectFiles(e, func(id string) bool {
+			return p.claims(ctx, id, func(r registry.Replaced) bool { return r.FilesDir == e.FilesDir })
+		})
 		if p.files.present && p.files.ours {
 			if m, err := measureFiles(ctx, e.FilesDir); err == nil {
 				j.Before[e.FilesDir] = m
@@ -117,7 +121,7 @@ func (p *purger) inspectDatabase(ctx context.Context) dbState {
 		st.refusal = fmt.Sprintf("database %s has no %s table: stagecopy restore did not make it (or it was replaced)", name, registry.MarkerTable)
 		return st
 	}
-	if len(ids) != 1 || ids[0] != p.entry.ID {
+	if len(ids) != 1 || !p.claims(ctx, ids[0], func(r registry.Replaced) bool { return r.Database == name }) {
 		st.refusal = fmt.Sprintf("the %s table of database %s names %s, not %s", registry.MarkerTable, name, strings.Join(ids, ", "), p.entry.ID)
 		if len(ids) == 0 {
 			st.refusal = fmt.Sprintf("the %s table of database %s is empty", registry.MarkerTable, name)
@@ -158,7 +162,9 @@ func measureDatabase(ctx context.Context, db *sql.DB, name string) ([]TableCount
 	return tables, m, nil
 }
 
-func inspectFiles(e registry.Entry) filesState {
+// inspectFiles says whether e's files directory is there and whether it
+// is ours: its marker names a staging copy for which claims is true.
+func inspectFiles(e registry.Entry, claims func(id string) bool) filesState {
 	var st filesState
 	if _, err := os.Lstat(tombstone(e)); err == nil {
 		st.tombstone = true
@@ -178,7 +184,7 @@ func inspectFiles(e registry.Entry) filesState {
 		switch {
 		case err != nil:
 			st.refusal = fmt.Sprintf("no readable %s in %s: stagecopy restore did not make it (%v)", registry.MarkerFile, e.FilesDir, err)
-		case id != e.ID:
+		case !claims(id):
 			st.refusal = fmt.Sprintf("%s in %s names %s, not %s", registry.MarkerFile, e.FilesDir, id, e.ID)
 		default:
 			st.ours = true

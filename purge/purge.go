@@ -169,8 +169,10 @@ type purger struct {
 	dbErr   error   // why admin is nil
 	dbState dbState
 	files   filesState
-	archive partState
-	key     partState
+	// replaced are the parts restore --force took over, not reclaimed
+	replaced []registry.Replaced
+	archive  partState
+	key      partState
 	// adminRemovedAlone: the database could not be dropped, the support
 	// admin was removed from it through its CMS.
 	adminRemovedAlone bool
@@ -246,6 +248,7 @@ func (p *purger) run(ctx context.Context) (*Result, error) {
 	if p.admin != nil {
 		defer p.admin.Close()
 	}
+	p.reclaim(ctx)
 	p.progress("measure")
 	if err := p.measure(ctx); err != nil {
 		return nil, err
@@ -255,6 +258,7 @@ func (p *purger) run(ctx context.Context) (*Result, error) {
 	p.deleteDatabase(ctx)
 	killpoint.Reached("purge-database-done")
 	p.deleteFiles(ctx)
+	p.deleteReplaced()
 	killpoint.Reached("purge-files-done")
 	p.deleteArchive(ctx)
 	killpoint.Reached("purge-archive-done")
@@ -449,9 +453,9 @@ func newReceiptID() (string, error) {
 	return "rcpt-" + hex.EncodeToString(b[:]), nil
 }
 
-// dbTarget names the staging database in the receipt: no user, no
+// dbTarget names a staging database of e in the receipt: no user, no
 // password, no socket path.
-func dbTarget(e registry.Entry) string {
+func dbTarget(e registry.Entry, database string) string {
 	host := e.Conn.Host
 	if host == "" {
 		host = "localhost"
@@ -459,7 +463,7 @@ func dbTarget(e registry.Entry) string {
 	if e.Conn.Port != 0 {
 		host += ":" + strconv.Itoa(e.Conn.Port)
 	}
-	return "mariadb://" + host + "/" + e.Database
+	return "mariadb://" + host + "/" + database
 }
 
 func (p *purger) addCheck(check, target string, result receipt.CheckResult, detail string) {

@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
@@ -60,7 +62,12 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 			if err != nil {
 				return err
 			}
-			r.replaced = append(r.replaced, replacedPart{id: old, database: true})
+			// The earlier copy's entry gives the database up first: a
+			// crash after the drop must not leave it claiming what is
+			// now this copy's.
+			if err := r.takeOver(ctx, old, name, ""); err != nil {
+				return err
+			}
 			if _, err := r.admin.ExecContext(ctx, "DROP DATABASE "+qn); err != nil {
 				return fmt.Errorf("restore: drop earlier staging copy %s: %w", name, err)
 			}
@@ -83,10 +90,21 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 	return registry.WriteDatabaseMarker(ctx, r.admin, name, *r.entry)
 }
 
-// replacedPart is a part of an earlier staging copy that --force replaced.
-type replacedPart struct {
-	id                 string
-	database, filesDir bool
+// takeOver records in the registry entry of the earlier copy old that
+// this restore takes its database or its files directory (Entry.Replace),
+// before anything of it is touched.
+func (r *restorer) takeOver(ctx context.Context, old, database, filesDir string) error {
+	if err := r.opts.Registry.Update(ctx, old, func(e *registry.Entry) error {
+		e.Replace(database, filesDir, r.entry.ID, time.Now().UTC().Truncate(time.Second))
+		return nil
+	}); err != nil {
+		return fmt.Errorf("restore: record the replacement of staging copy %s: %w", old, err)
+	}
+	if !slices.Contains(r.replaced, old) {
+		r.replaced = append(r.replaced, old)
+	}
+	killpoint.Reached("after-take-over")
+	return nil
 }
 
 // earlierCopy checks that what --force is about to replace (what) is an
@@ -118,6 +136,28 @@ func (r *restorer) earlierCopy(ctx context.Context, what string, marker func() (
 		}
 	}
 	e, err := r.opts.Registry.Get(ctx, id)
+	// A part that an earlier restore --force took over, killed before it
+	// marked the part as its own: the registry says which copy it went to.
+	for hops := 0; err == nil && e.ID == id && !owns(e) && hops < 8; hops++ {
+		to := ""
+		for _, p := range e.Replaced {
+			if owns(registry.Entry{Database: p.Database, FilesDir: p.FilesDir}) {
+				to = p.By
+			}
+		}
+		if to == "" || to == r.entry.ID {
+			break
+		}
+		if r.held[to] == nil {
+			release, herr := r.opts.Registry.Hold(to)
+			if herr != nil {
+				return "", fmt.Errorf("%s: %w", what, herr)
+			}
+			r.held[to] = release
+		}
+		id = to
+		e, err = r.opts.Registry.Get(ctx, id)
+	}
 	if err != nil || e.ID != id || !owns(e) {
 		return "", fmt.Errorf("%w: %s is marked as staging copy %q, which this registry (%s) does not list with it; --force only replaces copies it knows", ErrNotOurs, what, id, r.opts.Registry.Dir())
 	}

@@ -16,6 +16,7 @@ import (
 )
 
 func (r *restorer) createFilesDir(dir string) error {
+	replace := false // an earlier copy's directory: empty it once it is marked as ours
 	// The directory itself must not be a symlink: what Restore writes,
 	// and what undo and purge remove, must be where the registry says.
 	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
@@ -58,10 +59,10 @@ func (r *restorer) createFilesDir(dir string) error {
 		if err != nil {
 			return err
 		}
-		r.replaced = append(r.replaced, replacedPart{id: old, filesDir: true})
-		if err := emptyDir(dir); err != nil {
+		if err := r.takeOver(context.Background(), old, "", dir); err != nil {
 			return err
 		}
+		replace = true
 	}
 	before, err := os.Lstat(dir)
 	if err != nil {
@@ -80,7 +81,15 @@ func (r *restorer) createFilesDir(dir string) error {
 	r.symlinks = map[string]bool{}
 	r.made = map[string]bool{}
 	r.made[registry.MarkerFile] = true
-	return registry.WriteFilesMarker(root, *r.entry)
+	// The marker is replaced (atomically) before the earlier copy's files
+	// go: a crash half-way leaves a directory that names this copy.
+	if err := registry.WriteFilesMarker(root, *r.entry); err != nil {
+		return err
+	}
+	if replace {
+		return emptyRoot(root)
+	}
+	return nil
 }
 
 // wrote records that rel (or its first component) is Restore's, for undo.
@@ -89,14 +98,23 @@ func (r *restorer) wrote(rel string) {
 	r.made[top] = true
 }
 
-func emptyDir(dir string) error {
-	entries, err := os.ReadDir(dir)
+// emptyRoot removes everything in root but the marker file.
+func emptyRoot(root *os.Root) error {
+	d, err := root.Open(".")
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			return fmt.Errorf("restore: empty %s: %w", dir, err)
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		return fmt.Errorf("restore: empty %s: %w", root.Name(), err)
+	}
+	for _, name := range names {
+		if name == registry.MarkerFile {
+			continue
+		}
+		if err := root.RemoveAll(name); err != nil {
+			return fmt.Errorf("restore: empty %s: %w", root.Name(), err)
 		}
 	}
 	return nil

@@ -310,21 +310,8 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if err := r.stage(ctx, &server, name, result); err != nil {
 		return nil, err
 	}
-	for _, p := range r.replaced {
-		if err := opts.Registry.Update(ctx, p.id, func(e *registry.Entry) error {
-			if p.database {
-				e.Notes = append(e.Notes, fmt.Sprintf("database %s replaced by staging copy %s (restore --force)", e.Database, id))
-				e.Database = ""
-			}
-			if p.filesDir {
-				e.Notes = append(e.Notes, fmt.Sprintf("files directory %s replaced by staging copy %s (restore --force)", e.FilesDir, id))
-				e.FilesDir = ""
-			}
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-		entry.Notes = append(entry.Notes, "replaces parts of staging copy "+p.id)
+	for _, old := range r.replaced {
+		entry.Notes = append(entry.Notes, "replaces parts of staging copy "+old)
 	}
 	killpoint.Reached("restore-before-active")
 	entry.Status = registry.StatusActive
@@ -405,7 +392,7 @@ type restorer struct {
 	warn     func(string)
 	warnings []string
 
-	replaced   []replacedPart    // what --force took over from earlier copies
+	replaced   []string          // the earlier copies --force took parts of
 	held       map[string]func() // by id, releases the locks of those copies (Registry.Hold)
 	createdDB  bool              // we created the database: drop it on failure (if its marker names us)
 	adoptedDB  bool              // it existed, empty (ExistingDatabase): drop what we created in it

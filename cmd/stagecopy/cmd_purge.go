@@ -256,8 +256,17 @@ func printPurgePlan(e *env, es []registry.Entry, keepArchive bool) {
 	w := e.stdout
 	for _, x := range es {
 		fmt.Fprintf(w, "would purge %s (%s, snapshot %.12s):\n", x.ID, x.Status, x.SnapshotID)
-		fmt.Fprintf(w, "  drop database    %s on %s (only if its %s table names %s)\n", x.Database, x.Server, registry.MarkerTable, x.ID)
-		if x.Admin != nil {
+		if x.Database != "" {
+			fmt.Fprintf(w, "  drop database    %s on %s (only if its %s table names %s)\n", x.Database, x.Server, registry.MarkerTable, x.ID)
+		}
+		for _, r := range x.Replaced {
+			what := "database " + r.Database
+			if r.FilesDir != "" {
+				what = "files " + r.FilesDir
+			}
+			fmt.Fprintf(w, "  replaced         %s, by %s (restore --force): checked, not touched\n", what, r.By)
+		}
+		if x.Admin != nil && x.Database != "" {
 			fmt.Fprintf(w, "  support admin    %s (with the database)\n", x.Admin.Name)
 		}
 		if x.FilesDir != "" {

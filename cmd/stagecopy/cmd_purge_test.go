@@ -204,3 +204,72 @@ func TestPurgeAfterKilledRestore(t *testing.T) {
 		t.Fatalf("receipt verify: %d\n%s\n%s", code, vout, verr)
 	}
 }
+
+// TestPurgeAfterForce: a staging copy whose database and files directory a
+// later restore --force took over is purged with a receipt that says
+// erased (nothing of it is left there; the other copy's parts are not
+// touched), with --keep-archive and through --expired. Before, every purge
+// of it said not_erased ("nothing was checked") and exited 1, forever
+// (issue 14, item 7).
+func TestPurgeAfterForce(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	_, db := mariadbtest.DatabaseName(t, "cli")
+	state := filepath.Join(t.TempDir(), "state")
+	archivePath, filesDir, first := restoreForPurge(t, srv, state, db)
+	code, stdout, stderr := runCLI(t, "restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", filesDir,
+		"--cms", "none", "--quiet", "--force", "--state-dir", state, archivePath)
+	if code != 0 {
+		t.Fatalf("restore --force: %d\n%s\n%s", code, stdout, stderr)
+	}
+	second := regexp.MustCompile(`stagecopy purge (stg-[0-9a-f]{12})`).FindStringSubmatch(stdout)[1]
+	keyPath := filepath.Join(t.TempDir(), "receipt.key")
+	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
+		t.Fatal(err)
+	}
+	purgeArgs := []string{"purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root"}
+
+	code, stdout, stderr = runCLI(t, append(purgeArgs, "--dry-run", first)...)
+	if code != 0 || !strings.Contains(stdout, "replaced         database "+db+", by "+second) || strings.Contains(stdout, "drop database") {
+		t.Fatalf("dry run: %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, append(purgeArgs, "--keep-archive", first)...)
+	if code != 0 || !strings.Contains(stdout, ": erased") || !strings.Contains(stdout, "closed") {
+		t.Fatalf("purge of the replaced copy: %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !dirExists(filepath.Join(filesDir, ".stagecopy-staging.json")) || srv.Query(t, db, "SELECT staging_id FROM _stagecopy_staging") != second {
+		t.Fatal("the purge of the replaced copy touched the copy that replaced it")
+	}
+	rp := regexp.MustCompile(`receipt  (\S+)`).FindStringSubmatch(stdout)[1]
+	if code, vout, verr := runCLI(t, "receipt", "verify", "--pubkey", keyPath+".pub", "--manifest", archivePath+".manifest.json", rp); code != 0 {
+		t.Fatalf("receipt verify: %d\n%s\n%s", code, vout, verr)
+	}
+	data, _ := os.ReadFile(rp)
+	pub, _ := receipt.LoadPublicKey(keyPath + ".pub")
+	st, err := receipt.VerifyReceipt(data, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var checks []string
+	for _, c := range st.Predicate.Checks {
+		checks = append(checks, c.Check+" "+string(c.Result))
+	}
+	if got := strings.Join(checks, ", "); got != "staging_copy_in_database absent, staging_copy_in_directory absent" {
+		t.Errorf("checks of the replaced copy: %s", got)
+	}
+
+	// A copy replaced in turn, purged through --expired with the one that
+	// replaced it.
+	code, stdout, stderr = runCLI(t, "restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", filesDir,
+		"--cms", "none", "--quiet", "--force", "--state-dir", state, archivePath)
+	if code != 0 {
+		t.Fatalf("second restore --force: %d\n%s\n%s", code, stdout, stderr)
+	}
+	fixClock(t, time.Now().Add(30*24*time.Hour))
+	code, stdout, stderr = runCLI(t, append(purgeArgs, "--expired")...)
+	if code != 0 || strings.Count(stdout, ": erased\n") != 2 {
+		t.Fatalf("purge --expired: %d\n%s\n%s", code, stdout, stderr)
+	}
+	if dirExists(filesDir) || dirExists(archivePath) || srv.Query(t, "", "SHOW DATABASES LIKE '"+db+"'") != "" {
+		t.Fatal("not everything is gone")
+	}
+}

@@ -77,7 +77,13 @@ func WriteFilesMarker(root *os.Root, e Entry) error {
 	if err != nil {
 		return err
 	}
-	if err := root.WriteFile(MarkerFile, append(marker, '\n'), 0o644); err != nil {
+	// Under a temporary name first, renamed over any earlier marker: a
+	// crash never leaves a marker that names nobody.
+	tmp := MarkerFile + ".tmp"
+	if err := root.WriteFile(tmp, append(marker, '\n'), 0o644); err != nil {
+		return fmt.Errorf("registry: write %s: %w", MarkerFile, err)
+	}
+	if err := root.Rename(tmp, MarkerFile); err != nil {
 		return fmt.Errorf("registry: write %s: %w", MarkerFile, err)
 	}
 	return nil
