@@ -1,15 +1,21 @@
 package main
 
+// Helpers to kill stagecopy processes (internal/killpoint), and the
+// regression tests of what the crash suite (crashsuite_test.go) found.
+
 import (
 	"bytes"
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/killpoint"
 )
 
@@ -58,4 +64,33 @@ func killedBySIGKILL(err error) bool {
 	}
 	ws, ok := ee.Sys().(syscall.WaitStatus)
 	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}
+
+// TestSnapshotKilledBeforeSidecar: a snapshot killed after its archive went
+// into place and before its sidecar did left the archive without the
+// owner's manifest for good: the next run refused the existing archive, and
+// its temporary files stayed. Now the next run of the same output moves
+// the killed run's sidecar beside its archive, and removes what else it
+// left (found by TestCrashSnapshot).
+func TestSnapshotKilledBeforeSidecar(t *testing.T) {
+	for _, point := range []string{"after-link", "between-archive-and-sidecar"} {
+		dir := t.TempDir()
+		out := filepath.Join(dir, "site.tar.zst")
+		args := []string{"snapshot", "-q", "--no-anonymize", "--dump", filepath.Join(demoDir, "demo.sql"), "-o", out}
+		killedAt(t, nil, point, 1, args...)
+		if !dirExists(out) || dirExists(out+archive.SidecarSuffix) {
+			t.Fatalf("%s: want the archive without its sidecar, got %v", point, dirNames(t, dir))
+		}
+		code, _, stderr := runCLI(t, args...)
+		if code != exitError || !strings.Contains(stderr, "exists") {
+			t.Fatalf("%s: the run after it: %d %s", point, code, stderr)
+		}
+		code, stdout, stderr := runCLI(t, "verify", out)
+		if code != 0 || !strings.Contains(stdout, "matches      "+out+archive.SidecarSuffix) {
+			t.Fatalf("%s: verify: %d\n%s%s", point, code, stdout, stderr)
+		}
+		if names := dirNames(t, dir); len(names) != 2 {
+			t.Fatalf("%s: left in the directory: %v", point, names)
+		}
+	}
 }

@@ -74,19 +74,35 @@ func removeStale(dir, base string) {
 	if err != nil {
 		return
 	}
-	prefix := tempPrefix(base)
 	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), prefix)
-		if !ok || !e.Type().IsRegular() {
-			continue
+		if _, ok := Stale(e.Name(), base); ok && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
 		}
-		pidText, _, ok := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidText)
-		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || alive(pid) {
-			continue
-		}
-		os.Remove(filepath.Join(dir, e.Name()))
 	}
+}
+
+// TempName returns the name of a temporary file of base that the process
+// pid would make, with suffix in place of the random part: callers that
+// keep a second link to a file they commit name it so, and Stale
+// recognises it.
+func TempName(base string, pid int, suffix string) string {
+	return tempPrefix(base) + strconv.Itoa(pid) + "-" + suffix
+}
+
+// Stale reports whether name is a temporary name of base (Create's, or
+// TempName's) whose process is no longer running, and returns that
+// process's id.
+func Stale(name, base string) (pid int, stale bool) {
+	rest, ok := strings.CutPrefix(name, tempPrefix(base))
+	if !ok {
+		return 0, false
+	}
+	pidText, _, ok := strings.Cut(rest, "-")
+	pid, err := strconv.Atoi(pidText)
+	if !ok || err != nil || pid <= 0 || pid == os.Getpid() || alive(pid) {
+		return 0, false
+	}
+	return pid, true
 }
 
 // alive reports whether a process with this id exists.
