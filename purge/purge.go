@@ -148,10 +148,12 @@ func Run(ctx context.Context, idOrPrefix string, opts Options) (*Result, error) 
 	if entry, err = opts.Registry.Get(ctx, entry.ID); err != nil {
 		return nil, err
 	}
+	// A purge killed between closing an entry and removing its journal
+	// left the journal; one killed while writing left temporary files.
+	if err := Tidy(ctx, opts.Registry); err != nil {
+		return nil, err
+	}
 	if entry.Status == registry.StatusPurged {
-		// A purge killed between closing the entry and removing its
-		// journal left the journal: nothing needs it any more.
-		(&purgeJournal{StagingID: entry.ID}).remove(opts.Registry.Dir())
 		return nil, fmt.Errorf("%w: %s (%s)", ErrAlreadyPurged, entry.ID, strings.Join(entry.Notes, "; "))
 	}
 	p := &purger{opts: opts, entry: entry, dir: opts.Registry.Dir()}

@@ -113,6 +113,12 @@ func parsePurgeFlags(c *cli.Context) (purgeOptions, error) {
 // runPurge finds the staging copies to purge in the registry, and prints
 // what --dry-run would do, or purges each and prints its receipt.
 func runPurge(ctx context.Context, e *env, o purgeOptions) error {
+	// What killed purges left, even when nothing is to be purged now.
+	if !o.dryRun {
+		if err := purge.Tidy(ctx, o.registry); err != nil {
+			return registryError(err)
+		}
+	}
 	var entries []registry.Entry
 	if o.expired {
 		all, err := o.registry.List(ctx)

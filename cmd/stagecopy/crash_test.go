@@ -17,6 +17,8 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/killpoint"
+	"github.com/stagecopy/stagecopy/internal/mariadbtest"
+	"github.com/stagecopy/stagecopy/internal/receipt"
 )
 
 // killedAt runs stagecopy with args as a process of its own that kills
@@ -92,5 +94,40 @@ func TestSnapshotKilledBeforeSidecar(t *testing.T) {
 		if names := dirNames(t, dir); len(names) != 2 {
 			t.Fatalf("%s: left in the directory: %v", point, names)
 		}
+	}
+}
+
+// TestPurgeKilledAfterClosing: a purge killed after it closed the registry
+// entry, before it removed its journal, left the journal for good: the
+// next purge of the id stopped at "already purged" before the code that
+// removes it (found by TestCrashPurge). Now every purge run removes the
+// journals of closed entries, and temporary files of dead purges.
+func TestPurgeKilledAfterClosing(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	_, db := mariadbtest.DatabaseName(t, "cli")
+	state := filepath.Join(t.TempDir(), "state")
+	_, _, id := restoreForPurge(t, srv, state, db)
+	keyPath := filepath.Join(t.TempDir(), "receipt.key")
+	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root", id}
+	killedAt(t, nil, "purge-closed", 1, args...)
+	journal := filepath.Join(state, "purge", id+".json")
+	if !dirExists(journal) {
+		t.Fatal("no journal after the kill: the kill point moved")
+	}
+	// A receipt's temporary file, as a purge killed while writing it
+	// leaves (no process has pid 999999999).
+	stale := filepath.Join(state, "receipts", ".rcpt-0123456789abcdef.dsse.json.tmp-999999999-1")
+	if err := os.WriteFile(stale, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, args...)
+	if code != exitError || !strings.Contains(stderr, "already purged") {
+		t.Fatalf("purge again: %d %s", code, stderr)
+	}
+	if dirExists(journal) || dirExists(stale) {
+		t.Fatalf("left: journal %v, temporary receipt %v", dirExists(journal), dirExists(stale))
 	}
 }

@@ -81,6 +81,27 @@ func removeStale(dir, base string) {
 	}
 }
 
+// RemoveStaleIn removes the temporary files of any name in dir whose
+// process is gone: for directories of files with names of their own each
+// (receipts, journals), where no later writer of the same name comes to
+// remove them.
+func RemoveStaleIn(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		i := strings.LastIndex(name, ".tmp-")
+		if !strings.HasPrefix(name, ".") || i < 1 || !e.Type().IsRegular() {
+			continue
+		}
+		if _, ok := Stale(name, name[1:i]); ok {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
+}
+
 // TempName returns the name of a temporary file of base that the process
 // pid would make, with suffix in place of the random part: callers that
 // keep a second link to a file they commit name it so, and Stale
