@@ -399,12 +399,14 @@ func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, ori
 	if err != nil {
 		return nil, fmt.Errorf("purge %s: %w (what was deleted is recorded in %s)", e.ID, err, j.path(p.dir))
 	}
+	// The receipt goes into the log before it appears under its name: a
+	// purge killed in between leaves no receipt that the log does not
+	// hold (only a leaf for a receipt nobody has; the entry stays
+	// purging, and the next run writes another).
 	f, err := atomicfile.Create(receiptPath, false)
 	if err == nil {
 		if _, err = f.Write(data); err == nil {
-			if err = f.Chmod(0o644); err == nil {
-				err = f.Commit()
-			}
+			err = f.Chmod(0o644)
 		}
 		if err != nil {
 			f.Abort()
@@ -413,18 +415,26 @@ func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, ori
 	if err != nil {
 		return nil, fmt.Errorf("purge %s: write receipt: %w", e.ID, err)
 	}
-	killpoint.Reached("purge-receipt-written")
 	res := &Result{Statement: st, Receipt: data, ReceiptPath: receiptPath, Tables: j.Tables}
 	log := &receipt.Log{Dir: logDir, Origin: origin, Key: p.opts.Key}
-	if proof, err := log.Append(ctx, data); err != nil {
+	proof, err := log.Append(ctx, data)
+	if err != nil {
+		// The receipt is still valid; the command warns.
 		res.LogError = err
-	} else if err := receipt.WriteProof(receiptPath, proof); err != nil {
-		res.LogError = err
-	} else {
-		res.Proof, res.ProofPath = proof, receiptPath+receipt.ProofSuffix
+	}
+	killpoint.Reached("purge-logged")
+	if err := f.Commit(); err != nil {
+		return nil, fmt.Errorf("purge %s: write receipt: %w", e.ID, err)
+	}
+	killpoint.Reached("purge-receipt-written")
+	if proof != nil {
+		if err := receipt.WriteProof(receiptPath, proof); err != nil {
+			res.LogError = err
+		} else {
+			res.Proof, res.ProofPath = proof, receiptPath+receipt.ProofSuffix
+		}
 	}
 
-	killpoint.Reached("purge-logged")
 	status := st.Predicate.Status
 	note := fmt.Sprintf("purge %s: %s, receipt %s", st.Predicate.Timeline.Finished.Format(time.RFC3339), status, receiptPath)
 	err = p.opts.Registry.Update(ctx, e.ID, func(x *registry.Entry) error {

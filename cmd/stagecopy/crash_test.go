@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -129,5 +130,49 @@ func TestPurgeKilledAfterClosing(t *testing.T) {
 	}
 	if dirExists(journal) || dirExists(stale) {
 		t.Fatalf("left: journal %v, temporary receipt %v", dirExists(journal), dirExists(stale))
+	}
+}
+
+// TestPurgeKilledWritingReceipt: a purge killed after its receipt appeared
+// and before it was appended to the receipt log left a signed receipt the
+// log does not hold, which fails the owner's check with --log, beside the
+// one the next run wrote (found by TestCrashPurge). Now the receipt goes
+// into the log first: every receipt file is in the log.
+func TestPurgeKilledWritingReceipt(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	_, db := mariadbtest.DatabaseName(t, "cli")
+	state := filepath.Join(t.TempDir(), "state")
+	archivePath, _, id := restoreForPurge(t, srv, state, db)
+	keyPath := filepath.Join(t.TempDir(), "receipt.key")
+	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := receipt.LoadPublicKey(keyPath + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := func(when string) int {
+		paths, _ := filepath.Glob(filepath.Join(state, "receipts", "*.dsse.json"))
+		for _, p := range paths {
+			data, _ := os.ReadFile(p)
+			if _, _, err := receipt.FindInLog(filepath.Join(state, "receipt-log"), data, pub); err != nil {
+				t.Fatalf("%s: %s: %v", when, p, err)
+			}
+		}
+		return len(paths)
+	}
+	args := []string{"purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root", id}
+	killedAt(t, nil, "after-link", 1, args...) // the receipt's link into place
+	logged("after the kill")
+	code, stdout, stderr := runCLI(t, args...)
+	if code != 0 || !strings.Contains(stdout, ": erased") {
+		t.Fatalf("purge again: %d\n%s%s", code, stdout, stderr)
+	}
+	if n := logged("after the second purge"); n < 1 {
+		t.Fatal("no receipt")
+	}
+	rp := regexp.MustCompile(`receipt  (\S+)`).FindStringSubmatch(stdout)[1]
+	if code, out, stderr := runCLI(t, "receipt", "verify", "--pubkey", keyPath+".pub", "--manifest", archivePath+".manifest.json", "--log", filepath.Join(state, "receipt-log"), rp); code != 0 {
+		t.Fatalf("receipt verify: %d\n%s%s", code, out, stderr)
 	}
 }
