@@ -114,14 +114,21 @@ func parseManifest(data []byte) (*manifestFields, error) {
 
 // archiveManifest reads an archive to its end and returns its manifest
 // trailer, checking on the way that the file's SHA-256 is want (when want
-// is set).
-func archiveManifest(ctx context.Context, path, want string) ([]byte, error) {
+// is set). An encrypted archive is decrypted with the identity file, when
+// one is given and can be read.
+func archiveManifest(ctx context.Context, path, want, identity string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	ar, err := archive.Open(f, archive.Keys{})
+	var keys archive.Keys
+	if identity != "" {
+		if id, err := archive.ReadIdentityFile(identity); err == nil {
+			keys.Identities = append(keys.Identities, id)
+		}
+	}
+	ar, err := archive.Open(f, keys)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}

@@ -280,9 +280,11 @@ func (p *purger) run(ctx context.Context) (*Result, error) {
 }
 
 // identifyArchive finds the manifest digest and Merkle root the receipt
-// names: from the registry and an earlier purge, else the sidecar
-// manifest beside the archive, else the archive's own trailer, else the
-// manifest the caller gave.
+// names: from the registry and an earlier purge, else another registry
+// entry restored from the same archive file (its SHA-256, which restore
+// records first), else the sidecar manifest beside the archive, else the
+// archive's own trailer (decrypted with the recorded identity file), else
+// the manifest the caller gave.
 func (p *purger) identifyArchive(ctx context.Context) error {
 	e, j := p.entry, p.journal
 	if j.ManifestSHA256 != "" && j.ArchiveMerkleRoot != "" {
@@ -295,6 +297,20 @@ func (p *purger) identifyArchive(ctx context.Context) error {
 		// Restore recorded both: no need for the archive or a manifest.
 		j.ArchiveMerkleRoot = e.ArchiveMerkleRoot
 		return nil
+	}
+	if j.ManifestSHA256 == "" && e.ArchiveSHA256 != "" {
+		// A restore killed before it read the manifest; another one, of
+		// the same archive file, read it.
+		all, err := p.opts.Registry.List(ctx)
+		if err != nil {
+			return err
+		}
+		for _, x := range all {
+			if x.ID != e.ID && x.ArchiveSHA256 == e.ArchiveSHA256 && x.SnapshotID == e.SnapshotID && x.ManifestSHA256 != "" && x.ArchiveMerkleRoot != "" {
+				j.ManifestSHA256, j.ArchiveMerkleRoot = x.ManifestSHA256, x.ArchiveMerkleRoot
+				return nil
+			}
+		}
 	}
 	try := func(manifest []byte, from string) error {
 		m, err := parseManifest(manifest)
@@ -321,7 +337,7 @@ func (p *purger) identifyArchive(ctx context.Context) error {
 				tried = append(tried, err.Error())
 			}
 		}
-		data, err := archiveManifest(ctx, e.Archive, e.ArchiveSHA256)
+		data, err := archiveManifest(ctx, e.Archive, e.ArchiveSHA256, e.IdentityFile)
 		if err == nil {
 			if err = try(data, "the manifest of "+e.Archive); err == nil {
 				return nil

@@ -5,6 +5,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -20,6 +21,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/internal/receipt"
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // killedAt runs stagecopy with args as a process of its own that kills
@@ -175,4 +177,97 @@ func TestPurgeKilledWritingReceipt(t *testing.T) {
 	if code, out, stderr := runCLI(t, "receipt", "verify", "--pubkey", keyPath+".pub", "--manifest", archivePath+".manifest.json", "--log", filepath.Join(state, "receipt-log"), rp); code != 0 {
 		t.Fatalf("receipt verify: %d\n%s%s", code, out, stderr)
 	}
+}
+
+// TestPurgeKilledEncryptedRestore: a restore of an encrypted archive killed
+// before the manifest, with no sidecar beside the archive (the owner keeps
+// it), left an entry purge refused without --manifest: it read the archive
+// without the key restore recorded. And once another restore of the same
+// archive had been purged (archive and key gone), nothing could name it.
+// Now purge decrypts with the recorded per-snapshot identity, and takes the
+// manifest of another entry restored from the same archive file (found by
+// TestCrashRestore).
+func TestPurgeKilledEncryptedRestore(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	identity := filepath.Join(dir, "snapshot.agekey")
+	recipient, err := archive.GenerateIdentity(identity, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	archivePath := filepath.Join(dir, "site.tar.zst.age")
+	if code, _, stderr := runCLI(t, "snapshot", "-q", "--no-anonymize", "--dump", filepath.Join(demoDir, "demo.sql"), "--files", filepath.Join(demoDir, "site"),
+		"--encrypt-to", recipient, "-o", archivePath); code != 0 {
+		t.Fatal(stderr)
+	}
+	sidecar := filepath.Join(dir, "owner.manifest.json")
+	if err := os.Rename(archivePath+archive.SidecarSuffix, sidecar); err != nil {
+		t.Fatal(err)
+	}
+	keyPath := filepath.Join(dir, "receipt.key")
+	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
+		t.Fatal(err)
+	}
+	// Each restore gets a copy of the archive and of the key (purge
+	// destroys them).
+	restoreArgs := func(n int, extra ...string) []string {
+		sub := filepath.Join(dir, strconv.Itoa(n))
+		if !dirExists(sub) {
+			os.Mkdir(sub, 0o755)
+			data, _ := os.ReadFile(archivePath)
+			os.WriteFile(filepath.Join(sub, "site.tar.zst.age"), data, 0o600)
+			data, _ = os.ReadFile(identity)
+			os.WriteFile(filepath.Join(sub, "snapshot.agekey"), data, 0o600)
+		}
+		_, db := mariadbtest.DatabaseName(t, "crash")
+		return append(append([]string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", filepath.Join(sub, "site"), "--cms", "none",
+			"--identity", filepath.Join(sub, "snapshot.agekey"), "-q", "--state-dir", state}, extra...), filepath.Join(sub, "site.tar.zst.age"))
+	}
+	purgeArgs := []string{"purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root"}
+	purged := func(id string) {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, append(purgeArgs, id)...)
+		if code != 0 || !strings.Contains(stdout, ": erased") {
+			t.Fatalf("purge %s: %d\n%s%s", id, code, stdout, stderr)
+		}
+		rp := regexp.MustCompile(`receipt  (\S+)`).FindStringSubmatch(stdout)[1]
+		if code, out, stderr := runCLI(t, "receipt", "verify", "--pubkey", keyPath+".pub", "--manifest", sidecar, rp); code != 0 {
+			t.Fatalf("receipt verify: %d\n%s%s", code, out, stderr)
+		}
+	}
+	reg, err := registry.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restoring := func() []string {
+		es, _ := reg.List(context.Background())
+		var ids []string
+		for _, e := range es {
+			if e.Status == registry.StatusRestoring {
+				ids = append(ids, e.ID)
+			}
+		}
+		return ids
+	}
+
+	// Alone: the archive and its key are still there.
+	killedAt(t, nil, "mid-load-database", 2, restoreArgs(1)...)
+	ids := restoring()
+	if len(ids) != 1 {
+		t.Fatalf("restoring entries: %v", ids)
+	}
+	purged(ids[0])
+
+	// Replaced by a restore that finished, purged first.
+	args := restoreArgs(2)
+	killedAt(t, nil, "mid-load-database", 2, args...)
+	ids = restoring()
+	code, stdout, stderr := runCLI(t, append(args[:len(args)-1:len(args)-1], "--force", args[len(args)-1])...)
+	if code != 0 || len(ids) != 1 {
+		t.Fatalf("restore --force: %d %v\n%s%s", code, ids, stdout, stderr)
+	}
+	newID := regexp.MustCompile(`stagecopy purge (stg-[0-9a-f]{12})`).FindStringSubmatch(stdout)[1]
+	purged(newID)
+	purged(ids[0])
 }
