@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
@@ -30,12 +33,17 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		if err != nil {
 			return err
 		}
+		if !marked && objects == 0 {
+			// A restore killed before its marker table: the database's
+			// comment names it.
+			_, marked, _ = registry.DatabaseMarker(ctx, r.admin, name)
+		}
 		switch {
-		case objects == 0 && r.opts.ExistingDatabase:
+		case objects == 0 && r.opts.ExistingDatabase && !marked:
 			// Filled, never dropped: undo removes only what it
 			// created.
 			r.adoptedDB = true
-		case !r.opts.Force && objects == 0:
+		case !r.opts.Force && objects == 0 && !marked:
 			return fmt.Errorf("%w: %s exists (empty); restore creates its database itself, so that a failed restore can drop it: name a new one, or fill this one with --existing-db", ErrDatabaseExists, name)
 		case !r.opts.Force && marked:
 			// A crashed or earlier restore's copy: say how to get rid of
@@ -78,7 +86,16 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		return fmt.Errorf("%w: %s does not exist; --existing-db fills a database that exists and is empty", ErrBadDatabaseName, name)
 	}
 	if n == 0 {
-		if _, err := r.admin.ExecContext(ctx, "CREATE DATABASE "+qn+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		// The comment names this copy from the start (MariaDB 10.5 and
+		// later); a server without database comments gets none, and a
+		// restore killed before the marker table leaves a database only
+		// its name ties to the registry.
+		create := "CREATE DATABASE " + qn + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+		_, err := r.admin.ExecContext(ctx, create+" COMMENT '"+registry.DatabaseComment(*r.entry)+"'")
+		if me := (*mysql.MySQLError)(nil); errors.As(err, &me) && me.Number == 1064 {
+			_, err = r.admin.ExecContext(ctx, create)
+		}
+		if err != nil {
 			return dbdump.Classify(err, "restore: create database "+name, "restore needs CREATE and DROP on the staging databases: GRANT ALL ON `staging\\_%`.* TO the account, or name a database it may create with --db-name")
 		}
 		r.createdDB = true

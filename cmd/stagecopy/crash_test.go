@@ -271,3 +271,54 @@ func TestPurgeKilledEncryptedRestore(t *testing.T) {
 	purged(newID)
 	purged(ids[0])
 }
+
+// TestRestoreKilledAfterCreateDatabase: a restore killed after it created
+// its database, before the marker table, left a database nothing tied to
+// the copy: purge refused it for good ("no _stagecopy_staging table"), and
+// restore --force said it was not stagecopy's (found by TestCrashRestore).
+// Now the database is created with a comment naming the copy.
+func TestRestoreKilledAfterCreateDatabase(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	state := filepath.Join(t.TempDir(), "state")
+	archivePath, _, _ := restoreForPurge(t, srv, filepath.Join(t.TempDir(), "other-state"), mariadbtest.Name(t, "other"))
+	keyPath := filepath.Join(t.TempDir(), "receipt.key")
+	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := registry.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	purgeAll := func() {
+		t.Helper()
+		es, _ := reg.List(context.Background())
+		for _, e := range es {
+			if e.Status == registry.StatusPurged {
+				continue
+			}
+			code, stdout, stderr := runCLI(t, "purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root", "--keep-archive", e.ID)
+			if code != 0 || !strings.Contains(stdout, ": erased") {
+				t.Fatalf("purge %s: %d\n%s%s", e.ID, code, stdout, stderr)
+			}
+		}
+	}
+	for _, force := range []bool{false, true} {
+		_, db := mariadbtest.DatabaseName(t, "crash")
+		args := []string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--cms", "none", "-q", "--state-dir", state}
+		killedAt(t, nil, "after-create-database", 1, append(args, archivePath)...)
+		if !srv.DatabaseExists(t, db) {
+			t.Fatal("no database after the kill: the kill point moved")
+		}
+		if force {
+			if code, stdout, stderr := runCLI(t, append(args, "--force", archivePath)...); code != 0 {
+				t.Fatalf("restore --force: %d\n%s%s", code, stdout, stderr)
+			}
+		} else if code, _, stderr := runCLI(t, append(args, archivePath)...); code != exitError || !strings.Contains(stderr, "earlier staging copy") || !strings.Contains(stderr, "stagecopy purge stg-") {
+			t.Fatalf("restore again: %d %s", code, stderr)
+		}
+		purgeAll()
+		if srv.DatabaseExists(t, db) {
+			t.Fatalf("database %s is left", db)
+		}
+	}
+}
