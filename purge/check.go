@@ -11,6 +11,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/receipt"
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // check looks at every target again, after the deletions, and records
@@ -29,6 +30,9 @@ func (p *purger) check(ctx context.Context) {
 		p.checkPath(e.FilesDir, e.FilesDir, "", p.files.refusal)
 		if p.files.tombstone || p.journal.FilesRenamed {
 			p.checkPath(e.FilesDir, tombstone(e), "directory renamed for removal: ", "")
+		}
+		if p.files.restoring {
+			p.checkPath(e.FilesDir, registry.RestoringDir(e.FilesDir, e.ID), "directory restore made: ", "")
 		}
 	}
 	p.checkReplaced(ctx)

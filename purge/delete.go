@@ -11,6 +11,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/receipt"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
@@ -120,6 +121,17 @@ func (p *purger) deleteFiles(ctx context.Context) {
 	}
 	st := p.files
 	tomb := tombstone(e)
+	if st.restoring && interrupted(ctx) == "" {
+		// A restore killed before it renamed its new directory into
+		// place: that goes as the tombstone does.
+		if err := os.Rename(registry.RestoringDir(e.FilesDir, e.ID), tomb); err != nil {
+			p.act(receipt.RemoveFiles, e.FilesDir, receipt.Failed, errText(err))
+			return
+		}
+		st.tombstone = true
+		p.journal.FilesRenamed = true
+		p.journal.save(p.dir)
+	}
 	switch {
 	case !st.present && !st.tombstone:
 		p.act(receipt.RemoveFiles, e.FilesDir, receipt.AlreadyAbsent, "")

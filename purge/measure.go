@@ -33,6 +33,7 @@ type filesState struct {
 	ours      bool
 	refusal   string
 	tombstone bool // an earlier purge's renamed directory is still there
+	restoring bool // a restore killed before it renamed the directory into place left it (registry.RestoringDir)
 }
 
 // partState is the archive's and the identity file's.
@@ -168,6 +169,15 @@ func inspectFiles(e registry.Entry, claims func(id string) bool) filesState {
 	var st filesState
 	if _, err := os.Lstat(tombstone(e)); err == nil {
 		st.tombstone = true
+	}
+	// Restore's new directory, made with the marker but not renamed into
+	// place (or killed before the marker: then it is empty).
+	if tmp := registry.RestoringDir(e.FilesDir, e.ID); !st.tombstone {
+		if id, err := registry.FilesMarker(tmp); err == nil && id == e.ID {
+			st.restoring = true
+		} else if names, err := os.ReadDir(tmp); err == nil && len(names) == 0 {
+			st.restoring = true
+		}
 	}
 	fi, err := os.Lstat(e.FilesDir)
 	if errors.Is(err, fs.ErrNotExist) {

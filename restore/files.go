@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/atomicfile"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
@@ -40,7 +42,19 @@ func (r *restorer) createFilesDir(dir string) error {
 			}
 			r.createdParents = append(r.createdParents, missing[i])
 		}
-		if err := os.Mkdir(dir, 0o755); err != nil {
+		// Made beside it with its marker, and renamed into place: the
+		// directory never exists without the marker.
+		tmp := registry.RestoringDir(dir, r.entry.ID)
+		if err := os.Mkdir(tmp, 0o755); err != nil {
+			return fmt.Errorf("restore: files directory: %w", err)
+		}
+		killpoint.Reached("after-mkdir")
+		if err := markDir(tmp, *r.entry); err != nil {
+			os.RemoveAll(tmp)
+			return err
+		}
+		if err := atomicfile.RenameNoReplace(tmp, dir); err != nil {
+			os.RemoveAll(tmp)
 			return fmt.Errorf("restore: files directory: %w", err)
 		}
 		r.createdDir = true
@@ -90,6 +104,16 @@ func (r *restorer) createFilesDir(dir string) error {
 		return emptyRoot(root)
 	}
 	return nil
+}
+
+// markDir writes e's marker file into the directory dir.
+func markDir(dir string, e registry.Entry) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("restore: files directory: %w", err)
+	}
+	defer root.Close()
+	return registry.WriteFilesMarker(root, e)
 }
 
 // wrote records that rel (or its first component) is Restore's, for undo.

@@ -322,3 +322,36 @@ func TestRestoreKilledAfterCreateDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreKilledAfterMkdir: a restore killed after it made its files
+// directory, before the marker file, left a directory nothing tied to the
+// copy (found by TestCrashRestore).
+func TestRestoreKilledAfterMkdir(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	archivePath, _, _ := restoreForPurge(t, srv, filepath.Join(dir, "other-state"), mariadbtest.Name(t, "other"))
+	keyPath := filepath.Join(dir, "receipt.key")
+	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
+		t.Fatal(err)
+	}
+	_, db := mariadbtest.DatabaseName(t, "crash")
+	files := filepath.Join(dir, "www", "site")
+	args := []string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", files, "--cms", "none", "-q", "--state-dir", state, archivePath}
+	killedAt(t, nil, "after-mkdir", 1, args...)
+	reg, err := registry.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := reg.List(context.Background())
+	if len(es) != 1 {
+		t.Fatalf("entries: %+v", es)
+	}
+	code, stdout, stderr := runCLI(t, "purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root", "--keep-archive", es[0].ID)
+	if code != 0 || !strings.Contains(stdout, ": erased") {
+		t.Fatalf("purge: %d\n%s%s", code, stdout, stderr)
+	}
+	if dirExists(files) {
+		t.Fatalf("%s is left: %v", files, dirNames(t, files))
+	}
+}

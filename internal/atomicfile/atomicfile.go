@@ -204,3 +204,11 @@ func Write(path string, data []byte, perm os.FileMode) error {
 	}
 	return f.Commit()
 }
+
+// renameChecked is RenameNoReplace with a check before the rename.
+func renameChecked(from, to string) error {
+	if _, err := os.Lstat(to); err == nil {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: fs.ErrExist}
+	}
+	return os.Rename(from, to)
+}

@@ -123,6 +123,14 @@ func WriteFilesMarker(root *os.Root, e Entry) error {
 	return nil
 }
 
+// RestoringDir is where restore makes a new files directory, with its
+// marker, before renaming it to dir: beside it, hidden, naming the staging
+// copy, so that a restore killed before the rename leaves a directory purge
+// of that copy finds and removes.
+func RestoringDir(dir, id string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".stagecopy-restoring-"+id)
+}
+
 // FilesMarker returns the staging copy ID that the marker file in dir
 // names. The marker must be a regular file (not a link) of at most 64 KiB.
 func FilesMarker(dir string) (string, error) {
