@@ -170,15 +170,7 @@ func inspectFiles(e registry.Entry, claims func(id string) bool) filesState {
 	if _, err := os.Lstat(tombstone(e)); err == nil {
 		st.tombstone = true
 	}
-	// Restore's new directory, made with the marker but not renamed into
-	// place (or killed before the marker: then it is empty).
-	if tmp := registry.RestoringDir(e.FilesDir, e.ID); !st.tombstone {
-		if id, err := registry.FilesMarker(tmp); err == nil && id == e.ID {
-			st.restoring = true
-		} else if names, err := os.ReadDir(tmp); err == nil && len(names) == 0 {
-			st.restoring = true
-		}
-	}
+	st.restoring = !st.tombstone && restoringLeft(e.FilesDir, e.ID)
 	fi, err := os.Lstat(e.FilesDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return st
@@ -201,6 +193,19 @@ func inspectFiles(e registry.Entry, claims func(id string) bool) filesState {
 		}
 	}
 	return st
+}
+
+// restoringLeft reports whether a restore of staging copy id killed before
+// it renamed its new files directory into place left it
+// (registry.RestoringDir): marked as id's, or empty (killed before the
+// marker).
+func restoringLeft(dir, id string) bool {
+	tmp := registry.RestoringDir(dir, id)
+	if marker, err := registry.FilesMarker(tmp); err == nil {
+		return marker == id
+	}
+	names, err := os.ReadDir(tmp)
+	return err == nil && len(names) == 0
 }
 
 // measureFiles walks a directory (never following symlinks) and measures

@@ -173,8 +173,11 @@ type purger struct {
 	files   filesState
 	// replaced are the parts restore --force took over, not reclaimed
 	replaced []registry.Replaced
-	archive  partState
-	key      partState
+	// restoringReplaced are those whose restoring directory of this copy
+	// (registry.RestoringDir) was there
+	restoringReplaced []string
+	archive           partState
+	key               partState
 	// adminRemovedAlone: the database could not be dropped, the support
 	// admin was removed from it through its CMS.
 	adminRemovedAlone bool

@@ -100,7 +100,18 @@ func (p *purger) claims(ctx context.Context, id string, part func(registry.Repla
 func (p *purger) deleteReplaced() {
 	for _, r := range p.replaced {
 		if r.FilesDir != "" {
-			p.act(receipt.RemoveFiles, r.FilesDir, receipt.AlreadyAbsent, "")
+			// The directory this copy's restore made and was killed
+			// before it put in place goes.
+			result, msg := receipt.AlreadyAbsent, ""
+			if restoringLeft(r.FilesDir, p.entry.ID) {
+				if err := os.RemoveAll(registry.RestoringDir(r.FilesDir, p.entry.ID)); err != nil {
+					result, msg = receipt.Failed, errText(err)
+				} else {
+					result = receipt.Done
+				}
+				p.restoringReplaced = append(p.restoringReplaced, r.FilesDir)
+			}
+			p.act(receipt.RemoveFiles, r.FilesDir, result, msg)
 			continue
 		}
 		result, msg := receipt.AlreadyAbsent, ""
@@ -125,6 +136,9 @@ func (p *purger) checkReplaced(ctx context.Context) {
 		if r.FilesDir != "" {
 			result, detail := replacedFiles(r.FilesDir, p.entry.ID)
 			p.addCheck("staging_copy_in_directory", r.FilesDir, result, detail+"; "+by)
+			if slices.Contains(p.restoringReplaced, r.FilesDir) {
+				p.checkPath(r.FilesDir, registry.RestoringDir(r.FilesDir, p.entry.ID), "directory restore made: ", "")
+			}
 			continue
 		}
 		target := dbTarget(p.entry, r.Database)

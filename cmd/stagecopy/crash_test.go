@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,7 +44,10 @@ func killedAt(t *testing.T, env []string, name string, n int, args ...string) {
 func runProcess(t *testing.T, env []string, after time.Duration, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(append(os.Environ(), "STAGECOPY_TEST_MAIN=1"), env...)
+	// A binary built with -race waits a second at exit for reports from
+	// other goroutines, unless told not to: a second per process.
+	race := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
+	cmd.Env = append(append(os.Environ(), "STAGECOPY_TEST_MAIN=1", "GORACE="+race), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -353,5 +357,42 @@ func TestRestoreKilledAfterMkdir(t *testing.T) {
 	}
 	if dirExists(files) {
 		t.Fatalf("%s is left: %v", files, dirNames(t, files))
+	}
+}
+
+// TestRestoreKilledAfterMkdirThenForce: the same kill, then restore --force
+// into the same place: the killed copy's purge found its directory taken
+// over and left the directory it had made beside it (found by
+// TestCrashRestore).
+func TestRestoreKilledAfterMkdirThenForce(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	archivePath, _, _ := restoreForPurge(t, srv, filepath.Join(dir, "other-state"), mariadbtest.Name(t, "other"))
+	keyPath := filepath.Join(dir, "receipt.key")
+	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
+		t.Fatal(err)
+	}
+	_, db := mariadbtest.DatabaseName(t, "crash")
+	files := filepath.Join(dir, "www", "site")
+	args := []string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", files, "--cms", "none", "-q", "--state-dir", state, "--force", archivePath}
+	killedAt(t, nil, "after-mkdir", 1, args...)
+	if code, stdout, stderr := runCLI(t, args...); code != 0 {
+		t.Fatalf("restore --force: %d\n%s%s", code, stdout, stderr)
+	}
+	reg, err := registry.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := reg.List(context.Background())
+	slices.Reverse(es)
+	for _, e := range es {
+		code, stdout, stderr := runCLI(t, "purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root", "--keep-archive", e.ID)
+		if code != 0 || !strings.Contains(stdout, ": erased") {
+			t.Fatalf("purge: %d\n%s%s", code, stdout, stderr)
+		}
+	}
+	if names := dirNames(t, filepath.Dir(files)); len(names) != 0 {
+		t.Fatalf("left beside the files directory: %v", names)
 	}
 }
