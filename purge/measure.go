@@ -204,8 +204,7 @@ func restoringLeft(dir, id string) bool {
 	if marker, err := registry.FilesMarker(tmp); err == nil {
 		return marker == id
 	}
-	names, err := os.ReadDir(tmp)
-	return err == nil && len(names) == 0
+	return registry.Unmarked(tmp)
 }
 
 // measureFiles walks a directory (never following symlinks) and measures

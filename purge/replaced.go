@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/stagecopy/stagecopy/internal/receipt"
@@ -40,8 +41,18 @@ func (p *purger) reclaim(ctx context.Context) {
 		}
 	}
 	if e.FilesDir != "" {
-		if id, err := registry.FilesMarker(e.FilesDir); err == nil && p.heldBy(ctx, id, registry.Replaced{FilesDir: e.FilesDir}) {
+		id, err := registry.FilesMarker(e.FilesDir)
+		switch {
+		case err == nil && p.heldBy(ctx, id, registry.Replaced{FilesDir: e.FilesDir}):
 			p.replaced = append(p.replaced, registry.Replaced{FilesDir: e.FilesDir, By: id})
+			e.FilesDir = ""
+		case err != nil && registry.Unmarked(e.FilesDir):
+			// An empty directory that was there before the restore
+			// (killed while it wrote the marker): nothing of this copy
+			// is in it but the marker's temporary file, which goes; the
+			// directory stays.
+			os.Remove(filepath.Join(e.FilesDir, registry.MarkerTemp))
+			p.replaced = append(p.replaced, registry.Replaced{FilesDir: e.FilesDir})
 			e.FilesDir = ""
 		}
 	}
@@ -130,7 +141,10 @@ func (p *purger) deleteReplaced() {
 func (p *purger) checkReplaced(ctx context.Context) {
 	for _, r := range p.replaced {
 		by := fmt.Sprintf("restore --force of staging copy %s replaced this copy's on %s", r.By, r.At.Format("2006-01-02 15:04:05Z"))
-		if r.At.IsZero() {
+		switch {
+		case r.By == "":
+			by = "it was there, empty, before this copy's restore, which was stopped before it marked it"
+		case r.At.IsZero():
 			by = fmt.Sprintf("the registry lists it with staging copy %s", r.By)
 		}
 		if r.FilesDir != "" {

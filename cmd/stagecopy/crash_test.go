@@ -396,3 +396,45 @@ func TestRestoreKilledAfterMkdirThenForce(t *testing.T) {
 		t.Fatalf("left beside the files directory: %v", names)
 	}
 }
+
+// TestRestoreKilledMarkingFiles: a restore killed after it wrote the files
+// marker under its temporary name, before the rename, left a directory
+// with no marker: the one it made beside its place, or the empty one it
+// was given. Purge of the copy left either behind, or refused it (found by
+// TestCrashRestore).
+func TestRestoreKilledMarkingFiles(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	archivePath, _, _ := restoreForPurge(t, srv, filepath.Join(dir, "other-state"), mariadbtest.Name(t, "other"))
+	keyPath := filepath.Join(dir, "receipt.key")
+	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := registry.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, given := range []bool{false, true} {
+		_, db := mariadbtest.DatabaseName(t, "crash")
+		files := filepath.Join(t.TempDir(), "www", "site")
+		if given {
+			// An empty directory made for the copy.
+			if err := os.MkdirAll(files, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		args := []string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", files, "--cms", "none", "-q", "--state-dir", state, archivePath}
+		killedAt(t, nil, "marker-written", 1, args...)
+		es, _ := reg.List(context.Background())
+		id := es[len(es)-1].ID
+		code, stdout, stderr := runCLI(t, "purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root", "--keep-archive", id)
+		if code != 0 || !strings.Contains(stdout, ": erased") {
+			t.Fatalf("given %v: purge: %d\n%s%s", given, code, stdout, stderr)
+		}
+		left := dirNames(t, filepath.Dir(files))
+		if given && (len(left) != 1 || len(dirNames(t, files)) != 0) || !given && len(left) != 0 {
+			t.Fatalf("given %v: left: %v", given, left)
+		}
+	}
+}

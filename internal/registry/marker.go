@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
@@ -113,14 +114,30 @@ func WriteFilesMarker(root *os.Root, e Entry) error {
 	}
 	// Under a temporary name first, renamed over any earlier marker: a
 	// crash never leaves a marker that names nobody.
-	tmp := MarkerFile + ".tmp"
+	tmp := MarkerTemp
 	if err := root.WriteFile(tmp, append(marker, '\n'), 0o644); err != nil {
 		return fmt.Errorf("registry: write %s: %w", MarkerFile, err)
 	}
+	killpoint.Reached("marker-written")
 	if err := root.Rename(tmp, MarkerFile); err != nil {
 		return fmt.Errorf("registry: write %s: %w", MarkerFile, err)
 	}
 	return nil
+}
+
+// MarkerTemp is where WriteFilesMarker writes the marker before it renames
+// it into place.
+const MarkerTemp = MarkerFile + ".tmp"
+
+// Unmarked reports whether dir holds nothing but, at most, the temporary
+// file of a marker that was being written (a restore killed while it marked
+// an empty directory leaves it so, perhaps half written).
+func Unmarked(dir string) bool {
+	names, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	return len(names) == 0 || len(names) == 1 && names[0].Name() == MarkerTemp
 }
 
 // RestoringDir is where restore makes a new files directory, with its
