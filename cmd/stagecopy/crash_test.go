@@ -427,7 +427,12 @@ func TestRestoreKilledMarkingFiles(t *testing.T) {
 		args := []string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", files, "--cms", "none", "-q", "--state-dir", state, archivePath}
 		killedAt(t, nil, "marker-written", 1, args...)
 		es, _ := reg.List(context.Background())
-		id := es[len(es)-1].ID
+		id := ""
+		for _, e := range es {
+			if e.Database == db {
+				id = e.ID
+			}
+		}
 		code, stdout, stderr := runCLI(t, "purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root", "--keep-archive", id)
 		if code != 0 || !strings.Contains(stdout, ": erased") {
 			t.Fatalf("given %v: purge: %d\n%s%s", given, code, stdout, stderr)
