@@ -17,25 +17,6 @@ var cityNames = []string{
 	"Weston", "Whitby", "Yorktown", "Port Ellen", "Lake Bluff", "Mount Pleasant", "New Haven", "Oak Hill",
 }
 
-var streetNames = []string{
-	"Oak", "Maple", "Cedar", "Pine", "Elm", "Washington", "Lake", "Hill",
-	"Park", "Main", "Church", "High", "Mill", "Station", "Spring", "River",
-	"Meadow", "Forest", "Sunset", "Highland", "Willow", "Cherry", "Chestnut", "Walnut",
-	"Birch", "Ash", "Poplar", "Laurel", "Lincoln", "Jefferson", "Franklin", "Madison",
-	"Jackson", "Adams", "Monroe", "Union", "Market", "Bridge", "Garden", "Orchard",
-	"Valley", "Ridge", "Harbor", "Bay", "Beacon", "Brook", "Canal", "Castle",
-	"Cliff", "Cross", "Dale", "Field", "Glen", "Green", "Grove", "King",
-	"Queen", "Mount", "North", "South", "East", "West", "New", "Old",
-	"Rose", "School", "Spruce", "Victoria", "Vine", "Water", "Windsor", "York",
-	"Sycamore", "Hawthorn", "Juniper", "Magnolia", "Primrose", "Heather", "Clover", "Foxglove",
-}
-
-// streetTypes and their usual abbreviations, index for index.
-var (
-	streetTypes     = []string{"Street", "Road", "Avenue", "Lane", "Drive", "Way", "Court", "Place", "Boulevard", "Terrace", "Close", "Crescent"}
-	streetTypesAbbr = []string{"St", "Rd", "Ave", "Ln", "Dr", "Way", "Ct", "Pl", "Blvd", "Ter", "Cl", "Cres"}
-)
-
 // country is a country name with its ISO 3166-1 alpha-2 and alpha-3 codes.
 type country struct{ name, a2, a3 string }
 

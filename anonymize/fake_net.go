@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/stagecopy/stagecopy/internal/fakeshape"
 )
 
 func init() {
@@ -40,10 +42,10 @@ func init() {
 	})
 }
 
-// Documentation address ranges.
+// Documentation address ranges: fakeshape's.
 var (
-	testNets4 = [3][3]byte{{192, 0, 2}, {198, 51, 100}, {203, 0, 113}}
-	testNet6  = [4]byte{0x20, 0x01, 0x0d, 0xb8}
+	testNets4 = fakeshape.IPv4Nets
+	testNet6  = fakeshape.IPv6Prefix
 )
 
 type ipFake struct{ k *Keyer }

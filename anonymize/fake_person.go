@@ -6,10 +6,11 @@ package anonymize
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/stagecopy/stagecopy/internal/fakeshape"
 )
 
 func init() {
@@ -65,8 +66,8 @@ const defaultDomain = "example.com"
 // wordLists are the lists of the single-word transformers, as bytes so
 // that a fake can be returned without copying.
 var wordLists = map[string][][]byte{
-	"first_name": asBytes(firstNames),
-	"last_name":  asBytes(lastNames),
+	"first_name": asBytes(fakeshape.FirstNames),
+	"last_name":  asBytes(fakeshape.LastNames),
 	"company":    asBytes(companyNames),
 	"city":       asBytes(cityNames),
 }
@@ -274,56 +275,30 @@ var (
 const asciiSpace = " \t\n\r"
 
 // localPart holds what the local parts of fake emails and usernames are
-// made of: a first and a last name and 32 bits of the keyed hash in
-// decimal. Its forms, longest first, are "emma.smith<n>", "emma<n>",
-// "es<n>" and "u<n>".
+// made of: a first and a last name and 32 bits of the keyed hash. Its
+// forms are fakeshape's LocalForms.
 type localPart struct {
 	first, last []byte
-	num         [10]byte
-	nd          int
+	n           uint32
 }
 
-const localForms = 4
+const localForms = fakeshape.LocalForms
 
 func newLocalPart(sum [32]byte) localPart {
 	r := newStream(sum)
 	var lp localPart
-	n := r.next() & 0xffffffff
+	lp.n = uint32(r.next() & 0xffffffff)
 	lp.first = firstNamesB[r.intn(len(firstNamesB))]
 	lp.last = lastNamesB[r.intn(len(lastNamesB))]
-	lp.nd = len(strconv.AppendUint(lp.num[:0], n, 10))
 	return lp
 }
 
 // len returns the length of form i.
-func (lp *localPart) len(i int) int {
-	switch i {
-	case 0:
-		return len(lp.first) + 1 + len(lp.last) + lp.nd
-	case 1:
-		return len(lp.first) + lp.nd
-	case 2:
-		return 2 + lp.nd
-	}
-	return 1 + lp.nd
-}
+func (lp *localPart) len(i int) int { return fakeshape.LocalLen(i, lp.first, lp.last, lp.n) }
 
 // append appends form i, lower-cased.
 func (lp *localPart) append(dst []byte, i int) []byte {
-	switch i {
-	case 0:
-		dst = appendCased(dst, lp.first, caseLower)
-		dst = append(dst, '.')
-		dst = appendCased(dst, lp.last, caseLower)
-	case 1:
-		dst = appendCased(dst, lp.first, caseLower)
-	case 2:
-		dst = appendCased(dst, lp.first[:1], caseLower)
-		dst = appendCased(dst, lp.last[:1], caseLower)
-	default:
-		dst = append(dst, 'u')
-	}
-	return append(dst, lp.num[:lp.nd]...)
+	return fakeshape.AppendLocal(dst, i, lp.first, lp.last, lp.n)
 }
 
 type usernameFake struct{ k *Keyer }
@@ -366,23 +341,16 @@ func (t *emailFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 }
 
 // checkReservedDomain accepts only domains that can never reach a real
-// mailbox: example.com, example.net, example.org (RFC 2606) and names
-// under them, and names under the reserved top-level domains .test,
-// .example and .invalid.
+// mailbox (fakeshape.ReservedDomain): example.com, example.net,
+// example.org (RFC 2606) and names under them, and names under the
+// reserved top-level domains .test, .example and .invalid.
 func checkReservedDomain(v any) error {
 	d := strings.ToLower(v.(string))
 	if err := checkHostname(d); err != nil {
 		return err
 	}
-	for _, base := range []string{"example.com", "example.net", "example.org"} {
-		if d == base || strings.HasSuffix(d, "."+base) {
-			return nil
-		}
-	}
-	for _, tld := range []string{".test", ".example", ".invalid"} {
-		if strings.HasSuffix(d, tld) {
-			return nil
-		}
+	if fakeshape.ReservedDomain(d) {
+		return nil
 	}
 	return fmt.Errorf("%q is not a reserved domain; use example.com, example.net, example.org, a name under them, or a name ending in .test, .example or .invalid, so that no fake can reach a real person", d)
 }

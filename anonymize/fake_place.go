@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/stagecopy/stagecopy/internal/fakeshape"
 )
 
 func init() {
@@ -54,9 +56,9 @@ func (t *streetFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte,
 	sum := t.k.sumFold("street", in)
 	r := newStream(sum)
 	num := strconv.Itoa(1 + r.intn(999))
-	name := pick(&r, streetNames)
-	ti := r.intn(len(streetTypes))
-	long, short := streetTypes[ti], streetTypesAbbr[ti]
+	name := pick(&r, fakeshape.StreetNames)
+	ti := r.intn(len(fakeshape.StreetTypes))
+	long, short := fakeshape.StreetTypes[ti], fakeshape.StreetTypesAbbr[ti]
 
 	buf := make([]byte, 0, 2*len(num)+3*len(name)+len(long)+2*len(short)+6)
 	buf = append(append(append(append(append(buf, num...), ' '), name...), ' '), long...)
@@ -160,13 +162,13 @@ func isASCIILetters(b []byte) bool {
 
 type phoneFake struct{ k *Keyer }
 
-// phone styles, from the longest form down.
+// phone styles, from the longest form down: fakeshape's.
 const (
-	phoneIntlPlus = iota // +1 AAA 555 01NN
-	phoneIntl            // 1 AAA 555 01NN
-	phoneParen           // (AAA) 555-01NN
-	phoneNational        // AAA 555 01NN
-	phoneLocal           // 555 01NN
+	phoneIntlPlus = fakeshape.PhoneIntlPlus // +1 AAA 555 01NN
+	phoneIntl     = fakeshape.PhoneIntl     // 1 AAA 555 01NN
+	phoneParen    = fakeshape.PhoneParen    // (AAA) 555-01NN
+	phoneNational = fakeshape.PhoneNational // AAA 555 01NN
+	phoneLocal    = fakeshape.PhoneLocal    // 555 01NN
 )
 
 func (t *phoneFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, bool, error) {
@@ -214,7 +216,7 @@ func (t *phoneFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 	var buf [24]byte
 	for s := style; s <= phoneLocal; s++ {
 		for _, sp := range [2]byte{sep, 0} {
-			b := appendPhone(buf[:0], s, sp, area, nn)
+			b := fakeshape.AppendPhone(buf[:0], s, sp, area, nn)
 			if len(b) <= n {
 				return append([]byte(nil), b...), false, nil
 			}
@@ -224,35 +226,4 @@ func (t *phoneFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 		}
 	}
 	return nil, false, errTooLong("phone", len("55501NN"), col)
-}
-
-func appendPhone(b []byte, style int, sep byte, area, nn int) []byte {
-	put := func(b []byte) []byte {
-		if sep != 0 {
-			b = append(b, sep)
-		}
-		return b
-	}
-	switch style {
-	case phoneIntlPlus, phoneIntl:
-		if style == phoneIntlPlus {
-			b = append(b, '+')
-		}
-		b = append(b, '1')
-		b = put(b)
-		b = strconv.AppendInt(b, int64(area), 10)
-		b = put(b)
-	case phoneParen:
-		b = append(b, '(')
-		b = strconv.AppendInt(b, int64(area), 10)
-		b = append(b, ") "...)
-		sep = '-'
-	case phoneNational:
-		b = strconv.AppendInt(b, int64(area), 10)
-		b = put(b)
-	}
-	b = append(b, "555"...)
-	b = put(b)
-	b = append(b, '0', '1', byte('0'+nn/10), byte('0'+nn%10))
-	return b
 }

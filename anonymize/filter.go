@@ -36,6 +36,7 @@ type Filter struct {
 	cur     *tablePlan // plan of the INSERT being read, nil to pass rows through
 	curTR   *TableReport
 	curStmt *sqldump.Statement
+	curCols *columnCheck // columns of cur as servers read its versioned comments; nil if all read the same
 	err     error
 	session sqldump.SessionCheck
 }
@@ -70,7 +71,7 @@ func (f *Filter) Next() (*sqldump.Statement, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
-	f.cur, f.curTR, f.curStmt = nil, nil, nil
+	f.cur, f.curTR, f.curStmt, f.curCols = nil, nil, nil, nil
 	for {
 		st, err := f.src.Next()
 		if err != nil {
@@ -168,6 +169,16 @@ func (f *Filter) statement(st *sqldump.Statement) (bool, error) {
 		p, err := f.insertPlan(tr, st, rep)
 		if err != nil {
 			return false, fmt.Errorf("table %s (line %d): %w", st.Table, st.Line, err)
+		}
+		names := make([]string, len(p.cols))
+		for i, c := range p.cols {
+			names[i] = c.Name
+		}
+		if c := f.newColumnCheck(st, names); c != nil {
+			if err := c.check(nil); err != nil {
+				return false, fmt.Errorf("table %s (line %d): %w", st.Table, st.Line, err)
+			}
+			f.curCols = c
 		}
 		f.cur, f.curStmt = p, st
 	}
@@ -391,6 +402,11 @@ func (f *Filter) NextRow() (*sqldump.Row, error) {
 	if f.cur == nil {
 		return r, nil
 	}
+	if r.Versioned() && f.curCols != nil {
+		if err := f.curCols.check(r); err != nil {
+			return nil, f.fail(fmt.Errorf("table %s, statement at line %d, row %d (byte %d): %w", f.curStmt.Table, f.curStmt.Line, r.Index+1, r.Offset, err))
+		}
+	}
 	changed, err := f.cur.apply(f, r)
 	if err != nil {
 		return nil, f.fail(fmt.Errorf("table %s, statement at line %d, row %d (byte %d): %w", f.curStmt.Table, f.curStmt.Line, r.Index+1, r.Offset, err))
@@ -399,6 +415,13 @@ func (f *Filter) NextRow() (*sqldump.Row, error) {
 		f.curTR.RowsChanged++
 	}
 	return r, nil
+}
+
+// Rewritten reports whether a rule rewrote value i of the row NextRow
+// returned last (not for rows of tables without rules).
+func (f *Filter) Rewritten(i int) bool {
+	p := f.cur
+	return p != nil && p.row != nil && i < len(p.changed) && p.changed[i]
 }
 
 // finish checks, at the end of the dump, that every rule found its table,

@@ -242,6 +242,53 @@ tables:
 	}
 }
 
+// A keep rule writes its column or key's values unchanged, counts no
+// change, and beats a less specific key glob.
+func TestFilterKeepRules(t *testing.T) {
+	dump := "CREATE TABLE `wp_options` (`option_id` bigint, `option_name` varchar(191), `option_value` longtext);\n" +
+		"INSERT INTO `wp_options` VALUES (1,'admin_email','owner@realshop.example'),(2,'blogname','Real Shop'),(3,'_wp_note','Call Jane on 0612345678'),(4,'_wp_page_template','default');\n" +
+		"CREATE TABLE `users` (`id` int, `login` varchar(50), `email` varchar(100));\n" +
+		"INSERT INTO `users` VALUES (1,'jane','jane@realshop.example');\n"
+	r := mustRules(t, `version: 1
+tables:
+  wp_options:
+    eav: {key_column: option_name, value_column: option_value}
+    keys:
+      admin_email: email
+      blogname: keep
+      "_wp_*": lorem
+      _wp_page_template: keep
+  users:
+    columns:
+      login: keep
+      email: email
+`)
+	out, rep, err := runFilter(t, r, dump, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kept := range []string{"(2,'blogname','Real Shop')", "(4,'_wp_page_template','default')", "(1,'jane','"} {
+		if !strings.Contains(out, kept) {
+			t.Errorf("kept value changed: want %q in\n%s", kept, out)
+		}
+	}
+	for _, leak := range []string{"owner@realshop.example", "0612345678", "jane@realshop.example"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("leak %q in\n%s", leak, out)
+		}
+	}
+	for _, tr := range rep.Tables {
+		if tr.Table != "users" {
+			continue
+		}
+		for _, c := range tr.Columns {
+			if c.Column == "login" && (c.Transformer != "keep" || c.Changed != 0) {
+				t.Errorf("login report %+v", c)
+			}
+		}
+	}
+}
+
 func TestFilterKeepsValueStyle(t *testing.T) {
 	dump := "CREATE TABLE t (id int, a varbinary(64), b varchar(64), c int);\n" +
 		"INSERT INTO t VALUES (1,0x616C696365406578616D706C652E6F7267,_utf8mb4'bob@x.org',42);\n"

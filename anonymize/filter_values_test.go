@@ -14,8 +14,10 @@ import (
 // Values, the archive gets Raw, and they must not disagree.
 func TestFilterRowValuesMatchRaw(t *testing.T) {
 	dump := usersDump + "CREATE TABLE `hexy` (`id` int, `mail` varbinary(100), `ip` bigint, `note` text);\n" +
-		"INSERT INTO `hexy` VALUES (1,_binary 0x6A616E65406578616D706C652D637573746F6D65722E6E6574,3232235777,'keep me'),(2,0x,NULL,'x'),(3,_binary 'a@b.example-customer.net',16909060,N'ok');\n"
-	r := mustRules(t, usersRules+"  hexy:\n    columns:\n      mail: email\n      ip: ip\n")
+		"INSERT INTO `hexy` VALUES (1,_binary 0x6A616E65406578616D706C652D637573746F6D65722E6E6574,3232235777,'keep me'),(2,0x,NULL,'x'),(3,_binary 'a@b.example-customer.net',16909060,N'ok');\n" +
+		"CREATE TABLE `vers` (`id` int, /*!50705 `mail` varchar(100), `note` text, */ `name` varchar(50));\n" +
+		"INSERT INTO `vers` VALUES (1, /*!50705 'ann@real.example-customer.net', 'x*y', */ 'Ann'),(2,/*!50705 NULL,'',*/'Bob');\n"
+	r := mustRules(t, usersRules+"  hexy:\n    columns:\n      mail: email\n      ip: ip\n  vers:\n    columns:\n      mail: email\n      note: {fixed: {value: 'a*/b'}}\n")
 	f := NewFilter(sqldump.NewScanner(strings.NewReader(dump)), r, NewKeyer(testSecret))
 	rows := 0
 	for {
@@ -51,13 +53,13 @@ func TestFilterRowValuesMatchRaw(t *testing.T) {
 			}
 			for i, v := range row.Values {
 				w := want.Values[i]
-				if v.Kind != w.Kind || v.Introducer != w.Introducer || v.Start != w.Start || !bytes.Equal(v.Raw, w.Raw) {
-					t.Errorf("%s row %q value %d: %v %q %q at %d, Raw says %v %q %q at %d", st.Table, row.Raw, i, v.Kind, v.Introducer, v.Raw, v.Start, w.Kind, w.Introducer, w.Raw, w.Start)
+				if v.Kind != w.Kind || v.Introducer != w.Introducer || v.Start != w.Start || !bytes.Equal(v.Raw, w.Raw) || v.Cond != w.Cond {
+					t.Errorf("%s row %q value %d: %v %q %q at %d in %q, Raw says %v %q %q at %d in %q", st.Table, row.Raw, i, v.Kind, v.Introducer, v.Raw, v.Start, v.Cond, w.Kind, w.Introducer, w.Raw, w.Start, w.Cond)
 				}
 			}
 		}
 	}
-	if rows < 8 {
+	if rows < 10 {
 		t.Fatalf("only %d rows", rows)
 	}
 }

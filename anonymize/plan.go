@@ -145,6 +145,12 @@ func (f *Filter) plan(tr *rules.TableRule, t *sqldump.Table, columns []string, r
 		if err != nil {
 			return nil, err
 		}
+		if cr.Keep {
+			// Written as it is, on purpose: no operation, and the report
+			// says so with a count of 0.
+			rep.column(p.cols[i].Name, "keep")
+			continue
+		}
 		op := &colOp{idx: i, col: columnOf(t.Name, p.cols[i])}
 		if op.where, err = conds(cr.Where); err != nil {
 			return nil, err
@@ -175,6 +181,9 @@ func (f *Filter) plan(tr *rules.TableRule, t *sqldump.Table, columns []string, r
 		p.eav = &eavOp{keyIdx: ki, valIdx: vi, rule: e, col: columnOf(t.Name, p.cols[vi]), keys: map[*rules.KeyRule]*colOp{}}
 		p.eav.report = rep.column(p.cols[vi].Name, "by "+p.cols[ki].Name)
 		for _, kr := range e.Keys {
+			if kr.Keep {
+				continue // ForKey still picks it, over less specific keys
+			}
 			op := &colOp{idx: vi, col: p.eav.col}
 			if err := f.compile(op, kr.Spec, kr.PHP, kr.JSON, kr.Pos); err != nil {
 				return nil, err
@@ -323,7 +332,7 @@ func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
 	if e := p.eav; e != nil {
 		key, null := p.original(e.keyIdx)
 		if !null {
-			if kr := e.rule.ForKey(string(key)); kr != nil {
+			if kr := e.rule.ForKey(string(key)); kr != nil && !kr.Keep {
 				ch, err := p.run(e.keys[kr])
 				if err != nil {
 					return false, fmt.Errorf("column %s (%s %q): %w", e.col.Name, p.cols[e.keyIdx].Name, key, err)
@@ -472,6 +481,11 @@ func (p *tablePlan) rewrite(r *sqldump.Row) error {
 		} else {
 			buf, sp.kind, sp.intro = encodeLike(buf, v, p.newVals[i], p.newNull[i])
 		}
+		if v.Cond != "" {
+			// The value stays inside its versioned comment, which a
+			// server that skips it ends at the first "*/".
+			buf = escapeCommentEnd(buf, sp.start)
+		}
 		sp.end = len(buf)
 		spans = append(spans, sp)
 		last = start + len(v.Raw)
@@ -486,7 +500,7 @@ func (p *tablePlan) rewrite(r *sqldump.Row) error {
 			sp := spans[j]
 			j++
 			shift = sp.end - (v.Start + len(v.Raw))
-			*v = sqldump.Value{Raw: buf[sp.start:sp.end], Kind: sp.kind, Introducer: sp.intro, Start: sp.start}
+			*v = sqldump.Value{Raw: buf[sp.start:sp.end], Kind: sp.kind, Introducer: sp.intro, Start: sp.start, Cond: v.Cond}
 			continue
 		}
 		v.Start += shift
@@ -502,4 +516,16 @@ type span struct {
 	idx, start, end int
 	kind            sqldump.ValueKind
 	intro           string
+}
+
+// escapeCommentEnd rewrites each "*/" in buf[from:], which holds an encoded
+// value, as "*\/": only a quoted string can hold "*/", and in a string \/
+// stands for /. A value inside a versioned comment then holds no "*/" to
+// end the comment early for a server that skips it.
+func escapeCommentEnd(buf []byte, from int) []byte {
+	if !bytes.Contains(buf[from:], []byte("*/")) {
+		return buf
+	}
+	enc := bytes.ReplaceAll(buf[from:], []byte("*/"), []byte("*\\/"))
+	return append(buf[:from], enc...)
 }

@@ -32,7 +32,7 @@ var defaultOpts = map[string]map[string]any{
 // personal lists the transformers that derive fakes from their input.
 var personal = []string{
 	"city", "company", "country", "date", "email", "first_name", "full_name",
-	"hash", "ip", "last_name", "lorem", "password", "phone", "street", "url",
+	"hash", "ip", "last_name", "lorem", "password", "phone", "redact", "street", "url",
 	"user_agent", "username", "zip",
 }
 
@@ -94,6 +94,7 @@ var sampleInputs = map[string][]string{
 	"password":   {"$P$BZlPX7NIx8MYpXokBW2AGsN7i.aUOt0", "5f4dcc3b5aa765d61d8327deb882cf99", "$2y$04$abcdefghijklmnopqrstuu9Mnp7ypDMNtUyBPPqfa9hRRe1l3BLW."},
 	"phone":      {"+33 1 42 68 53 00", "(212) 555-1234", "0612345678", "555-1234"},
 	"street":     {"12 rue de la Paix", "221B Baker Street", "1600 Pennsylvania Avenue NW"},
+	"redact":     {"call +44 20 7946 0958", "mail jane.doe@gmail.com today", "from 81.2.69.160, see 14 Elmwood Avenue"},
 	"url":        {"https://www.real-shop.fr/about", "http://blog.example.org", "www.x.com"},
 	"user_agent": {"Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0", "curl/8.0"},
 	"username":   {"bob", "Alice_1984", "admin", "jean.pierre"},

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -19,6 +20,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/internal/registry"
+	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/rules"
 	"github.com/stagecopy/stagecopy/snapshot"
 )
@@ -34,6 +36,8 @@ var cmsSchemas = []struct {
 	// server did not store as written; it must find none.
 	bad string
 }{
+	{file: "wordpress-6.1.sql.gz", preset: "wordpress"},
+	{file: "wordpress-6.1.sql.gz", preset: "woocommerce"},
 	{file: "magento-2.4.sql.gz", preset: "magento2", extra: magentoExtra},
 	{file: "drupal-10.sql.gz", preset: "drupal", extra: drupalExtra},
 	{file: "prestashop-1.7.sql.gz", preset: "prestashop", extra: prestashopExtra, bad: "SELECT ip_address FROM ps_connections WHERE NOT (INET_NTOA(ip_address) LIKE '192.0.2.%' OR INET_NTOA(ip_address) LIKE '198.51.100.%' OR INET_NTOA(ip_address) LIKE '203.0.113.%')"},
@@ -118,6 +122,11 @@ type plant struct {
 	// fixed values select the rows a rule's where applies to; they are
 	// not personal and not looked for in the archive.
 	fixed bool
+	// row tells apart the rows planted in one table for the same key.
+	row int
+	// kept values are in columns and keys a keep rule names: they must
+	// be in the archive as they were.
+	kept bool
 }
 
 // TestPresetsOnRealSchemas loads each CMS's real schema, plants a synthetic
@@ -127,8 +136,10 @@ type plant struct {
 // hex), and restores the archive.
 func TestPresetsOnRealSchemas(t *testing.T) {
 	for _, c := range cmsSchemas {
-		t.Run(strings.TrimSuffix(c.file, ".sql.gz"), func(t *testing.T) {
-			schema := readGzip(t, "../testdata/cms/"+c.file)
+		t.Run(strings.TrimSuffix(c.file, ".sql.gz")+"/"+c.preset, func(t *testing.T) {
+			// Without the rows some schema files insert (an app's default
+			// settings): planted keys would collide with them.
+			schema := withoutRows(t, readGzip(t, "../testdata/cms/"+c.file))
 			srv, src := mariadbtest.NewDatabase(t)
 			srv.Exec(t, src, schema)
 			r, err := rules.LoadPreset(c.preset, rules.Options{})
@@ -155,25 +166,33 @@ func TestPresetsOnRealSchemas(t *testing.T) {
 				t.Fatal(err)
 			}
 			text := flowtest.Text(t, buf.Bytes())
-			checked := 0
+			checked, kept := 0, 0
 			for _, p := range plants {
 				find := p.find
 				if find == nil && len(p.value) >= 8 && !p.fixed {
 					find = []string{p.value}
 				}
+				where := p.table + "." + p.column
+				if p.key != "" {
+					where = fmt.Sprintf("%s[%s]", p.table, p.key)
+				}
 				for _, v := range find {
-					checked++
-					if strings.Contains(text, v) || strings.Contains(text, strings.ToUpper(hex.EncodeToString([]byte(v)))) ||
-						strings.Contains(text, hex.EncodeToString([]byte(v))) {
-						where := p.table + "." + p.column
-						if p.key != "" {
-							where = fmt.Sprintf("%s[%s]", p.table, p.key)
+					in := strings.Contains(text, v) || strings.Contains(text, strings.ToUpper(hex.EncodeToString([]byte(v)))) ||
+						strings.Contains(text, hex.EncodeToString([]byte(v)))
+					switch {
+					case p.kept:
+						kept++
+						if !in {
+							t.Errorf("%s: kept %q is not in the archive", where, v)
 						}
+					case in:
 						t.Errorf("%s: planted %q is in the archive", where, v)
+					default:
+						checked++
 					}
 				}
 			}
-			t.Logf("%d tables, %d planted values checked, %d tables in the archive", len(cols), checked, len(res.Manifest.Tables))
+			t.Logf("%d tables, %d planted values checked, %d kept values found, %d tables in the archive", len(cols), checked, kept, len(res.Manifest.Tables))
 			if checked < 20 {
 				t.Errorf("only %d planted values checked", checked)
 			}
@@ -244,6 +263,34 @@ func readGzip(t *testing.T, file string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// withoutRows returns the statements of a dump but its INSERTs.
+func withoutRows(t *testing.T, dump string) string {
+	t.Helper()
+	var b strings.Builder
+	sc := sqldump.NewScanner(strings.NewReader(dump))
+	for {
+		st, err := sc.Next()
+		if errors.Is(err, io.EOF) {
+			return b.String()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Kind != sqldump.KindInsert {
+			b.Write(st.Lead)
+			b.Write(st.Text)
+			continue
+		}
+		for {
+			if _, err := sc.NextRow(); errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 type schemaColumn struct {
@@ -340,8 +387,8 @@ func plantValue(kind string, n int) string {
 }
 
 // plantPreset plants a value in every column and literal key the rules
-// name, and in every text column of the tables they truncate, for the
-// tables the schema has.
+// name (a plain kept value in those they keep), and in every text column
+// of the tables they truncate, for the tables the schema has.
 func plantPreset(t *testing.T, r *rules.Rules, cols map[string][]schemaColumn) []plant {
 	t.Helper()
 	var out []plant
@@ -368,18 +415,51 @@ func plantPreset(t *testing.T, r *rules.Rules, cols map[string][]schemaColumn) [
 		case rules.ActionKeep:
 			continue
 		}
+		// Rules whose where want different values of a column (post_type
+		// user_request, shop_order) get rows of their own.
+		var rows []map[string]string // row -> column -> fixed value
 		for _, cr := range tr.Columns {
+			if cr.Keep {
+				n++
+				out = append(out, plant{table: tb, column: cr.Column, value: keptValue(n), find: []string{keptValue(n)[1:13]}, kept: true})
+				continue
+			}
+			want := map[string]string{}
 			for _, cond := range append(slices.Clone(tr.Where), cr.Where...) {
 				if len(cond.Equals) > 0 && !cond.Not {
-					out = append(out, plant{table: tb, column: cond.Column, value: cond.Equals[0], fixed: true})
+					want[cond.Column] = cond.Equals[0]
 				}
 			}
+			row := 0
+			for ; row < len(rows); row++ {
+				fits := true
+				for c, v := range want {
+					if have, ok := rows[row][c]; ok && have != v {
+						fits = false
+					}
+				}
+				if fits {
+					break
+				}
+			}
+			if row == len(rows) {
+				rows = append(rows, map[string]string{})
+			}
+			for c, v := range want {
+				rows[row][c] = v
+				out = append(out, plant{table: tb, column: c, value: v, fixed: true, row: row})
+			}
 			n++
-			out = append(out, plant{table: tb, column: cr.Column, value: ruleValue(cr.Spec, cr.JSON, cr.PHP, n)})
+			out = append(out, plant{table: tb, column: cr.Column, value: ruleValue(cr.Spec, cr.JSON, cr.PHP, n), row: row})
 		}
 		if tr.EAV != nil {
 			for _, kr := range tr.EAV.Keys {
 				if strings.ContainsAny(kr.Key, "*?[") {
+					continue
+				}
+				if kr.Keep {
+					n++
+					out = append(out, plant{table: tb, column: tr.EAV.ValueColumn, keyColumn: tr.EAV.KeyColumn, key: kr.Key, value: keptValue(n), find: []string{keptValue(n)[1:13]}, kept: true})
 					continue
 				}
 				n++
@@ -389,6 +469,10 @@ func plantPreset(t *testing.T, r *rules.Rules, cols map[string][]schemaColumn) [
 	}
 	return out
 }
+
+// keptValue returns a plain value for a column a rule keeps, quoted so
+// that it is also a JSON document.
+func keptValue(n int) string { return fmt.Sprintf(`"keptvalue%03d"`, n) }
 
 // ruleValue returns a planted value for a rule: a JSON or PHP document
 // holding values at the rule's literal paths, or a plain value.
@@ -433,7 +517,7 @@ func ruleValue(spec *rules.Spec, jsonPaths, phpPaths []*rules.PathRule, n int) s
 }
 
 // insertPlants inserts one row per table holding its planted column values
-// (and one row per planted key), filling the other NOT NULL columns without
+// (and one row per planted key, and per row number), filling the other NOT NULL columns without
 // a default with plain values of their type. Foreign keys are not checked.
 // It returns the plants as inserted: cut to their column's length, and
 // without those in columns that cannot hold them (numbers: issue 13).
@@ -447,14 +531,14 @@ func insertPlants(t *testing.T, db *sql.DB, cols map[string][]schemaColumn, plan
 	if _, err := conn.ExecContext(context.Background(), "SET FOREIGN_KEY_CHECKS=0"); err != nil {
 		t.Fatal(err)
 	}
-	rows := map[string]map[string]plant{} // table\x00key -> column -> plant
+	rows := map[string]map[string]plant{} // table\x00key\x00row -> column -> plant
 	var order []string
 	for _, p := range plants {
 		if _, ok := cols[p.table]; !ok {
 			t.Errorf("planted in %s, which the schema does not have", p.table)
 			continue
 		}
-		id := p.table + "\x00" + p.key
+		id := fmt.Sprintf("%s\x00%s\x00%d", p.table, p.key, p.row)
 		if rows[id] == nil {
 			rows[id] = map[string]plant{}
 			order = append(order, id)
@@ -473,6 +557,9 @@ func insertPlants(t *testing.T, db *sql.DB, cols map[string][]schemaColumn, plan
 		for _, c := range cols[table] {
 			seq++
 			p, planted := rows[id][c.name]
+			if planted && p.kept && (!isText(c) || c.maxLen > 0 && int64(len(p.value)) > c.maxLen) {
+				planted = false // a kept value the column cannot hold whole
+			}
 			switch {
 			case planted && p.fixed:
 				args = append(args, p.value)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -15,8 +16,23 @@ import (
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
+// heldLimit is the largest database entry read whole into memory and run
+// once the reader has checked its hash; heldBudget bounds the bytes of such
+// entries in memory at once (being read, waiting, or being loaded by the
+// workers), whatever --threads. A data entry larger than heldLimit is
+// loaded as it is read, in one transaction committed only once its hash
+// checked out (dbload.Loader.Stream); a larger schema or objects entry is
+// refused. Snapshot cuts data into entries of 8 MiB (--chunk-size), so
+// heldLimit is rarely reached. Variables for tests.
+var (
+	heldLimit  int64 = 32 << 20
+	heldBudget int64 = 64 << 20
+)
+
 // load reads every entry, verifying each before it is used: a database
-// entry is read whole, and only run once the reader has checked its hash.
+// entry is read whole, and only run once the reader has checked its hash
+// (a larger data entry is loaded as it is read, and only committed once the
+// reader has checked its hash).
 func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, result *Result) error {
 	loader, err := dbload.Open(ctx, dbload.Config{DSN: server.FormatDSN(), Database: name, Threads: r.opts.Threads, Protected: []string{registry.MarkerTable}})
 	if err != nil {
@@ -29,6 +45,8 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 			r.loaderClose = nil
 		}
 	}()
+	budget := newBudget(heldBudget)
+	objects := "" // the objects entry, once read
 	var pending *archive.Entry
 	var pendingSQL []byte
 	dataRunning := false
@@ -36,22 +54,44 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 	for ; err == nil; cur, err = r.ar.Next() {
 		// cur's predecessor has been verified by Next: act on it.
 		if pending != nil {
-			if err := r.runSQL(ctx, loader, pending.Name, pendingSQL, &dataRunning); err != nil {
+			if err := r.runSQL(ctx, loader, budget, pending.Name, pendingSQL, &dataRunning); err != nil {
 				return err
 			}
 			pending, pendingSQL = nil, nil
+		}
+		if err := loader.Err(); err != nil {
+			return err // a data entry failed: the rest would be dropped
 		}
 		switch {
 		case strings.HasPrefix(cur.Name, archive.DBPrefix):
 			if cur.Type != archive.TypeFile {
 				return fmt.Errorf("%w: %s is a %s", archive.ErrCorrupt, cur.Name, cur.Type)
 			}
+			// Views, triggers, routines and events come last (snapshot
+			// writes them so): no statement of the load may run after a
+			// routine of the archive exists, which it could call.
+			if objects != "" {
+				return fmt.Errorf("restore: %s comes after %s: %w: an archive's views, triggers, routines and events come after all its tables and rows", cur.Name, objects, dbload.ErrRefused)
+			}
+			if dbload.KindOf(cur.Name) == dbload.EntryObjects {
+				objects = cur.Name
+			}
 			r.progress("database", cur.Name)
-			// The size is the archive's word, not yet verified: refuse
-			// what could not be held, and grow the buffer as the bytes
-			// actually come.
-			if cur.Size > MaxSQLEntry {
-				return fmt.Errorf("%w: %s claims %d bytes, at most %d are accepted", ErrEntryTooLarge, cur.Name, cur.Size, MaxSQLEntry)
+			// The size is the archive's word, not yet verified: hold
+			// only what fits the budget, and grow the buffer as the
+			// bytes actually come.
+			if cur.Size > heldLimit {
+				if dbload.KindOf(cur.Name) != dbload.EntryData {
+					return fmt.Errorf("%w: %s claims %d bytes, at most %d are accepted for a schema or objects entry", ErrEntryTooLarge, cur.Name, cur.Size, heldLimit)
+				}
+				dataRunning = false
+				if err := loader.Stream(ctx, cur.Name, r.ar, r.ar.Verify); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := budget.take(ctx, cur.Size); err != nil {
+				return err
 			}
 			buf, err := readEntry(r.ar, cur.Size)
 			if err != nil {
@@ -76,7 +116,7 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 		return err
 	}
 	if pending != nil {
-		if err := r.runSQL(ctx, loader, pending.Name, pendingSQL, &dataRunning); err != nil {
+		if err := r.runSQL(ctx, loader, budget, pending.Name, pendingSQL, &dataRunning); err != nil {
 			return err
 		}
 	}
@@ -115,14 +155,17 @@ func readEntry(r io.Reader, size int64) ([]byte, error) {
 
 // runSQL runs one verified database entry: schema entries in order, data
 // chunks in parallel, the objects entry (views, routines, triggers,
-// events) once every chunk is in.
-func (r *restorer) runSQL(ctx context.Context, loader *dbload.Loader, name string, text []byte, dataRunning *bool) error {
-	base := strings.TrimPrefix(name, archive.DBPrefix)
-	switch {
-	case strings.HasSuffix(base, ".schema.sql"):
+// events) once every chunk is in. The entry's bytes go back to budget once
+// it has run.
+func (r *restorer) runSQL(ctx context.Context, loader *dbload.Loader, budget *budget, name string, text []byte, dataRunning *bool) error {
+	size := int64(len(text))
+	switch dbload.KindOf(name) {
+	case dbload.EntrySchema:
+		defer budget.give(size)
 		r.noteCreated(text)
 		return loader.Exec(ctx, name, text)
-	case strings.HasPrefix(base, "-"):
+	case dbload.EntryObjects:
+		defer budget.give(size)
 		r.noteCreated(text)
 		if *dataRunning {
 			if err := loader.Wait(); err != nil {
@@ -133,9 +176,49 @@ func (r *restorer) runSQL(ctx context.Context, loader *dbload.Loader, name strin
 		return loader.Exec(ctx, name, text)
 	default:
 		*dataRunning = true
-		loader.Go(name, text)
+		loader.Go(name, text, func() { budget.give(size) })
 		return nil
 	}
+}
+
+// budget counts the bytes of database entries held in memory.
+type budget struct {
+	mu    sync.Mutex
+	free  int64
+	freed chan struct{} // closed when bytes are given back
+}
+
+func newBudget(n int64) *budget {
+	return &budget{free: n, freed: make(chan struct{})}
+}
+
+// take waits until n bytes are free and takes them. n must not be larger
+// than the whole budget.
+func (b *budget) take(ctx context.Context, n int64) error {
+	for {
+		b.mu.Lock()
+		if b.free >= n {
+			b.free -= n
+			b.mu.Unlock()
+			return nil
+		}
+		freed := b.freed
+		b.mu.Unlock()
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// give gives back n bytes taken earlier.
+func (b *budget) give(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.free += n
+	close(b.freed)
+	b.freed = make(chan struct{})
 }
 
 // disableEvents turns off every event of the restored database: a staging

@@ -144,12 +144,6 @@ type Result struct {
 	ExpiryIgnored bool
 }
 
-// MaxSQLEntry bounds a db/ entry, which is held in memory until its hash
-// is verified: the server refuses a statement larger than 1 GiB (the
-// highest max_allowed_packet) anyway, and snapshot cuts data into chunks
-// of a few MiB.
-const MaxSQLEntry = 1 << 30
-
 var dbNameRE = regexp.MustCompile(`^[A-Za-z0-9_$-]{1,64}$`)
 
 // Run loads an archive into a new database and a new files directory,

@@ -109,6 +109,15 @@ func (r *Rules) canonical(debug bool) cRules {
 		}
 		return &cSpec{Name: s.Name, Options: s.Options, Pos: pos(s.Pos)}
 	}
+	// A keep rule writes values unchanged, as the keep transformer did
+	// before keep was a rule of its own: both encode alike, so the digest
+	// of rules that say keep did not change.
+	ruleSpec := func(keep bool, s *Spec) *cSpec {
+		if keep {
+			return &cSpec{Name: "keep"}
+		}
+		return spec(s)
+	}
 	paths := func(ps []*PathRule) []cPath {
 		var out []cPath
 		for _, p := range ps {
@@ -144,7 +153,7 @@ func (r *Rules) canonical(debug bool) cRules {
 			ct.FromPreset = t.FromPreset
 		}
 		for _, c := range t.Columns {
-			cc := cColumn{Column: strings.ToLower(c.Column), Pos: pos(c.Pos), Spec: spec(c.Spec),
+			cc := cColumn{Column: strings.ToLower(c.Column), Pos: pos(c.Pos), Spec: ruleSpec(c.Keep, c.Spec),
 				Where: conds(c.Where), PHP: paths(c.PHP), JSON: paths(c.JSON)}
 			if debug {
 				cc.FromPreset = c.FromPreset
@@ -155,7 +164,7 @@ func (r *Rules) canonical(debug bool) cRules {
 		if e := t.EAV; e != nil {
 			ce := &cEAV{KeyColumn: strings.ToLower(e.KeyColumn), ValueColumn: strings.ToLower(e.ValueColumn)}
 			for _, k := range e.Keys {
-				ck := cKey{Key: strings.ToLower(k.Key), Pos: pos(k.Pos), Spec: spec(k.Spec), PHP: paths(k.PHP), JSON: paths(k.JSON)}
+				ck := cKey{Key: strings.ToLower(k.Key), Pos: pos(k.Pos), Spec: ruleSpec(k.Keep, k.Spec), PHP: paths(k.PHP), JSON: paths(k.JSON)}
 				if debug {
 					ck.FromPreset = k.FromPreset
 				}

@@ -16,6 +16,7 @@
 //	      user_email: email                       # a transformer name
 //	      created: {date: {shift_days: 30}}       # {name: options}
 //	      note: {fixed: "n/a"}                    # {name: value} = {name: {value: value}}
+//	      user_login: keep                        # written unchanged, on purpose
 //	      bio:                                    # the long form
 //	        transform: lorem
 //	        where: {status: [active, pending]}
@@ -24,6 +25,7 @@
 //	    keys:
 //	      billing_phone: phone
 //	      "_billing_*": lorem                     # keys may be globs
+//	      "_billing_country": keep                # the most specific key wins
 //	      session_tokens:
 //	        php: {"*.ip": ip, "*.ua": user_agent} # inside PHP-serialized values
 //	  orders:
@@ -48,6 +50,14 @@
 // mapping with any of those keys is the long form of a column rule. The bare
 // word null is the null transformer. Options.CheckTransformer validates
 // names and options; its errors are reported at the spec.
+//
+// Keep. At the level of a column or an EAV key, keep (or {transform: keep}
+// alone) is not a transformer but a rule of its own, ColumnRule.Keep or
+// KeyRule.Keep: the value is written unchanged, and the owner said so. It
+// takes no where (the rows a where leaves out are copied unchanged
+// anyway). Beside php or json paths, and inside them, keep is the
+// transformer that returns its input. Rules.Coverage tells a scan of the
+// copy whether a value was kept on purpose, ruled, or not named at all.
 //
 // Column rules. transform replaces the whole value; php and json rewrite
 // values inside PHP-serialized or JSON documents by path; when transform and
@@ -115,5 +125,6 @@
 // Rules from presets may name tables a site lacks; their missing columns are
 // warnings, not errors.
 //
-// Rules.Digest identifies the resolved rules for the archive header.
+// Rules.Digest identifies the resolved rules for the archive header; a keep
+// rule digests as the keep transformer, which writes the same bytes.
 package rules

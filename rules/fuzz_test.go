@@ -46,6 +46,14 @@ func FuzzParse(f *testing.F) {
 			if tr.EAV != nil {
 				tr.EAV.ForKey("x")
 			}
+			for _, c := range tr.Columns {
+				if c.Keep && (c.Spec != nil || c.Where != nil || c.PHP != nil || c.JSON != nil) {
+					t.Fatalf("keep rule for %s.%s has more", tr.Pattern, c.Column)
+				}
+				if got := r.Coverage(tr.Pattern, c.Column, ""); tr == r.ForTable(tr.Pattern) && tr.Action == ActionTransform && (got == Kept) != c.Keep {
+					t.Fatalf("Coverage(%s, %s) = %v for keep %v", tr.Pattern, c.Column, got, c.Keep)
+				}
+			}
 		}
 	})
 }

@@ -579,6 +579,7 @@ func (p *parser) columnRule(e pair, table string) *ColumnRule {
 		if cr.Spec == nil {
 			return nil
 		}
+		cr.Keep, cr.Spec = isKeep(cr.Spec), keepless(cr.Spec)
 		return cr
 	}
 	ps, _ := p.mapping(e.val, what, "in "+what, columnRuleKeys)
@@ -598,7 +599,28 @@ func (p *parser) columnRule(e pair, table string) *ColumnRule {
 		p.errorf(resolve(e.val), "%s needs transform, php or json", what)
 		return nil
 	}
+	if isKeep(cr.Spec) && cr.PHP == nil && cr.JSON == nil {
+		// {transform: keep} alone is a keep rule; beside paths, keep is
+		// the transformer for the values that are neither PHP nor JSON.
+		if cr.Where != nil {
+			p.errorf(resolve(e.val), "%s: keep takes no where (the rows it leaves out are copied unchanged too); write %q: keep", what, e.name)
+			return nil
+		}
+		cr.Keep, cr.Spec = true, nil
+	}
 	return cr
+}
+
+// isKeep reports whether a spec is keep: at the level of a column or an EAV
+// key, a keep rule rather than a transformer.
+func isKeep(s *Spec) bool { return s != nil && s.Name == "keep" }
+
+// keepless returns s, or nil when s is keep.
+func keepless(s *Spec) *Spec {
+	if isKeep(s) {
+		return nil
+	}
+	return s
 }
 
 // spec parses a transformer spec: a name, or {name: options}.
@@ -827,6 +849,7 @@ func (p *parser) keys(n *yaml.Node, table string) []*KeyRule {
 		kr := &KeyRule{Key: e.name, Pos: p.pos(e.key), FromPreset: p.preset}
 		if !ruleForm(e.val) {
 			if kr.Spec = p.spec(e.val, what); kr.Spec != nil {
+				kr.Keep, kr.Spec = isKeep(kr.Spec), keepless(kr.Spec)
 				out = append(out, kr)
 			}
 			continue
@@ -848,6 +871,9 @@ func (p *parser) keys(n *yaml.Node, table string) []*KeyRule {
 		if kr.Spec == nil && kr.PHP == nil && kr.JSON == nil {
 			p.errorf(resolve(e.val), "%s needs transform, php or json", what)
 			continue
+		}
+		if isKeep(kr.Spec) && kr.PHP == nil && kr.JSON == nil {
+			kr.Keep, kr.Spec = true, nil
 		}
 		out = append(out, kr)
 	}

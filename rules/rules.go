@@ -93,10 +93,13 @@ func (t *TableRule) Column(name string) *ColumnRule {
 	return nil
 }
 
-// ColumnRule says how to rewrite one column.
+// ColumnRule says how to rewrite one column, or that it is kept.
 type ColumnRule struct {
 	Column string
 	Pos    Pos
+	// Keep is set for a keep rule ("column: keep"): the value is written
+	// unchanged, on purpose. Spec, Where, PHP and JSON are then empty.
+	Keep bool
 	// Spec replaces the whole value. It is nil when only PHP or JSON paths
 	// are given. When Spec and paths are both given, the paths apply to
 	// values that parse as PHP-serialized data or JSON and Spec applies to
@@ -175,9 +178,11 @@ type EAVRule struct {
 }
 
 // KeyRule says how to rewrite the value column of the rows whose key column
-// matches Key. Spec and the paths work as in ColumnRule.
+// matches Key, or that it is kept. Keep, Spec and the paths work as in
+// ColumnRule.
 type KeyRule struct {
 	Key        string
+	Keep       bool
 	Spec       *Spec
 	PHP        []*PathRule
 	JSON       []*PathRule

@@ -338,11 +338,11 @@ func TestPresetCoverage(t *testing.T) {
 		}
 	}
 	mg, _ := LoadPreset("magento2", Options{})
-	if mg.ForTable("email_template") != nil {
-		t.Error("magento2 touches email_template")
+	if tr := mg.ForTable("email_template"); tr == nil || tr.Action != ActionKeep {
+		t.Errorf("magento2 does not keep email_template: %+v", tr)
 	}
 	wc, _ := LoadPreset("woocommerce", Options{})
-	if k := wc.ForTable("wp_options").EAV.ForKey("_transient_timeout_wc_x"); k == nil || k.Spec.Name != "keep" {
+	if k := wc.ForTable("wp_options").EAV.ForKey("_transient_timeout_wc_x"); k == nil || !k.Keep || k.Spec != nil {
 		t.Errorf("transient timeout: %+v", k)
 	}
 	if k := wc.ForTable("wp_options").EAV.ForKey("_transient_wc_x"); k == nil || k.Spec.Options["value"] != "b:0;" {
@@ -406,7 +406,7 @@ tables:
 		t.Errorf("not an Errors of 4: %T", err)
 	}
 	wantWarn := []string{
-		`preset:wordpress:34:7: column "display_name" not found in table "wp_users"`,
+		`preset:wordpress:46:7: column "display_name" not found in table "wp_users"`,
 	}
 	if fmt.Sprint(warnings) != fmt.Sprint(wantWarn) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warnings, "\n"), strings.Join(wantWarn, "\n"))
@@ -463,7 +463,7 @@ tables:
 func TestForKey(t *testing.T) {
 	e := &EAVRule{Keys: []*KeyRule{
 		{Key: "_transient_*", Spec: &Spec{Name: "empty"}},
-		{Key: "_transient_timeout_*", Spec: &Spec{Name: "keep"}},
+		{Key: "_transient_timeout_*", Keep: true},
 		{Key: "Billing_Phone", Spec: &Spec{Name: "phone"}},
 		{Key: "billing_*", Spec: &Spec{Name: "lorem"}},
 	}}
@@ -477,7 +477,10 @@ func TestForKey(t *testing.T) {
 	} {
 		k := e.ForKey(key)
 		got := ""
-		if k != nil {
+		switch {
+		case k != nil && k.Keep:
+			got = "keep"
+		case k != nil:
 			got = k.Spec.Name
 		}
 		if got != want {

@@ -2,26 +2,36 @@ package scan
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
 // Kind is a kind of personal data scan looks for.
 type Kind string
 
-// Kinds, in the order a report lists them.
+// Kinds, in the order a report lists them: credentials first.
 const (
-	Email Kind = "email"
-	Phone Kind = "phone"
-	IP    Kind = "ip"
-	Card  Kind = "card"
+	Credential Kind = "credential" // a password, token, secret or salt
+	Email      Kind = "email"
+	Phone      Kind = "phone"
+	IP         Kind = "ip"
+	Card       Kind = "card"
+	Name       Kind = "name"        // a person's name (by column name only)
+	Address    Kind = "address"     // a postal address (by column name only)
+	Birthdate  Kind = "birthdate"   // (by column name only)
+	NationalID Kind = "national_id" // IBAN, tax, VAT, social security, passport numbers (by column name only)
 )
 
-var kinds = []Kind{Email, Phone, IP, Card}
+var kinds = []Kind{Credential, Email, Phone, IP, Card, Name, Address, Birthdate, NationalID}
 
 // Plural names the kind in a sentence: "e-mail addresses".
 func (k Kind) Plural() string {
 	switch k {
+	case Credential:
+		return "credentials"
 	case Email:
 		return "e-mail addresses"
 	case Phone:
@@ -30,6 +40,14 @@ func (k Kind) Plural() string {
 		return "IP addresses"
 	case Card:
 		return "payment card numbers"
+	case Name:
+		return "names of people"
+	case Address:
+		return "postal addresses"
+	case Birthdate:
+		return "dates of birth"
+	case NationalID:
+		return "national identification and bank account numbers"
 	}
 	return string(k)
 }
@@ -40,371 +58,425 @@ type match struct {
 	example string
 }
 
-// detect appends what v holds to ms. E-mail and IP addresses are found
-// anywhere in the value; phone and card numbers only as the whole value
-// (in free text they would match dates, prices and ids). stagecopy's own fakes are not reported: addresses under
-// reserved domains, documentation and private networks, and phone numbers
-// ending in 555-01NN.
+// detect appends what v holds to ms, one match per kind, in the order of
+// kinds (credentials first): URL credentials (https://user:password@host),
+// e-mail addresses, phone numbers, IP addresses and card numbers anywhere
+// in the value (see Spans for the rules), and inside base64 and
+// compressed payloads in it (see decoder). stagecopy's own fakes are not reported, and only they:
+// values of exactly the shapes internal/fakeshape describes
+// (docs/privacy.md). Private networks are not reported either.
 func detect(ms []match, v []byte) []match {
-	if len(v) == 0 {
-		return ms
+	if len(v) < 6 {
+		return ms // shorter than a@b.cd
 	}
-	if ex, ok := findEmail(v); ok {
-		ms = append(ms, match{Email, ex})
+	start := len(ms)
+	l := firstLook(v)
+	var buf [4]span
+	ss := findSpans(v, l, buf[:0])
+	var d decoder
+	for i := 0; len(ss) > 0 && i < len(kinds); i++ {
+		for _, s := range ss {
+			if s.kind == kinds[i] {
+				ms = append(ms, match{s.kind, mask(v, s)})
+				d.found |= 1 << i
+				break
+			}
+		}
 	}
-	w := bytes.TrimSpace(v)
-	if ex, ok := wholeCard(w); ok {
-		ms = append(ms, match{Card, ex})
-	} else if ex, ok := wholePhone(w); ok {
-		ms = append(ms, match{Phone, ex})
-	}
-	if ex, ok := findIP(v, w); ok {
-		ms = append(ms, match{IP, ex})
+	if l&(lookBase64|lookBinary) != 0 {
+		d.left = maxDecoded
+		if ms = d.encoded(ms, v, l, 0, ""); len(ms)-start > 1 {
+			sortMatches(ms[start:])
+		}
 	}
 	return ms
 }
 
-func isLocalChar(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._%+-'", c) >= 0
+// sortMatches sorts ms in the order of kinds.
+func sortMatches(ms []match) {
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && kindBit(ms[j].kind) < kindBit(ms[j-1].kind); j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
 }
 
-func isDomainChar(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-'
+// Spans calls fn for each e-mail address, phone number, IP address,
+// payment card number and URL credential in v, with its kind and its
+// place, v[start:end], in order and without overlaps. stagecopy's own
+// fakes are left out. A URL credential is the userinfo of a URL, "user:pw"
+// in "https://user:pw@host"; a login without a scheme, "joe:pw@host.de",
+// is an e-mail address "pw@host.de".
+//
+// E-mail and IP addresses are found anywhere. Phone numbers are found as
+// the whole value in the shapes phone numbers are written in (a leading
+// '+', parentheses, a national 0 or international 00 prefix before digit
+// groups, the North American 3-3-4 shape); inside text only after a '+',
+// with an area code in parentheses, after a word that says a phone number
+// follows ("Tel:", "call", "Handy", ...) or in the North American 3-3-4
+// shape, and never when a word such as "order", "invoice" or "ISBN" or a
+// '#' comes right before. Dates, times, prices, versions, ranges and ids
+// are not phone numbers. Card numbers are 13 to 19 digits, maybe in groups,
+// with a card network's prefix and length and a valid Luhn check digit,
+// not part of a longer word or number.
+//
+// Spans does not look inside encoded payloads (base64, compressed data):
+// their findings have no place in v. It allocates nothing in the common
+// case.
+func Spans(v []byte, fn func(k Kind, start, end int)) {
+	var buf [8]span
+	for _, s := range findSpans(v, firstLook(v), buf[:0]) {
+		fn(s.kind, s.start, s.end)
+	}
 }
 
-// findEmail returns the first address in v that is not under a reserved
-// domain, masked.
-func findEmail(v []byte) (string, bool) {
-	for off := 0; ; {
-		at := bytes.IndexByte(v[off:], '@')
-		if at < 0 {
-			return "", false
+// span is the place of one finding in a value.
+type span struct {
+	kind       Kind
+	start, end int
+}
+
+// look is what a first look at a value found: which detectors may find
+// something.
+type look uint8
+
+const (
+	lookAt     look = 1 << iota // an '@': e-mail addresses, URL credentials
+	lookColons                  // two ':' or more: IPv6 addresses
+	lookDigits                  // digits: IPv4 addresses, phone and card numbers
+	lookBinary                  // bytes that are not ASCII text: maybe compressed
+	lookBase64                  // minBase64 bytes or more: maybe base64
+)
+
+// firstLook looks at v once: a short value 8 bytes at a time; a long one
+// with vector instructions for '@' and ':' (bytes.IndexByte) and 8 bytes
+// at a time for digits and base64 (longLook), and it is taken to have
+// non-ASCII bytes (notText looks at the first 64 bytes). A short value of
+// 16 bytes or more may be base64 (decoder.encoded looks).
+func firstLook(v []byte) look {
+	var l look
+	if len(v) < 64 {
+		if len(v) >= minBase64 {
+			l |= lookBase64
 		}
-		at += off
-		off = at + 1
-		s := at
-		for s > 0 && isLocalChar(v[s-1]) {
-			s--
+		var at, colons, digits, notText uint64
+		for i := 0; i < len(v); i += 8 {
+			var w uint64
+			if i+8 <= len(v) {
+				w = binary.LittleEndian.Uint64(v[i:])
+			} else {
+				// The last bytes, with spaces after them.
+				w = 0x2020202020202020
+				for j := len(v) - 1; j >= i; j-- {
+					w = w<<8 | uint64(v[j])
+				}
+				w |= 0x2020202020202020 << (8 * (len(v) - i))
+			}
+			at |= zeroMask(w ^ 0x4040404040404040)
+			colons += uint64(bits.OnesCount64(zeroMask(w ^ 0x3a3a3a3a3a3a3a3a)))
+			digits |= digitMask(w)
+			notText |= notTextMask(w)
 		}
-		e := at + 1
-		for e < len(v) && isDomainChar(v[e]) {
-			e++
+		if at != 0 {
+			l |= lookAt
 		}
-		local, domain := v[s:at], bytes.TrimRight(v[at+1:e], ".-")
-		dot := bytes.LastIndexByte(domain, '.')
-		if len(local) == 0 || dot <= 0 || len(domain)-dot-1 < 2 || !isLetters(domain[dot+1:]) {
+		if colons >= 2 {
+			l |= lookColons
+		}
+		if digits != 0 {
+			l |= lookDigits
+		}
+		if notText != 0 {
+			l |= lookBinary // maybe: notText looks again
+		}
+		return l
+	}
+	l |= lookBinary | longLook(v)
+	if bytes.IndexByte(v, '@') >= 0 {
+		l |= lookAt
+	}
+	if i := bytes.IndexByte(v, ':'); i >= 0 && bytes.IndexByte(v[i+1:], ':') >= 0 {
+		l |= lookColons
+	}
+	return l
+}
+
+// longLook looks at a long value 8 bytes at a time for digits and for
+// 16 bytes in a row that may be base64: none below '+' (space, quotes,
+// parentheses, control characters) or from 0x80.
+func longLook(v []byte) look {
+	var l look
+	var digits uint64
+	// Every run of 16 or more such bytes holds a whole aligned word of
+	// 8: look only around words without a byte that is not base64.
+	prev := uint64(hi8) // the mask of the last word with such a byte
+	whole := 0          // words without one since
+	word := func(m uint64) {
+		if m == 0 {
+			whole++
+			return
+		}
+		if whole > 0 {
+			if bits.LeadingZeros64(prev)/8+8*whole+bits.TrailingZeros64(m)/8 >= minBase64 {
+				l |= lookBase64
+			}
+			whole = 0
+		}
+		prev = m
+	}
+	n := len(v) &^ 15
+	for i := 0; i < n; i += 16 {
+		w0 := binary.LittleEndian.Uint64(v[i : i+8])
+		w1 := binary.LittleEndian.Uint64(v[i+8 : i+16])
+		digits |= digitMask(w0) | digitMask(w1)
+		m0, m1 := notBase64Mask(w0), notBase64Mask(w1)
+		if m0 != 0 && m1 != 0 && whole == 0 {
+			prev = m1 // the common case: both words have a space or the like
 			continue
 		}
-		if urlUserinfo(v, s) || fileExtensions[strings.ToLower(string(domain[dot+1:]))] {
-			continue // https://user:password@host, logo@2x.png, jquery@3.7.1.min.js
+		word(m0)
+		word(m1)
+		if digits != 0 && l&lookBase64 != 0 {
+			return l | lookDigits // nothing more to learn
 		}
-		if reservedDomain(strings.ToLower(string(domain))) {
+	}
+	if n+8 <= len(v) {
+		w := binary.LittleEndian.Uint64(v[n : n+8])
+		digits |= digitMask(w)
+		word(notBase64Mask(w))
+		n += 8
+	}
+	rest := v[n:]
+	if whole > 0 && bits.LeadingZeros64(prev)/8+8*whole+len(rest) >= minBase64 {
+		l |= lookBase64 // at the end: the last bytes may be base64 too
+	}
+	for _, c := range rest {
+		if isDigit(c) {
+			l |= lookDigits
+		}
+	}
+	if digits != 0 {
+		l |= lookDigits
+	}
+	return l
+}
+
+const hi8 = 0x8080808080808080
+
+// notBase64Mask returns w with the high bit set in each byte below '+'
+// (0x2b) or from 0x80, none of them in base64, and all other bits clear.
+func notBase64Mask(w uint64) uint64 {
+	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	// (w&0x7f)+0x55 reaches the high bit from 0x2b up, without carries.
+	return (w | ^((w & lo7) + 0x5555555555555555)) & hi
+}
+
+// zeroMask returns w with the high bit set in each byte that is 0, and
+// all other bits clear.
+func zeroMask(w uint64) uint64 {
+	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	return ^(((w & lo7) + lo7) | w) & hi
+}
+
+// findSpans appends the findings of v to dst, sorted by start, without
+// overlaps (of two that overlap, the one that starts first, or the longer
+// one, stays). Each detector runs only where the first look l says it may
+// find something: e-mail addresses and URL credentials need an '@', IPv6
+// addresses two ':', IPv4 addresses and phone and card numbers digits.
+func findSpans(v []byte, l look, dst []span) []span {
+	n := len(dst)
+	if l&lookAt != 0 {
+		dst = findEmails(v, dst)
+	}
+	if l&lookColons != 0 {
+		dst = findIPv6(v, dst)
+	}
+	if l&lookDigits != 0 {
+		dst = findNumbers(v, dst)
+		dst = findAddresses(v, dst)
+	}
+	if len(dst)-n > 1 {
+		dst = sortSpans(dst, n)
+	}
+	return dst
+}
+
+// Byte classes.
+const (
+	cDigit   = 1 << iota // 0-9
+	cAt                  // '@'
+	cColon               // ':'
+	cLocal               // in an e-mail address's local part
+	cDomain              // in a domain name
+	cIPv6                // in an IPv6 address: hex digits, ':', '.'
+	cSep                 // between the digit groups of a phone number
+	cWord                // in a word: ASCII letters, UTF-8 multi-byte characters but a no-break space
+	cBase64              // in base64 text, either alphabet: A-Z a-z 0-9 + / - _
+	cNotText             // not in ASCII text: control characters but tab, CR, LF; bytes from 0x7f
+	cUpper               // A-Z
+	cLower               // a-z
+	cStd                 // '+' and '/', only in the standard base64 alphabet
+	cURL                 // '-' and '_', only in the URL alphabet
+)
+
+var class [256]uint16
+
+func init() {
+	for c := range 256 {
+		b := byte(c)
+		var k uint16
+		switch {
+		case '0' <= b && b <= '9':
+			k |= cDigit | cLocal | cDomain | cIPv6 | cBase64
+		case 'a' <= b && b <= 'z':
+			k |= cLocal | cDomain | cWord | cBase64 | cLower
+			if b <= 'f' {
+				k |= cIPv6
+			}
+		case 'A' <= b && b <= 'Z':
+			k |= cLocal | cDomain | cWord | cBase64 | cUpper
+			if b <= 'F' {
+				k |= cIPv6
+			}
+		case b >= 0x80 && b != 0xa0 && b != 0xc2:
+			k |= cWord
+		}
+		switch b {
+		case '@':
+			k |= cAt
+		case ':':
+			k |= cColon | cIPv6
+		case '.':
+			k |= cLocal | cDomain | cIPv6 | cSep
+		case '-':
+			k |= cLocal | cDomain | cSep | cBase64 | cURL
+		case '_':
+			k |= cLocal | cBase64 | cURL
+		case '+':
+			k |= cLocal | cBase64 | cStd
+		case '%', '\'':
+			k |= cLocal
+		case '/':
+			k |= cSep | cBase64 | cStd
+		case ' ', '(', ')':
+			k |= cSep
+		}
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b >= 0x7f {
+			k |= cNotText
+		}
+		class[c] = k
+	}
+}
+
+func isLocalChar(c byte) bool  { return class[c]&cLocal != 0 }
+func isDomainChar(c byte) bool { return class[c]&cDomain != 0 }
+func isIPv6Char(c byte) bool   { return class[c]&cIPv6 != 0 }
+func isPhoneSep(c byte) bool   { return class[c]&cSep != 0 }
+
+// isWordByte reports whether c is part of a word: an ASCII letter or a
+// byte of a multi-byte UTF-8 character, except a no-break space's.
+func isWordByte(c byte) bool { return class[c]&cWord != 0 }
+
+// sortSpans sorts dst[from:] by start (by insertion when there are few,
+// as usual) and drops spans that overlap an earlier one.
+func sortSpans(dst []span, from int) []span {
+	s := dst[from:]
+	if len(s) > 16 {
+		slices.SortFunc(s, func(a, b span) int {
+			if a.start != b.start {
+				return a.start - b.start
+			}
+			return b.end - a.end
+		})
+	}
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && (s[j].start < s[j-1].start || s[j].start == s[j-1].start && s[j].end > s[j-1].end); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	out := s[:0]
+	for _, x := range s {
+		if len(out) > 0 && x.start < out[len(out)-1].end {
 			continue
 		}
-		if passwordBefore(v, s) {
+		out = append(out, x)
+	}
+	return dst[:from+len(out)]
+}
+
+// mask returns a finding's example, with too little of it to identify
+// anyone: "j***@g***.com", "***:***@m***.de", "***45", "81.x.x.x",
+// "2a02:…", "**** 4242".
+func mask(v []byte, s span) string {
+	t := v[s.start:s.end]
+	switch s.kind {
+	case Email:
+		at := bytes.LastIndexByte(t, '@')
+		d := maskDomain(t[at+1:])
+		if passwordBefore(v, s.start) {
 			// "Email:jane@gmail.com", "EMAIL;TYPE=INTERNET:jane@..." (a
 			// vCard), or "joe:secret@host", a login: found either way,
 			// with nothing of what could be a password shown.
-			return "***@" + string(domain[:1]) + "***" + string(domain[dot:]), true
+			return "***@" + d
 		}
-		return string(local[:1]) + "***@" + string(domain[:1]) + "***" + string(domain[dot:]), true
-	}
-}
-
-// urlUserinfo reports whether the text at s, the start of what looks like
-// an address's local part, is the user (and password) of a URL: "://"
-// comes before it in the same word.
-func urlUserinfo(v []byte, s int) bool {
-	w := s
-	for w > 0 && !isSpaceOrQuote(v[w-1]) {
-		w--
-	}
-	return bytes.Contains(v[w:s], []byte("://"))
-}
-
-// passwordBefore reports whether the local part at s follows a ':' that
-// is not "mailto:": "joe:secret@host" may be a login, and masking it as an
-// address would show the password's first letter.
-func passwordBefore(v []byte, s int) bool {
-	if s == 0 || v[s-1] != ':' {
-		return false
-	}
-	w := s - 1
-	for w > 0 && isLetterByte(v[w-1]) {
-		w--
-	}
-	return !strings.EqualFold(string(v[w:s-1]), "mailto")
-}
-
-func isSpaceOrQuote(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '(' || c == ','
-}
-
-// fileExtensions are top-level "domains" that are file names: "logo@2x.png".
-var fileExtensions = map[string]bool{
-	"png": true, "jpg": true, "jpeg": true, "gif": true, "webp": true, "avif": true, "svg": true, "ico": true,
-	"bmp": true, "tif": true, "tiff": true, "js": true, "mjs": true, "css": true, "map": true, "json": true,
-	"mp4": true, "webm": true, "pdf": true, "woff": true, "woff2": true, "ttf": true, "php": true, "html": true,
-}
-
-func isLetters(b []byte) bool {
-	for _, c := range b {
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			return false
+		return string(t[:1]) + "***@" + d
+	case Credential:
+		h := s.end + 1
+		for h < len(v) && isDomainChar(v[h]) {
+			h++
 		}
-	}
-	return true
-}
-
-// reservedDomain reports whether d is one that no real mailbox has and
-// where stagecopy's fakes live (anonymize's checkReservedDomain): RFC 2606's
-// example.com, .net, .org and names under them, and .test, .example and
-// .invalid.
-func reservedDomain(d string) bool {
-	for _, base := range []string{"example.com", "example.net", "example.org"} {
-		if d == base || strings.HasSuffix(d, "."+base) {
-			return true
-		}
-	}
-	// Not .local or .localhost: stagecopy's fakes never use them, and
-	// jane@corp.local is a real intranet mailbox.
-	for _, tld := range []string{".test", ".example", ".invalid"} {
-		if strings.HasSuffix(d, tld) {
-			return true
-		}
-	}
-	return false
-}
-
-// wholePhone reports whether w is a phone number: 7 to 15 digits, written
-// with a leading '+', parentheses, a leading 0 or 00 (national or
-// international prefix) in digit groups, or in the North American 3-3-4
-// shape, and not a date or a fake (+1 AAA 555 01NN and its shorter forms). Product codes, amounts and
-// ISBNs ("100-200-300", "1 000 000", "978-3-16-148410-0") are not phones.
-func wholePhone(w []byte) (string, bool) {
-	if len(w) < 7 || len(w) > 24 {
-		return "", false
-	}
-	var digits []byte
-	var groups []int // lengths of the digit groups
-	paren, run := false, 0
-	for i, c := range w {
-		switch {
-		case '0' <= c && c <= '9':
-			digits = append(digits, c)
-			run++
-			continue
-		case c == '+' && i == 0:
-		case c == '(' || c == ')':
-			paren = true
-		case c == ' ' || c == '-' || c == '.' || c == '/':
-		default:
-			return "", false
-		}
-		if run > 0 {
-			groups = append(groups, run)
-		}
-		run = 0
-	}
-	if run > 0 {
-		groups = append(groups, run)
-	}
-	n := len(digits)
-	if n < 7 || n > 15 || looksLikeDate(w) {
-		return "", false
-	}
-	nanp := len(groups) == 3 && groups[0] == 3 && groups[1] == 3 && groups[2] == 4
-	// A leading 0 (national) or 00 (international) prefix counts when the
-	// number is written in groups: bare digits starting with 0 are UPC and
-	// EAN codes and zero-padded ids, and "0." starts a decimal.
-	grouped := len(groups) >= 2 && bytes.ContainsAny(w, " -/()")
-	national := grouped && (w[0] == '0' && n >= 9 && n <= 13 && digits[1] != '0' || bytes.HasPrefix(w, []byte("00")) && n >= 11)
-	if !(w[0] == '+' || paren || nanp || national) {
-		return "", false
-	}
-	if _, err := netip.ParseAddr(string(w)); err == nil {
-		return "", false // an IPv4 address
-	}
-	// The fake: North American (1 and 10 digits, 10 digits, or the 7-digit
-	// local form) ending in 555 01NN.
-	if (n == 11 && digits[0] == '1' || n == 10 || n == 7) && string(digits[n-7:n-2]) == "55501" {
-		return "", false
-	}
-	return "***" + string(digits[n-2:]), true
-}
-
-// looksLikeDate reports whether w starts like a date: 2024-02-01,
-// 01.02.2024, 01/02/24 (with '-', '.' or '/': "0211 12 34 56" is a phone).
-func looksLikeDate(w []byte) bool {
-	groups := bytes.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '.' || r == '/' || r == ' ' || r == ':' })
-	if len(groups) < 3 || !bytes.ContainsAny(w, "-./") {
-		return false
-	}
-	a, b, c := len(groups[0]), len(groups[1]), len(groups[2])
-	year := a == 4 && (groups[0][0] == '1' || groups[0][0] == '2')
-	return year && b <= 2 && c <= 2 || a <= 2 && b <= 2 && (c == 4 || c == 2) && len(groups) == 3
-}
-
-// wholeCard reports whether w is a payment card number: 13 to 19 digits,
-// maybe in groups, with a card network's prefix and a valid Luhn check
-// digit.
-func wholeCard(w []byte) (string, bool) {
-	var digits []byte
-	for _, c := range w {
-		switch {
-		case '0' <= c && c <= '9':
-			digits = append(digits, c)
-		case c == ' ' || c == '-':
-		default:
-			return "", false
-		}
-	}
-	n := len(digits)
-	if n < 13 || n > 19 || !cardPrefix(digits) || !luhn(digits) {
-		return "", false
-	}
-	return "**** " + string(digits[n-4:]), true
-}
-
-// cardPrefix reports whether d has a card network's prefix and one of its
-// lengths. 13-digit Visa numbers are long gone; leaving them out spares the
-// EAN-13 barcodes of product tables.
-func cardPrefix(d []byte) bool {
-	n := len(d)
-	p2 := int(d[0]-'0')*10 + int(d[1]-'0')
-	p4 := p2*100 + int(d[2]-'0')*10 + int(d[3]-'0')
-	switch {
-	case d[0] == '4': // Visa
-		return n == 16 || n == 19
-	case 51 <= p2 && p2 <= 55, 2221 <= p4 && p4 <= 2720: // Mastercard
-		return n == 16
-	case p2 == 34 || p2 == 37: // American Express
-		return n == 15
-	case p4 == 6011 || p2 == 65: // Discover
-		return n >= 16
-	case 3528 <= p4 && p4 <= 3589: // JCB
-		return n >= 16
-	case p2 == 36 || 300 <= p4/10 && p4/10 <= 305: // Diners
-		return n >= 14 && n <= 16
-	}
-	return false
-}
-
-func luhn(d []byte) bool {
-	sum := 0
-	for i := range d {
-		x := int(d[len(d)-1-i] - '0')
-		if i%2 == 1 {
-			if x *= 2; x > 9 {
-				x -= 9
+		return "***:***@" + maskDomain(bytes.TrimRight(v[s.end+1:h], ".-"))
+	case Phone, Card:
+		var d []byte
+		for i := len(t) - 1; i >= 0 && len(d) < 4; i-- {
+			if isDigit(t[i]) {
+				d = append([]byte{t[i]}, d...)
 			}
 		}
-		sum += x
-	}
-	return sum%10 == 0
-}
-
-// findIP returns the first public IPv6 or IPv4 address in v, masked.
-func findIP(v, w []byte) (string, bool) {
-	if ex, ok := findIPv6(v); ok {
-		return ex, true
-	}
-	for i := 0; i < len(v); {
-		if !isDigit(v[i]) || i > 0 && (isDigit(v[i-1]) || v[i-1] == '.') {
-			i++
-			continue
+		if s.kind == Phone {
+			return "***" + string(d[len(d)-2:])
 		}
-		e := i
-		for e < len(v) && (isDigit(v[e]) || v[e] == '.') {
-			e++
+		return "**** " + string(d)
+	case IP:
+		a, _ := netip.ParseAddr(string(t))
+		if a.Is4In6() {
+			a = a.Unmap()
 		}
-		cand := bytes.TrimRight(v[i:e], ".")
-		// Not a version: "Chrome/125.0.0.0", "v1.2.3.4", "1.7.8.11".
-		version := i > 1 && v[i-1] == '/' && isLetterByte(v[i-2]) || i > 0 && (v[i-1] == 'v' || v[i-1] == 'V')
-		if !version && bytes.Count(cand, []byte{'.'}) == 3 && (e == len(v) || !isLetterByte(v[e])) {
-			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is4() && public(a) && !smallParts(a) {
-				return string(cand[:bytes.IndexByte(cand, '.')]) + ".x.x.x", true
-			}
+		str := a.String()
+		if a.Is4() {
+			return str[:strings.IndexByte(str, '.')] + ".x.x.x"
 		}
-		i = e
-	}
-	return "", false
-}
-
-// findIPv6 returns the first public IPv6 address in v, masked: a run of
-// hex digits, colons and dots with at least three groups ("2a02:8070::1",
-// in JSON, in brackets, in a list), which netip accepts.
-func findIPv6(v []byte) (string, bool) {
-	if bytes.Count(v, []byte{':'}) < 2 {
-		return "", false
-	}
-	for i := 0; i < len(v); {
-		if !isIPv6Char(v[i]) {
-			i++
-			continue
-		}
-		e := i
-		for e < len(v) && isIPv6Char(v[e]) {
-			e++
-		}
-		cand := v[i:e]
-		if bytes.Count(cand, []byte{':'}) >= 2 && len(bytes.FieldsFunc(cand, func(r rune) bool { return r == ':' })) >= 3 {
-			if a, err := netip.ParseAddr(string(cand)); err == nil && a.Is6() {
-				if a.Is4In6() {
-					if a4 := a.Unmap(); public(a4) {
-						return strings.SplitN(a4.String(), ".", 2)[0] + ".x.x.x", true
-					}
-					return "", false
+		return str[:strings.IndexByte(str, ':')] + ":…"
+	case Address:
+		// The street word or the postcode's first letter only.
+		if isDigit(t[0]) || !bytes.ContainsRune(t, ' ') {
+			if sp := bytes.LastIndexByte(t, ' '); sp >= 0 && !isDigit(t[len(t)-1]) {
+				if t[len(t)-1] >= 'A' && t[len(t)-1] <= 'Z' && len(t) <= 8 && !bytes.ContainsAny(t, "abcdefghijklmnopqrstuvwxyz") {
+					return string(t[:1]) + "** ***" // a postcode
 				}
-				if public(a) {
-					s := a.String()
-					return s[:strings.IndexByte(s, ':')] + ":…", true
-				}
+				return "*** " + string(t[sp+1:])
 			}
 		}
-		i = e
-	}
-	return "", false
-}
-
-func isIPv6Char(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || c == ':' || c == '.'
-}
-
-// smallParts reports whether every part of a is below 32: version numbers
-// ("1.7.8.11", "2.0.1.4") look like that, people's addresses seldom.
-func smallParts(a netip.Addr) bool {
-	for _, b := range a.As4() {
-		if b >= 32 {
-			return false
+		if len(t) <= 8 && !bytes.ContainsAny(t, "abcdefghijklmnopqrstuvwxyz") {
+			return string(t[:1]) + "** ***"
 		}
+		return "*** (a street)"
 	}
-	return true
+	return "***"
+}
+
+// maskDomain returns "g***.com" for "gmail.com".
+func maskDomain(d []byte) string {
+	dot := bytes.LastIndexByte(d, '.')
+	if len(d) == 0 {
+		return "…"
+	}
+	if dot <= 0 {
+		return string(d[:1]) + "***"
+	}
+	return string(d[:1]) + "***" + string(d[dot:])
 }
 
 func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
 func isLetterByte(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-
-// notPersonal are networks whose addresses name no person: documentation
-// (where stagecopy's fakes live), shared address space, benchmarking.
-var notPersonal = []netip.Prefix{
-	netip.MustParsePrefix("192.0.2.0/24"),
-	netip.MustParsePrefix("198.51.100.0/24"),
-	netip.MustParsePrefix("203.0.113.0/24"),
-	netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("2001:db8::/32"),
-}
-
-func public(a netip.Addr) bool {
-	if !a.IsGlobalUnicast() || a.IsPrivate() {
-		return false
-	}
-	for _, p := range notPersonal {
-		if p.Contains(a) {
-			return false
-		}
-	}
-	return true
-}
+func isAlnum(c byte) bool      { return isDigit(c) || isLetterByte(c) }

@@ -47,6 +47,8 @@ func findings(rep *Report) map[string]int64 {
 func TestKeyValueFindings(t *testing.T) {
 	dump := "CREATE TABLE `wp_usermeta` (`umeta_id` bigint, `user_id` bigint, `meta_key` varchar(255), `meta_value` longtext);\n" +
 		"INSERT INTO `wp_usermeta` VALUES (1,1,'billing_email','jane.doe@gmail.com'),(2,1,'billing_phone','+44 20 7946 0958'),(3,2,'billing_email','john.roe@gmail.com'),(4,2,'nickname','jd'),(5,2,'x y@gmail.com','joe@gmail.com');\n" +
+		"CREATE TABLE `user_properties` (`up_user` int, `up_property` varbinary(255), `up_value` blob);\n" +
+		"INSERT INTO `user_properties` VALUES (1,'nickname','+44 20 7946 0958');\n" +
 		"CREATE TABLE `settings` (`k` varchar(64), `v` text);\n" +
 		"INSERT INTO `settings` VALUES ('admin_email','owner@gmail.com');\n"
 	got := findings(scanWith(t, "", dump))
@@ -55,7 +57,11 @@ func TestKeyValueFindings(t *testing.T) {
 		"wp_usermeta.meta_value[billing_phone] phone": 1,
 		"wp_usermeta.meta_value[(other keys)] email":  1,
 		"settings.v email":                            1,
+		"user_properties.up_value[nickname] phone":    1, // MediaWiki's key/value table
 		"wp_usermeta.meta_key email":                  1, // the key itself
+		// A nickname is a name, by the key's name.
+		"user_properties.up_value[nickname] name by-name": 1,
+		"wp_usermeta.meta_value[nickname] name by-name":   1,
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -117,6 +123,24 @@ func TestFindingPaths(t *testing.T) {
 	} {
 		if got[k] != v {
 			t.Errorf("%s: %d, want %d\nall: %v", k, got[k], v, got)
+		}
+	}
+}
+
+// TestNoTextColumns: the values of date, number and enum columns are not
+// looked into (they hold no text), but their names still count: a birth
+// date in a DATE column is a finding.
+func TestNoTextColumns(t *testing.T) {
+	dump := "CREATE TABLE `people` (`id` int, `dob` date, `created` datetime, `kind` enum('a','b'), `note` varchar(40));\n" +
+		"INSERT INTO `people` VALUES (1,'1980-02-03','2024-05-01 10:00:00','a','+44 20 7946 0958'),(2,'0000-00-00','2024-05-01 10:00:00','b','');\n"
+	got := findings(scanWith(t, "", dump))
+	want := map[string]int64{"people.dob birthdate by-name": 1, "people.note phone": 1}
+	if len(got) != len(want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %d, want %d (all: %v)", k, got[k], v, got)
 		}
 	}
 }

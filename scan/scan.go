@@ -1,8 +1,13 @@
-// Package scan looks for personal data in the values of a dump: e-mail
-// addresses, phone numbers, public IP addresses and payment card numbers.
-// Run after the rules (anonymize.Filter), it finds what no rule covers;
-// run on a raw dump, it shows where the personal data is. stagecopy's own
-// fakes are not reported (see detect). It reports counts and masked
+// Package scan looks for personal data in the values of a dump: e-mail,
+// phone, IP and street addresses, payment card numbers and URL
+// credentials, in text and inside JSON, PHP-serialized, base64 and
+// compressed values (detect.go and the files beside it), and in columns
+// and key/value keys whose names say they hold credentials, names,
+// addresses, birth dates or national ids (name.go). Run after the rules
+// (the snapshot's check of every row, or scan -r), it finds what no rule
+// covers; run on a raw dump, it shows where the personal data is, and
+// Suggest writes rules for it. stagecopy's own fakes, by their exact
+// shape, are not reported (docs/privacy.md). It reports counts and masked
 // examples, never a value.
 package scan
 
@@ -17,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/sqldump"
+	"github.com/stagecopy/stagecopy/rules"
 )
 
 // Finding is one kind of personal data in one column, or in one key of a
@@ -35,7 +41,8 @@ type Finding struct {
 	Document string `json:"document,omitempty"`
 	Kind     Kind   `json:"kind"`
 	// ByName means the column's or key's name says what it holds
-	// (user_pass, billing_phone), whatever the values look like.
+	// (user_pass, billing_phone) and no rule covers it: Values then also
+	// counts the values that are not empty but show nothing of the kind.
 	ByName bool `json:"by_name,omitempty"`
 	// Kept means the rules keep this table, column or key on purpose: a
 	// finding the owner accepted, not a leak.
@@ -88,16 +95,15 @@ func (r *Report) Leaks() []Finding {
 	return out
 }
 
-// Cover says what the rules do with a table, column or key.
-type Cover int
+// Cover says what the rules do with a table, column or key (see
+// rules.Rules.Coverage).
+type Cover = rules.Cover
 
+// What rules do with a value.
 const (
-	// Uncovered: no rule names it; its values are written as they were.
-	Uncovered Cover = iota
-	// Ruled: a rule rewrites, empties or drops it.
-	Ruled
-	// Kept: the rules keep it unchanged on purpose.
-	Kept
+	Uncovered = rules.Uncovered // no rule names it: a finding is a leak
+	Ruled     = rules.Ruled     // a rule rewrites, empties or drops it
+	Kept      = rules.Kept      // the rules keep it unchanged, on purpose
 )
 
 // Rules tells a Scanner what the anonymization rules cover. A Scanner
@@ -117,29 +123,30 @@ type Rules interface {
 type Scanner struct {
 	rules    Rules
 	noNames  bool
-	columns  map[string][]string // table -> column names, from CREATE TABLE
+	columns  map[string][]string        // table -> column names, from CREATE TABLE
+	noText   map[string]map[string]bool // table -> lower-case names of columns of noTextTypes
 	tables   map[string]bool
 	infos    map[string]*tableInfo
 	last     *tableInfo // the last info returned, for lastCols
 	lastCols []string
-	found    map[key]*Finding
+	found    map[key]*finding
 	rows     int64
 	values   int64
 	buf      []byte
 	keyBuf   []byte
 	matches  []match
+	clean    map[string]struct{} // short values detect found nothing in
 	seenKind map[Kind]bool
 }
 
 type key struct {
 	table, column, key, path string
 	kind                     Kind
-	byName                   bool
 }
 
 // New returns an empty Scanner.
 func New() *Scanner {
-	return &Scanner{columns: map[string][]string{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*Finding{}, seenKind: map[Kind]bool{}}
+	return &Scanner{clean: map[string]struct{}{}, columns: map[string][]string{}, noText: map[string]map[string]bool{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*finding{}, seenKind: map[Kind]bool{}}
 }
 
 // ValuesOnly turns detection by name off: for an archive, whose values
@@ -163,10 +170,15 @@ func (s *Scanner) SetRules(r Rules) {
 func (s *Scanner) Define(table string, create []byte) {
 	if t, err := sqldump.ParseCreateTable(create); err == nil {
 		names := make([]string, len(t.Columns))
+		noText := map[string]bool{}
 		for i, c := range t.Columns {
 			names[i] = c.Name
+			if noTextTypes[c.Type] {
+				noText[strings.ToLower(c.Name)] = true
+			}
 		}
 		s.columns[table] = names
+		s.noText[table] = noText
 		for k, ti := range s.infos {
 			if ti.table == table {
 				delete(s.infos, k)
@@ -227,7 +239,7 @@ func (s *Scanner) insert(ctx context.Context, src sqldump.Stream, st *sqldump.St
 			return err
 		}
 		*left--
-		s.Row(st.Table, st.Columns, r)
+		s.Row(st.Table, st.Columns, r, nil)
 		if s.rows%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -238,8 +250,11 @@ func (s *Scanner) insert(ctx context.Context, src sqldump.Stream, st *sqldump.St
 
 // Row scans one row of an INSERT into table; cols are the INSERT's column
 // names, or nil for the table's own (from a CREATE TABLE given to Define
-// or seen in a stream).
-func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
+// or seen in a stream). rewritten, when not nil, says which values of the
+// row a rule rewrote (anonymize.Filter.Rewritten): a ruled column whose
+// rule did not apply to this row (its where did not match) is checked by
+// its name like a column without rules.
+func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rewritten func(i int) bool) {
 	ti := s.info(table, cols)
 	s.rows++
 	rowKey, keyCover := "", Uncovered
@@ -260,13 +275,19 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 			k, cover = rowKey, keyCover
 			byName, named = ti.keyKind(rowKey)
 		}
-		if v.Kind != sqldump.ValueString && v.Kind != sqldump.ValueHex {
-			// Numbers: only by name (an IP kept as an integer), and not 0.
-			if named && cover != Ruled && v.Kind == sqldump.ValueNumber && !isZero(v.Raw) {
-				s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("a number of %d digits", len(v.Raw)))
+		if cover == Ruled && named && rewritten != nil && !rewritten(i) {
+			cover = Uncovered // the rule's where left this row as it was
+		}
+		if v.Kind == sqldump.ValueNull || v.Kind == sqldump.ValueNumber || i < len(ti.cols) && ti.cols[i].noText {
+			// Numbers, dates, enums: only by name (an IP kept as an
+			// integer, a birth date), and not 0.
+			if named && cover != Ruled && v.Kind != sqldump.ValueNull && v.Kind != sqldump.ValueExpr && !isZero(v.Raw) && !isZeroDate(v.Raw) {
+				s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(v.Raw)))
 			}
 			continue
 		}
+		// Strings, hex and bit literals decoded; an expression
+		// ('x' COLLATE utf8mb4_bin, CONCAT(...)) as its text.
 		b, ok := v.Plain()
 		if !ok {
 			if b, ok = v.AppendBytes(s.buf[:0]); !ok {
@@ -275,12 +296,23 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 			s.buf = b
 		}
 		s.values++
-		if named && cover != Ruled && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
-			s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
+		// Short values repeat (statuses, flags, types, keys): one found
+		// clean once is clean again.
+		short := len(b) <= maxClean
+		if short {
+			if _, ok := s.clean[string(b)]; ok {
+				if named && cover != Ruled && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
+					s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
+				}
+				continue
+			}
 		}
 		s.matches = detect(s.matches[:0], b)
-		if len(s.matches) == 0 {
-			continue
+		if short && len(s.matches) == 0 {
+			if len(s.clean) >= maxCleanEntries {
+				clear(s.clean)
+			}
+			s.clean[string(b)] = struct{}{}
 		}
 		clear(s.seenKind)
 		for _, m := range s.matches {
@@ -290,7 +322,72 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row) {
 				s.add(table, col, k, path, doc, m.kind, false, cover, m.example)
 			}
 		}
+		if named && cover != Ruled && !s.seenKind[byName] && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
+			s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
+		}
 	}
+	s.rowComments(table, r)
+}
+
+// rowComments scans what a row holds besides its values: comments
+// between them ((1, /* ... */ 'x')), which the archive keeps as they are.
+func (s *Scanner) rowComments(table string, r *sqldump.Row) {
+	raw := r.Raw
+	if !bytes.Contains(raw, []byte("/*")) && !bytes.Contains(raw, []byte("--")) && bytes.IndexByte(raw, '#') < 0 {
+		return
+	}
+	b := append(s.keyBuf[:0], raw...)
+	for _, v := range r.Values {
+		if v.Start >= 0 && v.Start+len(v.Raw) <= len(b) {
+			for j := v.Start; j < v.Start+len(v.Raw); j++ {
+				b[j] = ' '
+			}
+		}
+	}
+	s.keyBuf = b
+	s.Text(table, "(statement)", b)
+}
+
+// Text scans SQL text written beside the rows: a CREATE TABLE (DEFAULT
+// values, comments), a view, trigger or routine, a SET, the comments
+// around an INSERT's rows. Its findings are reported under table, with
+// what as the column: "(schema)", "(statement)". Stagecopy's fakes aside,
+// what it finds is written as it is, since no rule rewrites such text.
+func (s *Scanner) Text(table, what string, text []byte) {
+	if len(text) < 6 {
+		return
+	}
+	if table == "" {
+		table = "(dump)"
+	}
+	s.matches = detect(s.matches[:0], text)
+	clear(s.seenKind)
+	for _, m := range s.matches {
+		if !s.seenKind[m.kind] {
+			s.seenKind[m.kind] = true
+			s.add(table, what, "", "", "", m.kind, false, Uncovered, m.example)
+		}
+	}
+}
+
+// maxClean and maxCleanEntries bound the values Row remembers as clean.
+const (
+	maxClean        = 32
+	maxCleanEntries = 1 << 14
+)
+
+// noTextTypes are the column types whose values hold no text. Not enum
+// and set: their members are whatever the schema says.
+var noTextTypes = map[string]bool{
+	"date": true, "datetime": true, "timestamp": true, "time": true, "year": true,
+	"tinyint": true, "smallint": true, "mediumint": true, "int": true, "integer": true, "bigint": true,
+	"decimal": true, "numeric": true, "dec": true, "fixed": true, "float": true, "double": true, "real": true,
+	"bit": true, "bool": true, "boolean": true,
+}
+
+// isZeroDate reports whether a literal is MySQL's zero date.
+func isZeroDate(raw []byte) bool {
+	return bytes.HasPrefix(raw, []byte("'0000-00-00")) || bytes.HasPrefix(raw, []byte("\"0000-00-00"))
 }
 
 func isZero(b []byte) bool {
@@ -298,15 +395,28 @@ func isZero(b []byte) bool {
 	return len(b) == 0
 }
 
-// add counts one value with a finding.
+// add counts one value with a finding. A kind found by name and by value
+// in the same place is one finding: its example is a value's, and ByName
+// says the name says so too.
 func (s *Scanner) add(table, col, k, path, doc string, kind Kind, byName bool, cover Cover, example string) {
-	key := key{table, col, k, path, kind, byName}
+	key := key{table, col, k, path, kind}
 	f := s.found[key]
 	if f == nil {
-		f = &Finding{Table: table, Column: col, Key: k, Path: path, Document: doc, Kind: kind, ByName: byName, Kept: cover == Kept, Example: example}
+		f = &finding{Finding: Finding{Table: table, Column: col, Key: k, Path: path, Document: doc, Kind: kind, Kept: cover == Kept, Example: example}}
 		s.found[key] = f
 	}
 	f.Values++
+	if byName {
+		f.ByName = true
+	} else if !f.byValue {
+		f.byValue, f.Example = true, example
+	}
+}
+
+// finding is a Finding being counted.
+type finding struct {
+	Finding
+	byValue bool // Example is a value's
 }
 
 // tableInfo is what a Scanner knows of one table and column list.
@@ -319,9 +429,12 @@ type tableInfo struct {
 }
 
 type colInfo struct {
-	cover Cover
-	kind  Kind // what its name says it holds
-	named bool
+	// noText: the column's type holds no text (a date, a number, an
+	// enum): its values are not looked into, only its name counts.
+	noText bool
+	cover  Cover
+	kind   Kind // what its name says it holds
+	named  bool
 }
 
 type keyInfo struct {
@@ -383,6 +496,7 @@ func (s *Scanner) lookup(table string, cols []string) *tableInfo {
 			ti.valIdx = i
 		}
 		ci := &ti.cols[i]
+		ci.noText = s.noText[table][strings.ToLower(c)]
 		if s.rules != nil {
 			ci.cover = s.rules.Cover(table, c, "")
 		}
@@ -459,7 +573,7 @@ func keyValueColumns(cols []string) (string, string, bool) {
 			continue
 		}
 		prefix := strings.TrimSuffix(lc, "value")
-		for _, k := range []string{prefix + "key", prefix + "name", prefix + "path", "key", "name", "path", "code"} {
+		for _, k := range []string{prefix + "key", prefix + "name", prefix + "path", prefix + "property", "key", "name", "path", "code", "property"} {
 			if kc, ok := has[k]; ok && k != lc {
 				return kc, c, true
 			}
@@ -468,16 +582,16 @@ func keyValueColumns(cols []string) (string, string, bool) {
 	return "", "", false
 }
 
-// classifyName says what a column's or key's name means it holds; set to
-// ByName.
-var classifyName = func(table, name string) (Kind, bool) { return "", false }
+// classifyName says what a column's or key's name means it holds: ByName,
+// a variable for tests.
+var classifyName = ByName
 
 // Report returns what was found so far: leaks before kept findings,
 // credentials first, then by table, column, key and kind.
 func (s *Scanner) Report() *Report {
 	rep := &Report{Tables: len(s.tables), Rows: s.rows, Values: s.values, Findings: []Finding{}}
 	for _, f := range s.found {
-		rep.Findings = append(rep.Findings, *f)
+		rep.Findings = append(rep.Findings, f.Finding)
 	}
 	order := map[Kind]int{}
 	for i, k := range kinds {
@@ -503,10 +617,7 @@ func (s *Scanner) Report() *Report {
 		if a.Path != b.Path {
 			return a.Path < b.Path
 		}
-		if order[a.Kind] != order[b.Kind] {
-			return order[a.Kind] < order[b.Kind]
-		}
-		return !a.ByName && b.ByName
+		return order[a.Kind] < order[b.Kind]
 	})
 	return rep
 }

@@ -17,8 +17,10 @@ func TestDetect(t *testing.T) {
 		{"", ""},
 		{"samir@example-customer.net", "email s***@e***.net"},
 		{"Write to Rosa.Rossi+shop@mail.co.uk, please.", "email R***@m***.uk"},
-		{"bob@example.com", ""}, // a fake's domain
-		{"alice@shop.example.org, x@y.test, z@a.invalid", ""},
+		// Under a reserved domain, only a fake's shape is left out.
+		{"bob@example.com", "email b***@e***.com"},
+		{"alice@shop.example.org, x@y.test, z@a.invalid", "email a***@s***.org"},
+		{"emma.smith1234567890@example.com u42@shop.test es7@a.invalid", ""},
 		{"not an address: a@b, @@, foo@bar", ""},
 		{"81.13.87.78", "ip 81.x.x.x"},
 		{"from 81.13.87.78 and 192.0.2.1", "ip 81.x.x.x"},
@@ -51,7 +53,8 @@ func TestDetect(t *testing.T) {
 		{"1234567890123452", ""},    // no card network
 		// Found by review: credentials in URLs are not addresses (and the
 		// mask would show a password's first letter), file names are not.
-		{"https://user:s3cret@mail.shop.de/x", ""},
+		// (Now a credential: the userinfo, with no letter of it shown.)
+		{"https://user:s3cret@mail.shop.de/x", "credential ***:***@m***.de"},
 		{"mailto:joe@provider.info", "email j***@p***.info"},
 		{`<img src="logo@2x.png"> jquery@3.7.1.min.js`, ""},
 		{"JOE.DOE@PROVIDER.INFO", "email J***@P***.INFO"},
@@ -91,7 +94,14 @@ func TestDetect(t *testing.T) {
 		{"jane.doe@corp.local", "email j***@c***.local"},
 		{"root@localhost.localhost", "email r***@l***.localhost"},
 		{"emma.smith1234567890@example.com", ""},
-		{"x@shop.test", ""},
+		{"x@shop.test", "email x***@s***.test"}, // not a fake's local part
+		// In the documentation networks, only the hosts the ip fake writes;
+		// in the 555-01NN numbers, only the fake's exact forms.
+		{"192.0.2.0", "ip 192.x.x.x"},
+		{"203.0.113.255", "ip 203.x.x.x"},
+		{"::ffff:198.51.100.7 2001:db8:1::7", ""},
+		{"+1 (212) 555-0142", "phone ***42"},
+		{"212 555-0142", "phone ***42"},
 		{"0:0:0:0:0:ffff:5102:304", "ip 81.x.x.x"},
 		{"0211 12 34 56", "phone ***56"},
 		// An Amex number is a card, not a phone.
@@ -126,11 +136,33 @@ func TestScanner(t *testing.T) {
 	}
 	// A blob written in hex (as the live path writes binary columns) is
 	// looked at too: joe@provider.info.
-	want := []string{"blobs.b email 1 j***@p***.info", "customers.email email 2 r***@m***.de", "customers.ip ip 1 81.x.x.x", "log.msg ip 1 81.x.x.x"}
+	// customers.ip holds IP addresses by its name: all three values count.
+	want := []string{"blobs.b email 1 j***@p***.info", "customers.email email 3 r***@m***.de", "customers.ip ip 3 81.x.x.x", "customers.note phone 1 ***67", "log.msg ip 1 81.x.x.x"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if rep.Tables != 3 || rep.Rows != 5 {
 		t.Errorf("tables %d rows %d", rep.Tables, rep.Rows)
+	}
+}
+
+// TestScannerVersionedValues: values inside versioned comments (sakila's
+// geometry, or anything else) are scanned like any other, in the column
+// they are in where the comment runs.
+func TestScannerVersionedValues(t *testing.T) {
+	dump := "CREATE TABLE `staff` (`id` int, /*!50705 `email` varchar(100), */ `name` text);\n" +
+		"INSERT INTO `staff` VALUES (1, /*!50705 'mike@mail.example-shop.de', */ 'Mike'),(2, /*!50705 NULL, */ 'Jon');\n" +
+		"INSERT INTO `staff` (`id`, `name`) VALUES (3, /*M!100100 'jon@mail.example-shop.de' */);\n"
+	s := New()
+	if err := s.Scan(context.Background(), sqldump.NewScanner(strings.NewReader(dump))); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range s.Report().Findings {
+		got = append(got, fmt.Sprintf("%s.%s %s %d", f.Table, f.Column, f.Kind, f.Values))
+	}
+	// staff.name is a person's name by its name: all three rows.
+	if want := "staff.email email 1\nstaff.name email 1\nstaff.name name 3"; strings.Join(got, "\n") != want {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
 	}
 }

@@ -32,13 +32,16 @@ const ObjectsEntry = archive.DBPrefix + "-objects.sql"
 const maxObjectsSize = 256 << 20
 
 type dumpInput struct {
-	path       string
-	file       *os.File
-	raw        *countio.Reader
-	done       func() int64 // input consumed so far, for progress
-	rowsTotal  int64        // estimate of the rows to read, -1 if unknown
-	closers    []func()
-	sc         sqldump.Stream
+	path      string
+	file      *os.File
+	raw       *countio.Reader
+	done      func() int64 // input consumed so far, for progress
+	rowsTotal int64        // estimate of the rows to read, -1 if unknown
+	closers   []func()
+	sc        sqldump.Stream
+	// rewritten says which values of the last row a rule rewrote (the
+	// anonymize.Filter's Rewritten), nil without rules.
+	rewritten  func(i int) bool
 	total      int64
 	database   string
 	server     string
@@ -87,6 +90,7 @@ func openDump(path string, r io.Reader, filter func(sqldump.Stream) sqldump.Stre
 	d.sc = sqldump.NewScanner(text)
 	if filter != nil {
 		d.sc = filter(d.sc)
+		d.rewritten = rewrittenOf(d.sc)
 	}
 	if err := d.peek(); err != nil {
 		d.Close()
@@ -155,6 +159,14 @@ func (d *dumpInput) peek() error {
 			return nil
 		}
 	}
+}
+
+// rewrittenOf returns the Rewritten method of a filtering stream, or nil.
+func rewrittenOf(s sqldump.Stream) func(int) bool {
+	if f, ok := s.(interface{ Rewritten(int) bool }); ok {
+		return f.Rewritten
+	}
+	return nil
 }
 
 func copyStatement(st *sqldump.Statement) *sqldump.Statement {
@@ -359,6 +371,15 @@ func (w *dumpWriter) table(name string) *tableState {
 }
 
 func (w *dumpWriter) statement(ctx context.Context, d *dumpInput, st *sqldump.Statement) error {
+	if w.check != nil && st.Kind != sqldump.KindTrivia {
+		// The statement's own text, as written (an INSERT's head only:
+		// its rows are checked one by one, its tail after them).
+		what := "(statement)"
+		if st.Kind == sqldump.KindCreateTable {
+			what = "(schema)"
+		}
+		w.check.Text(st.Table, what, st.Text)
+	}
 	switch st.Kind {
 	case sqldump.KindTrivia:
 		return nil
@@ -711,13 +732,19 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 		}
 		w.buf.Write(row.Raw)
 		if w.check != nil {
-			w.check.Row(st.Table, st.Columns, row)
+			w.check.Row(st.Table, st.Columns, row, d.rewritten)
+			if len(row.Sep) > 3 {
+				w.check.Text(st.Table, "(statement)", row.Sep) // comments between rows
+			}
 		}
 		partRows++
 		t.stat.Rows++
 		w.rows++
 	}
 	tail := st.Tail
+	if w.check != nil {
+		w.check.Text(st.Table, "(statement)", tail)
+	}
 	if split {
 		rest := bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(tail), []byte(st.Delimiter)))
 		if len(rest) > 0 {

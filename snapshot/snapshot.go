@@ -109,7 +109,7 @@ type Result struct {
 	// names say they hold people's data or secrets, with no rule for them.
 	// Its Leaks are what no rule covers and the rules do not keep.
 	Privacy *scan.Report
-	report   func() *anonymize.Report
+	report  func() *anonymize.Report
 }
 
 // NewID returns a fresh random snapshot id: 32 lowercase hex digits.

@@ -13,6 +13,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/staging"
 	"github.com/stagecopy/stagecopy/restore"
@@ -210,6 +211,12 @@ func restoreHint(err error) error {
 		return registryError(err)
 	case errors.Is(err, dbdump.ErrAccessDenied):
 		return withHint(err, "check --user and the password (--password-file, $MYSQL_PWD, --defaults-file or -p)")
+	case errors.Is(err, dbload.ErrTooLarge):
+		return withHint(err, "the server refuses a statement larger than its max_allowed_packet: raise it and restore again, with SET GLOBAL max_allowed_packet=1073741824 as an administrator (new connections get it) or max_allowed_packet=1G under [mysqld] in my.cnf and a restart; 1 GiB is the most any server takes")
+	case errors.Is(err, dbload.ErrRefused):
+		return withHint(err, "restore runs only what stagecopy snapshot writes (tables, rows, sequences, and the site's views, triggers, routines and events last), and only the built-in functions dumps use: this archive was altered or made by something else. If it is the owner's and its schema needs that statement, report it (docs/architecture.md says what restore runs)")
+	case errors.Is(err, restore.ErrEntryTooLarge):
+		return withHint(err, "stagecopy snapshot never writes a schema or objects entry this large: the archive is damaged or was not made by stagecopy")
 	}
 	return snapshotHint(err)
 }

@@ -159,6 +159,10 @@ func explainTable(w io.Writer, name string, t *rules.TableRule) {
 		fmt.Fprintf(w, "    only rows where %s\n", describeCondition(c))
 	}
 	for _, c := range t.Columns {
+		if c.Keep {
+			fmt.Fprintf(w, "  %s: kept unchanged, on purpose\n", c.Column)
+			continue
+		}
 		explainSpec(w, "  "+c.Column, c.Spec, c.PHP, c.JSON, c.Where)
 	}
 	if t.EAV != nil {
@@ -166,6 +170,10 @@ func explainTable(w io.Writer, name string, t *rules.TableRule) {
 		keys := append([]*rules.KeyRule(nil), t.EAV.Keys...)
 		sort.SliceStable(keys, func(i, j int) bool { return keys[i].Key < keys[j].Key })
 		for _, k := range keys {
+			if k.Keep {
+				fmt.Fprintf(w, "    %s=%s: kept unchanged, on purpose\n", t.EAV.KeyColumn, k.Key)
+				continue
+			}
 			explainSpec(w, fmt.Sprintf("    %s=%s", t.EAV.KeyColumn, k.Key), k.Spec, k.PHP, k.JSON, nil)
 		}
 	}

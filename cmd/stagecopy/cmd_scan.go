@@ -3,9 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"text/tabwriter"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/atomicfile"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/rules"
@@ -29,21 +33,25 @@ var errFound = errors.New("personal data found")
 func newScanCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "scan",
-		Usage:     "look for personal data no rule covers: e-mail addresses, phone and card numbers, public IP addresses",
+		Usage:     "look for personal data no rule covers: e-mail, phone, IP and street addresses, card numbers, credentials, names",
 		ArgsUsage: "[DUMP]",
 		Description: "Reads a mysqldump stream (DUMP, or standard input; gzip and zstd are detected), a live database\n" +
 			"(--database and the connection flags) or an archive (--archive), applies the rules when given,\n" +
-			"and looks at every string and binary value for e-mail and public IP addresses (anywhere in a\n" +
-			"value) and phone and payment card numbers (as the whole value). stagecopy's own fakes (reserved\n" +
-			"domains, documentation addresses, 555-01NN numbers) do not count. It prints each table and\n" +
-			"column with what it holds, how many values, and one masked example; never a value. Exit 0:\n" +
-			"nothing found; 4: something found; 1: an error.\n\n" +
-			"With rules it shows what they leave; without, where the personal data is, to write rules for.\n" +
-			"It finds what looks like personal data, not all of it: names and street addresses it cannot\n" +
-			"tell from other text.\n\n" +
+			"and checks every value of every row: e-mail addresses, phone numbers, public IP addresses, card\n" +
+			"numbers, URL credentials and street addresses, anywhere in a value and inside JSON, PHP, base64\n" +
+			"and compressed data; and columns and keys whose names say they hold credentials, names, e-mail,\n" +
+			"phone or postal addresses, birth dates or national ids. stagecopy's own fakes, by their exact\n" +
+			"shape, do not count. It prints each place (table.column, [key] of a key/value table, path in a\n" +
+			"document) with what it holds, how many values, and one masked example; never a value. What the\n" +
+			"rules keep on purpose is listed as kept. Exit 0: nothing found but kept; 4: something found;\n" +
+			"1: an error.\n\n" +
+			"With rules it shows what they leave; without, where the personal data is. --suggest-rules FILE\n" +
+			"writes rules that cover every finding, to read, check and snapshot with. Names inside free text\n" +
+			"are not found (docs/privacy.md).\n\n" +
 			"Examples:\n" +
 			"  stagecopy scan --preset wordpress -S /run/mysqld/mysqld.sock -u backup -D shop\n" +
 			"  stagecopy scan -r rules.yml dump.sql.gz\n" +
+			"  stagecopy scan --suggest-rules site-rules.yml dump.sql.gz\n" +
 			"  stagecopy scan --archive site.tar.zst",
 		Flags: append(append(dbFlags(), keyFlags()...),
 			&cli.StringFlag{Name: "rules", Aliases: []string{"r"}, Usage: "apply the anonymization rules in `FILE` first, and report what they leave"},
@@ -51,6 +59,8 @@ func newScanCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "prefix", Usage: "table `PREFIX` the rules' {prefix} stands for"},
 			&cli.StringFlag{Name: "archive", Usage: "scan the database entries of the archive `FILE` (- for standard input)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
+			&cli.StringFlag{Name: "suggest-rules", Usage: "write rules that cover every finding to `FILE` (YAML, to read before use)"},
+			&cli.BoolFlag{Name: "force", Usage: "replace an existing --suggest-rules file"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 		),
 		Action: func(c *cli.Context) error {
@@ -71,6 +81,11 @@ type scanOptions struct {
 	server      *mysql.Config
 	dump        string // the DUMP argument; "" or "-" for standard input
 	json, quiet bool
+	// suggest is the --suggest-rules file, "" for none; suggestOpts what
+	// it extends.
+	suggest     string
+	suggestOpts scan.SuggestOptions
+	force       bool
 }
 
 // parseScanFlags reads scan's flags and what they name (the rules, the
@@ -96,6 +111,11 @@ func parseScanFlags(c *cli.Context, e *env) (scanOptions, error) {
 	}
 	o.rules, o.archive, o.dump = r, arch, c.Args().First()
 	o.json, o.quiet = c.Bool("json"), c.Bool("quiet")
+	if o.suggest, o.force = c.String("suggest-rules"), c.Bool("force"); o.suggest != "" {
+		if err := o.suggestFor(c, arch); err != nil {
+			return o, err
+		}
+	}
 	switch {
 	case arch != "":
 		if o.keys, err = loadKeys(c, e, arch); err != nil {
@@ -109,19 +129,89 @@ func parseScanFlags(c *cli.Context, e *env) (scanOptions, error) {
 	return o, nil
 }
 
-// runScan scans the archive, database or dump, prints the report, and
-// returns errFound when it found personal data.
+// suggestFor checks that --suggest-rules goes with what is scanned, and
+// sets what the suggested file extends: the rules the scan applies.
+func (o *scanOptions) suggestFor(c *cli.Context, arch string) error {
+	switch {
+	case arch != "":
+		return usagef("--suggest-rules writes rules for a database or a dump, not for an archive (anonymized already)")
+	case o.suggest == "-":
+		return usagef("--suggest-rules takes a FILE name (the report goes to standard output)")
+	}
+	if p := c.String("preset"); p != "" {
+		o.suggestOpts.Extends = append(o.suggestOpts.Extends, "preset:"+p)
+	}
+	if r := c.String("rules"); r != "" {
+		o.suggestOpts.Extends = append(o.suggestOpts.Extends, relativeTo(r, o.suggest))
+	}
+	o.suggestOpts.Prefix = c.String("prefix")
+	if o.rules != nil {
+		o.suggestOpts.Rules = scan.FromRules(o.rules)
+	}
+	switch {
+	case usesServer(c):
+		o.suggestOpts.Source = "database " + c.String("database")
+	case o.dump != "" && o.dump != "-":
+		o.suggestOpts.Source = filepath.Base(o.dump)
+	}
+	return nil
+}
+
+// relativeTo returns path as an extends entry of a rules file written to
+// out: relative to out's directory, the way rules files name the files
+// they extend.
+func relativeTo(path, out string) string {
+	ap, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	ad, err := filepath.Abs(filepath.Dir(out))
+	if err != nil {
+		return ap
+	}
+	rel, err := filepath.Rel(ad, ap)
+	if err != nil {
+		return ap
+	}
+	return filepath.ToSlash(rel)
+}
+
+// runScan scans the archive, database or dump, prints the report, writes
+// the suggested rules when asked, and returns errFound when it found
+// personal data.
 func runScan(ctx context.Context, e *env, o scanOptions) error {
 	s := scan.New()
+	var keptBefore any // an archive's privacy record: what its rules kept
 	if o.rules != nil {
 		s.SetRules(scan.FromRules(o.rules))
+	}
+	var tables *scan.Tables
+	var file *atomicfile.File
+	if o.suggest != "" {
+		// Refuse an existing file before the scan, not after it.
+		var err error
+		if file, err = atomicfile.Create(o.suggest, o.force); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return withHint(err, "give another name, or --force to replace it")
+			}
+			return err
+		}
+		defer file.Abort()
+		defer onInterrupt(file.Abort)()
+		tables = scan.NewTables()
+	}
+	watch := func(src sqldump.Stream) sqldump.Stream {
+		if tables == nil {
+			return src
+		}
+		return tables.Watch(src)
 	}
 	switch {
 	case o.archive != "":
 		// The values are what the rules wrote, and the rules are not at
 		// hand: names would list every column a rule rewrote.
 		s.ValuesOnly()
-		_, err := readArchive(ctx, e, o.archive, o.quiet, "scan", o.keys, func(ent *archive.Entry, rd io.Reader) error {
+		sum, err := readArchive(ctx, e, o.archive, o.quiet, "scan", o.keys, func(ent *archive.Entry, rd io.Reader) error {
 			if !strings.HasPrefix(ent.Name, archive.DBPrefix) || !strings.HasSuffix(ent.Name, ".sql") {
 				return nil
 			}
@@ -133,13 +223,14 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 		if err != nil {
 			return scanHint(err)
 		}
+		keptBefore = sum.manifest.Privacy
 	case o.server != nil:
 		d, err := dbdump.Open(ctx, dbdump.Config{DSN: o.server.FormatDSN(), Database: o.server.DBName})
 		if err != nil {
 			return snapshotHint(err)
 		}
 		defer d.Close()
-		if err := scanThrough(ctx, s, d, o.rules); err != nil {
+		if err := scanThrough(ctx, s, watch(d), o.rules); err != nil {
 			return scanHint(err)
 		}
 	default:
@@ -148,11 +239,14 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 			return err
 		}
 		defer dr.Close()
-		if err := scanThrough(ctx, s, sqldump.NewScanner(dr), o.rules); err != nil {
+		if err := scanThrough(ctx, s, watch(sqldump.NewScanner(dr)), o.rules); err != nil {
 			return scanHint(err)
 		}
 	}
 	rep := s.Report()
+	if keptBefore != nil {
+		markKept(rep, keptBefore)
+	}
 	if o.json {
 		if err := printJSON(e.stdout, rep); err != nil {
 			return err
@@ -160,7 +254,20 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 	} else {
 		printScan(e.stdout, rep, o.rules != nil)
 	}
+	if file != nil {
+		if err := scan.Suggest(file, rep, tables, o.suggestOpts); err != nil {
+			return err
+		}
+		if err := file.Commit(); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "stagecopy: wrote suggested rules for %d columns to %s\n", countColumns(rep.Leaks()), o.suggest)
+	}
 	if leaks := rep.Leaks(); len(leaks) > 0 {
+		if o.suggest != "" {
+			return withHint(fmt.Errorf("%w: %d findings in %d columns", errFound, len(leaks), countColumns(leaks)),
+				fmt.Sprintf("read %s, check it with 'stagecopy rules check', then 'stagecopy snapshot --anonymize -r %s --strict'", o.suggest, o.suggest))
+		}
 		hint := "add rules for these columns and keys, or keep: what is not personal (docs/rules.md); check them with 'stagecopy scan -r FILE', then snapshot"
 		if o.rules == nil && o.archive == "" {
 			hint = "these columns need rules (docs/rules.md; or a preset: --preset wordpress, ...); scan again with -r FILE to see what the rules leave"
@@ -270,3 +377,24 @@ type redacted struct {
 
 func (r *redacted) Error() string { return r.msg }
 func (r *redacted) Unwrap() error { return r.err }
+
+// markKept marks the findings of an archive's scan that the snapshot's
+// check found in what its rules keep on purpose, as its manifest records
+// (scan has no rules for an archive).
+func markKept(rep *scan.Report, record any) {
+	var prev scan.Report
+	if b, err := json.Marshal(record); err != nil || json.Unmarshal(b, &prev) != nil {
+		return
+	}
+	kept := map[string]bool{}
+	for _, f := range prev.Findings {
+		if f.Kept {
+			kept[f.Where()+" "+string(f.Kind)] = true
+		}
+	}
+	for i, f := range rep.Findings {
+		if kept[f.Where()+" "+string(f.Kind)] {
+			rep.Findings[i].Kept = true
+		}
+	}
+}

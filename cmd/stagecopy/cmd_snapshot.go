@@ -342,6 +342,10 @@ func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *
 	if res.Header.Anonymized {
 		fmt.Fprintf(w, "  rules     %s\n", res.Header.RulesDigest)
 	}
+	if p := res.Privacy; p != nil {
+		leaks := len(p.Leaks())
+		fmt.Fprintf(w, "  privacy   %d values in %d rows checked after the rules: %d findings no rule covers, %d kept on purpose\n", p.Values, p.Rows, leaks, len(p.Findings)-leaks)
+	}
 	if res.Header.NotAnonymized {
 		fmt.Fprintf(w, "  WARNING   NOT ANONYMIZED: this archive holds the source's personal data\n")
 	}

@@ -19,6 +19,11 @@ import (
 const demoDir = "../../testdata/demo"
 
 func TestMain(m *testing.M) {
+	// Runs the real binary as a child of this fresh, small process and
+	// reports the child's peak RSS (see runMeasured).
+	if f := os.Getenv("STAGECOPY_TEST_RUSAGE"); f != "" {
+		os.Exit(spawnMeasured(f))
+	}
 	// Lets tests run the real binary as a subprocess (for signals).
 	if os.Getenv("STAGECOPY_TEST_MAIN") == "1" {
 		main()

@@ -104,3 +104,46 @@ func TestStrictChecksEveryRow(t *testing.T) {
 		})
 	}
 }
+
+// TestStrictReviewLeaks is an adversarial review's list of places where
+// personal data passed --strict with exit 0: a key/value table's key, rows
+// a rule's where left out, enum values, expressions and bit literals, a
+// table's DEFAULT and COMMENT, views, triggers and routines, a SET, and
+// comments inside an INSERT. Each is a finding now: no archive, exit 4.
+func TestStrictReviewLeaks(t *testing.T) {
+	dir := t.TempDir()
+	const users = "CREATE TABLE `users` (`id` int NOT NULL, `email` varchar(255), `notes` text, PRIMARY KEY (`id`));\n"
+	const usersRules = "version: 1\ntables:\n  users:\n    columns:\n      email: email\n"
+	for _, c := range []struct{ name, dump, rules string }{
+		{"eav-key", "CREATE TABLE `wp_usermeta` (`umeta_id` bigint NOT NULL, `user_id` bigint, `meta_key` varchar(255), `meta_value` longtext, PRIMARY KEY (`umeta_id`));\n" +
+			"INSERT INTO `wp_usermeta` VALUES (1,1,'jane.doe@gmail.com','1'),(3,1,'billing_phone','+44 7911 123456');\n",
+			"version: 1\ntables:\n  wp_usermeta:\n    eav: {key_column: meta_key, value_column: meta_value}\n    keys: {billing_phone: phone}\n"},
+		{"where", "CREATE TABLE `customers` (`id` int NOT NULL, `status` varchar(20), `first_name` varchar(50), `password` varchar(100), PRIMARY KEY (`id`));\n" +
+			"INSERT INTO customers VALUES (1,'active','Jane','$2y$10$abcdefghijklmnopqrstuuv0123456789abcdefghijklmnopqrs'),(2,'closed','John','$2y$10$zzzzzzzzzzzzzzzzzzzzzz1234567890ABCDEFGHIJKLMNOPQRSTU');\n",
+			"version: 1\ntables:\n  customers:\n    columns:\n      first_name: {transform: first_name, where: {status: active}}\n      password: {transform: password, where: {status: active}}\n"},
+		{"enum", "CREATE TABLE `users` (`id` int NOT NULL, `email` varchar(255), `owner` enum('jane.doe@gmail.com','bob@gmail.com'), PRIMARY KEY (`id`));\n" +
+			"INSERT INTO users VALUES (1,'x@gmail.com','jane.doe@gmail.com');\n", usersRules},
+		{"collate", users + "INSERT INTO users VALUES (1,'x@gmail.com','jane.doe@gmail.com' COLLATE utf8mb4_bin);\n", usersRules},
+		{"bit", users + "INSERT INTO users VALUES (1,'x@gmail.com',b'0110101001100001011011100110010101000000011001110110110101100001011010010110110000101110011000110110111101101101');\n", usersRules},
+		{"schema", "CREATE TABLE `users` (`id` int NOT NULL, `email` varchar(255), `notes` text DEFAULT 'jane.doe@gmail.com', PRIMARY KEY (`id`)) COMMENT='call +44 7911 123456';\n" +
+			"INSERT INTO users VALUES (1,'x@gmail.com','hi');\n", usersRules},
+		{"view", users + "INSERT INTO users VALUES (1,'x@gmail.com','hi');\nCREATE VIEW v AS SELECT 'jane.doe@gmail.com' AS e;\n", usersRules},
+		{"set", users + "SET @owner='jane.doe@gmail.com';\nINSERT INTO users VALUES (1,'x@gmail.com','hi');\n", usersRules},
+		{"insert-head", users + "INSERT /* jane.doe@gmail.com */ INTO users VALUES (1,'x@gmail.com','hi');\n", usersRules},
+		{"row-comment", users + "INSERT INTO users VALUES (1,'x@gmail.com', /* jane.doe@gmail.com */ 'hi'),\n-- bob.smith@gmail.com\n(2,'y@gmail.com','hi');\n", usersRules},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dump, rulesFile := filepath.Join(dir, c.name+".sql"), filepath.Join(dir, c.name+".yml")
+			os.WriteFile(dump, []byte(c.dump), 0o644)
+			os.WriteFile(rulesFile, []byte(c.rules), 0o644)
+			out := filepath.Join(dir, c.name+".tar.zst")
+			code, _, stderr := runCLI(t, "snapshot", "-q", "--strict", "--anonymize", "-r", rulesFile, "--dump", dump, "-o", out)
+			if code != exitFound {
+				t.Errorf("--strict: exit %d\n%s", code, stderr)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("--strict wrote %s", out)
+			}
+		})
+	}
+}

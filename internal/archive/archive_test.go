@@ -499,3 +499,42 @@ func TestModTimeKept(t *testing.T) {
 		t.Errorf("got %v %o", got.ModTime, got.Mode)
 	}
 }
+
+// TestVerifyBeforeNext: Verify checks the current entry's hash on the spot,
+// whether the caller read all of it or not, and Next does not fail on it a
+// second time.
+func TestVerifyBeforeNext(t *testing.T) {
+	data, _ := build(t, LevelDefault)
+	bad := retar(t, data, func(name string, hdr *tar.Header, body []byte) (*tar.Header, []byte) {
+		if name == "db/wp_users.0001.sql" {
+			body = bytes.Clone(body)
+			body[len(body)-2] ^= 0x01
+		}
+		return hdr, body
+	})
+	for _, tc := range []struct {
+		data []byte
+		bad  bool
+	}{{data, false}, {bad, true}} {
+		r, err := NewReader(bytes.NewReader(tc.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Next() // schema
+		if err := r.Verify(); err != nil {
+			t.Fatalf("schema entry: %v", err)
+		}
+		if e, err := r.Next(); err != nil || e.Name != "db/wp_users.0001.sql" {
+			t.Fatalf("next: %v %v", e, err)
+		}
+		io.CopyN(io.Discard, r, 100) // not all of it
+		err = r.Verify()
+		if tc.bad != (err != nil) || tc.bad && (!errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "db/wp_users.0001.sql")) {
+			t.Fatalf("bad=%v: Verify gave %v", tc.bad, err)
+		}
+		if e, err := r.Next(); tc.bad != (err != nil) || !tc.bad && e.Name != "files/wp-content" {
+			t.Fatalf("bad=%v: next after Verify: %v %v", tc.bad, e, err)
+		}
+		r.Close()
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
+
 	"github.com/stagecopy/stagecopy/internal/countio"
 )
 
@@ -222,6 +223,18 @@ func (r *Reader) finishEntry() error {
 	r.seen = append(r.seen, e)
 	r.names[e.Name] = true
 	return nil
+}
+
+// Verify reads what is left of the current entry and checks its SHA-256
+// now rather than at the next Next, so that a caller that acted on the
+// entry while reading it (restore loads a large data entry in one
+// transaction as it streams) can decide whether to keep what it did. The
+// next Next does not check the entry again.
+func (r *Reader) Verify() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.finishEntry()
 }
 
 func short(s string) string {

@@ -6,7 +6,16 @@
 // sends more than one statement per query, so the driver runs without
 // multiStatements. Schema entries and db/-objects.sql are run in order with
 // [Loader.Exec]; data chunks are queued with [Loader.Go] and run by a fixed
-// number of workers, each keeping its own connection, until [Loader.Wait].
+// number of workers, each keeping its own connection, until [Loader.Wait];
+// a data entry too large to hold in memory is run as it is read with
+// [Loader.Stream].
+//
+// Memory: an entry is read statement by statement, and an INSERT row by
+// row, sent in pieces of at most [InsertPiece] bytes of rows (the rows of
+// one INSERT, split into several INSERTs of the same table and columns, in
+// the same transaction). No statement or row larger than the server's
+// max_allowed_packet is held whole: it is refused with [ErrTooLarge] as
+// soon as it outgrows the limit.
 package dbload
 
 import (
@@ -21,6 +30,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -43,6 +53,18 @@ type Config struct {
 	Protected []string
 }
 
+// ErrTooLarge is returned for a statement, or a row of an INSERT, larger
+// than the server's max_allowed_packet allows: the server would refuse it,
+// and reading it whole could take any amount of memory. Nothing of it was
+// sent.
+var ErrTooLarge = errors.New("dbload: statement larger than the server's max_allowed_packet")
+
+// InsertPiece is the size at which the rows of one INSERT are cut into
+// several INSERTs (a single row may be larger, up to max_allowed_packet):
+// dumps write INSERTs of about 1 MiB, so an archive's own INSERTs are
+// rarely cut, and an INSERT larger than max_allowed_packet still loads.
+const InsertPiece = 4 << 20
+
 // Loader loads SQL entries into one database. Exec may be called from
 // several goroutines; Go and Wait must be called from one goroutine.
 //
@@ -55,6 +77,11 @@ type Loader struct {
 	guard   *guard
 	threads int
 	ctx     context.Context // of Open; workers run under it
+	// packet is the server's max_allowed_packet; limit is the largest
+	// statement that fits in it (the driver adds a command byte and
+	// keeps one byte of margin).
+	packet int64
+	limit  int
 
 	// The current batch of Go calls, started by the first Go after Open
 	// or Wait.
@@ -72,12 +99,22 @@ type Loader struct {
 type job struct {
 	name string
 	sql  []byte
+	done func()
+}
+
+// finish tells the caller of Go that the job's SQL is no longer used.
+func (j job) finish() {
+	if j.done != nil {
+		j.done()
+	}
 }
 
 // Open opens a pool of connections to cfg.Database and checks that the
-// server answers. Every connection of the pool starts with
+// server answers; it reads the server's max_allowed_packet once, the limit
+// of every statement. Every connection of the pool starts with
 // FOREIGN_KEY_CHECKS=0 and, when the user may set it, sql_log_bin=0;
-// INSERTs run with UNIQUE_CHECKS=1 (see execEntry). The context is also the one the workers of Go run under.
+// INSERTs run with UNIQUE_CHECKS=1 (see execEntry). The context is also the
+// one the workers of Go run under.
 func Open(ctx context.Context, cfg Config) (*Loader, error) {
 	if cfg.Database == "" {
 		return nil, errors.New("dbload: no database given")
@@ -88,6 +125,9 @@ func Open(ctx context.Context, cfg Config) (*Loader, error) {
 	}
 	mc.DBName = cfg.Database
 	mc.MultiStatements = false
+	// The driver reads the server's max_allowed_packet on connecting,
+	// rather than assuming its default of 64 MiB.
+	mc.MaxAllowedPacket = 0
 	base, err := mysql.NewConnector(mc)
 	if err != nil {
 		return nil, fmt.Errorf("dbload: %w", err)
@@ -102,6 +142,11 @@ func Open(ctx context.Context, cfg Config) (*Loader, error) {
 		db.Close()
 		return nil, fmt.Errorf("dbload: connect to database %s: %w", cfg.Database, err)
 	}
+	var packet int64
+	if err := db.QueryRowContext(ctx, "SELECT @@max_allowed_packet").Scan(&packet); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("dbload: read max_allowed_packet: %w", err)
+	}
 	g, err := newGuard(ctx, db, cfg.Database)
 	if err != nil {
 		db.Close()
@@ -110,8 +155,11 @@ func Open(ctx context.Context, cfg Config) (*Loader, error) {
 	for _, p := range cfg.Protected {
 		g.protected = append(g.protected, strings.ToLower(p))
 	}
-	return &Loader{db: db, guard: g, threads: threads, ctx: ctx}, nil
+	return &Loader{db: db, guard: g, threads: threads, ctx: ctx, packet: packet, limit: int(max(1, min(packet-2, sqldump.MaxStatementSize)))}, nil
 }
+
+// MaxAllowedPacket returns the server's max_allowed_packet, as Open read it.
+func (l *Loader) MaxAllowedPacket() int64 { return l.packet }
 
 // newGuard lists the databases the account sees, besides target.
 func newGuard(ctx context.Context, db *sql.DB, target string) (*guard, error) {
@@ -211,13 +259,15 @@ func (l *Loader) Exec(ctx context.Context, name string, sql []byte) error {
 		return fmt.Errorf("dbload: %s: connect: %w", name, err)
 	}
 	defer conn.Close()
-	return execEntry(ctx, conn, l.guard, name, sql)
+	return l.execEntry(ctx, conn, name, bytes.NewReader(sql))
 }
 
-// execEntry runs the statements of one entry on conn, each once g allowed
-// it. An INSERT is sent as the slice of text it came from (Statement.Offset
-// through its last row) rather than copied together row by row: its rows
-// are read to check them and to find where it ends.
+// execEntry runs the statements of one entry, read from r, on conn, each
+// once the guard allowed it. It holds one statement at a time, and of an
+// INSERT one row: the rows are copied into a piece of at most InsertPiece
+// bytes (or one row), sent as an INSERT with the statement's own prefix.
+// The text sent is the entry's own bytes: the prefix as the guard returned
+// it (an INSERT's prefix as it was), and each row's Raw.
 //
 // INSERTs run with UNIQUE_CHECKS=1 even though every entry's preamble turns
 // unique checks off (for loading it by hand): with them off, MariaDB 10.7+
@@ -227,80 +277,139 @@ func (l *Loader) Exec(ctx context.Context, name string, sql []byte) error {
 // tables, with or without secondary indexes (README, Numbers). The data
 // come from one consistent database, so the checks find nothing; if they do,
 // the archive is broken and the load should fail.
-func execEntry(ctx context.Context, conn *sql.Conn, g *guard, name string, text []byte) error {
+func (l *Loader) execEntry(ctx context.Context, conn *sql.Conn, name string, r io.Reader) error {
 	kind := KindOf(name)
 	if err := checkSession(ctx, conn); err != nil {
 		return fmt.Errorf("dbload: %s: %w", name, err)
 	}
-	sc := sqldump.NewScanner(bytes.NewReader(text))
+	sc := sqldump.NewScanner(r)
+	sc.SetLimit(l.limit)
 	unique := false // UNIQUE_CHECKS=1 was sent after the last SET
+	var piece []byte
 	for {
 		st, err := sc.Next()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("dbload: %s: %w", name, err)
+			return l.scanError(name, err)
 		}
 		if st.Kind == sqldump.KindTrivia || st.Kind == sqldump.KindDelimiter {
 			continue
 		}
 		line := st.Line
-		kindOf := st.Kind
-		checked, err := g.check(kind, st, bytes.TrimSuffix(st.Text, []byte(st.Delimiter)))
+		checked, err := l.guard.check(kind, st, bytes.TrimSuffix(st.Text, []byte(st.Delimiter)))
 		if err != nil {
 			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
-		}
-		b := checked
-		if st.Kind == sqldump.KindInsert {
-			start, end := st.Offset, st.Offset+int64(len(st.Text))
-			for {
-				row, err := sc.NextRow()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					return fmt.Errorf("dbload: %s: %w", name, err)
-				}
-				if err := checkRow(row); err != nil {
-					return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
-				}
-				end = row.Offset + int64(len(row.Raw))
-			}
-			if err := checkTail(st); err != nil {
-				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
-			}
-			// The tail holds only whitespace and comments: the statement
-			// ends with its last row. The guard returns an INSERT's
-			// prefix as it was; the check keeps it that way.
-			if start < 0 || end > int64(len(text)) || start > end || !bytes.HasPrefix(text[start:end], checked) {
-				return fmt.Errorf("dbload: %s line %d: statement at bytes %d-%d does not match the entry (%d bytes)", name, line, start, end, len(text))
-			}
-			b = text[start:end]
-		}
-		b = bytes.TrimRight(b, " \t\r\n")
-		if len(b) == 0 {
-			continue
 		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
 		}
-		if kindOf == sqldump.KindInsert && !unique {
+		if st.Kind != sqldump.KindInsert {
+			b := bytes.TrimRight(checked, " \t\r\n")
+			if len(b) == 0 {
+				continue
+			}
+			if len(b) > l.limit {
+				return l.tooLarge(name, line, st.Offset, fmt.Sprintf("a %s statement of %d bytes", st.Kind, len(b)))
+			}
+			if err := l.send(ctx, conn, b); err != nil {
+				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+			}
+			if st.Kind == sqldump.KindSet {
+				unique = false
+				if err := checkSession(ctx, conn); err != nil {
+					return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+				}
+			}
+			continue
+		}
+		if !unique {
 			if _, err := conn.ExecContext(ctx, "SET UNIQUE_CHECKS=1"); err != nil {
 				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
 			}
 			unique = true
 		}
-		if _, err := conn.ExecContext(ctx, string(b)); err != nil {
+		// The guard returns an INSERT's prefix as it was.
+		prefix := checked
+		target := min(InsertPiece, l.limit)
+		piece = append(piece[:0], prefix...)
+		rows := 0
+		for {
+			row, err := sc.NextRow()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return l.scanError(name, err)
+			}
+			if err := checkRow(row); err != nil {
+				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+			}
+			if len(prefix)+len(row.Raw) > l.limit {
+				return l.tooLarge(name, line, row.Offset, fmt.Sprintf("row %d of an INSERT into %s is %d bytes", row.Index+1, st.Table, len(row.Raw)))
+			}
+			if rows > 0 && len(piece)+len(row.Sep)+len(row.Raw) > target {
+				if err := l.send(ctx, conn, piece); err != nil {
+					return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+				}
+				if cap(piece) > 2*InsertPiece {
+					piece = nil // after a large row: give the memory back
+				}
+				piece, rows = append(piece[:0], prefix...), 0
+			}
+			if rows > 0 {
+				piece = append(piece, row.Sep...)
+			}
+			piece = append(piece, row.Raw...)
+			rows++
+		}
+		// Only white space and comments may follow the rows, which
+		// the pieces never include.
+		if err := checkTail(st); err != nil {
 			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
 		}
-		if kindOf == sqldump.KindSet {
-			unique = false
-			if err := checkSession(ctx, conn); err != nil {
+		if rows > 0 {
+			if err := l.send(ctx, conn, piece); err != nil {
 				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
 			}
 		}
+		if cap(piece) > 2*InsertPiece {
+			piece = nil
+		}
 	}
+}
+
+// send runs one statement. The query is b itself, not a copy: neither
+// database/sql nor the driver keeps a query without arguments once the
+// call returns (the driver copies it into its packet buffer), and b is
+// not changed while it runs.
+func (l *Loader) send(ctx context.Context, conn *sql.Conn, b []byte) error {
+	_, err := conn.ExecContext(ctx, unsafe.String(unsafe.SliceData(b), len(b)))
+	var me *mysql.MySQLError
+	if errors.Is(err, mysql.ErrPktTooLarge) || errors.As(err, &me) && me.Number == 1153 { // ER_NET_PACKET_TOO_LARGE
+		return fmt.Errorf("%w (%d bytes sent; max_allowed_packet is %d): %w", ErrTooLarge, len(b), l.packet, err)
+	}
+	return err
+}
+
+// tooLarge is ErrTooLarge for what starts at byte off of the entry.
+func (l *Loader) tooLarge(name string, line int, off int64, what string) error {
+	return fmt.Errorf("dbload: %s line %d (byte %d): %w: %s; max_allowed_packet is %d", name, line, off, ErrTooLarge, what, l.packet)
+}
+
+// scanError wraps an error of the entry's scanner: one for a statement or
+// row that outgrew the limit becomes ErrTooLarge.
+func (l *Loader) scanError(name string, err error) error {
+	var se *sqldump.SyntaxError
+	if errors.As(err, &se) && errors.Is(err, sqldump.ErrTooLarge) {
+		what := fmt.Sprintf("a statement of more than %d bytes", l.limit)
+		if se.Table != "" {
+			what = fmt.Sprintf("a row of more than %d bytes in an INSERT into %s", l.limit, se.Table)
+		}
+		return l.tooLarge(name, se.Line, se.Offset, what)
+	}
+	return fmt.Errorf("dbload: %s: %w", name, err)
 }
 
 // Go queues the data entry sql, named name in errors, for one of the
@@ -309,15 +418,61 @@ func execEntry(ctx context.Context, conn *sql.Conn, g *guard, name string, text 
 // entries run and one more waits in the caller. After an error, Go drops
 // its entry and returns at once; Wait reports the error.
 // Go keeps sql until the entry has run; the caller must not modify it.
-func (l *Loader) Go(name string, sql []byte) {
+// done, if not nil, is called once sql is no longer used: the entry ran,
+// failed or was dropped.
+func (l *Loader) Go(name string, sql []byte, done func()) {
 	if l.jobs == nil {
 		l.start()
 	}
+	j := job{name: name, sql: sql, done: done}
 	select {
-	case l.jobs <- job{name: name, sql: sql}:
+	case l.jobs <- j:
 	case <-l.bctx.Done():
+		j.finish()
 		l.fail(fmt.Errorf("dbload: %s: %w", name, context.Cause(l.bctx)))
 	}
+}
+
+// Err returns the first error of an entry queued with Go since the last
+// Wait, or nil while none failed: a caller can stop reading entries that
+// would only be dropped.
+func (l *Loader) Err() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// Stream runs the data entry read from r, named name in errors, as it is
+// read: for an entry too large to hold in memory. It waits for the entries
+// queued with Go first (and returns their error, if any), then runs the
+// entry alone, on one connection, in one transaction, so that it cannot
+// deadlock with another and need not be read twice. Once the entry has run,
+// verify (the archive's check of the entry's hash) decides: COMMIT if it
+// returns nil, ROLLBACK otherwise, so that no row of a damaged entry stays.
+func (l *Loader) Stream(ctx context.Context, name string, r io.Reader, verify func() error) error {
+	if err := l.Wait(); err != nil {
+		return err
+	}
+	conn, err := l.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("dbload: %s: connect: %w", name, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
+		return fmt.Errorf("dbload: %s: %w", name, err)
+	}
+	err = l.execEntry(ctx, conn, name, r)
+	if err == nil {
+		err = verify()
+	}
+	if err == nil {
+		if _, err = conn.ExecContext(ctx, "COMMIT"); err == nil {
+			return nil
+		}
+		err = fmt.Errorf("dbload: %s: commit: %w", name, err)
+	}
+	conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	return err
 }
 
 func (l *Loader) start() {
@@ -340,6 +495,7 @@ func (l *Loader) work() {
 	}()
 	for j := range l.jobs {
 		if l.bctx.Err() != nil {
+			j.finish()
 			continue // drain: Go gives up on its own once bctx is done
 		}
 		if l.started != nil {
@@ -348,12 +504,15 @@ func (l *Loader) work() {
 		if conn == nil {
 			c, err := l.db.Conn(l.bctx)
 			if err != nil {
+				j.finish()
 				l.fail(fmt.Errorf("dbload: %s: connect: %w", j.name, err))
 				continue
 			}
 			conn = c
 		}
-		if err := l.execData(l.bctx, conn, j.name, j.sql); err != nil {
+		err := l.execData(l.bctx, conn, j.name, j.sql)
+		j.finish()
+		if err != nil {
 			l.fail(err)
 		}
 	}
@@ -373,7 +532,7 @@ func (l *Loader) execData(ctx context.Context, conn *sql.Conn, name string, text
 		if _, err = conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
 			return fmt.Errorf("dbload: %s: %w", name, err)
 		}
-		err = execEntry(ctx, conn, l.guard, name, text)
+		err = l.execEntry(ctx, conn, name, bytes.NewReader(text))
 		if err == nil {
 			if _, err = conn.ExecContext(ctx, "COMMIT"); err == nil {
 				return nil

@@ -102,7 +102,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	for _, e := range chunks {
-		l.Go(e.name, e.sql)
+		l.Go(e.name, e.sql, nil)
 	}
 	if err := l.Wait(); err != nil {
 		t.Fatal(err)
@@ -181,11 +181,11 @@ func TestErrors(t *testing.T) {
 		l := open(t, srv, db, 2)
 		var ran atomic.Int32
 		dbload.SetStarted(l, func(string) { ran.Add(1) })
-		l.Go("db/t.0001.sql", []byte("-- x\nINSERT INTO t VALUES (1),(2);\nINSERT INTO slow VALUES (5);\n"))
-		l.Go("db/t.0002.sql", []byte("-- x\nINSERT INTO slow VALUES (0.2);\n\nINSERT INTO t VALUES (3),\n(nope);\n"))
+		l.Go("db/t.0001.sql", []byte("-- x\nINSERT INTO t VALUES (1),(2);\nINSERT INTO slow VALUES (5);\n"), nil)
+		l.Go("db/t.0002.sql", []byte("-- x\nINSERT INTO slow VALUES (0.2);\n\nINSERT INTO t VALUES (3),\n(nope);\n"), nil)
 		start := time.Now()
 		for range 20 {
-			l.Go("db/t.0003.sql", []byte("INSERT INTO slow VALUES (0);"))
+			l.Go("db/t.0003.sql", []byte("INSERT INTO slow VALUES (0);"), nil)
 		}
 		err := l.Wait()
 		if err == nil {
@@ -241,7 +241,7 @@ func TestSession(t *testing.T) {
 	srv.Exec(t, db, "CREATE TABLE s (f INT, u INT, b INT);"+
 		"CREATE TRIGGER s_bi BEFORE INSERT ON s FOR EACH ROW SET NEW.f = @@SESSION.foreign_key_checks, NEW.u = @@SESSION.unique_checks, NEW.b = @@SESSION.sql_log_bin")
 	l := open(t, srv, db, 1)
-	l.Go("db/s.0001.sql", []byte("INSERT INTO s VALUES (NULL, NULL, NULL);"))
+	l.Go("db/s.0001.sql", []byte("INSERT INTO s VALUES (NULL, NULL, NULL);"), nil)
 	if err := l.Wait(); err != nil {
 		t.Fatal(err)
 	}
@@ -252,8 +252,8 @@ func TestSession(t *testing.T) {
 
 // TestInsertSession checks that INSERTs run with unique checks on although
 // the entry turned them off (MariaDB's slow bulk insert path), foreign key
-// checks still off, and that each INSERT is sent whole: rows after a
-// comment, up to its last row.
+// checks still off, and that each INSERT is sent with all its rows: rows
+// after a comment, up to its last row.
 func TestInsertSession(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
 	srv.Exec(t, db, "CREATE TABLE u (k INT PRIMARY KEY, v VARCHAR(20), u INT, f INT);"+
@@ -266,7 +266,7 @@ INSERT INTO u VALUES (1, 'a;b', NULL, NULL),
 SET UNIQUE_CHECKS=0;
 INSERT INTO u VALUES (3, 'd', NULL, NULL)
 ;
-`))
+`), nil)
 	if err := l.Wait(); err != nil {
 		t.Fatal(err)
 	}
@@ -281,8 +281,8 @@ func TestBounded(t *testing.T) {
 	slowTable(t, srv, db)
 	l := open(t, srv, db, 1)
 	sleep := []byte("-- x\nINSERT INTO slow VALUES (0.3);\n")
-	l.Go("db/a.0001.sql", sleep)
-	l.Go("db/a.0002.sql", sleep)
+	l.Go("db/a.0001.sql", sleep, nil)
+	l.Go("db/a.0002.sql", sleep, nil)
 	// Go returns once the only worker takes the second entry, so only
 	// after it has committed the first: its row is there.
 	if n := strings.TrimSpace(srv.Query(t, db, "SELECT COUNT(*) FROM slow")); n != "1" {
@@ -292,7 +292,7 @@ func TestBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A second batch after Wait works too.
-	l.Go("db/a.0003.sql", []byte("INSERT INTO slow VALUES (0);"))
+	l.Go("db/a.0003.sql", []byte("INSERT INTO slow VALUES (0);"), nil)
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}

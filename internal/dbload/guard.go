@@ -86,7 +86,8 @@ var refusedWords = map[string]string{
 	"INSTALL": "loads server code", "UNINSTALL": "unloads server code", "SONAME": "loads server code",
 	"SYS_EXEC": "runs a program", "SYS_EVAL": "runs a program",
 	"SLEEP": "stalls the load", "BENCHMARK": "stalls the load", "GET_LOCK": "waits on other sessions",
-	"MASTER_POS_WAIT": "waits on replication", "MASTER_GTID_WAIT": "waits on replication",
+	"MASTER_POS_WAIT": "waits on replication", "MASTER_GTID_WAIT": "waits on replication", "SOURCE_POS_WAIT": "waits on replication",
+	"WAIT_FOR_EXECUTED_GTID_SET": "waits on replication", "WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS": "waits on replication",
 	"GLOBAL": "changes server settings", "PERSIST": "changes server settings", "PERSIST_ONLY": "changes server settings",
 	"BINLOG": "acts on replication", "MASTER": "acts on replication", "REPLICA": "acts on replication",
 	"FLUSH": "acts on the server", "PURGE": "acts on the server", "RESET": "acts on the server",
@@ -209,17 +210,167 @@ func (t token) is(words ...string) bool {
 	return slices.Contains(words, t.text)
 }
 
-// checkRow refuses a row of an INSERT that holds an expression: dumps hold
-// literal rows, and an expression could read other databases or the
+// checkRow refuses a row of an INSERT that holds an expression other than
+// a call of allowed functions on literals (ST_GeomFromText('POINT(1 1)'),
+// as phpMyAdmin and Adminer write spatial values): dumps hold literal
+// rows, and an expression could wait, lock, read other databases or the
 // server's files. check sees an INSERT only up to its first row; execEntry
 // reads the rows, and checkRow and checkTail finish the check.
 func checkRow(row *sqldump.Row) error {
-	for _, v := range row.Values {
-		if v.Kind == sqldump.ValueExpr {
-			return fmt.Errorf("%w: row %d holds the expression %.40q, not a literal", ErrRefused, row.Index+1, v.Raw)
+	for i, v := range row.Values {
+		if v.Kind != sqldump.ValueExpr {
+			continue
+		}
+		if why, at := checkValue(v.Raw); why != "" {
+			return fmt.Errorf("%w: row %d, value %d (byte %d): %s in %.60q: a row holds literals, or calls of the built-in functions dumps use on literals",
+				ErrRefused, row.Index+1, i+1, row.Offset+int64(v.Start+at), why, v.Raw)
 		}
 	}
 	return nil
+}
+
+// valueWords may stand in an expression of an INSERT row, besides calls
+// of allowed functions and charset introducers (_binary): literals, and
+// the keywords and types of CAST, CONVERT and INTERVAL.
+var valueWords = setOf(
+	"NULL", "TRUE", "FALSE", "DEFAULT", "CURRENT_TIMESTAMP", "CURRENT_DATE",
+	"CURRENT_TIME", "LOCALTIME", "LOCALTIMESTAMP", "UTC_TIMESTAMP", "UTC_DATE",
+	"UTC_TIME", "X", "B", "N",
+	"AS", "USING", "COLLATE", "CHARSET", "CHARACTER", "SET", "INTERVAL",
+	"AND", "OR", "NOT", "XOR", "IS", "IN", "LIKE", "BETWEEN", "CASE", "WHEN",
+	"THEN", "ELSE", "END", "DIV", "MOD",
+	"CHAR", "NCHAR", "BINARY", "SIGNED", "UNSIGNED", "INT", "INTEGER", "DECIMAL",
+	"DOUBLE", "FLOAT", "DATE", "DATETIME", "TIME", "JSON",
+	"MICROSECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "QUARTER",
+	"YEAR", "SECOND_MICROSECOND", "MINUTE_MICROSECOND", "MINUTE_SECOND",
+	"HOUR_MICROSECOND", "HOUR_SECOND", "HOUR_MINUTE", "DAY_MICROSECOND",
+	"DAY_SECOND", "DAY_MINUTE", "DAY_HOUR", "YEAR_MONTH",
+)
+
+// checkValue checks an expression value of an INSERT row: literals,
+// allowed calls and valueWords only; no names (a column, a stored
+// function), no variables, no subquery. It returns what is wrong and its
+// offset in raw, or "".
+func checkValue(raw []byte) (string, int) {
+	toks, err := lex(raw)
+	if err != nil {
+		return "cannot read it: " + err.Error(), 0
+	}
+	for i, t := range toks {
+		call := i+1 < len(toks) && toks[i+1].kind == 'p' && toks[i+1].text == "("
+		switch {
+		case t.kind == 's' || t.kind == 'p':
+		case t.kind == 'i':
+			return fmt.Sprintf("the name %s", t.text), t.start
+		case t.text[0] == '@':
+			return fmt.Sprintf("the variable %s", t.text), t.start
+		case t.text[0] >= '0' && t.text[0] <= '9' || t.text[0] == '_':
+			// A number, or a charset introducer.
+		case call && (allowedFunctions[t.text] || operatorWords[t.text] || typeWords[t.text] && i > 0 && toks[i-1].is("AS")):
+		case call:
+			return fmt.Sprintf("a call of %s, which is not a built-in function dumps use", t.text), t.start
+		case valueWords[t.text]:
+		case i > 0 && toks[i-1].is("USING", "COLLATE", "CHARSET", "SET"):
+			// A character set or collation.
+		default:
+			return fmt.Sprintf("%s, which is not a literal", t.text), t.start
+		}
+	}
+	return "", 0
+}
+
+// badCall returns the index of the first call in toks of a function that
+// is not in allowed, or -1. A word or quoted name followed by '(' is a call
+// unless it is an operator, a type after AS (a CAST) or, in a CREATE or
+// ALTER TABLE (ddl), a clause or type word, or a name a list follows: the
+// table after TABLE, IF NOT EXISTS or REFERENCES (maybe qualified), an
+// index after KEY, INDEX, UNIQUE, FULLTEXT or SPATIAL, a period after
+// PERIOD FOR, or a column with a prefix length, name(N), in a key's column
+// list. A quoted name is never an allowed function: `concat`(...) calls a
+// stored function.
+func badCall(toks []token, allowed map[string]bool, ddl bool) int {
+	var keys []bool // for each open '(': whether it opens a key's column list
+	for i, t := range toks {
+		if t.kind == 'p' {
+			switch t.text {
+			case "(":
+				keys = append(keys, ddl && opensKeyList(toks, i))
+			case ")":
+				if len(keys) > 0 {
+					keys = keys[:len(keys)-1]
+				}
+			}
+			continue
+		}
+		if !t.isName() || i+1 >= len(toks) || toks[i+1].kind != 'p' || toks[i+1].text != "(" {
+			continue
+		}
+		if t.kind == 'w' && (allowed[t.text] || operatorWords[t.text] ||
+			typeWords[t.text] && (ddl || i > 0 && toks[i-1].is("AS")) || ddl && clauseWords[t.text]) {
+			continue
+		}
+		if ddl && (namesList(toks, i) || len(keys) > 0 && keys[len(keys)-1] && prefixLength(toks, i)) {
+			continue
+		}
+		return i
+	}
+	return -1
+}
+
+// opensKeyList reports whether the '(' at toks[i] opens the column list
+// of a key: KEY (, UNIQUE KEY name (, FOREIGN KEY (, REFERENCES t (.
+func opensKeyList(toks []token, i int) bool {
+	at := func(j int) token {
+		if j >= 0 {
+			return toks[j]
+		}
+		return token{}
+	}
+	keyWords := []string{"KEY", "INDEX", "UNIQUE", "FULLTEXT", "SPATIAL", "BTREE", "RTREE"}
+	switch {
+	case at(i - 1).is(keyWords...):
+		return true
+	case at(i-1).isName() && at(i-2).is(append(keyWords, "REFERENCES")...):
+		return true
+	case at(i-1).isName() && at(i-2).text == "." && at(i-3).isName() && at(i-4).is("REFERENCES"):
+		return true
+	}
+	return false
+}
+
+// namesList reports whether the name at toks[i], which '(' follows, is a
+// table, index or period that a list follows.
+func namesList(toks []token, i int) bool {
+	at := func(j int) token {
+		if j >= 0 {
+			return toks[j]
+		}
+		return token{}
+	}
+	prev := at(i - 1)
+	if prev.kind == 'p' && prev.text == "." && at(i-2).isName() {
+		i -= 2 // db.t
+		prev = at(i - 1)
+	}
+	switch {
+	case prev.is("TABLE", "REFERENCES", "KEY", "INDEX", "UNIQUE", "FULLTEXT", "SPATIAL"):
+		return true
+	case prev.is("EXISTS") && at(i-2).is("NOT") && at(i-3).is("IF"):
+		return true
+	case prev.is("FOR") && at(i-2).is("PERIOD"):
+		return true
+	}
+	return false
+}
+
+// prefixLength reports whether toks[i] is a column with a prefix length,
+// col(N), in a key's column list: first in the list or after a ','.
+func prefixLength(toks []token, i int) bool {
+	if i == 0 || i+3 >= len(toks) || toks[i-1].kind != 'p' || toks[i-1].text != "(" && toks[i-1].text != "," {
+		return false
+	}
+	n := toks[i+2]
+	return n.kind == 'w' && strings.Trim(n.text, "0123456789") == "" && toks[i+3].kind == 'p' && toks[i+3].text == ")"
 }
 
 // checkTail refuses an INSERT with anything but white space and comments
@@ -280,7 +431,7 @@ func (g *guard) check(k EntryKind, st *sqldump.Statement, text []byte) ([]byte, 
 		}
 		afterDot := i > 0 && toks[i-1].kind == 'p' && toks[i-1].text == "."
 		if why, bad := refusedWords[t.text]; bad && !afterDot {
-			return nil, refuse("%s %s", t.text, why)
+			return nil, refuse("%s (byte %d) %s", t.text, st.Offset+int64(t.start), why)
 		}
 		next := func(j int) token {
 			if i+j < len(toks) {
@@ -303,28 +454,46 @@ func (g *guard) check(k EntryKind, st *sqldump.Statement, text []byte) ([]byte, 
 			return nil, refuse("LOAD %s", next(1).text)
 		}
 	}
+	// A call of a function outside the allow-list, where the server
+	// evaluates it while restore loads or for every row written.
+	badCallIn := func(allowed map[string]bool, ddl bool) error {
+		i := badCall(toks, allowed, ddl)
+		switch {
+		case i < 0:
+			return nil
+		case !ddl:
+			return refuse("calls %s (byte %d): a session SET may only call IFNULL, COALESCE, IF, NULLIF, CONCAT, CONCAT_WS, REPLACE, CAST and CONVERT", toks[i].text, st.Offset+int64(toks[i].start))
+		}
+		return refuse("calls %s (byte %d), which is not a built-in function dumps use in tables; restore allows only those (internal/dbload/functions.go)", toks[i].text, st.Offset+int64(toks[i].start))
+	}
 	switch st.Kind {
 	case sqldump.KindSet:
-		return text, g.checkSet(toks)
-	case sqldump.KindCreateTable, sqldump.KindAlterTable:
-		for i, t := range toks {
-			switch {
-			case t.is("SELECT", "UNION", "CONNECTION"):
-				return nil, refuse("CREATE/ALTER TABLE with %s reaches outside the table", t.text)
-			case t.is("ENGINE") && i+1 < len(toks):
-				e := toks[i+1]
-				if e.text == "=" && i+2 < len(toks) {
-					e = toks[i+2]
-				}
-				if !safeEngines[strings.ToLower(e.text)] {
-					return nil, refuse("table engine %s (only %s)", e.text, "InnoDB, MyISAM, Aria, MEMORY, ARCHIVE, CSV, BLACKHOLE, SEQUENCE")
-				}
+		if err := g.checkSet(toks); err != nil {
+			return nil, err
+		}
+		for _, t := range toks {
+			if t.is("SELECT") {
+				return nil, refuse("SET with SELECT (byte %d): a dump sets literals and variables", st.Offset+int64(t.start))
 			}
+		}
+		return text, badCallIn(setFunctions, false)
+	case sqldump.KindCreateTable, sqldump.KindAlterTable:
+		if err := checkTable(toks, refuse); err != nil {
+			return nil, err
+		}
+		if err := badCallIn(allowedFunctions, true); err != nil {
+			return nil, err
 		}
 	case sqldump.KindOther:
 		// Schema entries: sequences, as snapshot writes them.
 		switch {
 		case toks[0].is("CREATE") && hasWordBefore(toks, "SEQUENCE", 4):
+			if err := checkTable(toks, refuse); err != nil {
+				return nil, err
+			}
+			if err := badCallIn(allowedFunctions, true); err != nil {
+				return nil, err
+			}
 		case toks[0].is("DO"):
 			if !isSetval(toks) {
 				return nil, refuse("DO may only be DO SETVAL(sequence, number, 0|1[, number]), as a dump restores a sequence")
@@ -340,6 +509,27 @@ func (g *guard) check(k EntryKind, st *sqldump.Statement, text []byte) ([]byte, 
 		}
 	}
 	return text, nil
+}
+
+// checkTable refuses a CREATE or ALTER TABLE (or SEQUENCE) that reaches
+// outside the table: a query, a MERGE union, a remote connection, an engine
+// that is not a plain local one.
+func checkTable(toks []token, refuse func(string, ...any) error) error {
+	for i, t := range toks {
+		switch {
+		case t.is("SELECT", "UNION", "CONNECTION"):
+			return refuse("CREATE/ALTER TABLE with %s reaches outside the table", t.text)
+		case t.is("ENGINE") && i+1 < len(toks):
+			e := toks[i+1]
+			if e.text == "=" && i+2 < len(toks) {
+				e = toks[i+2]
+			}
+			if !safeEngines[strings.ToLower(e.text)] {
+				return refuse("table engine %s (only %s)", e.text, "InnoDB, MyISAM, Aria, MEMORY, ARCHIVE, CSV, BLACKHOLE, SEQUENCE")
+			}
+		}
+	}
+	return nil
 }
 
 var safeEngines = map[string]bool{

@@ -27,6 +27,37 @@ type Table struct {
 	// no INSERT carries. Read from the tokens, so string literals (a
 	// COMMENT='Admin User Table') and comments never count.
 	Query bool
+
+	// text is the CREATE TABLE statement when versioned comments start or
+	// end inside its column list; nil otherwise.
+	text []byte
+}
+
+// Versioned reports whether versioned comments (/*!50705 ...*/) start or
+// end inside the table's column list, so that servers that run them and
+// servers that skip them may create different columns: see [Table.Under].
+func (t *Table) Versioned() bool { return t.text != nil }
+
+// Conds returns the openers of the versioned comments of a [Table.Versioned]
+// table's CREATE TABLE statement ("/*!50705"), each once; nil otherwise.
+func (t *Table) Conds() []string {
+	if t.text == nil {
+		return nil
+	}
+	return condsIn(t.text)
+}
+
+// Under returns the table as the servers of reading r create it. For a
+// table that is not [Table.Versioned] it returns t.
+func (t *Table) Under(r Reading) (*Table, error) {
+	if t.text == nil {
+		return t, nil
+	}
+	text, err := r.Strip(t.text)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTable(text)
 }
 
 // Column is one column of a [Table].
@@ -170,6 +201,14 @@ func ParseCreateTable(text []byte) (*Table, error) {
 	}
 	t.Options = string(opts)
 	t.Query = hasQuery(text, toks, vctx, nameEnd, closeAt)
+	open := nameEnd // the list's '('
+	touched := len(condsIn(text[toks[open].start:toks[closeAt].end])) > 0
+	for k := open; k <= closeAt && !touched; k++ {
+		touched = vctx[k] != vctx[open] || vers[k] != vers[open]
+	}
+	if touched {
+		t.text = bytes.Clone(text)
+	}
 
 	for _, name := range t.PrimaryKey {
 		if _, i, ok := t.Column(name); ok {

@@ -30,6 +30,23 @@
 // unterminated string, is a [SyntaxError] rather than text passed through,
 // so that no row escapes a caller that rewrites values.
 //
+// Values inside a row may be in versioned comments, as MySQL's sakila
+// sample data writes its geometry: (1,'x',/*!50705 0x0101...,*/'y'). Such a
+// value is read as the server that runs the comment reads it, and its
+// [Value.Cond] names the comment; servers that skip the comment read the row
+// without it, or, when the comment holds no comma beside the value, read a
+// syntax error. [Readings] lists the ways MySQL and MariaDB servers of any
+// version read a set of versioned comments, and [Row.Under] the values each
+// way keeps. A row is refused when some way of reading it leaves two values
+// side by side ('a' /*!50000 , */ 'b' is the one value 'ab' where the
+// comment is skipped), when a comment holds part of a value, the row's
+// parentheses or another comment, when a string starts inside a comment
+// and runs past its end, and when servers read the comment's version
+// digits differently (/*!100100, /*!123). An INSERT whose versioned
+// comments change the table it fills is refused too; one whose column list
+// or CREATE TABLE has versioned comments is readable for each server with
+// [Statement.ColumnsUnder] and [Table.Under].
+//
 // Not supported: dumps written under sql_mode NO_BACKSLASH_ESCAPES (strings
 // are read with backslash escapes), client commands written with a
 // backslash (\g, \d), and rows of INSERT statements inside stored routines,

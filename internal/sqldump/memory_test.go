@@ -212,13 +212,13 @@ func TestSizeLimit(t *testing.T) {
 		in   string
 		want string
 	}{
-		{"SELECT 1;\nSELECT '" + strings.Repeat("a", 300<<10) + "';", `sqldump: line 1 (byte 9): statement or row larger than 262144 bytes`},
+		{"SELECT 1;\n-- a comment\nSELECT '" + strings.Repeat("a", 300<<10) + "';", `sqldump: line 3 (byte 23): statement or row larger than 262144 bytes`},
 		{"INSERT INTO t VALUES (1),\n('" + strings.Repeat("a", 300<<10) + "');", `sqldump: line 1 (byte 24), table "t": statement or row larger than 262144 bytes`},
 		{"/* " + strings.Repeat("a", 300<<10) + " */", `sqldump: line 1 (byte 0): statement or row larger than 262144 bytes`},
 	}
 	for _, tt := range tests {
 		sc := NewScanner(strings.NewReader(tt.in))
-		sc.max = 256 << 10
+		sc.SetLimit(256 << 10)
 		var err error
 		for err == nil {
 			var st *Statement
@@ -232,7 +232,7 @@ func TestSizeLimit(t *testing.T) {
 			}
 		}
 		var se *SyntaxError
-		if !errors.As(err, &se) || err.Error() != tt.want {
+		if !errors.As(err, &se) || err.Error() != tt.want || !errors.Is(err, ErrTooLarge) {
 			t.Errorf("error %v, want %s", err, tt.want)
 		}
 	}
@@ -241,5 +241,33 @@ func TestSizeLimit(t *testing.T) {
 	sc.max = 256 << 10
 	if _, err := sc.Next(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLimitOneBuffer: a row that grows up to the limit costs the scanner
+// one buffer of the limit's size, not a power of two and then one more
+// for the last bytes (a server's max_allowed_packet is often 2^n, and the
+// limit a few bytes less).
+func TestLimitOneBuffer(t *testing.T) {
+	const limit = 8<<20 - 2
+	r := &partsReader{parts: []part{
+		{[]byte("INSERT INTO t VALUES (1,'"), 1},
+		{[]byte("aaaaaaaa"), 2 << 20},
+		{[]byte("');"), 1},
+	}}
+	start := totalAlloc()
+	sc := NewScanner(r)
+	sc.SetLimit(limit)
+	if _, err := sc.Next(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := sc.NextRow()
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("got %v, want ErrTooLarge", err)
+	}
+	// Doubling up to about half the limit, then the limit: about 1.5
+	// times the limit (without the fix, 2 times).
+	if alloc := totalAlloc() - start; alloc > limit*7/4 {
+		t.Errorf("allocated %d KiB for a limit of %d KiB", alloc>>10, limit>>10)
 	}
 }

@@ -3,6 +3,8 @@ package sqldump
 import (
 	"bytes"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +24,114 @@ type Row struct {
 	Index int64
 	// Offset is the input offset of the tuple's '('.
 	Offset int64
+
+	// For a row with versioned comments (see [Row.Versioned]): the opener
+	// of the comment around each comma between two values ("" for a comma
+	// outside one), and whether there are any.
+	seps []string
+	vers bool
+}
+
+// Versioned reports whether values or the commas between them are inside
+// versioned comments, so that servers that run the comments and servers
+// that skip them read the row differently: see [Value.Cond] and
+// [Row.Under].
+func (r *Row) Versioned() bool { return r.vers }
+
+// Conds returns the openers of the versioned comments in the row, such as
+// "/*!50705", each once; nil for a row without any.
+func (r *Row) Conds() []string {
+	if !r.vers {
+		return nil
+	}
+	var out []string
+	var seen map[string]bool // for long lists
+	add := func(c string) {
+		if c == "" {
+			return
+		}
+		if seen != nil {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+			return
+		}
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+			if len(out) > 16 {
+				seen = map[string]bool{}
+				for _, o := range out {
+					seen[o] = true
+				}
+			}
+		}
+	}
+	for i, v := range r.Values {
+		add(v.Cond)
+		if i < len(r.seps) {
+			add(r.seps[i])
+		}
+	}
+	return out
+}
+
+// Under returns the indices into Values of the values the servers of
+// reading rd read in the row, in order: a value inside a versioned comment
+// they skip is not there. ok is false when they read no row at all, because
+// skipping a comment left a comma without a value next to it: a syntax
+// error, so that they load nothing of the statement. (The Scanner refuses
+// a row in which some reading leaves two values side by side with no
+// comma, which MySQL may read as one value: 'a' 'b' is 'ab'.)
+func (r *Row) Under(rd Reading) (idx []int, ok bool) {
+	if !r.vers {
+		idx = make([]int, len(r.Values))
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx, true
+	}
+	idx, st, _ := readRow(len(r.Values), func(i int) string { return r.Values[i].Cond }, func(i int) string { return r.seps[i] }, rd)
+	return idx, st == readOK
+}
+
+// Results of readRow.
+const (
+	readOK     = iota
+	readBroken // a comma without a value on one side: a syntax error
+	readMerged // two values with no comma between them
+)
+
+// readRow reads a row of n values, the opener of the comment around value i
+// and around the comma after value i given by val and sep, the way the
+// servers of rd do. For readMerged, at is the comma (its index) whose
+// absence joins two values.
+func readRow(n int, val, sep func(int) string, rd Reading) (idx []int, st, at int) {
+	present := func(cond string) bool { return cond == "" || rd.Runs(cond) }
+	last, comma := -1, false // the last value read; a comma follows it
+	merged := -1
+	for i := 0; i < n; i++ {
+		if i > 0 && present(sep(i-1)) {
+			if last < 0 || comma {
+				return nil, readBroken, 0
+			}
+			comma = true
+		}
+		if present(val(i)) {
+			if last >= 0 && !comma && merged < 0 {
+				merged = last // the comma after it is skipped
+			}
+			idx = append(idx, i)
+			last, comma = i, false
+		}
+	}
+	if comma {
+		return nil, readBroken, 0
+	}
+	if merged >= 0 {
+		return nil, readMerged, merged
+	}
+	return idx, readOK, 0
 }
 
 // noLiteral is returned by the literal scanners when the input is not the
@@ -88,6 +198,9 @@ func (s *Scanner) parseRow(b []byte) (int, error) {
 			return 0, s.syntaxError(k, s.stmt.Table, "unterminated comment at end of input")
 		}
 		if k == len(b) || b[k] != '(' {
+			if c, _ := slashComment(b, k, true); k < len(b) && c == isVersioned {
+				return 0, s.syntaxError(k, s.stmt.Table, "%s", msgVersionedRows)
+			}
 			if !eof && k+describeLen > len(b) {
 				return rowNeedMore, nil // read enough to describe the error
 			}
@@ -100,7 +213,7 @@ func (s *Scanner) parseRow(b []byte) (int, error) {
 		}
 		if len(b) == 0 || b[0] != '(' {
 			if k, _ := slashComment(b, 0, true); k == isVersioned {
-				return 0, s.syntaxError(0, s.stmt.Table, "versioned comment in INSERT rows is not supported")
+				return 0, s.syntaxError(0, s.stmt.Table, "%s", msgVersionedRows)
 			}
 			if !eof && describeLen > len(b) {
 				return rowNeedMore, nil
@@ -108,13 +221,27 @@ func (s *Scanner) parseRow(b []byte) (int, error) {
 			return 0, s.syntaxError(0, s.stmt.Table, "expected '(' after VALUES, found %s", describeAt(b, 0))
 		}
 	}
-	vals, end, msg, at := parseTuple(b, open, eof, s.delim, s.row.Values[:0])
+	t := &s.tuple
+	t.b, t.eof, t.delim, t.nested = b, eof, s.delim, s.insVers
+	vals, end, msg, at := t.parse(open, s.row.Values[:0])
 	s.row.Values = vals
+	t.b = nil
 	if end == needMore {
 		return rowNeedMore, nil
 	}
 	if end < 0 {
 		return 0, s.syntaxError(at, s.stmt.Table, "%s", msg)
+	}
+	if s.insVers {
+		if k := bytes.Index(b[:end], commentEnd); k >= 0 {
+			return 0, s.syntaxError(k, s.stmt.Table, "%s", msgWrapped)
+		}
+	}
+	s.row.vers = false
+	if len(t.coms) > 0 {
+		if err := s.versionedRow(b); err != nil {
+			return 0, err
+		}
 	}
 	s.row.Sep = b[:open]
 	s.row.Raw = b[open:end]
@@ -124,6 +251,73 @@ func (s *Scanner) parseRow(b []byte) (int, error) {
 	s.pos = end
 	s.rows = rowsMore
 	return rowOK, nil
+}
+
+// msgVersionedRows refuses rows inside a versioned comment.
+const msgVersionedRows = "a versioned comment (/*!...*/) around rows is not supported: it may hold whole values inside a row, not rows"
+
+// versionedRow finishes a row with versioned comments, whose tuple was just
+// parsed from b: it sets the values' Cond and the row's separators, and
+// refuses the row if servers that run some of its comments and skip others
+// read two values side by side, which they may join into one value no rule
+// saw.
+func (s *Scanner) versionedRow(b []byte) error {
+	t := &s.tuple
+	cond := func(k int) string {
+		if k < 0 {
+			return ""
+		}
+		c := t.coms[k]
+		raw := b[c.at:c.body]
+		for _, cached := range s.conds {
+			if string(raw) == cached {
+				return cached
+			}
+		}
+		str := string(raw)
+		if len(s.conds) < 16 {
+			s.conds = append(s.conds, str)
+		}
+		return str
+	}
+	// valCom and sepCom hold the values and commas from the first
+	// comment on; those before it are in none.
+	vals := s.row.Values
+	valOff, sepOff := len(vals)-len(t.valCom), max(0, len(vals)-1)-len(t.sepCom)
+	s.row.seps = s.row.seps[:0]
+	for i := range vals {
+		k := -1
+		if i >= valOff {
+			k = t.valCom[i-valOff]
+		}
+		vals[i].Cond = cond(k)
+		s.row.vers = s.row.vers || k >= 0
+		if i+1 < len(vals) {
+			k = -1
+			if i >= sepOff {
+				k = t.sepCom[i-sepOff]
+			}
+			s.row.seps = append(s.row.seps, cond(k))
+			s.row.vers = s.row.vers || k >= 0
+		}
+	}
+	if !s.row.vers {
+		return nil // only empty comments
+	}
+	conds := s.row.Conds()
+	rds, err := Readings(conds...)
+	if err != nil { // too many versions (condError was checked at each opener)
+		return s.syntaxError(t.coms[0].at, s.stmt.Table, "%v", err)
+	}
+	for _, rd := range rds {
+		_, st, at := readRow(len(s.row.Values), func(i int) string { return s.row.Values[i].Cond }, func(i int) string { return s.row.seps[i] }, rd)
+		if st == readMerged {
+			return s.syntaxError(t.coms[t.sepCom[at-sepOff]].at, s.stmt.Table,
+				"%s skips this versioned comment and reads value %d of the row with no comma before the next value it keeps: MySQL joins adjacent strings into one ('a' 'b' is 'ab'), a value no rule saw; a versioned comment may hold whole values, each with one comma beside it",
+				rd.Server, at+1)
+		}
+	}
+	return nil
 }
 
 // parseTail checks that what follows the last tuple (at index j, after
@@ -136,6 +330,9 @@ func (s *Scanner) parseTail(b []byte, j int) (int, error) {
 	code := 0 // end of the code read so far
 	for {
 		if j == len(b) { // end of input
+			if err := s.checkTailComments(b[:code]); err != nil {
+				return 0, err
+			}
 			s.stmt.Tail = b[:code]
 			s.pos = code
 			return rowEnd, nil
@@ -200,9 +397,62 @@ func (s *Scanner) parseTail(b []byte, j int) (int, error) {
 	case unterminated:
 		return 0, s.syntaxError(resume, s.stmt.Table, "%s", unterminatedMsg(b[resume]))
 	}
+	if err := s.checkTailComments(b[:end]); err != nil {
+		return 0, err
+	}
 	s.stmt.Tail = b[:end]
 	s.pos = end
 	return rowEnd, nil
+}
+
+// msgWrapped refuses a "*/" that servers which skip the versioned comment
+// around an INSERT read as its end, and servers which run it as part of a
+// string or comment: what follows it is code to the first, so that a
+// string can hide a statement from this package ('*/ INSERT INTO ...').
+const msgWrapped = "the INSERT is inside a versioned comment (/*!...*/), which servers that skip it end at this \"*/\": they read what follows as code, where this one is in a string, a comment or a row"
+
+// checkTailComments refuses the tail of an INSERT in which a string or
+// comment starts inside a versioned comment and runs past its end (see
+// tokAmbiguous), as Next does for other statements: in
+// "(1) /*!99999 ON DUPLICATE KEY UPDATE a='*/; INSERT INTO users ...'*/;"
+// servers that skip the comment run the second INSERT. For an INSERT
+// inside a versioned comment, the tail's first "*/" must be the one that
+// ends that comment, not one in a string or comment before it.
+func (s *Scanner) checkTailComments(tail []byte) error {
+	if at, ok := ambiguousComment(tail); ok {
+		return s.syntaxError(at, s.stmt.Table, "a string or comment starts inside a versioned comment (/*!...*/) and runs past its end: servers that skip the comment and servers that run it read different statements")
+	}
+	if !s.insVers {
+		return nil
+	}
+	p := bytes.Index(tail, commentEnd)
+	if p < 0 {
+		return nil
+	}
+	for i := 0; i < p; {
+		j := i + 1
+		switch byteClass[tail[i]] {
+		case clsQuote:
+			j = skipQuoted(tail, i, true)
+		case clsTick:
+			j = skipBacktick(tail, i, true)
+		case clsHash:
+			j = skipLine(tail, i, true)
+		case clsDash:
+			if dashComment(tail, i, true) == isComment {
+				j = skipLine(tail, i, true)
+			}
+		case clsSlash:
+			if k, _ := slashComment(tail, i, true); k != notComment {
+				j = len(tail) // a comment inside the comment
+			}
+		}
+		if j < 0 || j > p {
+			return s.syntaxError(p, s.stmt.Table, "%s", msgWrapped)
+		}
+		i = j
+	}
+	return nil
 }
 
 // describeLen is how much input describeAt shows.
@@ -274,18 +524,46 @@ func skipGap(b []byte, i int, eof bool) (j int, bad bool) {
 	return i, false
 }
 
-// parseTuple parses the tuple whose '(' is at b[open], appending its values
-// to vals. It returns the index just past ')', needMore, or unterminated with
-// a message and the index of the problem.
-func parseTuple(b []byte, open int, eof bool, delim []byte, vals []Value) ([]Value, int, string, int) {
-	j, bad := skipGap(b, open+1, eof)
-	if j == needMore {
-		return vals, needMore, "", 0
-	}
-	if bad {
-		return vals, unterminated, "unterminated comment at end of input", j
+// tuple parses one tuple of an INSERT: its values and the versioned
+// comments among them.
+type tuple struct {
+	b      []byte
+	eof    bool
+	delim  []byte
+	nested bool // the INSERT is itself inside a versioned comment
+
+	coms   []vcomment // the row's versioned comments, in order
+	cur    int        // index in coms of the comment being read, or -1
+	valCom []int      // for each value, index in coms of its comment or -1
+	sepCom []int      // the same for each comma between two values
+}
+
+// vcomment is a versioned comment in a row: "/*" at b[at], the body from
+// b[body], the first "*/" after it at b[end].
+type vcomment struct{ at, body, end int }
+
+// Messages of the tuple parser.
+const (
+	msgStraddle      = "a string starts inside a versioned comment (/*!...*/) and runs past its end: servers that skip the comment and servers that run it read different rows"
+	msgNestedComment = "a comment inside a versioned comment in a row is not supported: servers read nested comments differently"
+	msgSplitValue    = "a versioned comment (/*!...*/) that holds part of a value is not supported: it may hold whole values, with the commas between them"
+	msgRowEnd        = "the row ends inside a versioned comment (/*!...*/): it may hold whole values, with the commas between them, not the row's ')'"
+)
+
+// parse parses the tuple whose '(' is at b[open], appending its values to
+// vals. It returns the index just past ')', needMore, or unterminated with a
+// message and the index of the problem.
+func (t *tuple) parse(open int, vals []Value) ([]Value, int, string, int) {
+	b := t.b
+	t.coms, t.valCom, t.sepCom, t.cur = t.coms[:0], t.valCom[:0], t.sepCom[:0], -1
+	j, msg, at := t.gap(open + 1)
+	if j < 0 {
+		return vals, j, msg, at
 	}
 	if j < len(b) && b[j] == ')' {
+		if t.cur >= 0 {
+			return vals, unterminated, msgRowEnd, j
+		}
 		return vals, j + 1, "", 0
 	}
 	for {
@@ -295,32 +573,141 @@ func parseTuple(b []byte, open int, eof bool, delim []byte, vals []Value) ([]Val
 		if c := b[j]; c == ',' || c == ')' {
 			return vals, unterminated, "expected a value, found \"" + string(c) + "\"", j
 		}
-		vals = append(vals, Value{})
-		next, msg, at := scanValue(b, j, eof, delim, &vals[len(vals)-1])
-		if next == needMore {
-			return vals, needMore, "", 0
+		limit := -1
+		if t.cur >= 0 {
+			limit = t.coms[t.cur].end
 		}
+		vals = append(vals, Value{})
+		next, msg, at := scanValue(b, j, t.eof, t.delim, limit, &vals[len(vals)-1])
 		if next < 0 {
-			return vals, unterminated, msg, at
+			return vals, next, msg, at
 		}
 		vals[len(vals)-1].Start = j - open
-		if b[next] == ')' {
-			return vals, next + 1, "", 0
+		if len(t.coms) > 0 {
+			// Values before the first comment are left out; see cond.
+			t.valCom = append(t.valCom, t.cur)
 		}
-		j, bad = skipGap(b, next+1, eof)
-		if j == needMore {
-			return vals, needMore, "", 0
+		cur, ncoms := t.cur, len(t.coms)
+		j = next
+		if c := b[j]; t.cur >= 0 || c != ',' && c != ')' {
+			if j, msg, at = t.gap(next); j < 0 {
+				return vals, j, msg, at
+			}
 		}
-		if bad {
-			return vals, unterminated, "unterminated comment at end of input", j
+		if j == len(b) {
+			return vals, unterminated, "unexpected end of input inside row", j
+		}
+		switch b[j] {
+		case ')':
+			if t.cur >= 0 {
+				return vals, unterminated, msgRowEnd, j
+			}
+			return vals, j + 1, "", 0
+		case ',':
+			if len(t.coms) > 0 {
+				t.sepCom = append(t.sepCom, t.cur)
+			}
+			j++
+			if c := byteClass[b[min(j, len(b)-1)]]; t.cur >= 0 || j == len(b) || c != clsPlain && c != clsQuote {
+				if j, msg, at = t.gap(j); j < 0 {
+					return vals, j, msg, at
+				}
+			}
+		default:
+			if t.cur != cur || len(t.coms) != ncoms {
+				// 'a' /*!50000 COLLATE utf8mb4_bin */
+				return vals, unterminated, msgSplitValue, j
+			}
+			if !t.eof && j+describeLen > len(b) {
+				return vals, needMore, "", 0 // read enough to describe the error
+			}
+			return vals, unterminated, "expected ',' or ')' after a value, found " + describeAt(b, j), j
 		}
 	}
 }
 
+// gap skips whitespace, plain comments and the markers of versioned
+// comments from b[i]: it enters a versioned comment at its opener and
+// leaves it at its "*/". It returns the index of the next byte of code,
+// len(b) at the end of the input, needMore, or unterminated with a message
+// and the index of the problem.
+func (t *tuple) gap(i int) (int, string, int) {
+	b, eof := t.b, t.eof
+	for {
+		if t.cur >= 0 {
+			// Inside a versioned comment: whitespace, then code or its end.
+			c := &t.coms[t.cur]
+			for i < c.end && isSpace(b[i]) {
+				i++
+			}
+			if i == c.end {
+				t.cur = -1
+				i += len(commentEnd)
+				continue
+			}
+			switch k, _ := commentAt(b, i, eof); k {
+			case moreInput:
+				return needMore, "", 0
+			case isComment, isVersioned:
+				return unterminated, msgNestedComment, i
+			}
+			return i, "", 0
+		}
+		j, bad := skipGap(b, i, eof)
+		if j == needMore {
+			return needMore, "", 0
+		}
+		if bad {
+			return unterminated, "unterminated comment at end of input", j
+		}
+		if j < len(b) && b[j] == '/' {
+			if k, e := slashComment(b, j, eof); k == isVersioned {
+				if t.nested {
+					return unterminated, "a versioned comment in a row of an INSERT that is itself inside a versioned comment is not supported", j
+				}
+				cond := b[j:e]
+				if msg := condError(string(cond)); msg != "" {
+					return unterminated, "versioned comment " + strconv.Quote(string(cond)) + " in a row: " + msg, j
+				}
+				end := bytes.Index(b[e:], commentEnd)
+				if end < 0 {
+					if !eof {
+						return needMore, "", 0
+					}
+					return unterminated, "unterminated comment at end of input", j
+				}
+				t.coms = append(t.coms, vcomment{at: j, body: e, end: e + end})
+				t.cur = len(t.coms) - 1
+				i = e
+				continue
+			}
+		}
+		return j, "", 0
+	}
+}
+
+// commentAt classifies b[i] as the start of a comment of any kind: "#",
+// "-- ", "/* */" (isComment), a versioned comment (isVersioned), or not
+// one (notComment); or moreInput.
+func commentAt(b []byte, i int, eof bool) (int, int) {
+	switch b[i] {
+	case '#':
+		return isComment, 0
+	case '-':
+		return dashComment(b, i, eof), 0
+	case '/':
+		return slashComment(b, i, eof)
+	}
+	return notComment, 0
+}
+
 // scanValue reads the value starting at b[i] (not whitespace, ',' or ')').
-// It sets *v and returns the index of the ',' or ')' after it, needMore, or
-// unterminated with a message and the index of the problem.
-func scanValue(b []byte, i int, eof bool, delim []byte, v *Value) (int, string, int) {
+// limit is the index of the "*/" ending the versioned comment the value is
+// in, or -1. It sets *v and returns the index of the ',' or ')' after it,
+// or of the whitespace before limit, limit itself or a versioned comment
+// after it; or needMore, or unterminated with a message and the index of
+// the problem.
+func scanValue(b []byte, i int, eof bool, delim []byte, limit int, v *Value) (int, string, int) {
 	n := len(b)
 	kind := ValueExpr
 	intro := ""
@@ -382,22 +769,45 @@ func scanValue(b []byte, i int, eof bool, delim []byte, v *Value) (int, string, 
 		return needMore, "", 0
 	}
 	if e >= 0 {
-		// A literal must be followed by ',' or ')'; otherwise the value is
-		// an expression such as 'a' COLLATE x or 1+2.
+		if limit >= 0 && e > limit {
+			return unterminated, msgStraddle, i
+		}
+		// A literal must be followed by ',' or ')' (or the end of its
+		// versioned comment, or a versioned comment); otherwise the value
+		// is an expression such as 'a' COLLATE x or 1+2.
 		if e < n && (b[e] == ',' || b[e] == ')') {
 			*v = Value{Raw: b[i:e], Kind: kind, Introducer: intro}
 			return e, "", 0
 		}
-		k, bad := skipGap(b, e, eof)
-		if k == needMore {
-			return needMore, "", 0
-		}
-		if !bad && k < n && (b[k] == ',' || b[k] == ')') {
-			*v = Value{Raw: b[i:e], Kind: kind, Introducer: intro}
-			return k, "", 0
+		if limit >= 0 {
+			k := e
+			for k < limit && isSpace(b[k]) {
+				k++
+			}
+			if k == limit || b[k] == ',' || b[k] == ')' {
+				*v = Value{Raw: b[i:e], Kind: kind, Introducer: intro}
+				return k, "", 0
+			}
+		} else {
+			k, bad := skipGap(b, e, eof)
+			if k == needMore {
+				return needMore, "", 0
+			}
+			if !bad && k < n && (b[k] == ',' || b[k] == ')' || b[k] == '/') {
+				// skipGap stops at '/' only for a versioned comment or
+				// a division.
+				if b[k] != '/' {
+					*v = Value{Raw: b[i:e], Kind: kind, Introducer: intro}
+					return k, "", 0
+				}
+				if c, _ := slashComment(b, k, eof); c == isVersioned {
+					*v = Value{Raw: b[i:e], Kind: kind, Introducer: intro}
+					return k, "", 0
+				}
+			}
 		}
 	}
-	end, next, msg := scanExpr(b, i, eof, delim)
+	end, next, msg := scanExpr(b, i, eof, delim, limit)
 	if next < 0 {
 		return next, msg, end
 	}
@@ -549,17 +959,24 @@ func introducer(w []byte) string {
 }
 
 // scanExpr reads an expression value starting at b[i]: anything up to a ','
-// or ')' outside parentheses, strings and comments. It returns the end of the
-// expression (without trailing whitespace and comments) and the index of the
-// ',' or ')' after it, or needMore, or unterminated with a message and the
-// index of the problem as end.
-func scanExpr(b []byte, i int, eof bool, delim []byte) (end, next int, msg string) {
+// or ')' outside parentheses, strings and comments, or up to limit (see
+// scanValue) or a versioned comment. It returns the end of the expression
+// (without trailing whitespace and comments) and the index of what follows
+// it, or needMore, or unterminated with a message and the index of the
+// problem as end.
+func scanExpr(b []byte, i int, eof bool, delim []byte, limit int) (end, next int, msg string) {
 	n := len(b)
 	depth := 0
 	last := i
 	j := i
 	for j < n {
 		c := b[j]
+		if j == limit {
+			if depth > 0 {
+				return j, unterminated, msgSplitValue
+			}
+			return last, j, ""
+		}
 		if c == delim[0] && (len(delim) == 1 || bytes.HasPrefix(b[j:], delim)) {
 			return j, unterminated, "statement ends inside a row (unbalanced parentheses?)"
 		}
@@ -583,9 +1000,21 @@ func scanExpr(b []byte, i int, eof bool, delim []byte) (end, next int, msg strin
 			if e == unterminated {
 				return j, unterminated, unterminatedMsg(c)
 			}
+			if limit >= 0 && e > limit {
+				return j, unterminated, msgStraddle
+			}
 			j, last = e, e
 			continue
 		case clsHash, clsDash, clsSlash:
+			if limit >= 0 {
+				switch k, _ := commentAt(b, j, eof); k {
+				case moreInput:
+					return 0, needMore, ""
+				case isComment, isVersioned:
+					return j, unterminated, msgNestedComment
+				}
+				break
+			}
 			e, bad := skipGap(b, j, eof)
 			if e == needMore {
 				return 0, needMore, ""
@@ -599,7 +1028,10 @@ func scanExpr(b []byte, i int, eof bool, delim []byte) (end, next int, msg strin
 			}
 			if c == '/' {
 				if k, _ := slashComment(b, j, eof); k == isVersioned {
-					return j, unterminated, "versioned comment in INSERT rows is not supported"
+					if depth > 0 {
+						return j, unterminated, msgSplitValue
+					}
+					return last, j, ""
 				}
 			}
 		}

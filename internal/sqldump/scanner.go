@@ -67,6 +67,11 @@ type Scanner struct {
 	rows   int
 	rowIdx int64
 	row    Row
+	tuple  tuple
+	// insVers: the current INSERT's prefix ends inside a versioned
+	// comment, so its rows are inside one.
+	insVers bool
+	conds   []string // openers of versioned comments seen in rows, reused
 
 	// Caches that save allocations for statements about the same table.
 	table, db string
@@ -102,6 +107,18 @@ func newScanner(r io.Reader, bufSize, minRead int) *Scanner {
 		delim:    []byte{';'},
 		delimStr: ";",
 	}
+}
+
+// SetLimit bounds what s holds of one statement (with the whitespace and
+// comments before it) or one INSERT row to about n bytes, instead of
+// [MaxStatementSize]: a larger one is a [SyntaxError] wrapping
+// [ErrTooLarge], at the offset where it starts, as soon as s would grow its
+// buffer past n to read it. One that still fits the buffer s has may be
+// returned; a caller that needs an exact limit (a server's
+// max_allowed_packet) also compares lengths. n is capped at
+// MaxStatementSize; call SetLimit before the first Next.
+func (s *Scanner) SetLimit(n int) {
+	s.max = max(1, min(n, MaxStatementSize))
 }
 
 // window returns the held region.
@@ -154,7 +171,9 @@ func (s *Scanner) more() error {
 	need := max(held, minRead)
 	if len(s.buf)-s.end < need {
 		if held >= s.max {
-			return s.syntaxError(0, s.curTable(), "statement or row larger than %d bytes", s.max)
+			err := s.syntaxError(0, s.curTable(), "statement or row larger than %d bytes", s.max)
+			err.(*SyntaxError).Err = ErrTooLarge
+			return err
 		}
 		if s.nlOff < s.offset(0) {
 			s.lineAt(s.offset(0)) // count the newlines about to be dropped
@@ -163,6 +182,13 @@ func (s *Scanner) more() error {
 		switch {
 		case len(s.buf)-held < need:
 			size = max(2*size, 2*held+minRead)
+			if 2*size > s.max+minRead {
+				// The next doubling would pass the limit: grow to
+				// it now, not to a power of two and then again for
+				// the last few bytes (two buffers of the limit's
+				// size at once).
+				size = s.max + minRead
+			}
 		case size > 8*s.initSize && s.consumed >= 2*int64(size):
 			// Shrink after a huge row, once a window of twice the
 			// buffer size held only much smaller items.
@@ -291,6 +317,15 @@ func (s *Scanner) next() (*Statement, error) {
 	}
 	st.Offset = s.offset(p)
 	st.Line = s.lineAt(st.Offset)
+	// A statement too large to hold is reported where its code starts,
+	// not where the comments before it do.
+	more := func() error {
+		err := s.more()
+		if se, ok := err.(*SyntaxError); ok && se.Err == ErrTooLarge {
+			se.Offset, se.Line = st.Offset, st.Line
+		}
+		return err
+	}
 
 	// The client command DELIMITER.
 	for {
@@ -302,7 +337,7 @@ func (s *Scanner) next() (*Statement, error) {
 			}
 			break
 		}
-		if err := s.more(); err != nil && err != io.EOF {
+		if err := more(); err != nil && err != io.EOF {
 			return nil, err
 		}
 	}
@@ -313,7 +348,7 @@ func (s *Scanner) next() (*Statement, error) {
 		lx := lexer{b: b, eof: s.eof, delim: s.delim}
 		t, _ := lx.next(p)
 		if t.kind == tokMore {
-			if err := s.more(); err != nil && err != io.EOF {
+			if err := more(); err != nil && err != io.EOF {
 				return nil, err
 			}
 			continue
@@ -330,7 +365,7 @@ func (s *Scanner) next() (*Statement, error) {
 		end, resume, l, _ := scanStmt(b, i, last, s.delim, s.eof)
 		if end == needMore {
 			i, last = resume, l
-			if err := s.more(); err != nil && err != io.EOF {
+			if err := more(); err != nil && err != io.EOF {
 				return nil, err
 			}
 			continue
@@ -547,6 +582,11 @@ func (s *Scanner) insertStatement(p int) (*Statement, error) {
 	if err := checkInsertDelimiter(s.delim); err != "" {
 		return nil, s.syntaxError(p, st.Table, "%s", err)
 	}
+	if err := s.insertReadings(b, p, &ip); err != nil {
+		return nil, err
+	}
+	st.colVers = ip.colVers
+	s.insVers = ip.inVers
 	s.own = append(s.own[:0], b[:ip.end]...)
 	st.Lead = s.own[:p]
 	st.Text = s.own[p:ip.end]
@@ -554,6 +594,52 @@ func (s *Scanner) insertStatement(p int) (*Statement, error) {
 	s.rows = rowsFirst
 	s.rowIdx = 0
 	return st, nil
+}
+
+// insertReadings refuses an INSERT whose prefix b[p:ip.end] names another
+// table to servers that run or skip its versioned comments
+// ("INSERT INTO a /*!99999 .b */ VALUES" fills b.a or a): the rows would go
+// into a table other than the one their rules are chosen by.
+func (s *Scanner) insertReadings(b []byte, p int, ip *insertPrefix) error {
+	text := b[p:ip.end]
+	conds := condsIn(text)
+	if len(conds) == 0 {
+		return nil
+	}
+	st := &s.stmt
+	rds, err := Readings(conds...)
+	if err != nil {
+		return s.syntaxError(p, st.Table, "%v", err)
+	}
+	for _, rd := range rds {
+		ri, err := insertUnder(text, s.delimStr, rd)
+		if err != nil {
+			return s.syntaxError(p, st.Table, "%v", err)
+		}
+		if ri == nil {
+			continue // no INSERT at all: its rows are a syntax error, or skipped with it
+		}
+		var db, table string
+		if ri.table.kind != 0 {
+			table = string(tokName(ri.text, ri.table))
+		}
+		if ri.db.kind != 0 {
+			db = string(tokName(ri.text, ri.db))
+		}
+		if table != st.Table || db != st.Database {
+			return s.syntaxError(p, st.Table, "%s reads this INSERT as one into %s, not %s: versioned comments must not change the table rows go into",
+				rd.Server, qualified(db, table), qualified(st.Database, st.Table))
+		}
+	}
+	return nil
+}
+
+// qualified quotes a table name and its database, if any.
+func qualified(db, table string) string {
+	if db == "" {
+		return QuoteIdent(table)
+	}
+	return QuoteIdent(db) + "." + QuoteIdent(table)
 }
 
 // checkInsertDelimiter returns a message if rows cannot be read safely while
@@ -617,7 +703,9 @@ type insertPrefix struct {
 	db, table       token
 	hasCols         bool
 	cols            []token
-	end             int // end of Text
+	end             int  // end of Text
+	inVers          bool // VALUES is inside a versioned comment
+	colVers         bool // versioned comments start or end inside the column list
 	msg             string
 	errAt           int
 }
@@ -693,6 +781,14 @@ func parseInsertPrefix(b []byte, p int, eof bool, delim []byte, cols []token) (i
 	}
 	if t.isPunct(b, '(') {
 		ip.hasCols = true
+		open, vers0, vstart0 := t.start, lx.vers, lx.vstart
+		defer func() {
+			// Versioned comments start or end inside the column list.
+			if !ip.more && ip.msg == "" && (lx.vers != vers0 || lx.vers && lx.vstart != vstart0 ||
+				len(condsIn(b[open:ip.end])) > 0) {
+				ip.colVers = true
+			}
+		}()
 		t, i = lx.next(i)
 		for !t.isPunct(b, ')') {
 			if t.kind == tokMore {
@@ -732,6 +828,7 @@ func parseInsertPrefix(b []byte, p int, eof bool, delim []byte, cols []token) (i
 	case t.kind == tokMore:
 		return more()
 	case t.is(b, "VALUES"), t.is(b, "VALUE"):
+		ip.inVers = lx.vers
 	case t.is(b, "SELECT"), t.is(b, "WITH"), t.is(b, "TABLE"), t.isPunct(b, '('):
 		return fail(t, "%s ... SELECT is not supported, only VALUES lists", verbWord(ip.replace))
 	case t.is(b, "SET"):

@@ -87,6 +87,56 @@ func checkRow(row *Row) error {
 		if ok != (v.Kind != ValueNull) || ok && b == nil {
 			return fmt.Errorf("row %d value %d: Bytes() = %q, %v", row.Index, i, b, ok)
 		}
+		if v.Start != off {
+			return fmt.Errorf("row %d value %d: Start %d, Raw is at %d", row.Index, i, v.Start, off)
+		}
+	}
+	return checkReadings(row)
+}
+
+// checkReadings checks what Row.Under says of a row with versioned comments
+// against the scanner itself: for each reading, the row with the comments
+// the reading skips removed (Reading.Strip) must parse into the values
+// Under lists, or fail to parse where Under says the servers read no row.
+func checkReadings(row *Row) error {
+	if !row.Versioned() {
+		if row.Conds() != nil {
+			return fmt.Errorf("row %d: Conds %q without versioned comments", row.Index, row.Conds())
+		}
+		return nil
+	}
+	rds, err := Readings(row.Conds()...)
+	if err != nil {
+		return fmt.Errorf("row %d: %v", row.Index, err)
+	}
+	for _, rd := range rds {
+		idx, ok := row.Under(rd)
+		stripped, err := rd.Strip(row.Raw)
+		if err != nil {
+			return fmt.Errorf("row %d: %s: Strip: %v", row.Index, rd.Server, err)
+		}
+		sc := NewScanner(bytes.NewReader(append([]byte("INSERT INTO t VALUES "), stripped...)))
+		if _, err := sc.Next(); err != nil {
+			return fmt.Errorf("row %d: %s: %v", row.Index, rd.Server, err)
+		}
+		r, err := sc.NextRow()
+		if !ok {
+			if err == nil {
+				return fmt.Errorf("row %d: %s reads no row, but %q parses", row.Index, rd.Server, stripped)
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("row %d: %s reads values %v, but %q does not parse: %v", row.Index, rd.Server, idx, stripped, err)
+		}
+		if r.Versioned() || len(r.Values) != len(idx) {
+			return fmt.Errorf("row %d: %s reads values %v, but %q holds %d", row.Index, rd.Server, idx, stripped, len(r.Values))
+		}
+		for j, i := range idx {
+			if w, g := row.Values[i], r.Values[j]; !bytes.Equal(w.Raw, g.Raw) || w.Kind != g.Kind {
+				return fmt.Errorf("row %d: %s: value %d is %s %q, stripped %s %q", row.Index, rd.Server, i, w.Kind, w.Raw, g.Kind, g.Raw)
+			}
+		}
 	}
 	return nil
 }
@@ -145,6 +195,9 @@ func describeValue(v Value) string {
 	s := v.Kind.String()
 	if v.Introducer != "" {
 		s += "(" + v.Introducer + ")"
+	}
+	if v.Cond != "" {
+		s = v.Cond + "*/" + s
 	}
 	if !ok {
 		return s

@@ -1,6 +1,7 @@
 package sqldump
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -128,6 +129,83 @@ type Statement struct {
 
 	// Line is the 1-based line number of the first byte of Text.
 	Line int
+
+	// colVers: versioned comments start or end between the '(' of an
+	// INSERT's column list and VALUES.
+	colVers bool
+}
+
+// ColumnsVersioned reports whether versioned comments (/*!50705 ...*/)
+// start or end inside an INSERT's column list, so that servers that run
+// them and servers that skip them may read different columns: see
+// [Statement.ColumnsUnder].
+func (st *Statement) ColumnsVersioned() bool { return st.colVers }
+
+// Conds returns the openers of the versioned comments in the statement's
+// Text ("/*!50705"), each once.
+func (st *Statement) Conds() []string { return condsIn(st.Text) }
+
+// ColumnsUnder returns the column list of an INSERT as the servers of
+// reading r read it; nil when they read none (the rows then hold every
+// column). For an INSERT whose column list is not
+// [Statement.ColumnsVersioned] it returns Columns.
+func (st *Statement) ColumnsUnder(r Reading) ([]string, error) {
+	if !st.colVers {
+		return st.Columns, nil
+	}
+	ip, err := insertUnder(st.Text, st.Delimiter, r)
+	if err != nil {
+		return nil, err
+	}
+	if ip == nil {
+		return nil, fmt.Errorf("sqldump: %s reads no INSERT", r.Server)
+	}
+	if !ip.hasCols {
+		return nil, nil
+	}
+	cols := make([]string, len(ip.cols))
+	for i, t := range ip.cols {
+		cols[i] = string(tokName(ip.text, t))
+	}
+	return cols, nil
+}
+
+// readInsert is an INSERT prefix as some servers read it.
+type readInsert struct {
+	insertPrefix
+	text []byte
+}
+
+// insertUnder parses the prefix text of an INSERT (its Text) the way the
+// servers of r read it. It returns nil when nothing but whitespace and
+// comments is left: they run no INSERT.
+func insertUnder(text []byte, delim string, r Reading) (*readInsert, error) {
+	stripped, err := r.Strip(text)
+	if err != nil {
+		return nil, err
+	}
+	lx := lexer{b: stripped, eof: true}
+	if t, _ := lx.next(0); t.kind == tokEOF {
+		return nil, nil
+	}
+	if delim == "" {
+		delim = ";"
+	}
+	ip := parseInsertPrefix(stripped, 0, true, []byte(delim), nil)
+	if ip.msg != "" {
+		return nil, fmt.Errorf("sqldump: %s reads the INSERT as: %s", r.Server, ip.msg)
+	}
+	return &readInsert{ip, stripped}, nil
+}
+
+// tokName returns the name a word, quoted identifier or string token
+// stands for.
+func tokName(b []byte, t token) []byte {
+	raw := b[t.start:t.end]
+	if t.kind == tokWord || len(raw) < 2 {
+		return raw
+	}
+	return unquoteInto(nil, raw[1:len(raw)-1], raw[0])
 }
 
 // SyntaxError reports input the scanner cannot read. Scanning cannot
@@ -137,7 +215,17 @@ type SyntaxError struct {
 	Line   int    // 1-based line number of Offset
 	Table  string // table of the statement, if known
 	Msg    string // what was wrong
+	// Err is the cause, when there is one to test for with errors.Is:
+	// ErrTooLarge.
+	Err error
 }
+
+// ErrTooLarge is the cause of a [SyntaxError] for a statement or row larger
+// than the Scanner's limit (see [Scanner.SetLimit]).
+var ErrTooLarge = errors.New("sqldump: statement or row too large")
+
+// Unwrap returns Err.
+func (e *SyntaxError) Unwrap() error { return e.Err }
 
 // Error formats the error as
 // sqldump: line 12 (byte 3456), table "wp_users": expected '(' after VALUES

@@ -63,6 +63,11 @@ type Value struct {
 	// Start is the offset of Raw within its Row's Raw, so a caller can
 	// replace one value and keep every other byte of the tuple.
 	Start int
+	// Cond is the opener of the versioned comment the value is inside,
+	// such as "/*!50705" or "/*M!100100", or empty. Servers that run the
+	// comment read the value; servers that skip it do not (see
+	// [Row.Under]). A value replaced in place stays inside the comment.
+	Cond string
 }
 
 // Bytes decodes the value: strings are unescaped by MySQL's rules, hex and
