@@ -60,7 +60,10 @@ func (r *restorer) createFilesDir(dir string) error {
 		r.createdDir = true
 	case err != nil:
 		return fmt.Errorf("restore: files directory: %w", err)
-	case len(entries) > 0:
+	case len(entries) > 0 && !registry.Unmarked(dir):
+		// (An empty directory given to a restore killed while it wrote
+		// the marker holds only the marker's temporary file: it is still
+		// empty, and the marker written here replaces that file.)
 		if _, err := os.Lstat(filepath.Join(dir, registry.MarkerFile)); err != nil || !r.opts.Force {
 			if err != nil {
 				return fmt.Errorf("%w: %s has %d entries and no %s; --force only replaces an earlier staging copy", ErrFilesDirExists, dir, len(entries), registry.MarkerFile)

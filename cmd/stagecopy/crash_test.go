@@ -443,3 +443,46 @@ func TestRestoreKilledMarkingFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreAgainAfterKilledMarking: after such a kill in an empty
+// directory that was given, the same restore again refused the directory
+// ("has 1 entries and no .stagecopy-staging.json"), with or without
+// --force: it holds only the marker's temporary file, and is as empty as it
+// was (found by TestCrashRestore).
+func TestRestoreAgainAfterKilledMarking(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	archivePath, _, _ := restoreForPurge(t, srv, filepath.Join(dir, "other-state"), mariadbtest.Name(t, "other"))
+	keyPath := filepath.Join(dir, "receipt.key")
+	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, force := range []bool{false, true} {
+		files := filepath.Join(t.TempDir(), "site")
+		if err := os.Mkdir(files, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		_, db := mariadbtest.DatabaseName(t, "crash")
+		args := []string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", files, "--cms", "none", "-q", "--state-dir", state}
+		killedAt(t, nil, "marker-written", 1, append(args, archivePath)...)
+		again := append(args, "--db-name", db+"_2")
+		if force {
+			again = append(args, "--force")
+		}
+		if code, stdout, stderr := runCLI(t, append(again, archivePath)...); code != 0 {
+			t.Fatalf("force %v: restore again: %d\n%s%s", force, code, stdout, stderr)
+		}
+	}
+	reg, err := registry.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := reg.List(context.Background())
+	for _, e := range es {
+		code, stdout, stderr := runCLI(t, "purge", "--state-dir", state, "--sign-key", keyPath, "--socket", srv.Socket, "-u", "root", "--keep-archive", e.ID)
+		if code != 0 || !strings.Contains(stdout, ": erased") {
+			t.Fatalf("purge %s: %d\n%s%s", e.ID, code, stdout, stderr)
+		}
+	}
+}
