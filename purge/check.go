@@ -11,6 +11,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/receipt"
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // check looks at every target again, after the deletions, and records
@@ -18,7 +19,7 @@ import (
 func (p *purger) check(ctx context.Context) {
 	e := p.entry
 	if e.Database != "" {
-		target := dbTarget(e)
+		target := dbTarget(e, e.Database)
 		if p.admin == nil {
 			p.addCheck("database_exists", target, receipt.CheckError, "server unreachable: "+errText(p.dbErr))
 		} else {
@@ -30,7 +31,11 @@ func (p *purger) check(ctx context.Context) {
 		if p.files.tombstone || p.journal.FilesRenamed {
 			p.checkPath(e.FilesDir, tombstone(e), "directory renamed for removal: ", "")
 		}
+		if p.files.restoring {
+			p.checkPath(e.FilesDir, registry.RestoringDir(e.FilesDir, e.ID), "directory restore made: ", "")
+		}
 	}
+	p.checkReplaced(ctx)
 	if e.Archive != "" && e.Archive != "-" && !p.opts.KeepArchive {
 		p.checkPath(e.Archive, e.Archive, "", p.archive.refusal)
 	}
@@ -113,14 +118,21 @@ func parseManifest(data []byte) (*manifestFields, error) {
 
 // archiveManifest reads an archive to its end and returns its manifest
 // trailer, checking on the way that the file's SHA-256 is want (when want
-// is set).
-func archiveManifest(ctx context.Context, path, want string) ([]byte, error) {
+// is set). An encrypted archive is decrypted with the identity file, when
+// one is given and can be read.
+func archiveManifest(ctx context.Context, path, want, identity string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	ar, err := archive.Open(f, archive.Keys{})
+	var keys archive.Keys
+	if identity != "" {
+		if id, err := archive.ReadIdentityFile(identity); err == nil {
+			keys.Identities = append(keys.Identities, id)
+		}
+	}
+	ar, err := archive.Open(f, keys)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}

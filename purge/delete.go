@@ -9,7 +9,9 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/receipt"
+	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
@@ -36,7 +38,7 @@ func (p *purger) deleteDatabase(ctx context.Context) {
 	if e.Database == "" {
 		return
 	}
-	target := dbTarget(e)
+	target := dbTarget(e, e.Database)
 	adminTarget := ""
 	if e.Admin != nil {
 		adminTarget = e.Database + "/" + e.Admin.Name
@@ -119,6 +121,17 @@ func (p *purger) deleteFiles(ctx context.Context) {
 	}
 	st := p.files
 	tomb := tombstone(e)
+	if st.restoring && interrupted(ctx) == "" {
+		// A restore killed before it renamed its new directory into
+		// place: that goes as the tombstone does.
+		if err := os.Rename(registry.RestoringDir(e.FilesDir, e.ID), tomb); err != nil {
+			p.act(receipt.RemoveFiles, e.FilesDir, receipt.Failed, errText(err))
+			return
+		}
+		st.tombstone = true
+		p.journal.FilesRenamed = true
+		p.journal.save(p.dir)
+	}
 	switch {
 	case !st.present && !st.tombstone:
 		p.act(receipt.RemoveFiles, e.FilesDir, receipt.AlreadyAbsent, "")
@@ -144,6 +157,7 @@ func (p *purger) deleteFiles(ctx context.Context) {
 		}
 		p.journal.FilesRenamed = true
 		p.journal.save(p.dir)
+		killpoint.Reached("mid-wipe")
 	}
 	if err := os.RemoveAll(tomb); err != nil {
 		p.act(receipt.RemoveFiles, e.FilesDir, receipt.Failed, errText(err))
@@ -213,6 +227,7 @@ func (p *purger) destroyKey(ctx context.Context) {
 			return
 		}
 		syncDir(filepath.Dir(path))
+		killpoint.Reached("purge-key-renamed")
 	}
 	if err := overwriteAndRemove(tomb); err != nil {
 		p.act(receipt.DestroyKey, path, receipt.Failed, errText(err))
@@ -240,6 +255,7 @@ func overwriteAndRemove(path string) error {
 	if err != nil {
 		return fmt.Errorf("overwrite %s: %w", path, err)
 	}
+	killpoint.Reached("purge-key-wiped")
 	if err := os.Remove(path); err != nil {
 		return err
 	}

@@ -1,15 +1,18 @@
 package purge
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
 	"github.com/stagecopy/stagecopy/internal/receipt"
+	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 // journalFormat identifies purge journals.
@@ -75,4 +78,36 @@ func (j *purgeJournal) save(dir string) error {
 
 func (j *purgeJournal) remove(dir string) {
 	os.Remove(j.path(dir))
+}
+
+// Tidy removes what purges killed outright left in the registry
+// directory: the journals of entries they had closed (purged, or gone from
+// the registry), and the temporary files of journals and of receipts in
+// the default receipts directory whose process is gone. Run does it; call
+// it where an entry already purged is refused without Run.
+func Tidy(ctx context.Context, reg *registry.Registry) error {
+	dir := filepath.Join(reg.Dir(), "purge")
+	atomicfile.RemoveStaleIn(dir)
+	atomicfile.RemoveStaleIn(filepath.Join(reg.Dir(), "receipts"))
+	names, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("purge: journals: %w", err)
+	}
+	for _, n := range names {
+		id, ok := strings.CutSuffix(n.Name(), ".json")
+		if !ok || !registry.ValidID(id) {
+			continue
+		}
+		e, err := reg.Get(ctx, id)
+		switch {
+		case errors.Is(err, registry.ErrNotFound) || err == nil && e.ID == id && e.Status == registry.StatusPurged:
+			(&purgeJournal{StagingID: id}).remove(reg.Dir())
+		case err != nil && !errors.Is(err, registry.ErrAmbiguous):
+			return err
+		}
+	}
+	return nil
 }

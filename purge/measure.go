@@ -33,6 +33,7 @@ type filesState struct {
 	ours      bool
 	refusal   string
 	tombstone bool // an earlier purge's renamed directory is still there
+	restoring bool // a restore killed before it renamed the directory into place left it (registry.RestoringDir)
 }
 
 // partState is the archive's and the identity file's.
@@ -55,8 +56,10 @@ func keyTombstone(path string) string { return path + ".stagecopy-destroying" }
 // beside it, hidden, naming the staging id, so the site disappears from its
 // path at once and a purge interrupted half-way through the removal finds
 // the rest.
-func tombstone(e registry.Entry) string {
-	return filepath.Join(filepath.Dir(e.FilesDir), "."+filepath.Base(e.FilesDir)+".stagecopy-purging-"+e.ID)
+func tombstone(e registry.Entry) string { return tombstoneOf(e.FilesDir, e.ID) }
+
+func tombstoneOf(dir, id string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".stagecopy-purging-"+id)
 }
 
 // measure looks at every part before anything is deleted and records what
@@ -68,12 +71,14 @@ func (p *purger) measure(ctx context.Context) error {
 		if p.dbState.ours {
 			if tables, m, err := measureDatabase(ctx, p.admin, e.Database); err == nil {
 				j.Tables = tables
-				j.Before[dbTarget(e)] = m
+				j.Before[dbTarget(e, e.Database)] = m
 			}
 		}
 	}
 	if e.FilesDir != "" {
-		p.files = inspectFiles(e)
+		p.files = inspectFiles(e, func(id string) bool {
+			return p.claims(ctx, id, func(r registry.Replaced) bool { return r.FilesDir == e.FilesDir })
+		})
 		if p.files.present && p.files.ours {
 			if m, err := measureFiles(ctx, e.FilesDir); err == nil {
 				j.Before[e.FilesDir] = m
@@ -117,7 +122,7 @@ func (p *purger) inspectDatabase(ctx context.Context) dbState {
 		st.refusal = fmt.Sprintf("database %s has no %s table: stagecopy restore did not make it (or it was replaced)", name, registry.MarkerTable)
 		return st
 	}
-	if len(ids) != 1 || ids[0] != p.entry.ID {
+	if len(ids) != 1 || !p.claims(ctx, ids[0], func(r registry.Replaced) bool { return r.Database == name }) {
 		st.refusal = fmt.Sprintf("the %s table of database %s names %s, not %s", registry.MarkerTable, name, strings.Join(ids, ", "), p.entry.ID)
 		if len(ids) == 0 {
 			st.refusal = fmt.Sprintf("the %s table of database %s is empty", registry.MarkerTable, name)
@@ -158,11 +163,14 @@ func measureDatabase(ctx context.Context, db *sql.DB, name string) ([]TableCount
 	return tables, m, nil
 }
 
-func inspectFiles(e registry.Entry) filesState {
+// inspectFiles says whether e's files directory is there and whether it
+// is ours: its marker names a staging copy for which claims is true.
+func inspectFiles(e registry.Entry, claims func(id string) bool) filesState {
 	var st filesState
 	if _, err := os.Lstat(tombstone(e)); err == nil {
 		st.tombstone = true
 	}
+	st.restoring = !st.tombstone && restoringLeft(e.FilesDir, e.ID)
 	fi, err := os.Lstat(e.FilesDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return st
@@ -178,13 +186,25 @@ func inspectFiles(e registry.Entry) filesState {
 		switch {
 		case err != nil:
 			st.refusal = fmt.Sprintf("no readable %s in %s: stagecopy restore did not make it (%v)", registry.MarkerFile, e.FilesDir, err)
-		case id != e.ID:
+		case !claims(id):
 			st.refusal = fmt.Sprintf("%s in %s names %s, not %s", registry.MarkerFile, e.FilesDir, id, e.ID)
 		default:
 			st.ours = true
 		}
 	}
 	return st
+}
+
+// restoringLeft reports whether a restore of staging copy id killed before
+// it renamed its new files directory into place left it
+// (registry.RestoringDir): marked as id's, or empty (killed before the
+// marker).
+func restoringLeft(dir, id string) bool {
+	tmp := registry.RestoringDir(dir, id)
+	if marker, err := registry.FilesMarker(tmp); err == nil {
+		return marker == id
+	}
+	return registry.Unmarked(tmp)
 }
 
 // measureFiles walks a directory (never following symlinks) and measures
@@ -287,7 +307,7 @@ func inspectArchive(e registry.Entry) (partState, *receipt.Measure) {
 		st.refusal = err.Error()
 		return st, nil
 	case e.ArchiveSHA256 == "":
-		st.refusal = "the registry recorded no SHA-256 for it (the restore did not finish), so it cannot be told from another file: left in place"
+		st.refusal = "the registry recorded no SHA-256 for it (an unfinished restore by an older stagecopy, which recorded it only at the end), so it cannot be told from another file: left in place; purge with --keep-archive and delete it yourself"
 	case sum != e.ArchiveSHA256:
 		st.refusal = fmt.Sprintf("its SHA-256 %s is not the %s the registry recorded: not the archive restored from, left in place", sum, e.ArchiveSHA256)
 	default:

@@ -24,6 +24,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/stagecopy/stagecopy/internal/registry"
 )
@@ -147,10 +148,12 @@ func Run(ctx context.Context, idOrPrefix string, opts Options) (*Result, error) 
 	if entry, err = opts.Registry.Get(ctx, entry.ID); err != nil {
 		return nil, err
 	}
+	// A purge killed between closing an entry and removing its journal
+	// left the journal; one killed while writing left temporary files.
+	if err := Tidy(ctx, opts.Registry); err != nil {
+		return nil, err
+	}
 	if entry.Status == registry.StatusPurged {
-		// A purge killed between closing the entry and removing its
-		// journal left the journal: nothing needs it any more.
-		(&purgeJournal{StagingID: entry.ID}).remove(opts.Registry.Dir())
 		return nil, fmt.Errorf("%w: %s (%s)", ErrAlreadyPurged, entry.ID, strings.Join(entry.Notes, "; "))
 	}
 	p := &purger{opts: opts, entry: entry, dir: opts.Registry.Dir()}
@@ -168,8 +171,13 @@ type purger struct {
 	dbErr   error   // why admin is nil
 	dbState dbState
 	files   filesState
-	archive partState
-	key     partState
+	// replaced are the parts restore --force took over, not reclaimed
+	replaced []registry.Replaced
+	// restoringReplaced are those whose restoring directory of this copy
+	// (registry.RestoringDir) was there
+	restoringReplaced []string
+	archive           partState
+	key               partState
 	// adminRemovedAlone: the database could not be dropped, the support
 	// admin was removed from it through its CMS.
 	adminRemovedAlone bool
@@ -237,6 +245,7 @@ func (p *purger) run(ctx context.Context) (*Result, error) {
 	}); err != nil {
 		return nil, err
 	}
+	killpoint.Reached("purge-started")
 
 	// From here on, a receipt is written whatever happens; an interrupt
 	// stops the deleting, not the looking and the signing.
@@ -244,15 +253,22 @@ func (p *purger) run(ctx context.Context) (*Result, error) {
 	if p.admin != nil {
 		defer p.admin.Close()
 	}
+	p.reclaim(ctx)
 	p.progress("measure")
 	if err := p.measure(ctx); err != nil {
 		return nil, err
 	}
+	killpoint.Reached("purge-measured")
 	p.progress("delete")
 	p.deleteDatabase(ctx)
+	killpoint.Reached("purge-database-done")
 	p.deleteFiles(ctx)
+	p.deleteReplaced()
+	killpoint.Reached("purge-files-done")
 	p.deleteArchive(ctx)
+	killpoint.Reached("purge-archive-done")
 	p.destroyKey(ctx)
+	killpoint.Reached("purge-key-done")
 	if err := p.journal.save(p.dir); err != nil {
 		// The deletions are done; the journal only helps a re-run.
 		p.journal.saveErr = err
@@ -267,9 +283,11 @@ func (p *purger) run(ctx context.Context) (*Result, error) {
 }
 
 // identifyArchive finds the manifest digest and Merkle root the receipt
-// names: from the registry and an earlier purge, else the sidecar
-// manifest beside the archive, else the archive's own trailer, else the
-// manifest the caller gave.
+// names: from the registry and an earlier purge, else another registry
+// entry restored from the same archive file (its SHA-256, which restore
+// records first), else the sidecar manifest beside the archive, else the
+// archive's own trailer (decrypted with the recorded identity file), else
+// the manifest the caller gave.
 func (p *purger) identifyArchive(ctx context.Context) error {
 	e, j := p.entry, p.journal
 	if j.ManifestSHA256 != "" && j.ArchiveMerkleRoot != "" {
@@ -282,6 +300,20 @@ func (p *purger) identifyArchive(ctx context.Context) error {
 		// Restore recorded both: no need for the archive or a manifest.
 		j.ArchiveMerkleRoot = e.ArchiveMerkleRoot
 		return nil
+	}
+	if j.ManifestSHA256 == "" && e.ArchiveSHA256 != "" {
+		// A restore killed before it read the manifest; another one, of
+		// the same archive file, read it.
+		all, err := p.opts.Registry.List(ctx)
+		if err != nil {
+			return err
+		}
+		for _, x := range all {
+			if x.ID != e.ID && x.ArchiveSHA256 == e.ArchiveSHA256 && x.SnapshotID == e.SnapshotID && x.ManifestSHA256 != "" && x.ArchiveMerkleRoot != "" {
+				j.ManifestSHA256, j.ArchiveMerkleRoot = x.ManifestSHA256, x.ArchiveMerkleRoot
+				return nil
+			}
+		}
 	}
 	try := func(manifest []byte, from string) error {
 		m, err := parseManifest(manifest)
@@ -308,7 +340,7 @@ func (p *purger) identifyArchive(ctx context.Context) error {
 				tried = append(tried, err.Error())
 			}
 		}
-		data, err := archiveManifest(ctx, e.Archive, e.ArchiveSHA256)
+		data, err := archiveManifest(ctx, e.Archive, e.ArchiveSHA256, e.IdentityFile)
 		if err == nil {
 			if err = try(data, "the manifest of "+e.Archive); err == nil {
 				return nil
@@ -386,12 +418,14 @@ func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, ori
 	if err != nil {
 		return nil, fmt.Errorf("purge %s: %w (what was deleted is recorded in %s)", e.ID, err, j.path(p.dir))
 	}
+	// The receipt goes into the log before it appears under its name: a
+	// purge killed in between leaves no receipt that the log does not
+	// hold (only a leaf for a receipt nobody has; the entry stays
+	// purging, and the next run writes another).
 	f, err := atomicfile.Create(receiptPath, false)
 	if err == nil {
 		if _, err = f.Write(data); err == nil {
-			if err = f.Chmod(0o644); err == nil {
-				err = f.Commit()
-			}
+			err = f.Chmod(0o644)
 		}
 		if err != nil {
 			f.Abort()
@@ -402,12 +436,22 @@ func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, ori
 	}
 	res := &Result{Statement: st, Receipt: data, ReceiptPath: receiptPath, Tables: j.Tables}
 	log := &receipt.Log{Dir: logDir, Origin: origin, Key: p.opts.Key}
-	if proof, err := log.Append(ctx, data); err != nil {
+	proof, err := log.Append(ctx, data)
+	if err != nil {
+		// The receipt is still valid; the command warns.
 		res.LogError = err
-	} else if err := receipt.WriteProof(receiptPath, proof); err != nil {
-		res.LogError = err
-	} else {
-		res.Proof, res.ProofPath = proof, receiptPath+receipt.ProofSuffix
+	}
+	killpoint.Reached("purge-logged")
+	if err := f.Commit(); err != nil {
+		return nil, fmt.Errorf("purge %s: write receipt: %w", e.ID, err)
+	}
+	killpoint.Reached("purge-receipt-written")
+	if proof != nil {
+		if err := receipt.WriteProof(receiptPath, proof); err != nil {
+			res.LogError = err
+		} else {
+			res.Proof, res.ProofPath = proof, receiptPath+receipt.ProofSuffix
+		}
 	}
 
 	status := st.Predicate.Status
@@ -424,6 +468,7 @@ func (p *purger) finish(ctx context.Context, receiptID, receiptPath, logDir, ori
 		return res, fmt.Errorf("purge %s: the receipt is written (%s), but the registry could not be updated: %w", e.ID, receiptPath, err)
 	}
 	if status == receipt.Erased {
+		killpoint.Reached("purge-closed")
 		res.Closed = true
 		j.remove(p.dir)
 	}
@@ -439,9 +484,9 @@ func newReceiptID() (string, error) {
 	return "rcpt-" + hex.EncodeToString(b[:]), nil
 }
 
-// dbTarget names the staging database in the receipt: no user, no
+// dbTarget names a staging database of e in the receipt: no user, no
 // password, no socket path.
-func dbTarget(e registry.Entry) string {
+func dbTarget(e registry.Entry, database string) string {
 	host := e.Conn.Host
 	if host == "" {
 		host = "localhost"
@@ -449,7 +494,7 @@ func dbTarget(e registry.Entry) string {
 	if e.Conn.Port != 0 {
 		host += ":" + strconv.Itoa(e.Conn.Port)
 	}
-	return "mariadb://" + host + "/" + e.Database
+	return "mariadb://" + host + "/" + database
 }
 
 func (p *purger) addCheck(check, target string, result receipt.CheckResult, detail string) {

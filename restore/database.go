@@ -4,12 +4,18 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
@@ -27,12 +33,17 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		if err != nil {
 			return err
 		}
+		if !marked && objects == 0 {
+			// A restore killed before its marker table: the database's
+			// comment names it.
+			_, marked, _ = registry.DatabaseMarker(ctx, r.admin, name)
+		}
 		switch {
-		case objects == 0 && r.opts.ExistingDatabase:
+		case objects == 0 && r.opts.ExistingDatabase && !marked:
 			// Filled, never dropped: undo removes only what it
 			// created.
 			r.adoptedDB = true
-		case !r.opts.Force && objects == 0:
+		case !r.opts.Force && objects == 0 && !marked:
 			return fmt.Errorf("%w: %s exists (empty); restore creates its database itself, so that a failed restore can drop it: name a new one, or fill this one with --existing-db", ErrDatabaseExists, name)
 		case !r.opts.Force && marked:
 			// A crashed or earlier restore's copy: say how to get rid of
@@ -59,7 +70,12 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 			if err != nil {
 				return err
 			}
-			r.replaced = append(r.replaced, replacedPart{id: old, database: true})
+			// The earlier copy's entry gives the database up first: a
+			// crash after the drop must not leave it claiming what is
+			// now this copy's.
+			if err := r.takeOver(ctx, old, name, ""); err != nil {
+				return err
+			}
 			if _, err := r.admin.ExecContext(ctx, "DROP DATABASE "+qn); err != nil {
 				return fmt.Errorf("restore: drop earlier staging copy %s: %w", name, err)
 			}
@@ -70,10 +86,20 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		return fmt.Errorf("%w: %s does not exist; --existing-db fills a database that exists and is empty", ErrBadDatabaseName, name)
 	}
 	if n == 0 {
-		if _, err := r.admin.ExecContext(ctx, "CREATE DATABASE "+qn+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		// The comment names this copy from the start (MariaDB 10.5 and
+		// later); a server without database comments gets none, and a
+		// restore killed before the marker table leaves a database only
+		// its name ties to the registry.
+		create := "CREATE DATABASE " + qn + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+		_, err := r.admin.ExecContext(ctx, create+" COMMENT '"+registry.DatabaseComment(*r.entry)+"'")
+		if me := (*mysql.MySQLError)(nil); errors.As(err, &me) && me.Number == 1064 {
+			_, err = r.admin.ExecContext(ctx, create)
+		}
+		if err != nil {
 			return dbdump.Classify(err, "restore: create database "+name, "restore needs CREATE and DROP on the staging databases: GRANT ALL ON `staging\\_%`.* TO the account, or name a database it may create with --db-name")
 		}
 		r.createdDB = true
+		killpoint.Reached("after-create-database")
 	}
 	if r.entry.SnapshotID != h.SnapshotID {
 		return fmt.Errorf("restore: registry entry names snapshot %s, the archive %s", r.entry.SnapshotID, h.SnapshotID)
@@ -81,10 +107,21 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 	return registry.WriteDatabaseMarker(ctx, r.admin, name, *r.entry)
 }
 
-// replacedPart is a part of an earlier staging copy that --force replaced.
-type replacedPart struct {
-	id                 string
-	database, filesDir bool
+// takeOver records in the registry entry of the earlier copy old that
+// this restore takes its database or its files directory (Entry.Replace),
+// before anything of it is touched.
+func (r *restorer) takeOver(ctx context.Context, old, database, filesDir string) error {
+	if err := r.opts.Registry.Update(ctx, old, func(e *registry.Entry) error {
+		e.Replace(database, filesDir, r.entry.ID, time.Now().UTC().Truncate(time.Second))
+		return nil
+	}); err != nil {
+		return fmt.Errorf("restore: record the replacement of staging copy %s: %w", old, err)
+	}
+	if !slices.Contains(r.replaced, old) {
+		r.replaced = append(r.replaced, old)
+	}
+	killpoint.Reached("after-take-over")
+	return nil
 }
 
 // earlierCopy checks that what --force is about to replace (what) is an
@@ -116,6 +153,28 @@ func (r *restorer) earlierCopy(ctx context.Context, what string, marker func() (
 		}
 	}
 	e, err := r.opts.Registry.Get(ctx, id)
+	// A part that an earlier restore --force took over, killed before it
+	// marked the part as its own: the registry says which copy it went to.
+	for hops := 0; err == nil && e.ID == id && !owns(e) && hops < 8; hops++ {
+		to := ""
+		for _, p := range e.Replaced {
+			if owns(registry.Entry{Database: p.Database, FilesDir: p.FilesDir}) {
+				to = p.By
+			}
+		}
+		if to == "" || to == r.entry.ID {
+			break
+		}
+		if r.held[to] == nil {
+			release, herr := r.opts.Registry.Hold(to)
+			if herr != nil {
+				return "", fmt.Errorf("%s: %w", what, herr)
+			}
+			r.held[to] = release
+		}
+		id = to
+		e, err = r.opts.Registry.Get(ctx, id)
+	}
 	if err != nil || e.ID != id || !owns(e) {
 		return "", fmt.Errorf("%w: %s is marked as staging copy %q, which this registry (%s) does not list with it; --force only replaces copies it knows", ErrNotOurs, what, id, r.opts.Registry.Dir())
 	}

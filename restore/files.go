@@ -12,10 +12,13 @@ import (
 	"strings"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/atomicfile"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/registry"
 )
 
 func (r *restorer) createFilesDir(dir string) error {
+	replace := false // an earlier copy's directory: empty it once it is marked as ours
 	// The directory itself must not be a symlink: what Restore writes,
 	// and what undo and purge remove, must be where the registry says.
 	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
@@ -39,13 +42,28 @@ func (r *restorer) createFilesDir(dir string) error {
 			}
 			r.createdParents = append(r.createdParents, missing[i])
 		}
-		if err := os.Mkdir(dir, 0o755); err != nil {
+		// Made beside it with its marker, and renamed into place: the
+		// directory never exists without the marker.
+		tmp := registry.RestoringDir(dir, r.entry.ID)
+		if err := os.Mkdir(tmp, 0o755); err != nil {
+			return fmt.Errorf("restore: files directory: %w", err)
+		}
+		killpoint.Reached("after-mkdir")
+		if err := markDir(tmp, *r.entry); err != nil {
+			os.RemoveAll(tmp)
+			return err
+		}
+		if err := atomicfile.RenameNoReplace(tmp, dir); err != nil {
+			os.RemoveAll(tmp)
 			return fmt.Errorf("restore: files directory: %w", err)
 		}
 		r.createdDir = true
 	case err != nil:
 		return fmt.Errorf("restore: files directory: %w", err)
-	case len(entries) > 0:
+	case len(entries) > 0 && !registry.Unmarked(dir):
+		// (An empty directory given to a restore killed while it wrote
+		// the marker holds only the marker's temporary file: it is still
+		// empty, and the marker written here replaces that file.)
 		if _, err := os.Lstat(filepath.Join(dir, registry.MarkerFile)); err != nil || !r.opts.Force {
 			if err != nil {
 				return fmt.Errorf("%w: %s has %d entries and no %s; --force only replaces an earlier staging copy", ErrFilesDirExists, dir, len(entries), registry.MarkerFile)
@@ -58,10 +76,10 @@ func (r *restorer) createFilesDir(dir string) error {
 		if err != nil {
 			return err
 		}
-		r.replaced = append(r.replaced, replacedPart{id: old, filesDir: true})
-		if err := emptyDir(dir); err != nil {
+		if err := r.takeOver(context.Background(), old, "", dir); err != nil {
 			return err
 		}
+		replace = true
 	}
 	before, err := os.Lstat(dir)
 	if err != nil {
@@ -80,7 +98,25 @@ func (r *restorer) createFilesDir(dir string) error {
 	r.symlinks = map[string]bool{}
 	r.made = map[string]bool{}
 	r.made[registry.MarkerFile] = true
-	return registry.WriteFilesMarker(root, *r.entry)
+	// The marker is replaced (atomically) before the earlier copy's files
+	// go: a crash half-way leaves a directory that names this copy.
+	if err := registry.WriteFilesMarker(root, *r.entry); err != nil {
+		return err
+	}
+	if replace {
+		return emptyRoot(root)
+	}
+	return nil
+}
+
+// markDir writes e's marker file into the directory dir.
+func markDir(dir string, e registry.Entry) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return fmt.Errorf("restore: files directory: %w", err)
+	}
+	defer root.Close()
+	return registry.WriteFilesMarker(root, e)
 }
 
 // wrote records that rel (or its first component) is Restore's, for undo.
@@ -89,14 +125,23 @@ func (r *restorer) wrote(rel string) {
 	r.made[top] = true
 }
 
-func emptyDir(dir string) error {
-	entries, err := os.ReadDir(dir)
+// emptyRoot removes everything in root but the marker file.
+func emptyRoot(root *os.Root) error {
+	d, err := root.Open(".")
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			return fmt.Errorf("restore: empty %s: %w", dir, err)
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		return fmt.Errorf("restore: empty %s: %w", root.Name(), err)
+	}
+	for _, name := range names {
+		if name == registry.MarkerFile {
+			continue
+		}
+		if err := root.RemoveAll(name); err != nil {
+			return fmt.Errorf("restore: empty %s: %w", root.Name(), err)
 		}
 	}
 	return nil

@@ -24,6 +24,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
@@ -113,8 +114,8 @@ type Options struct {
 
 // Progress describes how far Restore has come.
 type Progress struct {
-	Phase string // "database", "files", "staging fixes"
-	// Done counts archive bytes consumed.
+	Phase string // "checksum", "database", "files", "staging fixes"
+	// Done counts archive bytes consumed (hashed, for "checksum").
 	Done int64
 	Item string
 }
@@ -161,6 +162,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	// The hash is of the bytes as stored (the ciphertext of an encrypted
 	// archive): it is the SHA-256 the owner quoted, and the one a deletion
 	// receipt names.
+	file, start := seekable(opts.Archive)
 	input, stopInput := cancelable(ctx, opts.Archive)
 	defer stopInput()
 	ar, err := archive.Open(input, opts.Keys)
@@ -219,9 +221,18 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 			return nil, err
 		}
 	}
+	// The archive file's SHA-256 goes into the registry before anything is
+	// made: a restore killed half-way leaves an entry whose archive purge
+	// can still tell from any other file, and delete.
+	var archiveSum string
+	if archivePath != "" && file != nil {
+		if archiveSum, err = sumFrom(ctx, file, start, opts.Progress); err != nil {
+			return nil, err
+		}
+	}
 	now := time.Now().UTC().Truncate(time.Second)
 	entry := registry.Entry{
-		ID: id, SnapshotID: h.SnapshotID, Archive: archivePath, Server: opts.ServerName, Conn: opts.Conn,
+		ID: id, SnapshotID: h.SnapshotID, Archive: archivePath, ArchiveSHA256: archiveSum, Server: opts.ServerName, Conn: opts.Conn,
 		Database: name, FilesDir: filesDir, URL: opts.URL, Created: now, Status: registry.StatusRestoring,
 		IdentityFile: identityFile, Notes: notes,
 	}
@@ -250,6 +261,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if err := opts.Registry.Add(ctx, entry); err != nil {
 		return nil, err
 	}
+	killpoint.Reached("restore-registered")
 	defer func() {
 		if err != nil {
 			err = r.undo(err)
@@ -258,20 +270,26 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if err := r.createDatabase(ctx, name, h); err != nil {
 		return nil, err
 	}
+	killpoint.Reached("after-marker")
 	if filesDir != "" {
 		if err := r.createFilesDir(filesDir); err != nil {
 			return nil, err
 		}
+		killpoint.Reached("after-files-marker")
 	}
 	result := &Result{Header: h, Decryption: dec, ExpiryIgnored: expired}
 	if err := r.load(ctx, &server, name, result); err != nil {
 		return nil, err
 	}
+	killpoint.Reached("restore-loaded")
 	// Everything is verified: the manifest trailer matched. Finish reads
 	// what follows (age's last chunk is authenticated only now) so the
 	// archive's hash covers every byte.
 	if entry.ArchiveSHA256, err = ar.Finish(); err != nil {
 		return nil, err
+	}
+	if archiveSum != "" && entry.ArchiveSHA256 != archiveSum {
+		return nil, fmt.Errorf("%w: %s changed while it was restored (SHA-256 %s before, %s as read)", archive.ErrCorrupt, archivePath, archiveSum, entry.ArchiveSHA256)
 	}
 	m := sha256.Sum256(ar.ManifestJSON())
 	entry.ManifestSHA256 = hex.EncodeToString(m[:])
@@ -286,22 +304,10 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if err := r.stage(ctx, &server, name, result); err != nil {
 		return nil, err
 	}
-	for _, p := range r.replaced {
-		if err := opts.Registry.Update(ctx, p.id, func(e *registry.Entry) error {
-			if p.database {
-				e.Notes = append(e.Notes, fmt.Sprintf("database %s replaced by staging copy %s (restore --force)", e.Database, id))
-				e.Database = ""
-			}
-			if p.filesDir {
-				e.Notes = append(e.Notes, fmt.Sprintf("files directory %s replaced by staging copy %s (restore --force)", e.FilesDir, id))
-				e.FilesDir = ""
-			}
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-		entry.Notes = append(entry.Notes, "replaces parts of staging copy "+p.id)
+	for _, old := range r.replaced {
+		entry.Notes = append(entry.Notes, "replaces parts of staging copy "+old)
 	}
+	killpoint.Reached("restore-before-active")
 	entry.Status = registry.StatusActive
 	if err := opts.Registry.Update(ctx, id, func(e *registry.Entry) error {
 		*e = entry
@@ -312,6 +318,47 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	result.Entry = entry
 	result.Warnings = r.warnings
 	return result, nil
+}
+
+// seekable returns r as an io.ReaderAt, and the offset r will be read
+// from, when r is a file (or anything else that can be read at an offset
+// and tells its position); nil otherwise (a pipe).
+func seekable(r io.Reader) (io.ReaderAt, int64) {
+	ra, ok := r.(io.ReaderAt)
+	s, ok2 := r.(io.Seeker)
+	if !ok || !ok2 {
+		return nil, 0
+	}
+	off, err := s.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, 0
+	}
+	return ra, off
+}
+
+// sumFrom returns the SHA-256 of ra from offset start to its end, read at
+// offsets (pread), so that whoever reads it as a stream meanwhile is not
+// disturbed. Progress is told how far it has come (phase "checksum").
+func sumFrom(ctx context.Context, ra io.ReaderAt, start int64, progress func(Progress)) (string, error) {
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	for off := start; ; {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		n, err := ra.ReadAt(buf, off)
+		h.Write(buf[:n])
+		off += int64(n)
+		if progress != nil {
+			progress(Progress{Phase: "checksum", Done: off - start})
+		}
+		if err == io.EOF {
+			return hex.EncodeToString(h.Sum(nil)), nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("restore: checksum of the archive: %w", err)
+		}
+	}
 }
 
 // cancelable returns a reader of r whose Read returns ctx's error once ctx
@@ -339,7 +386,7 @@ type restorer struct {
 	warn     func(string)
 	warnings []string
 
-	replaced   []replacedPart    // what --force took over from earlier copies
+	replaced   []string          // the earlier copies --force took parts of
 	held       map[string]func() // by id, releases the locks of those copies (Registry.Hold)
 	createdDB  bool              // we created the database: drop it on failure (if its marker names us)
 	adoptedDB  bool              // it existed, empty (ExistingDatabase): drop what we created in it
@@ -363,6 +410,7 @@ func (r *restorer) warnf(format string, args ...any) {
 }
 
 func (r *restorer) progress(phase, item string) {
+	killpoint.Reached("mid-load-" + strings.ReplaceAll(phase, " ", "-"))
 	if r.opts.Progress != nil {
 		r.opts.Progress(Progress{Phase: phase, Done: r.ar.Stored(), Item: item})
 	}

@@ -466,3 +466,58 @@ func nothingLeft(t *testing.T, srv *mariadbtest.Server, db, dir string, reg *reg
 		t.Errorf("registry keeps %v", l)
 	}
 }
+
+// TestRestoreRecordsArchiveSumFirst: the registry has the archive file's
+// SHA-256 before the database is loaded, so that a restore killed half-way
+// leaves an archive purge can recognise (issue 14, item 6); an archive
+// that reads differently at the end than it did then is refused.
+func TestRestoreRecordsArchiveSumFirst(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	data, _ := flowtest.Archive(t, snapshot.Options{DumpPath: "../testdata/demo/demo.sql"})
+	sum := sha256.Sum256(data)
+	reg := flowtest.Registry(t)
+	seen := ""
+	_, err := Run(context.Background(), Options{
+		Archive: bytes.NewReader(data), ArchivePath: "demo.tar.zst", Server: srv.Config(t, ""),
+		Database: mariadbtest.Name(t, "sum"), Registry: reg, CMS: "none",
+		Progress: func(p Progress) {
+			if p.Phase == "database" && seen == "" {
+				es, err := reg.List(context.Background())
+				if err != nil || len(es) != 1 {
+					t.Fatalf("registry during the load: %v %v", es, err)
+				}
+				seen = es[0].ArchiveSHA256
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != hex.EncodeToString(sum[:]) {
+		t.Errorf("during the load the registry had archive_sha256 %q, want %x", seen, sum)
+	}
+
+	// Read at offsets, the file has another byte than read as a stream.
+	_, err = Run(context.Background(), Options{
+		Archive: changedFile{bytes.NewReader(data)}, ArchivePath: "demo.tar.zst", Server: srv.Config(t, ""),
+		Database: mariadbtest.Name(t, "changed"), Registry: reg, CMS: "none",
+	})
+	if !errors.Is(err, archive.ErrCorrupt) || !strings.Contains(err.Error(), "changed while it was restored") {
+		t.Fatalf("an archive that changed: %v", err)
+	}
+	if es, _ := reg.List(context.Background()); len(es) != 1 {
+		t.Errorf("the failed restore left its registry entry: %+v", es)
+	}
+}
+
+// changedFile reads as a stream what it holds, and at offsets something
+// else: a file rewritten between the two reads.
+type changedFile struct{ *bytes.Reader }
+
+func (c changedFile) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.Reader.ReadAt(p, off)
+	if off == 0 && n > 0 {
+		p[0] ^= 1
+	}
+	return n, err
+}

@@ -164,7 +164,7 @@ func TestListBadRegistry(t *testing.T) {
 		},
 		"newer": {
 			content: `{"format":"stagecopy-registry","format_version":9,"entries":[]}`,
-			err:     "format_version 9, this stagecopy knows up to 1",
+			err:     "format_version 9, this stagecopy knows up to 2",
 			hint:    "use the stagecopy version that wrote this registry",
 		},
 	} {

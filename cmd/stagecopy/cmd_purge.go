@@ -113,6 +113,12 @@ func parsePurgeFlags(c *cli.Context) (purgeOptions, error) {
 // runPurge finds the staging copies to purge in the registry, and prints
 // what --dry-run would do, or purges each and prints its receipt.
 func runPurge(ctx context.Context, e *env, o purgeOptions) error {
+	// What killed purges left, even when nothing is to be purged now.
+	if !o.dryRun {
+		if err := purge.Tidy(ctx, o.registry); err != nil {
+			return registryError(err)
+		}
+	}
 	var entries []registry.Entry
 	if o.expired {
 		all, err := o.registry.List(ctx)
@@ -256,8 +262,17 @@ func printPurgePlan(e *env, es []registry.Entry, keepArchive bool) {
 	w := e.stdout
 	for _, x := range es {
 		fmt.Fprintf(w, "would purge %s (%s, snapshot %.12s):\n", x.ID, x.Status, x.SnapshotID)
-		fmt.Fprintf(w, "  drop database    %s on %s (only if its %s table names %s)\n", x.Database, x.Server, registry.MarkerTable, x.ID)
-		if x.Admin != nil {
+		if x.Database != "" {
+			fmt.Fprintf(w, "  drop database    %s on %s (only if its %s table names %s)\n", x.Database, x.Server, registry.MarkerTable, x.ID)
+		}
+		for _, r := range x.Replaced {
+			what := "database " + r.Database
+			if r.FilesDir != "" {
+				what = "files " + r.FilesDir
+			}
+			fmt.Fprintf(w, "  replaced         %s, by %s (restore --force): checked, not touched\n", what, r.By)
+		}
+		if x.Admin != nil && x.Database != "" {
 			fmt.Fprintf(w, "  support admin    %s (with the database)\n", x.Admin.Name)
 		}
 		if x.FilesDir != "" {

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 )
 
 // SidecarSuffix is appended to an archive's path to name the manifest copy
@@ -27,8 +29,11 @@ type Output struct {
 // Create opens a temporary file for an archive that will be named path. It
 // refuses to overwrite an existing archive, or an existing sidecar manifest
 // (the owner's only record of an earlier archive, which a deletion receipt
-// is checked against), unless overwrite is set.
+// is checked against), unless overwrite is set. First it finishes the
+// commit of a writer of path that was killed between moving its archive
+// into place and its sidecar (see Commit).
 func Create(path string, overwrite bool) (*Output, error) {
+	finishCommits(path)
 	if !overwrite {
 		if _, err := os.Lstat(path + SidecarSuffix); err == nil {
 			return nil, fmt.Errorf("archive: %s: %w (the manifest of an earlier archive)", path+SidecarSuffix, fs.ErrExist)
@@ -75,13 +80,72 @@ func (o *Output) Commit(manifest []byte) error {
 			return fmt.Errorf("archive: remove the earlier sidecar: %w", err)
 		}
 	}
+	// A second name for the archive, kept until the sidecar is in place:
+	// if this process dies in between, the next writer of this path finds
+	// it, sees that it is the archive under the final name, and moves the
+	// sidecar (whose temporary name carries this process's id) beside it.
+	pending := filepath.Join(filepath.Dir(o.Path()), atomicfile.TempName(filepath.Base(o.Path()), os.Getpid(), pendingSuffix))
+	os.Remove(pending)
+	if err := os.Link(o.Name(), pending); err != nil {
+		side.Abort()
+		o.Abort()
+		return fmt.Errorf("archive: %w", err)
+	}
+	defer os.Remove(pending)
 	if err := o.File.Commit(); err != nil {
 		side.Abort()
 		return fmt.Errorf("archive: %w", err)
 	}
+	killpoint.Reached("between-archive-and-sidecar")
 	if err := side.Commit(); err != nil {
 		os.Remove(o.Path())
 		return fmt.Errorf("archive: sidecar: %w", err)
 	}
 	return nil
+}
+
+// pendingSuffix ends the name of Commit's second link to the archive.
+const pendingSuffix = "pending"
+
+// finishCommits finishes what a writer of path killed in Commit left: its
+// second link to the archive (pendingSuffix) is there; if it is the file
+// under the final name, and no sidecar is beside it, the writer's
+// temporary sidecar is moved into place. Then every temporary file of the
+// archive and the sidecar whose writer is gone is removed, even when this
+// writer goes no further (the archive exists).
+func finishCommits(path string) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, stale := atomicfile.Stale(e.Name(), base)
+		if !stale || e.Name() != atomicfile.TempName(base, pid, pendingSuffix) {
+			continue
+		}
+		pending := filepath.Join(dir, e.Name())
+		a, err1 := os.Lstat(pending)
+		b, err2 := os.Lstat(path)
+		if err1 == nil && err2 == nil && os.SameFile(a, b) {
+			sideBase := base + SidecarSuffix
+			for _, s := range entries {
+				if p, ok := atomicfile.Stale(s.Name(), sideBase); ok && p == pid && s.Type().IsRegular() {
+					// Link: never over a sidecar that is there.
+					if os.Link(filepath.Join(dir, s.Name()), filepath.Join(dir, sideBase)) == nil {
+						os.Remove(filepath.Join(dir, s.Name()))
+					}
+					break
+				}
+			}
+		}
+		os.Remove(pending)
+	}
+	for _, e := range entries {
+		_, stale := atomicfile.Stale(e.Name(), base)
+		_, staleSide := atomicfile.Stale(e.Name(), base+SidecarSuffix)
+		if (stale || staleSide) && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

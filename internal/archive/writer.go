@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 )
 
 // Level is a zstd compression level.
@@ -217,6 +219,7 @@ func (w *Writer) writeEntry(e Entry, r io.Reader, verify bool) error {
 	w.entries = append(w.entries, e)
 	w.names[e.Name] = true
 	w.total += e.Size
+	killpoint.Reached("archive-entry")
 	return nil
 }
 

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 )
 
 // ErrDir means the directory the file should go into is missing.
@@ -51,6 +53,7 @@ func Create(path string, overwrite bool) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file: %w", err)
 	}
+	killpoint.Reached("after-temp-create")
 	return &File{File: f, path: path, overwrite: overwrite}, nil
 }
 
@@ -71,19 +74,56 @@ func removeStale(dir, base string) {
 	if err != nil {
 		return
 	}
-	prefix := tempPrefix(base)
 	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), prefix)
-		if !ok || !e.Type().IsRegular() {
-			continue
+		if _, ok := Stale(e.Name(), base); ok && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
 		}
-		pidText, _, ok := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidText)
-		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || alive(pid) {
-			continue
-		}
-		os.Remove(filepath.Join(dir, e.Name()))
 	}
+}
+
+// RemoveStaleIn removes the temporary files of any name in dir whose
+// process is gone: for directories of files with names of their own each
+// (receipts, journals), where no later writer of the same name comes to
+// remove them.
+func RemoveStaleIn(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		i := strings.LastIndex(name, ".tmp-")
+		if !strings.HasPrefix(name, ".") || i < 1 || !e.Type().IsRegular() {
+			continue
+		}
+		if _, ok := Stale(name, name[1:i]); ok {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
+}
+
+// TempName returns the name of a temporary file of base that the process
+// pid would make, with suffix in place of the random part: callers that
+// keep a second link to a file they commit name it so, and Stale
+// recognises it.
+func TempName(base string, pid int, suffix string) string {
+	return tempPrefix(base) + strconv.Itoa(pid) + "-" + suffix
+}
+
+// Stale reports whether name is a temporary name of base (Create's, or
+// TempName's) whose process is no longer running, and returns that
+// process's id.
+func Stale(name, base string) (pid int, stale bool) {
+	rest, ok := strings.CutPrefix(name, tempPrefix(base))
+	if !ok {
+		return 0, false
+	}
+	pidText, _, ok := strings.Cut(rest, "-")
+	pid, err := strconv.Atoi(pidText)
+	if !ok || err != nil || pid <= 0 || pid == os.Getpid() || alive(pid) {
+		return 0, false
+	}
+	return pid, true
 }
 
 // alive reports whether a process with this id exists.
@@ -111,12 +151,16 @@ func (f *File) Commit() error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		killpoint.Reached("before-rename")
+	}
 	switch {
 	case err != nil:
 	case f.overwrite:
 		err = os.Rename(tmp, f.path)
 	default:
 		if err = os.Link(tmp, f.path); err == nil {
+			killpoint.Reached("after-link")
 			os.Remove(tmp)
 		}
 	}
@@ -124,6 +168,7 @@ func (f *File) Commit() error {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
+	killpoint.Reached("after-rename")
 	if d, err := os.Open(filepath.Dir(f.path)); err == nil {
 		d.Sync()
 		d.Close()
@@ -158,4 +203,12 @@ func Write(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	return f.Commit()
+}
+
+// renameChecked is RenameNoReplace with a check before the rename.
+func renameChecked(from, to string) error {
+	if _, err := os.Lstat(to); err == nil {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: fs.ErrExist}
+	}
+	return os.Rename(from, to)
 }

@@ -104,4 +104,12 @@ func TestStaleTemporaryFiles(t *testing.T) {
 			t.Errorf("%s was removed: %v", p, err)
 		}
 	}
+	// TempName's names are the same kind.
+	dead := cmd.Process.Pid
+	if pid, ok := Stale(TempName("s.tar.zst", dead, "pending"), "s.tar.zst"); !ok || pid != dead {
+		t.Errorf("Stale(TempName(dead writer)) = %d, %v", pid, ok)
+	}
+	if _, ok := Stale(filepath.Base(live), "s.tar.zst"); ok {
+		t.Error("a live writer's temporary file is stale")
+	}
 }

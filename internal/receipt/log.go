@@ -14,9 +14,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stagecopy/stagecopy/internal/atomicfile"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/stagecopy/stagecopy/internal/atomicfile"
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 )
 
 // A receipt log is a directory:
@@ -141,6 +143,7 @@ func (l *Log) Append(ctx context.Context, receipt []byte) (*Proof, error) {
 	if err := f.Sync(); err != nil {
 		return nil, fmt.Errorf("%w: write hashes: %v", ErrLog, err)
 	}
+	killpoint.Reached("log-hashes-written")
 
 	n := size + 1
 	newRoot, err := tlog.TreeHash(n, hr)

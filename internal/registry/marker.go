@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
@@ -23,30 +25,45 @@ const MarkerTable = "_stagecopy_staging"
 // names the copy being purged; snapshot leaves it out of an archive.
 const MarkerFile = ".stagecopy-staging.json"
 
-// WriteDatabaseMarker creates the marker table in database and writes the
-// row naming e.
+// WriteDatabaseMarker creates the marker table in database with the row
+// naming e, in one statement: a process killed around it leaves the table
+// whole or absent.
 func WriteDatabaseMarker(ctx context.Context, db *sql.DB, database string, e Entry) error {
 	table := sqldump.QuoteIdent(database) + "." + sqldump.QuoteIdent(MarkerTable)
 	if _, err := db.ExecContext(ctx, "CREATE TABLE "+table+
 		" (staging_id VARCHAR(64) NOT NULL PRIMARY KEY, snapshot_id VARCHAR(64) NOT NULL, created DATETIME NOT NULL)"+
-		" COMMENT 'made by stagecopy restore; stagecopy purge drops this database'"); err != nil {
+		" COMMENT 'made by stagecopy restore; stagecopy purge drops this database'"+
+		" SELECT ? AS staging_id, ? AS snapshot_id, ? AS created", e.ID, e.SnapshotID, e.Created.UTC().Format(time.DateTime)); err != nil {
 		return fmt.Errorf("registry: create marker table in %s: %w", database, err)
-	}
-	if _, err := db.ExecContext(ctx, "INSERT INTO "+table+" VALUES (?, ?, ?)", e.ID, e.SnapshotID, e.Created.UTC().Format(time.DateTime)); err != nil {
-		return fmt.Errorf("registry: write marker in %s: %w", database, err)
 	}
 	return nil
 }
 
+// commentPrefix starts the comment of a database that restore creates,
+// before the staging id (MariaDB 10.5 and later keep a database comment):
+// it names the copy from the moment the database exists, before the
+// marker table does.
+const commentPrefix = "stagecopy staging copy "
+
+// DatabaseComment is the COMMENT restore gives the database it creates for
+// e (CREATE DATABASE ... COMMENT), a string literal's content.
+func DatabaseComment(e Entry) string { return commentPrefix + e.ID }
+
 // DatabaseMarker returns the staging copy IDs that the marker table of
 // database holds, in no particular order; present is false when database
-// has no marker table. A database restore made holds exactly one.
+// has no marker table. A database restore made holds exactly one. When the
+// table is missing or empty, the database's comment (DatabaseComment) names
+// the copy, if it does: a restore killed after it created the database,
+// before its marker table, left it so.
 func DatabaseMarker(ctx context.Context, db *sql.DB, database string) (ids []string, present bool, err error) {
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", database, MarkerTable).Scan(&n); err != nil {
 		return nil, false, fmt.Errorf("registry: look up marker table in %s: %w", database, err)
 	}
 	if n == 0 {
+		if id := commentID(ctx, db, database); id != "" {
+			return []string{id}, true, nil
+		}
 		return nil, false, nil
 	}
 	rows, err := db.QueryContext(ctx, "SELECT staging_id FROM "+sqldump.QuoteIdent(database)+"."+sqldump.QuoteIdent(MarkerTable))
@@ -64,7 +81,25 @@ func DatabaseMarker(ctx context.Context, db *sql.DB, database string) (ids []str
 	if err := rows.Err(); err != nil {
 		return nil, true, fmt.Errorf("registry: read marker in %s: %w", database, err)
 	}
+	if len(ids) == 0 {
+		if id := commentID(ctx, db, database); id != "" {
+			ids = []string{id}
+		}
+	}
 	return ids, true, nil
+}
+
+// commentID returns the staging id database's comment names, or "" (also
+// on a server without database comments).
+func commentID(ctx context.Context, db *sql.DB, database string) string {
+	var c sql.NullString
+	if db.QueryRowContext(ctx, "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", database).Scan(&c) != nil {
+		return ""
+	}
+	if id, ok := strings.CutPrefix(c.String, commentPrefix); ok && ValidID(id) {
+		return id
+	}
+	return ""
 }
 
 // WriteFilesMarker writes the marker file naming e at the root of a files
@@ -77,10 +112,40 @@ func WriteFilesMarker(root *os.Root, e Entry) error {
 	if err != nil {
 		return err
 	}
-	if err := root.WriteFile(MarkerFile, append(marker, '\n'), 0o644); err != nil {
+	// Under a temporary name first, renamed over any earlier marker: a
+	// crash never leaves a marker that names nobody.
+	tmp := MarkerTemp
+	if err := root.WriteFile(tmp, append(marker, '\n'), 0o644); err != nil {
+		return fmt.Errorf("registry: write %s: %w", MarkerFile, err)
+	}
+	killpoint.Reached("marker-written")
+	if err := root.Rename(tmp, MarkerFile); err != nil {
 		return fmt.Errorf("registry: write %s: %w", MarkerFile, err)
 	}
 	return nil
+}
+
+// MarkerTemp is where WriteFilesMarker writes the marker before it renames
+// it into place.
+const MarkerTemp = MarkerFile + ".tmp"
+
+// Unmarked reports whether dir holds nothing but, at most, the temporary
+// file of a marker that was being written (a restore killed while it marked
+// an empty directory leaves it so, perhaps half written).
+func Unmarked(dir string) bool {
+	names, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	return len(names) == 0 || len(names) == 1 && names[0].Name() == MarkerTemp
+}
+
+// RestoringDir is where restore makes a new files directory, with its
+// marker, before renaming it to dir: beside it, hidden, naming the staging
+// copy, so that a restore killed before the rename leaves a directory purge
+// of that copy finds and removes.
+func RestoringDir(dir, id string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".stagecopy-restoring-"+id)
 }
 
 // FilesMarker returns the staging copy ID that the marker file in dir

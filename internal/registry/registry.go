@@ -32,7 +32,7 @@ import (
 // them on the next rewrite, because the registry is what purge works from.
 const (
 	RegistryFormat        = "stagecopy-registry"
-	RegistryFormatVersion = 1
+	RegistryFormatVersion = 2 // 2 added Entry.Replaced
 	registryFile          = "registry.json"
 	lockFile              = "registry.lock"
 	holdDir               = "busy" // Hold's lock files, one per staging copy
@@ -111,8 +111,22 @@ type Entry struct {
 	// IdentityFile is the age identity the archive was decrypted with,
 	// when it was encrypted to a per-snapshot key: purge destroys it
 	// (crypto-erasure).
-	IdentityFile string   `json:"identity_file,omitempty"`
-	Notes        []string `json:"notes,omitempty"`
+	IdentityFile string `json:"identity_file,omitempty"`
+	// Replaced lists the parts of this copy that a later restore --force
+	// took over (Database and FilesDir no longer name them): purge checks
+	// that nothing of this copy is left there.
+	Replaced []Replaced `json:"replaced,omitempty"`
+	Notes    []string   `json:"notes,omitempty"`
+}
+
+// Replaced is a part of a staging copy that restore --force took over for
+// another copy (By): its database, which it dropped and made again, or its
+// files directory, which it emptied. Either Database or FilesDir is set.
+type Replaced struct {
+	Database string    `json:"database,omitempty"`
+	FilesDir string    `json:"files_dir,omitempty"` // absolute
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
 }
 
 // Expired reports whether e has an expiry time and now is at or past it.
@@ -137,7 +151,28 @@ func (e *Entry) check() error {
 			return fmt.Errorf("staging copy %s: %s %q is not an absolute path; purge may run from another directory", e.ID, p.name, p.path)
 		}
 	}
+	for _, r := range e.Replaced {
+		if (r.Database == "") == (r.FilesDir == "") || !ValidID(r.By) || (r.FilesDir != "" && !filepath.IsAbs(r.FilesDir)) {
+			return fmt.Errorf("staging copy %s: replaced part %+v: want a database or an absolute files directory, and the staging copy ID that took it over", e.ID, r)
+		}
+	}
 	return nil
+}
+
+// Replace records in the entry that restore --force took over one of its
+// parts (its database, or its files directory) for staging copy by: the
+// part moves from Database or FilesDir to Replaced, and a note says so.
+func (e *Entry) Replace(database, filesDir, by string, at time.Time) {
+	if database != "" && e.Database == database {
+		e.Database = ""
+		e.Replaced = append(e.Replaced, Replaced{Database: database, By: by, At: at})
+		e.Notes = append(e.Notes, fmt.Sprintf("database %s replaced by staging copy %s (restore --force)", database, by))
+	}
+	if filesDir != "" && e.FilesDir == filesDir {
+		e.FilesDir = ""
+		e.Replaced = append(e.Replaced, Replaced{FilesDir: filesDir, By: by, At: at})
+		e.Notes = append(e.Notes, fmt.Sprintf("files directory %s replaced by staging copy %s (restore --force)", filesDir, by))
+	}
 }
 
 // NewID returns a fresh staging copy ID: "stg-" and 12 lowercase hex digits
@@ -247,6 +282,7 @@ func (r *Registry) Update(ctx context.Context, id string, fn func(*Entry) error)
 		}
 		e := es[i]
 		e.Notes = slices.Clone(e.Notes) // fn's changes must not leak if it fails
+		e.Replaced = slices.Clone(e.Replaced)
 		if e.Admin != nil {
 			a := *e.Admin
 			e.Admin = &a

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -170,7 +171,7 @@ func TestFileFormat(t *testing.T) {
 	if err := json.Unmarshal(data, &f); err != nil {
 		t.Fatal(err)
 	}
-	if string(f["format"]) != `"stagecopy-registry"` || string(f["format_version"]) != "1" {
+	if string(f["format"]) != `"stagecopy-registry"` || string(f["format_version"]) != "2" {
 		t.Errorf("header: %s", data)
 	}
 	s := string(data)
@@ -325,7 +326,7 @@ func TestCorruptRegistry(t *testing.T) {
 		},
 		"trailing": {content: `{"format":"stagecopy-registry","format_version":1,"entries":[]} {}`, is: ErrCorrupt, want: "after the registry object"},
 		"empty":    {content: "", is: ErrCorrupt, want: "registry.json:1:1 (byte offset 0)"},
-		"newer":    {content: `{"format":"stagecopy-registry","format_version":2,"entries":[]}`, is: ErrVersion, want: "upgrade stagecopy"},
+		"newer":    {content: `{"format":"stagecopy-registry","format_version":3,"entries":[]}`, is: ErrVersion, want: "upgrade stagecopy"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -657,5 +658,52 @@ func TestHold(t *testing.T) {
 			t.Fatalf("Hold after the holder died: %v", err)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestReplace: restore --force moves a part of the earlier copy to
+// Replaced, which the file keeps (format 2); a file of format 1 is still
+// read; a replaced part that names nothing is refused.
+func TestReplace(t *testing.T) {
+	ctx := context.Background()
+	r := openTest(t)
+	e := testEntry(mustID(t), t0)
+	e.FilesDir = "/srv/site"
+	if err := r.Add(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	by := mustID(t)
+	if err := r.Update(ctx, e.ID, func(x *Entry) error {
+		x.Replace(x.Database, "", by, t0.Add(time.Hour))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Get(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Replaced{{Database: e.Database, By: by, At: t0.Add(time.Hour)}}
+	if got.Database != "" || got.FilesDir != "/srv/site" || !reflect.DeepEqual(got.Replaced, want) || len(got.Notes) != 1 {
+		t.Fatalf("after Replace: %+v", got)
+	}
+	if err := r.Update(ctx, e.ID, func(x *Entry) error {
+		x.Replaced = append(x.Replaced, Replaced{By: by})
+		return nil
+	}); err == nil {
+		t.Fatal("a replaced part naming nothing was accepted")
+	}
+
+	old := filepath.Join(t.TempDir(), "registry.json")
+	v1 := `{"format":"stagecopy-registry","format_version":1,"entries":[{"id":"stg-000000000001","snapshot_id":"s","archive":"","archive_sha256":"","manifest_sha256":"","server":"","conn":{},"database":"d","created":"2025-03-01T10:00:00Z","status":"active"}]}`
+	if err := os.WriteFile(old, []byte(v1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r1, err := Open(filepath.Dir(old))
+	if err != nil {
+		t.Fatalf("format 1: %v", err)
+	}
+	if es, err := r1.List(ctx); err != nil || len(es) != 1 || es[0].Database != "d" {
+		t.Fatalf("format 1: %+v %v", es, err)
 	}
 }
