@@ -27,8 +27,9 @@
 //	internal/decompress  gzip/zstd detection of input dumps
 //	internal/countio     byte-counting readers and writers
 //	internal/mariadbtest a throwaway real MariaDB server for tests
+//	internal/killpoint   test-only: kills the process at a named point (the crash tests)
 //	bench                benchmarks against mariadb-dump, mydumper/myloader and zstd, and the dump generator
 //	testdata/demo        a small WordPress-shaped demo site with synthetic people
 //	testdata/cms         the real schemas of the CMSs the presets name, generated from their sources
-//	docs                 architecture, format, rules, transformers and receipts
+//	docs                 architecture, format, rules, transformers, receipts and reliability
 package stagecopy
