@@ -59,7 +59,9 @@ func FuzzTransformers(f *testing.F) {
 				if !fits(col, out) {
 					t.Fatalf("%s(%q) in %+v = %q: too long", names[i], in, col, out)
 				}
-				if !utf8.Valid(out) {
+				// redact keeps every byte it does not replace: text that
+				// was not UTF-8 stays so, text that was stays so too.
+				if !utf8.Valid(out) && (names[i] != "redact" || utf8.Valid(in)) {
 					t.Fatalf("%s(%q) = %q: not UTF-8", names[i], in, out)
 				}
 			}
