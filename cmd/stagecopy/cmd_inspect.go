@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -11,7 +10,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
-	"github.com/stagecopy/stagecopy/scan"
 )
 
 // newInspectCommand is `stagecopy inspect`: its flags, parsed into
@@ -127,28 +125,15 @@ func printPrivacy(w io.Writer, privacy any) {
 	if privacy == nil {
 		return
 	}
-	var rep scan.Report
-	if b, err := json.Marshal(privacy); err != nil || json.Unmarshal(b, &rep) != nil {
+	rep, ok := privacyRecord(privacy)
+	if !ok {
 		fmt.Fprintf(w, "\nprivacy      (unreadable record)\n")
 		return
 	}
 	leaks := len(rep.Leaks())
 	fmt.Fprintf(w, "\nprivacy      %d values in %d rows checked after the rules: %d findings no rule covers, %d kept on purpose\n",
 		rep.Values, rep.Rows, leaks, len(rep.Findings)-leaks)
-	if len(rep.Findings) == 0 {
-		return
+	if len(rep.Findings) > 0 {
+		printFindings(w, "  ", rep.Findings)
 	}
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  WHERE\tKIND\tHOW\tVALUES\tEXAMPLE")
-	for _, f := range rep.Findings {
-		how := "value"
-		if f.ByName {
-			how = "name"
-		}
-		if f.Kept {
-			how += ", kept"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\n", f.Where(), f.Kind, how, f.Values, f.Example)
-	}
-	tw.Flush()
 }

@@ -324,12 +324,18 @@ func printScan(w io.Writer, rep *scan.Report, ruled bool) {
 	}
 	fmt.Fprintf(w, "scanned %d tables, %d rows, %d string %s\n", rep.Tables, rep.Rows, rep.Values, what)
 	if len(rep.Findings) == 0 {
-		fmt.Fprintln(w, "found no e-mail addresses, phone or card numbers or public IP addresses")
+		fmt.Fprintln(w, "found no personal data")
 		return
 	}
+	printFindings(w, "", rep.Findings)
+}
+
+// printFindings prints findings as a table, each line after indent: where,
+// kind, found by value or by name (kept or not), values, masked example.
+func printFindings(w io.Writer, indent string, fs []scan.Finding) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WHERE\tKIND\tFOUND BY\tVALUES\tEXAMPLE")
-	for _, f := range rep.Findings {
+	fmt.Fprintln(tw, indent+"WHERE\tKIND\tFOUND BY\tVALUES\tEXAMPLE")
+	for _, f := range fs {
 		how := "value"
 		if f.ByName {
 			how = "name"
@@ -337,7 +343,7 @@ func printScan(w io.Writer, rep *scan.Report, ruled bool) {
 		if f.Kept {
 			how += " (kept)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", f.Where(), f.Kind, how, f.Values, f.Example)
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%d\t%s\n", indent, f.Where(), f.Kind, how, f.Values, f.Example)
 	}
 	tw.Flush()
 }
@@ -382,8 +388,8 @@ func (r *redacted) Unwrap() error { return r.err }
 // check found in what its rules keep on purpose, as its manifest records
 // (scan has no rules for an archive).
 func markKept(rep *scan.Report, record any) {
-	var prev scan.Report
-	if b, err := json.Marshal(record); err != nil || json.Unmarshal(b, &prev) != nil {
+	prev, ok := privacyRecord(record)
+	if !ok {
 		return
 	}
 	kept := map[string]bool{}
@@ -397,4 +403,12 @@ func markKept(rep *scan.Report, record any) {
 			rep.Findings[i].Kept = true
 		}
 	}
+}
+
+// privacyRecord reads a manifest's privacy record (decoded from JSON as
+// any) as the scan.Report it was written from.
+func privacyRecord(record any) (scan.Report, bool) {
+	var rep scan.Report
+	b, err := json.Marshal(record)
+	return rep, record != nil && err == nil && json.Unmarshal(b, &rep) == nil
 }
