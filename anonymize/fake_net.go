@@ -15,6 +15,7 @@ import (
 func init() {
 	register(&transformer{
 		name:  "ip",
+		fake:  true,
 		keyed: true,
 		describe: func(opts) string {
 			return "replaces an IP address with a documentation address: IPv4 in 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24 (RFC 5737), IPv6 in 2001:db8::/32 (RFC 3849); anything unparseable becomes an IPv4 one; in an integer column (an IPv4 address kept as its number, INET_ATON) the number of the same fake"
@@ -23,6 +24,7 @@ func init() {
 	})
 	register(&transformer{
 		name:  "url",
+		fake:  true,
 		keyed: true,
 		opts:  []option{domainOption},
 		describe: func(o opts) string {
@@ -34,6 +36,7 @@ func init() {
 	})
 	register(&transformer{
 		name:  "user_agent",
+		fake:  true,
 		keyed: true,
 		describe: func(opts) string {
 			return fmt.Sprintf("replaces a browser user agent with one of %d common desktop and mobile ones", len(userAgents))

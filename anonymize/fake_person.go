@@ -24,6 +24,7 @@ func init() {
 		register(&transformer{
 			name:  t.name,
 			keyed: true,
+			fake:  true,
 			describe: func(opts) string {
 				return fmt.Sprintf("replaces the value with a %s from a built-in list of %d, the same for the same value in any letter case; empty stays empty, NULL stays NULL", t.what, len(list))
 			},
@@ -34,6 +35,7 @@ func init() {
 	}
 	register(&transformer{
 		name:  "full_name",
+		fake:  true,
 		keyed: true,
 		describe: func(opts) string {
 			return "replaces a name with \"<first> <last>\": the words before the last space get the first_name fake, the last word the last_name fake, so names stay consistent across columns"
@@ -42,6 +44,7 @@ func init() {
 	})
 	register(&transformer{
 		name:  "username",
+		fake:  true,
 		keyed: true,
 		describe: func(opts) string {
 			return "replaces a login name with one like \"emma.smith1234567890\" ([a-z0-9.], 32 bits of the keyed hash as the number), the same for the same name in any letter case"
@@ -50,6 +53,7 @@ func init() {
 	})
 	register(&transformer{
 		name:  "email",
+		fake:  true,
 		keyed: true,
 		opts:  []option{domainOption},
 		describe: func(o opts) string {

@@ -15,6 +15,7 @@ import (
 func init() {
 	register(&transformer{
 		name:  "street",
+		fake:  true,
 		keyed: true,
 		describe: func(opts) string {
 			return "replaces a street address with \"<1-999> <Name> <Street|Road|Avenue|...>\", abbreviated (\"St\") or shortened when the column is small"
@@ -31,6 +32,7 @@ func init() {
 	})
 	register(&transformer{
 		name:  "country",
+		fake:  true,
 		keyed: true,
 		describe: func(opts) string {
 			return "replaces a country: a two-letter ISO code with another code (three-letter upper-case codes likewise), anything else with a country name"
@@ -39,6 +41,7 @@ func init() {
 	})
 	register(&transformer{
 		name:  "phone",
+		fake:  true,
 		keyed: true,
 		describe: func(opts) string {
 			return "replaces a phone number with a fictional North American one ending in 555-0100..555-0199, styled like the input: \"+1 AAA 555 01NN\" after a '+' or for 11+ digits, \"(AAA) 555-01NN\" after a '(', \"AAA 555 01NN\" for 8-10 digits, \"555 01NN\" for fewer, with the input's first separator (space, '-', '.', '/') or none"

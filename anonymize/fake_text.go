@@ -16,6 +16,7 @@ import (
 func init() {
 	register(&transformer{
 		name:  "lorem",
+		fake:  true,
 		keyed: true,
 		describe: func(opts) string {
 			return "replaces text with lorem ipsum of exactly the same number of characters on every line (line breaks kept, white-space-only lines kept), never longer than the column"
@@ -24,6 +25,7 @@ func init() {
 	})
 	register(&transformer{
 		name:  "hash",
+		fake:  true,
 		keyed: true,
 		opts: []option{{
 			name:    "length",
@@ -40,11 +42,13 @@ func init() {
 	})
 	register(&transformer{
 		name:     "null",
+		fake:     true,
 		describe: func(opts) string { return "sets the value to NULL" },
 		build:    func(opts, *Keyer) (Transformer, error) { return nullT{}, nil },
 	})
 	register(&transformer{
 		name:     "empty",
+		fake:     true,
 		describe: func(opts) string { return "sets the value to the empty string; NULL stays NULL" },
 		build:    func(opts, *Keyer) (Transformer, error) { return emptyT{}, nil },
 	})

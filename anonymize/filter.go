@@ -426,6 +426,17 @@ func (f *Filter) Rewritten(i int) bool {
 	return p != nil && p.row != nil && i < len(p.applied) && p.applied[i]
 }
 
+// Faked reports whether value i of the row NextRow returned last is one
+// of stagecopy's own fakes: a rule whose transformer writes nothing but
+// fakes (email, full_name, lorem, ip, ...; not keep, fixed, template,
+// redact, date, zip, nor a rule on paths inside the value) replaced it
+// whole. The privacy check counts such a value without looking into it
+// again (docs/privacy.md).
+func (f *Filter) Faked(i int) bool {
+	p := f.cur
+	return p != nil && p.row != nil && i < len(p.faked) && p.faked[i]
+}
+
 // finish checks, at the end of the dump, that every rule found its table,
 // and that a preset found at least one: a preset for another table prefix
 // would otherwise leave the whole site as it was.

@@ -16,6 +16,7 @@ import (
 func init() {
 	register(&transformer{
 		name:  "password",
+		fake:  true,
 		keyed: true,
 		opts: []option{{
 			name:    "password",

@@ -30,6 +30,7 @@ type tablePlan struct {
 	newNull []bool
 	changed []bool
 	applied []bool // a rule ran on the value in this row (changed or not)
+	faked   []bool // ... and wrote one of stagecopy's own fakes in its place
 	deflt   []bool
 	raw     []byte
 	spans   []span
@@ -54,6 +55,7 @@ type colOp struct {
 	jsonBy   map[*rules.PathRule]*pathOp
 	where    []cond
 	template bool
+	fake     bool // tr writes only stagecopy's own fakes (transformer.fake)
 	unique   *uniqueSet
 	report   *ColumnReport
 }
@@ -106,6 +108,7 @@ func (f *Filter) plan(tr *rules.TableRule, t *sqldump.Table, columns []string, r
 	p.vals, p.nulls, p.decoded = make([][]byte, n), make([]bool, n), make([]bool, n)
 	p.newVals, p.newNull, p.changed, p.deflt = make([][]byte, n), make([]bool, n), make([]bool, n), make([]bool, n)
 	p.applied = make([]bool, n)
+	p.faked = make([]bool, n)
 
 	idx := func(pos rules.Pos, name string) (int, error) {
 		i, ok := p.byName[strings.ToLower(name)]
@@ -212,6 +215,7 @@ func (f *Filter) compile(op *colOp, spec *rules.Spec, php, json []*rules.PathRul
 			return fmt.Errorf("%s: %w", spec.Pos, err)
 		}
 		op.tr, op.spec, op.template = tr, spec.Name, spec.Name == "template"
+		op.fake = registry[spec.Name].fake
 	}
 	for _, pr := range php {
 		tr, err := New(pr.Spec.Name, pr.Spec.Options, f.keyer)
@@ -315,6 +319,7 @@ func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
 	clear(p.changed)
 	clear(p.deflt)
 	clear(p.applied)
+	clear(p.faked)
 	if !p.match(p.where) {
 		return false, nil
 	}
@@ -376,6 +381,7 @@ func (p *tablePlan) run(op *colOp) (bool, error) {
 		out, outNull, err = transformJSON(op, in, null, p)
 	case op.tr != nil:
 		out, outNull, err = op.transform(in, null, p)
+		p.faked[op.idx] = op.fake && err == nil
 	case len(op.php) > 0:
 		out, outNull, err = transformPHP(op, in, null, p)
 	case len(op.json) > 0:

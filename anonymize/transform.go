@@ -69,7 +69,15 @@ var ErrType = errors.New("anonymize: fake value is not of the column's type")
 type transformer struct {
 	name  string
 	keyed bool // needs a Keyer
-	opts  []option
+	// fake: every value it writes is one of stagecopy's own fakes, made
+	// of the keyed hash of the input and the package's word lists and
+	// fakeshape's shapes; nothing of the input passes through but its
+	// length, letter case, line breaks and separators. The privacy check
+	// does not look into such a value again (Filter.Faked). Not fake:
+	// keep, fixed and template (the owner's text), redact (keeps the
+	// text), date and zip (pass through what they cannot read).
+	fake bool
+	opts []option
 	// describe returns the Describe line for valid options.
 	describe func(o opts) string
 	// build makes the transformer from valid options.

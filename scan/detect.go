@@ -66,8 +66,8 @@ type match struct {
 // values of exactly the shapes internal/fakeshape describes
 // (docs/privacy.md). Private networks are not reported either.
 func detect(ms []match, v []byte) []match {
-	if len(v) < 6 {
-		return ms // shorter than a@b.cd
+	if len(v) < minDetect {
+		return ms
 	}
 	start := len(ms)
 	l := firstLook(v)
@@ -100,13 +100,25 @@ func detect(ms []match, v []byte) []match {
 	return ms
 }
 
+// minDetect is the length of the shortest value detect finds anything in:
+// a@b.cd.
+const minDetect = 6
+
 // escapedEmail finds an e-mail address whose '@' is written as a URL
 // escape (jane%40gmail.com, in logged URLs) or an HTML entity
 // (jane&#64;gmail.com, &commat;).
 func escapedEmail(v []byte) (match, bool) {
 	var esc []byte
+	pct, amp := bytes.IndexByte(v, '%'), bytes.IndexByte(v, '&')
+	if pct < 0 && amp < 0 {
+		return match{}, false
+	}
 	for _, e := range [][]byte{[]byte("%40"), []byte("&#64;"), []byte("&#x40;"), []byte("&commat;")} {
-		if bytes.Contains(v, e) {
+		from := amp // the first byte the escape may start at
+		if e[0] == '%' {
+			from = pct
+		}
+		if from >= 0 && bytes.Contains(v[from:], e) {
 			esc = e
 			break
 		}

@@ -144,3 +144,44 @@ func TestNoTextColumns(t *testing.T) {
 		}
 	}
 }
+
+// rewrites says value 0 was rewritten by its rule, faked or not.
+type rewrites struct{ faked bool }
+
+func (rewrites) Rewritten(i int) bool { return i == 0 }
+func (r rewrites) Faked(i int) bool   { return i == 0 && r.faked }
+
+// TestRowFaked: a value a rule replaced whole with one of stagecopy's
+// fakes is counted and not looked into; any other value a rule wrote is
+// (a rule that keeps some of the text, like redact, may leave data).
+func TestRowFaked(t *testing.T) {
+	r, err := rules.Parse("t.yml", []byte("version: 1\ntables:\n  t:\n    columns:\n      note: redact\n"), rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, faked := range []bool{true, false} {
+		s := New()
+		s.SetRules(FromRules(r))
+		s.Define("t", []byte("CREATE TABLE `t` (`note` text)"))
+		sc := sqldump.NewScanner(strings.NewReader("INSERT INTO t VALUES ('mail jane.doe@gmail.com');\n"))
+		if _, err := sc.Next(); err != nil {
+			t.Fatal(err)
+		}
+		row, err := sc.NextRow()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Row("t", nil, row, rewrites{faked})
+		rep := s.Report()
+		if rep.Values != 1 {
+			t.Errorf("faked=%v: %d values counted, want 1", faked, rep.Values)
+		}
+		wantFaked, wantFindings := int64(0), 1
+		if faked {
+			wantFaked, wantFindings = 1, 0
+		}
+		if rep.Faked != wantFaked || len(rep.Findings) != wantFindings {
+			t.Errorf("faked=%v: Faked %d and %d findings, want %d and %d", faked, rep.Faked, len(rep.Findings), wantFaked, wantFindings)
+		}
+	}
+}

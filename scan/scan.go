@@ -75,10 +75,26 @@ const maxKeys = 256
 
 // Report is what a Scanner found.
 type Report struct {
-	Tables   int       `json:"tables"`
-	Rows     int64     `json:"rows"`
-	Values   int64     `json:"values"` // values looked at
+	Tables int   `json:"tables"`
+	Rows   int64 `json:"rows"`
+	Values int64 `json:"values"` // values looked at
+	// Faked of Values were one of stagecopy's own fakes, written by a
+	// rule in place of the whole value (Rewrites.Faked): counted, not
+	// looked into again.
+	Faked    int64     `json:"faked,omitempty"`
 	Findings []Finding `json:"findings"`
+}
+
+// Summary says in one line what the check after the rules saw and found,
+// for snapshot's summary and inspect.
+func (r *Report) Summary() string {
+	leaks := len(r.Leaks())
+	fakes := ""
+	if r.Faked > 0 {
+		fakes = fmt.Sprintf(" (%d of them fakes written by the rules, not looked into)", r.Faked)
+	}
+	return fmt.Sprintf("%d values in %d rows checked after the rules%s: %d findings no rule covers, %d kept on purpose",
+		r.Values, r.Rows, fakes, leaks, len(r.Findings)-leaks)
 }
 
 // Leaks returns the findings that are not kept on purpose.
@@ -132,6 +148,7 @@ type Scanner struct {
 	found    map[key]*finding
 	rows     int64
 	values   int64
+	faked    int64
 	buf      []byte
 	keyBuf   []byte
 	matches  []match
@@ -248,13 +265,26 @@ func (s *Scanner) insert(ctx context.Context, src sqldump.Stream, st *sqldump.St
 	}
 }
 
+// Rewrites says what the rules did to the values of the row a filter
+// (anonymize.Filter) returned last.
+type Rewrites interface {
+	// Rewritten: a rule applied to value i (its where matched the row).
+	Rewritten(i int) bool
+	// Faked: the rule replaced value i whole with one of stagecopy's own
+	// fakes (an e-mail, name, lorem text, ...), nothing of the original
+	// in it but its shape.
+	Faked(i int) bool
+}
+
 // Row scans one row of an INSERT into table; cols are the INSERT's column
 // names, or nil for the table's own (from a CREATE TABLE given to Define
-// or seen in a stream). rewritten, when not nil, says which values of the
-// row a rule rewrote (anonymize.Filter.Rewritten): a ruled column whose
-// rule did not apply to this row (its where did not match) is checked by
-// its name like a column without rules.
-func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rewritten func(i int) bool) {
+// or seen in a stream). rw, when not nil, says what the rules did to the
+// row: a ruled column whose rule did not apply to this row (its where did
+// not match) is checked by its name like a column without rules, and a
+// value a rule replaced whole with one of stagecopy's fakes is counted but
+// not looked into (the fakes have the shapes detect exempts: fakeshape,
+// and anonymize's TestFakesAreClean).
+func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rw Rewrites) {
 	ti := s.info(table, cols)
 	s.rows++
 	rowKey, keyCover := "", Uncovered
@@ -275,8 +305,15 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rewritten fun
 			k, cover = rowKey, keyCover
 			byName, named = ti.keyKind(rowKey)
 		}
-		if cover == Ruled && named && rewritten != nil && !rewritten(i) {
-			cover = Uncovered // the rule's where left this row as it was
+		if cover == Ruled && rw != nil {
+			if rw.Faked(i) {
+				s.values++
+				s.faked++
+				continue
+			}
+			if named && !rw.Rewritten(i) {
+				cover = Uncovered // the rule's where left this row as it was
+			}
 		}
 		if v.Kind == sqldump.ValueNull || v.Kind == sqldump.ValueNumber || i < len(ti.cols) && ti.cols[i].noText {
 			// Numbers, dates, enums: only by name (an IP kept as an
@@ -297,22 +334,23 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rewritten fun
 		}
 		s.values++
 		// Short values repeat (statuses, flags, types, keys): one found
-		// clean once is clean again.
-		short := len(b) <= maxClean
-		if short {
+		// clean once is clean again. detect finds nothing in fewer than
+		// minDetect bytes.
+		s.matches = s.matches[:0]
+		switch {
+		case len(b) < minDetect:
+		case len(b) > maxClean:
+			s.matches = detect(s.matches, b)
+		default:
 			if _, ok := s.clean[string(b)]; ok {
-				if named && cover != Ruled && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
-					s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
+				break
+			}
+			if s.matches = detect(s.matches, b); len(s.matches) == 0 {
+				if len(s.clean) >= maxCleanEntries {
+					clear(s.clean)
 				}
-				continue
+				s.clean[string(b)] = struct{}{}
 			}
-		}
-		s.matches = detect(s.matches[:0], b)
-		if short && len(s.matches) == 0 {
-			if len(s.clean) >= maxCleanEntries {
-				clear(s.clean)
-			}
-			s.clean[string(b)] = struct{}{}
 		}
 		clear(s.seenKind)
 		for _, m := range s.matches {
@@ -332,10 +370,10 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rewritten fun
 // rowComments scans what a row holds besides its values: comments
 // between them ((1, /* ... */ 'x')), which the archive keeps as they are.
 func (s *Scanner) rowComments(table string, r *sqldump.Row) {
-	raw := r.Raw
-	if !bytes.Contains(raw, []byte("/*")) && !bytes.Contains(raw, []byte("--")) && bytes.IndexByte(raw, '#') < 0 {
+	if !r.Comments() {
 		return
 	}
+	raw := r.Raw
 	b := append(s.keyBuf[:0], raw...)
 	for _, v := range r.Values {
 		if v.Start >= 0 && v.Start+len(v.Raw) <= len(b) {
@@ -589,7 +627,7 @@ var classifyName = ByName
 // Report returns what was found so far: leaks before kept findings,
 // credentials first, then by table, column, key and kind.
 func (s *Scanner) Report() *Report {
-	rep := &Report{Tables: len(s.tables), Rows: s.rows, Values: s.values, Findings: []Finding{}}
+	rep := &Report{Tables: len(s.tables), Rows: s.rows, Values: s.values, Faked: s.faked, Findings: []Finding{}}
 	for _, f := range s.found {
 		rep.Findings = append(rep.Findings, f.Finding)
 	}

@@ -39,9 +39,9 @@ type dumpInput struct {
 	rowsTotal int64        // estimate of the rows to read, -1 if unknown
 	closers   []func()
 	sc        sqldump.Stream
-	// rewritten says which values of the last row a rule rewrote (the
-	// anonymize.Filter's Rewritten), nil without rules.
-	rewritten  func(i int) bool
+	// rewrites says what the rules did to the last row (the
+	// anonymize.Filter), nil without rules.
+	rewrites   scan.Rewrites
 	total      int64
 	database   string
 	server     string
@@ -90,7 +90,7 @@ func openDump(path string, r io.Reader, filter func(sqldump.Stream) sqldump.Stre
 	d.sc = sqldump.NewScanner(text)
 	if filter != nil {
 		d.sc = filter(d.sc)
-		d.rewritten = rewrittenOf(d.sc)
+		d.rewrites = rewritesOf(d.sc)
 	}
 	if err := d.peek(); err != nil {
 		d.Close()
@@ -161,10 +161,11 @@ func (d *dumpInput) peek() error {
 	}
 }
 
-// rewrittenOf returns the Rewritten method of a filtering stream, or nil.
-func rewrittenOf(s sqldump.Stream) func(int) bool {
-	if f, ok := s.(interface{ Rewritten(int) bool }); ok {
-		return f.Rewritten
+// rewritesOf returns what a filtering stream says of the rows it
+// rewrote, or nil.
+func rewritesOf(s sqldump.Stream) scan.Rewrites {
+	if f, ok := s.(scan.Rewrites); ok {
+		return f
 	}
 	return nil
 }
@@ -732,7 +733,7 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 		}
 		w.buf.Write(row.Raw)
 		if w.check != nil {
-			w.check.Row(st.Table, st.Columns, row, d.rewritten)
+			w.check.Row(st.Table, st.Columns, row, d.rewrites)
 			if len(row.Sep) > 3 {
 				w.check.Text(st.Table, "(statement)", row.Sep) // comments between rows
 			}

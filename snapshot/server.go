@@ -42,7 +42,7 @@ func openServer(ctx context.Context, cfg dbdump.Config, r *rules.Rules, filter f
 	d.sc = dd
 	if filter != nil {
 		d.sc = filter(dd)
-		d.rewritten = rewrittenOf(d.sc)
+		d.rewrites = rewritesOf(d.sc)
 		if f, ok := d.sc.(*anonymize.Filter); ok {
 			f.Present(omitted...)
 		}

@@ -130,9 +130,7 @@ func printPrivacy(w io.Writer, privacy any) {
 		fmt.Fprintf(w, "\nprivacy      (unreadable record)\n")
 		return
 	}
-	leaks := len(rep.Leaks())
-	fmt.Fprintf(w, "\nprivacy      %d values in %d rows checked after the rules: %d findings no rule covers, %d kept on purpose\n",
-		rep.Values, rep.Rows, leaks, len(rep.Findings)-leaks)
+	fmt.Fprintf(w, "\nprivacy      %s\n", rep.Summary())
 	if len(rep.Findings) > 0 {
 		printFindings(w, "  ", rep.Findings)
 	}

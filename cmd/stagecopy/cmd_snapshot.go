@@ -343,8 +343,7 @@ func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *
 		fmt.Fprintf(w, "  rules     %s\n", res.Header.RulesDigest)
 	}
 	if p := res.Privacy; p != nil {
-		leaks := len(p.Leaks())
-		fmt.Fprintf(w, "  privacy   %d values in %d rows checked after the rules: %d findings no rule covers, %d kept on purpose\n", p.Values, p.Rows, leaks, len(p.Findings)-leaks)
+		fmt.Fprintf(w, "  privacy   %s\n", p.Summary())
 	}
 	if res.Header.NotAnonymized {
 		fmt.Fprintf(w, "  WARNING   NOT ANONYMIZED: this archive holds the source's personal data\n")

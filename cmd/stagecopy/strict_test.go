@@ -130,7 +130,8 @@ func TestStrictReviewLeaks(t *testing.T) {
 		{"view", users + "INSERT INTO users VALUES (1,'x@gmail.com','hi');\nCREATE VIEW v AS SELECT 'jane.doe@gmail.com' AS e;\n", usersRules},
 		{"set", users + "SET @owner='jane.doe@gmail.com';\nINSERT INTO users VALUES (1,'x@gmail.com','hi');\n", usersRules},
 		{"insert-head", users + "INSERT /* jane.doe@gmail.com */ INTO users VALUES (1,'x@gmail.com','hi');\n", usersRules},
-		{"row-comment", users + "INSERT INTO users VALUES (1,'x@gmail.com', /* jane.doe@gmail.com */ 'hi'),\n-- bob.smith@gmail.com\n(2,'y@gmail.com','hi');\n", usersRules},
+		{"row-comment", users + "INSERT INTO users VALUES (1,'x@gmail.com', /* jane.doe@gmail.com */ 'hi'),(2,'y@gmail.com','hi');\n", usersRules},
+		{"row-separator-comment", users + "INSERT INTO users VALUES (1,'x@gmail.com','hi'),\n-- bob.smith@gmail.com\n(2,'y@gmail.com','hi');\n", usersRules},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dump, rulesFile := filepath.Join(dir, c.name+".sql"), filepath.Join(dir, c.name+".yml")

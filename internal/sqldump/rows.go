@@ -30,6 +30,8 @@ type Row struct {
 	// outside one), and whether there are any.
 	seps []string
 	vers bool
+	// comments: the tuple holds comments between its values.
+	comments bool
 }
 
 // Versioned reports whether values or the commas between them are inside
@@ -37,6 +39,11 @@ type Row struct {
 // that skip them read the row differently: see [Value.Cond] and
 // [Row.Under].
 func (r *Row) Versioned() bool { return r.vers }
+
+// Comments reports whether the tuple holds comments between its values,
+// outside them ("(1, /* note */ 'x')"), versioned ones included: text
+// that is in Raw but in no value.
+func (r *Row) Comments() bool { return r.comments }
 
 // Conds returns the openers of the versioned comments in the row, such as
 // "/*!50705", each once; nil for a row without any.
@@ -243,6 +250,7 @@ func (s *Scanner) parseRow(b []byte) (int, error) {
 			return 0, err
 		}
 	}
+	s.row.comments = t.comments
 	s.row.Sep = b[:open]
 	s.row.Raw = b[open:end]
 	s.row.Index = s.rowIdx
@@ -532,6 +540,8 @@ type tuple struct {
 	delim  []byte
 	nested bool // the INSERT is itself inside a versioned comment
 
+	comments bool // a comment was skipped between the values
+
 	coms   []vcomment // the row's versioned comments, in order
 	cur    int        // index in coms of the comment being read, or -1
 	valCom []int      // for each value, index in coms of its comment or -1
@@ -556,6 +566,7 @@ const (
 func (t *tuple) parse(open int, vals []Value) ([]Value, int, string, int) {
 	b := t.b
 	t.coms, t.valCom, t.sepCom, t.cur = t.coms[:0], t.valCom[:0], t.sepCom[:0], -1
+	t.comments = false
 	j, msg, at := t.gap(open + 1)
 	if j < 0 {
 		return vals, j, msg, at
@@ -660,6 +671,14 @@ func (t *tuple) gap(i int) (int, string, int) {
 		if bad {
 			return unterminated, "unterminated comment at end of input", j
 		}
+		if !t.comments && j > i {
+			for _, c := range b[i:j] {
+				if !isSpace(c) {
+					t.comments = true
+					break
+				}
+			}
+		}
 		if j < len(b) && b[j] == '/' {
 			if k, e := slashComment(b, j, eof); k == isVersioned {
 				if t.nested {
@@ -677,6 +696,7 @@ func (t *tuple) gap(i int) (int, string, int) {
 					return unterminated, "unterminated comment at end of input", j
 				}
 				t.coms = append(t.coms, vcomment{at: j, body: e, end: e + end})
+				t.comments = true
 				t.cur = len(t.coms) - 1
 				i = e
 				continue
