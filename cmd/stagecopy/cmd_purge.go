@@ -49,7 +49,7 @@ func newPurgeCommand(e *env) *cli.Command {
 			"again; the receipt, signed with the key keygen made, says what was found, and is appended to the\n" +
 			"receipt log in STATE-DIR/receipt-log with an inclusion proof beside it. Without a signing key nothing\n" +
 			"is deleted. The connection is the one restore used (from the registry); the password comes from\n" +
-			"--password-file, $MYSQL_PWD, --defaults-file or -p, and connection flags override the recorded ones.\n" +
+			"--password-file, -p, the option files (~/.my.cnf ...) or $MYSQL_PWD, and connection flags override the recorded ones.\n" +
 			"When something could not be removed (server down, permission denied) the receipt says so and the\n" +
 			"registry keeps the copy as 'purging': run purge again to finish; it is marked 'purged' once all is gone.\n\n" +
 			"Examples:\n" +
@@ -106,7 +106,7 @@ func parsePurgeFlags(c *cli.Context) (purgeOptions, error) {
 		registry: reg, id: c.Args().First(), expired: expired,
 		dryRun: c.Bool("dry-run"), keepArchive: c.Bool("keep-archive"),
 		signKey: c.String("sign-key"), manifest: c.String("manifest"), receipt: c.String("receipt"),
-		operator: c.String("operator"), server: readServerFlags(c),
+		operator: c.String("operator"), server: readServerFlags(c, dbconn.ClientGroups),
 	}, nil
 }
 
@@ -235,7 +235,8 @@ func preparePurge(e *env, o purgeOptions) (purge.Options, error) {
 		ReceiptPath: o.receipt, Operator: operator, Host: host,
 		Tool: receipt.Tool{Name: "stagecopy", Version: v},
 		Server: func(x registry.Entry) (*mysql.Config, error) {
-			c := dbconn.Options{Target: o.server.target.over(x.Conn), Password: base.Passwd, DefaultsFile: o.server.defaultsFile}
+			c := o.server.options(e)
+			c.Target, c.Password = o.server.target.over(x.Conn), base.Passwd
 			return c.Config()
 		},
 	}, nil

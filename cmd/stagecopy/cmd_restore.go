@@ -57,6 +57,9 @@ func newRestoreCommand(e *env) *cli.Command {
 			"  always           search engines off, outgoing mail off, a visible STAGING COPY marker\n" +
 			"  --support-admin  a temporary administrator; the password is printed once and stored nowhere\n" +
 			"Each restore gets a staging id in the registry ('stagecopy list'); 'stagecopy purge ID' removes it all.\n\n" +
+			"Connection settings not given as flags come from the option files the mariadb client reads\n" +
+			"(/etc/my.cnf, /etc/mysql/my.cnf, ~/.my.cnf; groups [client], [client-server], [client-mariadb],\n" +
+			"[mysql], [mariadb-client]); the user defaults to the OS user.\n\n" +
 			"An encrypted archive (.tar.zst.age) is recognized by its first line: give --identity FILE or\n" +
 			"--passphrase-file FILE. A per-snapshot identity (from 'stagecopy keygen --age') is recorded in the\n" +
 			"registry and purge destroys it, so every other copy of the archive becomes unreadable; any other\n" +
@@ -115,7 +118,7 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 	if err != nil {
 		return o, usagef("--expires: %v", err)
 	}
-	server := readServerFlags(c)
+	server := readServerFlags(c, dbconn.ClientGroups)
 	cfg, err := server.config(e, "")
 	if err != nil {
 		return o, err
@@ -210,7 +213,7 @@ func restoreHint(err error) error {
 	case errors.Is(err, registry.ErrCorrupt), errors.Is(err, registry.ErrVersion), errors.Is(err, registry.ErrLocked):
 		return registryError(err)
 	case errors.Is(err, dbdump.ErrAccessDenied):
-		return withHint(err, "check --user and the password (--password-file, $MYSQL_PWD, --defaults-file or -p)")
+		return withHint(err, "check --user and the password (--password-file, -p, an option file such as ~/.my.cnf, or $MYSQL_PWD)")
 	case errors.Is(err, dbload.ErrTooLarge):
 		return withHint(err, "the server refuses a statement larger than its max_allowed_packet: raise it and restore again, with SET GLOBAL max_allowed_packet=1073741824 as an administrator (new connections get it) or max_allowed_packet=1G under [mysqld] in my.cnf and a restart; 1 GiB is the most any server takes")
 	case errors.Is(err, dbload.ErrRefused):

@@ -40,8 +40,11 @@ func newSnapshotCommand(e *env) *cli.Command {
 			"every customer's data as it is in the source, and says so everywhere.\n\n" +
 			"A live database is read inside one consistent snapshot (START TRANSACTION WITH CONSISTENT\n" +
 			"SNAPSHOT), by --threads readers sharing it when the account may take a brief global read lock\n" +
-			"(RELOAD privilege), else by one reader; rows are anonymized before they leave the process. The\n" +
-			"password comes from --password-file, $MYSQL_PWD, --defaults-file or -p (asked), never from argv.\n\n" +
+			"(RELOAD privilege), else by one reader; rows are anonymized before they leave the process.\n" +
+			"Connection settings not given as flags come from the option files mariadb-dump reads (/etc/my.cnf,\n" +
+			"/etc/mysql/my.cnf, ~/.my.cnf; groups [client], [client-server], [client-mariadb], [mysqldump],\n" +
+			"[mariadb-dump]); the user defaults to the OS user. The password comes from --password-file, -p\n" +
+			"(asked), the option files or $MYSQL_PWD, never from argv.\n\n" +
 			"With --encrypt-to RECIPIENT (the age1... line of 'stagecopy keygen --age') or --passphrase the\n" +
 			"archive is an age file, ARCHIVE.tar.zst.age (.age is added to -o when missing), encrypted as it\n" +
 			"streams: no plaintext byte of it is ever written. The sidecar manifest stays plain (it has no rows,\n" +
@@ -284,7 +287,7 @@ func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
 func snapshotHint(err error) error {
 	switch {
 	case errors.Is(err, dbdump.ErrAccessDenied):
-		return withHint(err, "check --user and the password (--password-file, $MYSQL_PWD, --defaults-file or -p); a server that requires TLS also refuses plain connections (--ssl-mode)")
+		return withHint(err, "check --user and the password (--password-file, -p, an option file such as ~/.my.cnf, or $MYSQL_PWD); a server that requires TLS also refuses plain connections (--ssl-mode)")
 	case strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:"):
 		return withHint(err, "the server's certificate does not verify against --ssl-ca; check --ssl-ca and --host, or use --ssl-mode required to encrypt without verifying")
 	case errors.Is(err, dbdump.ErrUnknownDatabase):

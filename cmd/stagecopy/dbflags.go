@@ -12,11 +12,13 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/stagecopy/stagecopy/internal/dbconn"
+	"github.com/stagecopy/stagecopy/internal/optionfile"
 )
 
 // dbFlags are the connection flags of commands that talk to a server, named
-// as mysqldump names them. There is no --password flag: a password on the
-// command line is visible to every user of the machine.
+// as mysqldump names them (-h is the host, -P the port). There is no
+// --password=SECRET: a password on the command line is visible to every
+// user of the machine, and refusePasswordArgs says so.
 func dbFlags() []cli.Flag {
 	return append(serverFlags(),
 		&cli.StringFlag{Name: "database", Aliases: []string{"D"}, Usage: "database `NAME` to read"})
@@ -26,22 +28,26 @@ func dbFlags() []cli.Flag {
 // database otherwise (restore's --db-name).
 func serverFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "host", Aliases: []string{"H"}, Usage: "server `HOST` (localhost means the unix socket, like the mysql client)"},
-		&cli.IntFlag{Name: "port", Aliases: []string{"P"}, Usage: "server TCP `PORT`", DefaultText: "3306"},
+		&cli.StringFlag{Name: "host", Aliases: []string{"h"}, Usage: "server `HOST` (localhost means the unix socket, like the mysql client)"},
+		&cli.IntFlag{Name: "port", Aliases: []string{"P"}, Usage: "server TCP `PORT` (given alone: TCP to 127.0.0.1)", DefaultText: "3306"},
 		&cli.StringFlag{Name: "socket", Aliases: []string{"S"}, Usage: "server unix socket `PATH`"},
-		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "account `NAME` (default: the defaults file, then $USER)"},
+		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "account `NAME` (default: the option files, then the OS user, as the mysql clients do)"},
 		&cli.StringFlag{Name: "dsn", Usage: "go-sql-driver `DSN` (user@unix(/run/mysqld/mysqld.sock)/db); other flags override its parts; put no password in it"},
-		&cli.StringFlag{Name: "defaults-file", Usage: "my.cnf `FILE` whose [client] section gives host, user, password, ..."},
-		&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (first line); else $MYSQL_PWD, the defaults file, or -p to be asked"},
-		&cli.BoolFlag{Name: "ask-password", Aliases: []string{"p"}, Usage: "ask for the password on the terminal (not echoed)"},
+		&cli.StringFlag{Name: "defaults-file", Usage: "read only this option `FILE` (my.cnf), not /etc/my.cnf, ~/.my.cnf, ..."},
+		&cli.StringFlag{Name: "defaults-extra-file", Usage: "read this option `FILE` after the global ones, before ~/.my.cnf"},
+		&cli.BoolFlag{Name: "no-defaults", Usage: "read no option file (my.cnf)"},
+		&cli.StringFlag{Name: "login-path", Usage: "MySQL's login path `NAME`: its group in the option files and in ~/.mylogin.cnf (mysql_config_editor)"},
+		&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (first line); else the option files, $MYSQL_PWD, or -p to be asked"},
+		&cli.BoolFlag{Name: "ask-password", Aliases: []string{"p", "password"}, Usage: "ask for the password on the terminal (not echoed); -pSECRET and --password=SECRET are refused"},
 		&cli.StringFlag{Name: "ssl-mode", Usage: "`MODE`: disabled, preferred (default over TCP), required, verify-ca, verify-identity"},
 		&cli.StringFlag{Name: "ssl-ca", Usage: "CA certificate `FILE` for --ssl-mode verify-ca/verify-identity"},
 	}
 }
 
-// usesServer reports whether any connection flag was given.
+// usesServer reports whether any flag naming a server or how to reach one
+// was given.
 func usesServer(c *cli.Context) bool {
-	for _, n := range []string{"host", "port", "socket", "user", "database", "dsn", "defaults-file"} {
+	for _, n := range []string{"host", "port", "socket", "user", "database", "dsn", "defaults-file", "defaults-extra-file", "login-path"} {
 		if c.IsSet(n) {
 			return true
 		}
@@ -51,9 +57,10 @@ func usesServer(c *cli.Context) bool {
 
 var errPasswordInDSN = errors.New("--dsn holds a password; it would be visible in the process list")
 
-// dbConfig builds the driver configuration from the flags.
+// dbConfig builds the driver configuration from the flags, for a command
+// that reads a server as mariadb-dump does.
 func dbConfig(c *cli.Context, e *env) (*mysql.Config, error) {
-	cfg, err := serverConfig(c, e, c.String("database"))
+	cfg, err := readServerFlags(c, dbconn.DumpGroups).config(e, c.String("database"))
 	if err != nil {
 		return nil, err
 	}
@@ -63,39 +70,63 @@ func dbConfig(c *cli.Context, e *env) (*mysql.Config, error) {
 	return cfg, nil
 }
 
-// serverConfig builds the driver configuration from the server flags, with
-// database as the database (a --dsn or defaults file may name one too).
-func serverConfig(c *cli.Context, e *env, database string) (*mysql.Config, error) {
-	return readServerFlags(c).config(e, database)
-}
-
 // serverFlagValues are the server flags as given, read from the command line
 // by readServerFlags. The password is read (or asked for, with -p) only when
 // config is called, so that a command that may not connect at all (purge
 // --dry-run) parses its flags first.
 type serverFlagValues struct {
-	target                          targetFlags
-	dsn, defaultsFile, passwordFile string
-	askPassword                     bool
+	target                         targetFlags
+	dsn, passwordFile              string
+	defaultsFile, extraFile, login string
+	noDefaults, askPassword        bool
+	groups                         []string
+	warned                         map[string]bool // warnings printed, to print each once
 }
 
-func readServerFlags(c *cli.Context) serverFlagValues {
+// readServerFlags reads the server flags of c; groups are the option file
+// groups read (dbconn.DumpGroups or dbconn.ClientGroups).
+func readServerFlags(c *cli.Context, groups []string) serverFlagValues {
 	return serverFlagValues{
 		target:       readTargetFlags(c),
 		dsn:          c.String("dsn"),
 		defaultsFile: c.String("defaults-file"),
+		extraFile:    c.String("defaults-extra-file"),
+		noDefaults:   c.Bool("no-defaults"),
+		login:        c.String("login-path"),
 		passwordFile: c.String("password-file"),
 		askPassword:  c.Bool("ask-password"),
+		groups:       groups,
+		warned:       map[string]bool{},
 	}
 }
 
-// config builds the driver configuration, with database as the database,
-// reading the password from --password-file, $MYSQL_PWD or the terminal.
+// options are the connection options of the flags that do not depend on
+// the server: the option files, $MYSQL_PWD, and how to ask and warn.
+func (s serverFlagValues) options(e *env) dbconn.Options {
+	return dbconn.Options{
+		DSN:          s.dsn,
+		DefaultsFile: s.defaultsFile, DefaultsExtraFile: s.extraFile, NoDefaults: s.noDefaults, LoginPath: s.login,
+		Groups:      s.groups,
+		EnvPassword: os.Getenv("MYSQL_PWD"),
+		AskPassword: func() (string, error) { return askPassword(e) },
+		Warn: func(msg string) {
+			if !s.warned[msg] {
+				s.warned[msg] = true
+				fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", msg)
+			}
+		},
+	}
+}
+
+// config builds the driver configuration, with database as the database.
+// The password is the first of: --password-file, -p (asked), the option
+// files, $MYSQL_PWD.
 func (s serverFlagValues) config(e *env, database string) (*mysql.Config, error) {
-	o := dbconn.Options{Target: s.target.over(dbconn.Target{}), Database: database, DSN: s.dsn, DefaultsFile: s.defaultsFile}
+	o := s.options(e)
+	o.Target, o.Database = s.target.over(dbconn.Target{}), database
 	if o.DSN != "" {
 		if cfg, err := mysql.ParseDSN(o.DSN); err == nil && cfg.Passwd != "" {
-			return nil, withHint(errPasswordInDSN, "put the password in a file (--password-file) or in $MYSQL_PWD")
+			return nil, withHint(errPasswordInDSN, "put the password in a file (--password-file), an option file (~/.my.cnf) or $MYSQL_PWD")
 		}
 	}
 	switch {
@@ -110,8 +141,6 @@ func (s serverFlagValues) config(e *env, database string) (*mysql.Config, error)
 		}
 		o.Password, _, _ = strings.Cut(string(b), "\n")
 		o.Password = strings.TrimRight(o.Password, "\r")
-	case os.Getenv("MYSQL_PWD") != "":
-		o.Password = os.Getenv("MYSQL_PWD")
 	case s.askPassword:
 		pw, err := askPassword(e)
 		if err != nil {
@@ -120,17 +149,76 @@ func (s serverFlagValues) config(e *env, database string) (*mysql.Config, error)
 		o.Password = pw
 	}
 	cfg, err := o.Config()
-	if err != nil {
+	switch {
+	case errors.Is(err, optionfile.ErrNotFound) || errors.Is(err, optionfile.ErrSyntax):
+		return nil, withHint(err, "option files are read as mariadb-dump reads them; --no-defaults reads none, --defaults-file FILE only FILE")
+	case err != nil:
 		return nil, withHint(err, "connection flags are named as mysqldump names them; see --help")
 	}
 	return cfg, nil
+}
+
+// refusePasswordArgs refuses a password given on the command line, as
+// -pSECRET or --password=SECRET: the mysql clients take them, but every
+// user of the machine can read them in the process list. It looks only at
+// the arguments of a command with a -p flag, before any "--", and never
+// repeats the password.
+func refusePasswordArgs(app *cli.App, args []string) error {
+	var cmd *cli.Command
+	i := 1
+	for ; i < len(args) && cmd == nil; i++ {
+		if !strings.HasPrefix(args[i], "-") {
+			cmd = app.Command(args[i])
+			if cmd == nil {
+				return nil
+			}
+		}
+	}
+	if cmd == nil {
+		return nil
+	}
+	flags := map[string]cli.Flag{}
+	for _, f := range cmd.Flags {
+		for _, n := range f.Names() {
+			flags[n] = f
+		}
+	}
+	if _, ok := flags["ask-password"]; !ok {
+		return nil
+	}
+	hint := "give -p alone to be asked for it, or put it in $MYSQL_PWD, a --password-file FILE (chmod 600), or an option file (password = ... under [client] in ~/.my.cnf)"
+	for ; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return nil
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if (name == "password" || name == "p") && hasValue {
+			shown := "-p=..."
+			if name == "password" {
+				shown = "--password=..."
+			}
+			return withHint(&usageError{msg: shown + " is refused: a password on the command line is visible to every user of this machine"}, hint)
+		}
+		f, known := flags[name]
+		if !known && !strings.HasPrefix(a, "--") && strings.HasPrefix(name, "p") && len(name) > 1 {
+			return withHint(&usageError{msg: "-p followed by a password is refused: a password on the command line is visible to every user of this machine"}, hint)
+		}
+		if _, isBool := f.(*cli.BoolFlag); known && !isBool && !hasValue {
+			i++ // the flag's value, whatever it looks like
+		}
+	}
+	return nil
 }
 
 // askPassword reads a line from the terminal without echo.
 func askPassword(e *env) (string, error) {
 	f, ok := e.stdin.(*os.File)
 	if !ok || !isTerminal(f) {
-		return "", withHint(errors.New("-p needs a terminal to ask for the password"), "use --password-file FILE or $MYSQL_PWD in scripts")
+		return "", withHint(errors.New("-p needs a terminal to ask for the password"), "use --password-file FILE, $MYSQL_PWD or an option file (~/.my.cnf) in scripts")
 	}
 	return readNoEcho(e, f, "Enter password: ")
 }

@@ -88,6 +88,8 @@ func toolVersion() (string, string) {
 }
 
 func newApp(e *env) *cli.App {
+	// Help is --help alone: -h is the host, as in every mysql client.
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
 	v, c := toolVersion()
 	vs := v
 	if c != "" {
@@ -126,11 +128,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	app := newApp(e)
+	if err := refusePasswordArgs(app, args); err != nil {
+		return report(stderr, err)
+	}
 	done := make(chan struct{})
 	defer close(done)
 	msg := interruptedMessage(args)
 	go exitIfStuck(ctx, stop, done, stderr, msg)
-	err := newApp(e).RunContext(ctx, args)
+	err := app.RunContext(ctx, args)
 	if err != nil && ctx.Err() != nil {
 		if errors.Is(err, restore.ErrLeftBehind) {
 			report(stderr, err)
