@@ -153,7 +153,6 @@ type Scanner struct {
 	keyBuf   []byte
 	matches  []match
 	clean    map[string]struct{} // short values detect found nothing in
-	seenKind map[Kind]bool
 }
 
 type key struct {
@@ -163,7 +162,7 @@ type key struct {
 
 // New returns an empty Scanner.
 func New() *Scanner {
-	return &Scanner{clean: map[string]struct{}{}, columns: map[string][]string{}, noText: map[string]map[string]bool{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*finding{}, seenKind: map[Kind]bool{}}
+	return &Scanner{clean: map[string]struct{}{}, columns: map[string][]string{}, noText: map[string]map[string]bool{}, tables: map[string]bool{}, infos: map[string]*tableInfo{}, found: map[key]*finding{}}
 }
 
 // ValuesOnly turns detection by name off: for an archive, whose values
@@ -352,15 +351,15 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rw Rewrites) 
 				s.clean[string(b)] = struct{}{}
 			}
 		}
-		clear(s.seenKind)
+		var seen uint16 // kindBit of the kinds found
 		for _, m := range s.matches {
-			if !s.seenKind[m.kind] {
-				s.seenKind[m.kind] = true
+			if bit := kindBit(m.kind); seen&bit == 0 {
+				seen |= bit
 				path, doc := docPath(b, m.kind)
 				s.add(table, col, k, path, doc, m.kind, false, cover, m.example)
 			}
 		}
-		if named && cover != Ruled && !s.seenKind[byName] && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
+		if named && cover != Ruled && seen&kindBit(byName) == 0 && len(bytes.TrimSpace(b)) > 0 && !isZero(b) {
 			s.add(table, col, k, "", "", byName, true, cover, fmt.Sprintf("%d bytes", len(b)))
 		}
 	}
@@ -399,10 +398,10 @@ func (s *Scanner) Text(table, what string, text []byte) {
 		table = "(dump)"
 	}
 	s.matches = detect(s.matches[:0], text)
-	clear(s.seenKind)
+	var seen uint16 // kindBit of the kinds found
 	for _, m := range s.matches {
-		if !s.seenKind[m.kind] {
-			s.seenKind[m.kind] = true
+		if bit := kindBit(m.kind); seen&bit == 0 {
+			seen |= bit
 			s.add(table, what, "", "", "", m.kind, false, Uncovered, m.example)
 		}
 	}

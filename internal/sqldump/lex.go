@@ -60,8 +60,16 @@ var wordByte = func() (t [256]bool) {
 // the quote b[i] (' or "). Backslash escapes any byte and a doubled quote
 // stands for itself, as in MySQL without NO_BACKSLASH_ESCAPES.
 func skipQuoted(b []byte, i int, eof bool) int {
+	e, _ := skipQuotedPlain(b, i, eof)
+	return e
+}
+
+// skipQuotedPlain is skipQuoted, and it also reports whether the literal
+// holds no backslash and no doubled quote: its body is its bytes.
+func skipQuotedPlain(b []byte, i int, eof bool) (int, bool) {
 	q := b[i]
 	j := i + 1
+	plain := true
 	qp := -1 // position of the next quote at or after j, len(b) if none
 	for {
 		if qp < j {
@@ -73,25 +81,27 @@ func skipQuoted(b []byte, i int, eof bool) int {
 		}
 		if k := bytes.IndexByte(b[j:qp], '\\'); k >= 0 {
 			j += k + 2
+			plain = false
 			if j > len(b) {
-				return incomplete(eof)
+				return incomplete(eof), false
 			}
 			continue
 		}
 		if qp == len(b) {
-			return incomplete(eof)
+			return incomplete(eof), false
 		}
 		if qp+1 < len(b) {
 			if b[qp+1] == q {
 				j = qp + 2
+				plain = false
 				continue
 			}
-			return qp + 1
+			return qp + 1, plain
 		}
 		if eof {
-			return qp + 1
+			return qp + 1, plain
 		}
-		return needMore // the quote might be doubled
+		return needMore, false // the quote might be doubled
 	}
 }
 

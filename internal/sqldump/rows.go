@@ -732,9 +732,10 @@ func scanValue(b []byte, i int, eof bool, delim []byte, limit int, v *Value) (in
 	kind := ValueExpr
 	intro := ""
 	e := noLiteral // end of a literal
+	plain := false // a string literal without escapes (Value.plain)
 	switch c := b[i]; {
 	case c == '\'' || c == '"':
-		e = skipQuoted(b, i, eof)
+		e, plain = skipQuotedPlain(b, i, eof)
 		if e == needMore {
 			return needMore, "", 0
 		}
@@ -766,7 +767,7 @@ func scanValue(b []byte, i int, eof bool, delim []byte, limit int, v *Value) (in
 		}
 	case (c == 'N' || c == 'n' || c == 'X' || c == 'x' || c == 'B' || c == 'b') && i+1 < n && b[i+1] == '\'':
 		if c == 'N' || c == 'n' {
-			e = skipQuoted(b, i+1, eof)
+			e, plain = skipQuotedPlain(b, i+1, eof)
 			kind = ValueString
 			intro = "n"
 		} else {
@@ -796,7 +797,7 @@ func scanValue(b []byte, i int, eof bool, delim []byte, limit int, v *Value) (in
 		// versioned comment, or a versioned comment); otherwise the value
 		// is an expression such as 'a' COLLATE x or 1+2.
 		if e < n && (b[e] == ',' || b[e] == ')') {
-			*v = Value{Raw: b[i:e], Kind: kind, Introducer: intro}
+			*v = Value{Raw: b[i:e], Kind: kind, Introducer: intro, plain: plain}
 			return e, "", 0
 		}
 		if limit >= 0 {

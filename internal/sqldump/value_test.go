@@ -316,6 +316,11 @@ func TestValuePlain(t *testing.T) {
 		{`0x41`, "", false},
 		{`NULL`, "", false},
 		{`42`, "", false},
+		{`N'abc'`, "abc", true},
+		{`n'a\\b'`, "", false},
+		{`"a""b"`, "", false},
+		{`'a\\'`, "", false},
+		{`'a"b'`, `a"b`, true},
 	} {
 		sc := NewScanner(strings.NewReader("INSERT INTO t VALUES (" + c.raw + ");\n"))
 		if _, err := sc.Next(); err != nil {
@@ -328,6 +333,12 @@ func TestValuePlain(t *testing.T) {
 		b, ok := r.Values[0].Plain()
 		if ok != c.plain || string(b) != c.want {
 			t.Errorf("%s: Plain() = %q, %v; want %q, %v", c.raw, b, ok, c.want, c.plain)
+		}
+		// A value not from the parser has no plain flag: Plain looks.
+		v := r.Values[0]
+		b2, ok2 := Value{Raw: v.Raw, Kind: v.Kind, Introducer: v.Introducer}.Plain()
+		if ok2 != ok || string(b2) != string(b) {
+			t.Errorf("%s: Plain() of a value made by hand = %q, %v; of the parsed one %q, %v", c.raw, b2, ok2, b, ok)
 		}
 		if ok {
 			full, _ := r.Values[0].AppendBytes(nil)
