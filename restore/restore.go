@@ -43,6 +43,11 @@ var (
 	// the registry keeps the entry for purge.
 	ErrLeftBehind = errors.New("restore: could not remove everything it made")
 	ErrExpired    = errors.New("restore: the archive has expired")
+	// ErrAccountObject refuses --support-admin for an archive with a view,
+	// trigger, routine or event that names the CMS's account tables, or a
+	// trigger on them: it could copy or change the support admin's login
+	// and password hash.
+	ErrAccountObject = errors.New("restore: an object of the archive reaches the CMS's accounts, where the support admin would go")
 )
 
 // Options configure Run.

@@ -215,6 +215,8 @@ func restoreHint(err error) error {
 		return withHint(err, "the server refuses a statement larger than its max_allowed_packet: raise it and restore again, with SET GLOBAL max_allowed_packet=1073741824 as an administrator (new connections get it) or max_allowed_packet=1G under [mysqld] in my.cnf and a restart; 1 GiB is the most any server takes")
 	case errors.Is(err, dbload.ErrRefused):
 		return withHint(err, "restore runs only what stagecopy snapshot writes (tables, rows, sequences, and the site's views, triggers, routines and events last), and only the built-in functions dumps use: this archive was altered or made by something else. If it is the owner's and its schema needs that statement, report it (docs/architecture.md says what restore runs)")
+	case errors.Is(err, restore.ErrAccountObject):
+		return withHint(err, "the support admin's login and password hash would be within reach of the archive's own SQL, so restore made no admin and removed what it made: restore without --support-admin (the archive's views, triggers, routines and events are then restored as they are), or ask the owner for a snapshot without that object")
 	case errors.Is(err, restore.ErrEntryTooLarge):
 		return withHint(err, "stagecopy snapshot never writes a schema or objects entry this large: the archive is damaged or was not made by stagecopy")
 	}

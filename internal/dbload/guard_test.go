@@ -293,3 +293,26 @@ func TestGuardFunctions(t *testing.T) {
 		}
 	}
 }
+
+// TestNameIn: a table is found however it is written as code, and not in
+// strings or comments.
+func TestNameIn(t *testing.T) {
+	names := []string{"wp_users", "wp_usermeta"}
+	for text, want := range map[string]string{
+		"INSERT INTO leak SELECT user_pass FROM wp_users":             "WP_USERS",
+		"SELECT * FROM `Wp_Users`":                                    "Wp_Users",
+		"SELECT * FROM db.`wp_usermeta` u":                            "wp_usermeta",
+		`SELECT * FROM "wp_users"`:                                    "wp_users",
+		"BEGIN /*!50000 DELETE FROM wp_users */; END":                 "WP_USERS",
+		"SELECT 'wp_users', \"x\" -- wp_users\n/* wp_users */ FROM t": "",
+		"SELECT wp_users_x FROM wp_users2":                            "",
+	} {
+		got, err := NameIn([]byte(text), names)
+		if err != nil || got != want {
+			t.Errorf("%s: %q, %v; want %q", text, got, err, want)
+		}
+	}
+	if _, err := NameIn([]byte("SELECT 'unterminated"), names); err == nil {
+		t.Error("unreadable text: no error")
+	}
+}

@@ -85,6 +85,10 @@ type CMS interface {
 	// SkipColumn reports whether URL rewriting must leave table.column
 	// alone (password hashes, GUIDs). table is the full table name.
 	SkipColumn(table, column string) bool
+	// AccountTables are the tables, by full name, that hold the CMS's
+	// accounts and that CreateAdmin writes: the support admin's login and
+	// password hash live there.
+	AccountTables() []string
 }
 
 // detector finds one CMS in a list of table names, returning nil when it is
@@ -190,4 +194,13 @@ next:
 		return p, true
 	}
 	return "", false
+}
+
+// prefixed returns each name with prefix before it.
+func prefixed(prefix string, names ...string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
 }
