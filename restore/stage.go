@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -33,20 +32,20 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 	db := sql.OpenDB(conn)
 	defer db.Close()
 	r.progress("staging fixes", "")
+	// The tables as loaded decide (Run looked at the archive's schema
+	// entries before, when it could read the archive twice).
 	var cms staging.CMS
-	switch r.opts.CMS {
-	case "none":
-	case "":
-		cms, err = staging.Detect(ctx, db)
-		if errors.Is(err, staging.ErrUnknownCMS) && r.opts.SupportAdmin == "" && (r.opts.URL == "" || r.opts.OldURL != "") {
-			r.warnf("no CMS recognized (%v): no staging fixes applied (search engines and mail are NOT off); name one with --cms", err)
-			cms, err = nil, nil
+	if r.opts.CMS != "none" {
+		tables, err := staging.Tables(ctx, db)
+		if err != nil {
+			return err
 		}
-	default:
-		cms, err = staging.Lookup(ctx, db, r.opts.CMS)
-	}
-	if err != nil {
-		return err
+		if cms, err = detectCMS(tables, r.opts.CMS, needsCMS(r.opts)); err != nil {
+			return err
+		}
+		if cms == nil {
+			r.warnf("no CMS recognized (no WordPress, PrestaShop, Magento 2 or Drupal tables found): no staging fixes applied (search engines and mail are NOT off); name one with --cms")
+		}
 	}
 	old := r.opts.OldURL
 	skip := func(table, column string) bool {

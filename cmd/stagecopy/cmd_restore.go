@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,6 +97,9 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 	path, err := oneArg(c, "ARCHIVE")
 	if err != nil {
 		return o, err
+	}
+	if cms := c.String("cms"); cms != "" && cms != "none" && !slices.Contains(staging.Names(), strings.ToLower(cms)) {
+		return o, usagef("--cms %s: not a CMS restore knows (%s, or none)", cms, strings.Join(staging.Names(), ", "))
 	}
 	if c.String("cms") == "none" && c.String("support-admin") != "" {
 		return o, usagef("--cms none applies no staging fixes: it cannot make a --support-admin")
@@ -205,6 +209,8 @@ func restoreHint(err error) error {
 		return withHint(err, "choose a new --files-dir")
 	case errors.Is(err, restore.ErrBadDatabaseName):
 		return withHint(err, "--db-name takes letters, digits, _ $ and -")
+	case errors.Is(err, restore.ErrNeedsCMS):
+		return withHint(err, "without a CMS (--cms none) restore still loads the database and the files, records the copy for purge, and rewrites URLs given --url and --from-url; it cannot make a --support-admin, rewrite the config file (--rewrite-config), or turn search engines and mail off. Restore again with --cms none and without those options, or, if the site is "+strings.Join(staging.Names(), ", ")+" under other table names, name it with --cms")
 	case errors.Is(err, staging.ErrUnknownCMS):
 		return withHint(err, "name the CMS with --cms ("+strings.Join(staging.Names(), ", ")+"), or --cms none for no staging fixes")
 	case errors.Is(err, registry.ErrCorrupt), errors.Is(err, registry.ErrVersion), errors.Is(err, registry.ErrLocked):
