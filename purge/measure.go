@@ -114,6 +114,13 @@ func (p *purger) inspectDatabase(ctx context.Context) dbState {
 	}
 	st := dbState{exists: true}
 	ids, present, err := registry.DatabaseMarker(ctx, p.admin, name)
+	if errors.Is(err, registry.ErrMarkerConflict) {
+		// Changed since restore, by someone with access to the server:
+		// whose it is cannot be told, so it is not this copy's, and not
+		// another copy's either (reclaim left it here).
+		st.refusal = fmt.Sprintf("%v: it was changed after restore made it; if the database is this copy's, put its marker back (UPDATE %s SET staging_id = '%s') or drop it by hand, then purge again", err, registry.MarkerTable, p.entry.ID)
+		return st
+	}
 	if err != nil {
 		st.err = err
 		return st

@@ -68,6 +68,11 @@ func (r *restorer) createFilesDir(dir string) error {
 			if err != nil {
 				return fmt.Errorf("%w: %s has %d entries and no %s; --force only replaces an earlier staging copy", ErrFilesDirExists, dir, len(entries), registry.MarkerFile)
 			}
+			// A crashed or earlier restore's copy: say how to get rid of
+			// it, not only to pick another directory.
+			if id, err := registry.FilesMarker(dir); err == nil && registry.ValidID(id) {
+				return fmt.Errorf("%w: %s is an earlier staging copy (its marker names %s): remove it with 'stagecopy purge %s', replace it with --force, or choose a new --files-dir", ErrFilesDirExists, dir, id, id)
+			}
 			return fmt.Errorf("%w: %s (an earlier staging copy: --force replaces it)", ErrFilesDirExists, dir)
 		}
 		old, err := r.earlierCopy(context.Background(), "files directory "+dir, func() (string, error) {

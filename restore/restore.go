@@ -19,11 +19,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
@@ -43,6 +45,16 @@ var (
 	// the registry keeps the entry for purge.
 	ErrLeftBehind = errors.New("restore: could not remove everything it made")
 	ErrExpired    = errors.New("restore: the archive has expired")
+	// ErrAccountObject refuses --support-admin for an archive with a view,
+	// trigger, routine or event that names the CMS's account tables, or a
+	// trigger on them: it could copy or change the support admin's login
+	// and password hash.
+	ErrAccountObject = errors.New("restore: an object of the archive reaches the CMS's accounts, where the support admin would go")
+	// ErrNeedsCMS: the options ask for what only a CMS's staging fixes
+	// do (--support-admin, --rewrite-config, --url without --from-url, or
+	// --cms naming one), and the archive has no such CMS's tables. The
+	// error also wraps staging.ErrUnknownCMS.
+	ErrNeedsCMS = errors.New("restore: the options need a CMS")
 )
 
 // Options configure Run.
@@ -163,6 +175,11 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	// archive): it is the SHA-256 the owner quoted, and the one a deletion
 	// receipt names.
 	file, start := seekable(opts.Archive)
+	if opts.CMS != "" && opts.CMS != "none" && !slices.Contains(staging.Names(), strings.ToLower(opts.CMS)) {
+		return nil, fmt.Errorf("%w: %q (known: %s, or none)", staging.ErrUnknownCMS, opts.CMS, strings.Join(staging.Names(), ", "))
+	}
+	// A passphrase is asked once, however often the archive is opened.
+	opts.Keys.Passphrase = once(opts.Keys.Passphrase)
 	input, stopInput := cancelable(ctx, opts.Archive)
 	defer stopInput()
 	ar, err := archive.Open(input, opts.Keys)
@@ -224,8 +241,27 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	// The archive file's SHA-256 goes into the registry before anything is
 	// made: a restore killed half-way leaves an entry whose archive purge
 	// can still tell from any other file, and delete.
+	//
+	// When the options need a CMS, the same read goes through the archive
+	// for the tables its schema entries create, and detects the CMS from
+	// them: an archive without one fails now, not after the load. (From a
+	// pipe, which cannot be read twice, it fails after the load, and undo
+	// removes what it made.)
 	var archiveSum string
-	if archivePath != "" && file != nil {
+	needs := needsCMS(opts)
+	switch {
+	case file != nil && (len(needs) > 0 || opts.CMS != "" && opts.CMS != "none"):
+		sum, tables, err := scanAhead(ctx, file, start, opts.Keys, opts.Progress)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := detectCMS(tables, opts.CMS, needs); err != nil {
+			return nil, fmt.Errorf("%w (the archive's schema entries create %s); nothing was made", err, tableList(tables))
+		}
+		if archivePath != "" {
+			archiveSum = sum
+		}
+	case archivePath != "" && file != nil:
 		if archiveSum, err = sumFrom(ctx, file, start, opts.Progress); err != nil {
 			return nil, err
 		}
@@ -341,24 +377,135 @@ func seekable(r io.Reader) (io.ReaderAt, int64) {
 // disturbed. Progress is told how far it has come (phase "checksum").
 func sumFrom(ctx context.Context, ra io.ReaderAt, start int64, progress func(Progress)) (string, error) {
 	h := sha256.New()
-	buf := make([]byte, 1<<20)
-	for off := start; ; {
-		if err := ctx.Err(); err != nil {
-			return "", err
-		}
-		n, err := ra.ReadAt(buf, off)
-		h.Write(buf[:n])
-		off += int64(n)
-		if progress != nil {
-			progress(Progress{Phase: "checksum", Done: off - start})
-		}
+	if _, err := io.CopyBuffer(h, &atReader{ctx: ctx, ra: ra, start: start, off: start, progress: progress}, make([]byte, 1<<20)); err != nil {
+		return "", fmt.Errorf("restore: checksum of the archive: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// atReader reads ra from off at offsets (pread), honouring ctx, and tells
+// progress how far it has come from start (phase "checksum").
+type atReader struct {
+	ctx        context.Context
+	ra         io.ReaderAt
+	start, off int64
+	progress   func(Progress)
+}
+
+func (r *atReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := r.ra.ReadAt(p, r.off)
+	r.off += int64(n)
+	if r.progress != nil {
+		r.progress(Progress{Phase: "checksum", Done: r.off - r.start})
+	}
+	if n > 0 && err == io.EOF {
+		err = nil
+	}
+	return n, err
+}
+
+// scanAhead reads the archive in ra from start to its end, at offsets as
+// sumFrom does, verifying it as restore will, and returns the SHA-256 of
+// its stored bytes and the tables its schema entries create (CREATE TABLE,
+// in archive order). Nothing but schema entries is kept, and of each at
+// most heldLimit bytes: its memory is bounded as the load's.
+func scanAhead(ctx context.Context, ra io.ReaderAt, start int64, keys archive.Keys, progress func(Progress)) (string, []string, error) {
+	v, err := archive.Open(&atReader{ctx: ctx, ra: ra, start: start, off: start, progress: progress}, keys)
+	if err != nil {
+		return "", nil, err
+	}
+	defer v.Close()
+	var tables []string
+	for {
+		e, err := v.Next()
 		if err == io.EOF {
-			return hex.EncodeToString(h.Sum(nil)), nil
+			break
 		}
 		if err != nil {
-			return "", fmt.Errorf("restore: checksum of the archive: %w", err)
+			return "", nil, err
+		}
+		if !strings.HasPrefix(e.Name, archive.DBPrefix) || e.Type != archive.TypeFile || dbload.KindOf(e.Name) != dbload.EntrySchema {
+			continue
+		}
+		// A statement the scanner cannot read fails the load later,
+		// with its place in the entry; here it only ends the list.
+		sc := sqldump.NewScanner(io.LimitReader(v, heldLimit))
+		for {
+			st, err := sc.Next()
+			if err != nil {
+				break
+			}
+			if st.Kind == sqldump.KindCreateTable && st.Table != "" {
+				tables = append(tables, st.Table)
+			}
 		}
 	}
+	sum, err := v.Finish()
+	return sum, tables, err
+}
+
+// needsCMS returns the options that only a CMS's staging fixes carry out.
+func needsCMS(opts Options) []string {
+	var needs []string
+	if opts.SupportAdmin != "" {
+		needs = append(needs, "--support-admin")
+	}
+	if opts.RewriteConfig {
+		needs = append(needs, "--rewrite-config")
+	}
+	if opts.URL != "" && opts.OldURL == "" {
+		needs = append(needs, "--url without --from-url")
+	}
+	return needs
+}
+
+// detectCMS finds the CMS of the tables, as opts.CMS asks: "" detects it,
+// a name looks that one up. With no CMS found, it returns an error
+// (ErrNeedsCMS) when --cms named one or needs is not empty, and nil, nil
+// otherwise: restore then goes on without staging fixes.
+func detectCMS(tables []string, name string, needs []string) (staging.CMS, error) {
+	var cms staging.CMS
+	var err error
+	if name == "" {
+		cms, err = staging.DetectTables(tables)
+	} else {
+		cms, err = staging.LookupTables(tables, name)
+		needs = append([]string{"--cms " + name}, needs...)
+	}
+	switch {
+	case err == nil:
+		return cms, nil
+	case !errors.Is(err, staging.ErrUnknownCMS) || len(needs) == 0:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("%w: %s: %w", ErrNeedsCMS, strings.Join(needs, ", "), err)
+}
+
+// tableList describes a list of tables in a line: how many, and the first
+// few names.
+func tableList(tables []string) string {
+	switch len(tables) {
+	case 0:
+		return "no table"
+	case 1:
+		return "1 table: " + tables[0]
+	}
+	if len(tables) > 6 {
+		return fmt.Sprintf("%d tables: %s...", len(tables), strings.Join(tables[:6], ", "))
+	}
+	return fmt.Sprintf("%d tables: %s", len(tables), strings.Join(tables, ", "))
+}
+
+// once returns a func that calls f the first time only, and then returns
+// what it returned; nil for nil.
+func once(f func() (string, error)) func() (string, error) {
+	if f == nil {
+		return nil
+	}
+	return sync.OnceValues(f)
 }
 
 // cancelable returns a reader of r whose Read returns ctx's error once ctx

@@ -205,6 +205,19 @@ func TestRestoreRefuses(t *testing.T) {
 	if _, err := Run(context.Background(), o); !errors.Is(err, ErrDatabaseExists) || !strings.Contains(err.Error(), "stagecopy purge stg-") || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("second restore without --force: %v, want ErrDatabaseExists naming purge and --force", err)
 	}
+	// The same for an earlier copy's files directory, under a new
+	// database name.
+	site := filepath.Join(t.TempDir(), "site")
+	o = base(reg)
+	o.Database, o.FilesDir = mariadbtest.Name(t, "files"), site
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	o = base(reg)
+	o.Database, o.FilesDir = mariadbtest.Name(t, "files"), site
+	if _, err := Run(context.Background(), o); !errors.Is(err, ErrFilesDirExists) || !strings.Contains(err.Error(), "stagecopy purge stg-") || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("second restore into the files directory without --force: %v, want ErrFilesDirExists naming purge and --force", err)
+	}
 	// A marker this registry does not know: another registry's copy (or
 	// a table someone made): refused even with --force.
 	o = base(flowtest.Registry(t))

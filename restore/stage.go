@@ -4,14 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/stagecopy/stagecopy/internal/dbconn"
+	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
@@ -31,20 +32,20 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 	db := sql.OpenDB(conn)
 	defer db.Close()
 	r.progress("staging fixes", "")
+	// The tables as loaded decide (Run looked at the archive's schema
+	// entries before, when it could read the archive twice).
 	var cms staging.CMS
-	switch r.opts.CMS {
-	case "none":
-	case "":
-		cms, err = staging.Detect(ctx, db)
-		if errors.Is(err, staging.ErrUnknownCMS) && r.opts.SupportAdmin == "" && (r.opts.URL == "" || r.opts.OldURL != "") {
-			r.warnf("no CMS recognized (%v): no staging fixes applied (search engines and mail are NOT off); name one with --cms", err)
-			cms, err = nil, nil
+	if r.opts.CMS != "none" {
+		tables, err := staging.Tables(ctx, db)
+		if err != nil {
+			return err
 		}
-	default:
-		cms, err = staging.Lookup(ctx, db, r.opts.CMS)
-	}
-	if err != nil {
-		return err
+		if cms, err = detectCMS(tables, r.opts.CMS, needsCMS(r.opts)); err != nil {
+			return err
+		}
+		if cms == nil {
+			r.warnf("no CMS recognized (no WordPress, PrestaShop, Magento 2 or Drupal tables found): no staging fixes applied (search engines and mail are NOT off); name one with --cms")
+		}
 	}
 	old := r.opts.OldURL
 	skip := func(table, column string) bool {
@@ -61,6 +62,12 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 		skip = func(table, column string) bool { return table == registry.MarkerTable || cms.SkipColumn(table, column) }
 	}
 	result.OldURL = old
+	if cms != nil && r.opts.SupportAdmin != "" {
+		// Before any fix runs: the archive's triggers stay in place.
+		if err := accountObjects(ctx, db, name, cms); err != nil {
+			return err
+		}
+	}
 	switch {
 	case r.opts.URL == "":
 	case old == "":
@@ -145,4 +152,50 @@ func randomPassword() (string, error) {
 		}
 	}
 	return string(out), nil
+}
+
+// accountObjects refuses a database in which a view, trigger, routine or
+// event names one of the CMS's account tables, or a trigger fires on one:
+// the support admin's login and password hash go into those tables, and
+// such an object could copy them elsewhere or change them (as the admin is
+// made, or whenever the site later writes the table the trigger is on).
+// With no dynamic SQL in an archive (the guard refuses PREPARE), an object
+// reaches a table only by naming it, or through another object that does,
+// which is refused too. The check runs on what the server holds once the
+// whole archive ran (an objects entry may rename or drop tables), with the
+// CMS that the admin is made in.
+func accountObjects(ctx context.Context, db *sql.DB, name string, cms staging.CMS) error {
+	tables := cms.AccountTables()
+	rows, err := db.QueryContext(ctx, `
+		SELECT 'trigger', TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
+		UNION ALL SELECT 'view', TABLE_NAME, '', VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?
+		UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME, '', ROUTINE_DEFINITION FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?
+		UNION ALL SELECT 'event', EVENT_NAME, '', EVENT_DEFINITION FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?`,
+		name, name, name, name)
+	if err != nil {
+		return fmt.Errorf("restore: list the database's triggers, views, routines and events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, object, on string
+		var body sql.NullString
+		if err := rows.Scan(&kind, &object, &on, &body); err != nil {
+			return err
+		}
+		what := fmt.Sprintf("%s %s", kind, object)
+		if slices.ContainsFunc(tables, func(t string) bool { return strings.EqualFold(t, on) }) {
+			return fmt.Errorf("%w: %s fires on %s", ErrAccountObject, what, on)
+		}
+		if !body.Valid {
+			return fmt.Errorf("%w: the body of %s cannot be read", ErrAccountObject, what)
+		}
+		t, err := dbload.NameIn([]byte(body.String), tables)
+		if err != nil {
+			return fmt.Errorf("%w: the body of %s cannot be read: %v", ErrAccountObject, what, err)
+		}
+		if t != "" {
+			return fmt.Errorf("%w: %s names %s", ErrAccountObject, what, t)
+		}
+	}
+	return rows.Err()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,6 +100,9 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 	path, err := oneArg(c, "ARCHIVE")
 	if err != nil {
 		return o, err
+	}
+	if cms := c.String("cms"); cms != "" && cms != "none" && !slices.Contains(staging.Names(), strings.ToLower(cms)) {
+		return o, usagef("--cms %s: not a CMS restore knows (%s, or none)", cms, strings.Join(staging.Names(), ", "))
 	}
 	if c.String("cms") == "none" && c.String("support-admin") != "" {
 		return o, usagef("--cms none applies no staging fixes: it cannot make a --support-admin")
@@ -208,6 +212,8 @@ func restoreHint(err error) error {
 		return withHint(err, "choose a new --files-dir")
 	case errors.Is(err, restore.ErrBadDatabaseName):
 		return withHint(err, "--db-name takes letters, digits, _ $ and -")
+	case errors.Is(err, restore.ErrNeedsCMS):
+		return withHint(err, "without a CMS (--cms none) restore still loads the database and the files, records the copy for purge, and rewrites URLs given --url and --from-url; it cannot make a --support-admin, rewrite the config file (--rewrite-config), or turn search engines and mail off. Restore again with --cms none and without those options, or, if the site is "+strings.Join(staging.Names(), ", ")+" under other table names, name it with --cms")
 	case errors.Is(err, staging.ErrUnknownCMS):
 		return withHint(err, "name the CMS with --cms ("+strings.Join(staging.Names(), ", ")+"), or --cms none for no staging fixes")
 	case errors.Is(err, registry.ErrCorrupt), errors.Is(err, registry.ErrVersion), errors.Is(err, registry.ErrLocked):
@@ -218,6 +224,8 @@ func restoreHint(err error) error {
 		return withHint(err, "the server refuses a statement larger than its max_allowed_packet: raise it and restore again, with SET GLOBAL max_allowed_packet=1073741824 as an administrator (new connections get it) or max_allowed_packet=1G under [mysqld] in my.cnf and a restart; 1 GiB is the most any server takes")
 	case errors.Is(err, dbload.ErrRefused):
 		return withHint(err, "restore runs only what stagecopy snapshot writes (tables, rows, sequences, and the site's views, triggers, routines and events last), and only the built-in functions dumps use: this archive was altered or made by something else. If it is the owner's and its schema needs that statement, report it (docs/architecture.md says what restore runs)")
+	case errors.Is(err, restore.ErrAccountObject):
+		return withHint(err, "the support admin's login and password hash would be within reach of the archive's own SQL, so restore made no admin and removed what it made: restore without --support-admin (the archive's views, triggers, routines and events are then restored as they are), or ask the owner for a snapshot without that object")
 	case errors.Is(err, restore.ErrEntryTooLarge):
 		return withHint(err, "stagecopy snapshot never writes a schema or objects entry this large: the archive is damaged or was not made by stagecopy")
 	}

@@ -98,6 +98,11 @@ func TestRestoreCLIErrors(t *testing.T) {
 	_, empty := mariadbtest.NewDatabase(t)
 	dir := t.TempDir()
 	arch := demoArchive(t, dir)
+	shop := filepath.Join(dir, "shop.tar.zst")
+	os.WriteFile(filepath.Join(dir, "shop.sql"), []byte("CREATE TABLE customers (id INT PRIMARY KEY, email VARCHAR(100));\nINSERT INTO customers VALUES (1,'a@example.com');\n"), 0o644)
+	if code, _, stderr := runCLI(t, "snapshot", "--no-anonymize", "--dump", filepath.Join(dir, "shop.sql"), "-o", shop, "-q"); code != 0 {
+		t.Fatalf("snapshot: %d\n%s", code, stderr)
+	}
 	state := filepath.Join(dir, "state")
 	base := []string{"restore", "--socket", srv.Socket, "-u", "root", "--state-dir", state}
 	const usage = "run 'stagecopy help' or 'stagecopy COMMAND --help' for usage"
@@ -116,13 +121,20 @@ func TestRestoreCLIErrors(t *testing.T) {
 		{[]string{"--url", "staging.test", arch}, 2, "absolute URL", usage},
 		{[]string{"--expires", "soon", arch}, 2, "--expires", usage},
 		{[]string{"--db-name", "x", filepath.Join(dir, "missing.tar.zst")}, 1, "no such file", "check the archive path"},
-		{[]string{"--db-name", "x", "--cms", "joomla", arch}, 1, "unknown CMS", "name the CMS with --cms"},
+		{[]string{"--db-name", "x", "--cms", "joomla", arch}, 2, "not a CMS restore knows", usage},
+		// A custom shop: what needs a CMS fails before the load.
+		{[]string{"--db-name", "shop", "--support-admin", "support", shop}, 2, "nothing was made", "--cms none"},
+		{[]string{"--db-name", "shop", "--url", "https://shop.staging.test", shop}, 2, "--url without --from-url", "--cms none"},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCLI(t, append(base, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) || !strings.Contains(hintOf(stderr), c.hint) {
 			t.Errorf("%v: exit %d, want %d with %q and the hint %q; stderr:\n%s", c.args, code, c.code, c.want, c.hint, stderr)
 		}
+	}
+	if srv.DatabaseExists(t, "shop") {
+		srv.Exec(t, "", "DROP DATABASE shop")
+		t.Error("restore of the custom shop made its database")
 	}
 	if got := srv.Query(t, src, "SELECT a FROM keep"); got != "1" {
 		t.Errorf("existing database changed: %q", got)

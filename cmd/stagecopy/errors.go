@@ -12,6 +12,7 @@ import (
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/receipt"
+	"github.com/stagecopy/stagecopy/restore"
 )
 
 // Exit codes, documented in README.md.
@@ -65,7 +66,8 @@ func report(stderr io.Writer, err error) int {
 	switch {
 	case errors.Is(err, context.Canceled):
 		code = exitInterrupted
-	case errors.As(err, &ue) || isCLIUsage(err), errors.Is(err, archive.ErrNoIdentity), errors.Is(err, archive.ErrRecipient):
+	case errors.As(err, &ue) || isCLIUsage(err), errors.Is(err, archive.ErrNoIdentity), errors.Is(err, archive.ErrRecipient),
+		errors.Is(err, restore.ErrNeedsCMS):
 		code = exitUsage
 		if hint == "" {
 			hint = "run 'stagecopy help' or 'stagecopy COMMAND --help' for usage"

@@ -708,3 +708,29 @@ func createObject(kind sqldump.Kind, text []byte, toks []token) []byte {
 	}
 	return out
 }
+
+// NameIn returns the first identifier in text, quoted or not, that is one
+// of names (compared without regard to case, as the guard compares the
+// marker table), read as the server reads the text: in versioned comments
+// too, never in strings or other comments. It returns "" when text names
+// none of them, and an error when it cannot be read (take that as naming
+// them: fail closed). Restore uses it on the bodies of the views, triggers,
+// routines and events an archive made (internal/dbload cannot see which
+// tables a CMS keeps its accounts in while it loads).
+func NameIn(text []byte, names []string) (string, error) {
+	toks, err := lex(text)
+	if err != nil {
+		return "", err
+	}
+	for _, t := range toks {
+		if t.kind != 'w' && t.kind != 'i' {
+			continue
+		}
+		for _, n := range names {
+			if strings.EqualFold(t.text, n) {
+				return t.text, nil
+			}
+		}
+	}
+	return "", nil
+}

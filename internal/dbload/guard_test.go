@@ -118,13 +118,33 @@ func TestGuardProtected(t *testing.T) {
 		{EntryData, "INSERT INTO `_stagecopy_staging` VALUES ('stg-000000000001','x','2025-01-01');"},
 		{EntryObjects, "CREATE TRIGGER t AFTER INSERT ON zz FOR EACH ROW DELETE FROM _stagecopy_staging;"},
 		{EntryObjects, "CREATE VIEW v AS SELECT * FROM /*!50001 _stagecopy_staging */;"},
+		// However it is quoted, spelled or qualified, wherever it stands.
+		{EntrySchema, "DROP TABLE \"_stagecopy_staging\";"},
+		{EntrySchema, "DROP TABLE `stage`.`_Stagecopy_Staging`;"},
+		{EntrySchema, "DROP TABLE `stage` . _STAGECOPY_STAGING;"},
+		{EntrySchema, "ALTER TABLE zz RENAME TO `_stagecopy_staging`;"},
+		{EntrySchema, "CREATE TABLE zz LIKE _stagecopy_staging;"},
+		{EntrySchema, "/*M!100100 DROP TABLE _stagecopy_staging */;"},
+		{EntryData, "INSERT INTO `stage`._stagecopy_staging VALUES ('stg-000000000001','x','2025-01-01');"},
+		{EntryObjects, "ALTER TABLE _stagecopy_staging COMMENT 'x';"},
+		{EntryObjects, "DROP TABLE IF EXISTS `_stagecopy_staging`;"},
+		{EntryObjects, "CREATE VIEW v AS SELECT 1 FROM zz WHERE EXISTS (SELECT 1 FROM `_stagecopy_staging`);"},
+		{EntryObjects, "CREATE TRIGGER t BEFORE INSERT ON `_stagecopy_staging` FOR EACH ROW SET NEW.staging_id = 'stg-000000000001';"},
+		{EntryObjects, "DELIMITER ;;\nCREATE TRIGGER t AFTER INSERT ON zz FOR EACH ROW BEGIN UPDATE `_stagecopy_staging` SET staging_id = 'stg-000000000001'; END;;\nDELIMITER ;\n"},
+		{EntryObjects, "DELIMITER ;;\nCREATE PROCEDURE p() BEGIN DECLARE x INT; UPDATE _stagecopy_staging SET staging_id = 'stg-000000000001'; END;;\nDELIMITER ;\n"},
+		{EntryObjects, "CREATE FUNCTION f() RETURNS INT RETURN (SELECT COUNT(*) FROM \"_stagecopy_staging\");"},
+		{EntryObjects, "/*!50106 CREATE*/ /*!50117 DEFINER=`root`@`localhost`*/ /*!50106 EVENT e ON SCHEDULE EVERY 1 DAY DO UPDATE _stagecopy_staging SET staging_id = 'stg-000000000001' */;"},
 	} {
-		st, err := sqldump.NewScanner(strings.NewReader(c.text)).Next()
+		sc := sqldump.NewScanner(strings.NewReader(c.text))
+		st, err := sc.Next()
+		for err == nil && st.Kind == sqldump.KindDelimiter {
+			st, err = sc.Next()
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := g.check(c.k, st, []byte(strings.TrimSuffix(string(st.Text), st.Delimiter))); !errors.Is(err, ErrRefused) {
-			t.Errorf("%s: %v, want refused", c.text, err)
+		if _, err := g.check(c.k, st, []byte(strings.TrimSuffix(string(st.Text), st.Delimiter))); !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "belongs to stagecopy") {
+			t.Errorf("%s: %v, want refused for naming the marker", c.text, err)
 		}
 	}
 	st, _ := sqldump.NewScanner(strings.NewReader("CREATE TABLE zz (a varchar(20) DEFAULT '_stagecopy_staging');")).Next()
@@ -291,5 +311,28 @@ func TestGuardFunctions(t *testing.T) {
 		if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want refused with %q", c.text, err, c.want)
 		}
+	}
+}
+
+// TestNameIn: a table is found however it is written as code, and not in
+// strings or comments.
+func TestNameIn(t *testing.T) {
+	names := []string{"wp_users", "wp_usermeta"}
+	for text, want := range map[string]string{
+		"INSERT INTO leak SELECT user_pass FROM wp_users":             "WP_USERS",
+		"SELECT * FROM `Wp_Users`":                                    "Wp_Users",
+		"SELECT * FROM db.`wp_usermeta` u":                            "wp_usermeta",
+		`SELECT * FROM "wp_users"`:                                    "wp_users",
+		"BEGIN /*!50000 DELETE FROM wp_users */; END":                 "WP_USERS",
+		"SELECT 'wp_users', \"x\" -- wp_users\n/* wp_users */ FROM t": "",
+		"SELECT wp_users_x FROM wp_users2":                            "",
+	} {
+		got, err := NameIn([]byte(text), names)
+		if err != nil || got != want {
+			t.Errorf("%s: %q, %v; want %q", text, got, err, want)
+		}
+	}
+	if _, err := NameIn([]byte("SELECT 'unterminated"), names); err == nil {
+		t.Error("unreadable text: no error")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -54,7 +55,8 @@ func DatabaseComment(e Entry) string { return commentPrefix + e.ID }
 // has no marker table. A database restore made holds exactly one. When the
 // table is missing or empty, the database's comment (DatabaseComment) names
 // the copy, if it does: a restore killed after it created the database,
-// before its marker table, left it so.
+// before its marker table, left it so. When both name copies and they
+// differ, it returns the table's IDs and ErrMarkerConflict.
 func DatabaseMarker(ctx context.Context, db *sql.DB, database string) (ids []string, present bool, err error) {
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", database, MarkerTable).Scan(&n); err != nil {
@@ -81,13 +83,24 @@ func DatabaseMarker(ctx context.Context, db *sql.DB, database string) (ids []str
 	if err := rows.Err(); err != nil {
 		return nil, true, fmt.Errorf("registry: read marker in %s: %w", database, err)
 	}
-	if len(ids) == 0 {
-		if id := commentID(ctx, db, database); id != "" {
-			ids = []string{id}
-		}
+	c := commentID(ctx, db, database)
+	switch {
+	case len(ids) == 0 && c != "":
+		ids = []string{c}
+	case c != "" && (len(ids) != 1 || ids[0] != c):
+		// Restore writes both for one copy, and an archive can name
+		// neither: someone changed one of them since.
+		return ids, true, fmt.Errorf("%w: the %s table of database %s names %s, its comment %s", ErrMarkerConflict, MarkerTable, database, strings.Join(ids, ", "), c)
 	}
 	return ids, true, nil
 }
+
+// ErrMarkerConflict is DatabaseMarker's error for a database whose marker
+// table and comment name different staging copies: one was changed after
+// restore made them, by someone with access to the server. Whose database
+// it is cannot be told, and neither purge nor restore --force takes it for
+// either copy's.
+var ErrMarkerConflict = errors.New("registry: the database's markers disagree")
 
 // commentID returns the staging id database's comment names, or "" (also
 // on a server without database comments).

@@ -85,6 +85,10 @@ type CMS interface {
 	// SkipColumn reports whether URL rewriting must leave table.column
 	// alone (password hashes, GUIDs). table is the full table name.
 	SkipColumn(table, column string) bool
+	// AccountTables are the tables, by full name, that hold the CMS's
+	// accounts and that CreateAdmin writes: the support admin's login and
+	// password hash live there.
+	AccountTables() []string
 }
 
 // detector finds one CMS in a list of table names, returning nil when it is
@@ -137,6 +141,12 @@ func Detect(ctx context.Context, db *sql.DB) (CMS, error) {
 	if err != nil {
 		return nil, err
 	}
+	return DetectTables(tables)
+}
+
+// DetectTables is Detect on a list of table names: restore uses it on the
+// tables an archive's schema entries create, before it loads anything.
+func DetectTables(tables []string) (CMS, error) {
 	for _, d := range detectors {
 		if c := d.detect(tables); c != nil {
 			return c, nil
@@ -152,6 +162,11 @@ func Lookup(ctx context.Context, db *sql.DB, name string) (CMS, error) {
 	if err != nil {
 		return nil, err
 	}
+	return LookupTables(tables, name)
+}
+
+// LookupTables is Lookup on a list of table names.
+func LookupTables(tables []string, name string) (CMS, error) {
 	for _, d := range detectors {
 		if d.name != strings.ToLower(name) {
 			continue
@@ -159,7 +174,7 @@ func Lookup(ctx context.Context, db *sql.DB, name string) (CMS, error) {
 		if c := d.detect(tables); c != nil {
 			return c, nil
 		}
-		return nil, fmt.Errorf("%w: --cms %s, but the database has none of its tables", ErrUnknownCMS, name)
+		return nil, fmt.Errorf("%w: --cms %s, but none of its tables are there", ErrUnknownCMS, name)
 	}
 	return nil, fmt.Errorf("%w: %q (known: %s)", ErrUnknownCMS, name, strings.Join(Names(), ", "))
 }
@@ -190,4 +205,13 @@ next:
 		return p, true
 	}
 	return "", false
+}
+
+// prefixed returns each name with prefix before it.
+func prefixed(prefix string, names ...string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
 }

@@ -312,3 +312,7 @@ func (c drupal) SkipColumn(table, column string) bool {
 	t, ok := strings.CutPrefix(table, c.prefix)
 	return ok && t == "users_field_data" && column == "pass"
 }
+
+func (c drupal) AccountTables() []string {
+	return prefixed(c.prefix, "users", "users_field_data", "user__roles")
+}

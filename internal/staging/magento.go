@@ -341,3 +341,7 @@ func (c magento2) SkipColumn(table, column string) bool {
 	}
 	return false
 }
+
+func (c magento2) AccountTables() []string {
+	return prefixed(c.prefix, "admin_user", "authorization_role")
+}

@@ -376,3 +376,5 @@ func (c prestaShop) SkipColumn(table, column string) bool {
 	}
 	return false
 }
+
+func (c prestaShop) AccountTables() []string { return prefixed(c.prefix, "employee", "employee_shop") }

@@ -321,3 +321,5 @@ func IsSecretColumn(c string) bool {
 	}
 	return false
 }
+
+func (w *wordPress) AccountTables() []string { return prefixed(w.prefix, "users", "usermeta") }
