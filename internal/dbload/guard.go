@@ -71,7 +71,7 @@ var sessionVars = map[string]bool{
 	"collation_connection": true, "time_zone": true, "unique_checks": true, "foreign_key_checks": true,
 	"sql_mode": true, "sql_notes": true, "sql_quote_show_create": true, "check_constraint_checks": true,
 	"autocommit": true, "sql_auto_is_null": true, "explicit_defaults_for_timestamp": true,
-	"innodb_strict_mode": true, "sql_warnings": true, "big_tables": true, "max_statement_time": true,
+	"innodb_strict_mode": true, "note_verbosity": true, "sql_warnings": true, "big_tables": true, "max_statement_time": true,
 }
 
 // refusedWords may not appear as code anywhere in an entry: they read or
