@@ -10,9 +10,10 @@ import "strings"
 // language, strength and NO PAD; then the older Unicode collations; for
 // MariaDB's _uca1400_ collations, MySQL 8's _0900_ of the same language and
 // strength; in the end the target's default collation of the character
-// set. Where a choice is left, NO PAD before PAD SPACE and a finer
-// comparison before a coarser one: a unique key the source held must hold
-// on the target (with PAD SPACE, 'a' and 'a ' are one key).
+// set. Where a choice is left, the same padding (NO PAD or PAD SPACE)
+// first, and a finer comparison before a coarser one: a unique key the
+// source held must hold on the target (with PAD SPACE, 'a' and 'a ' are one
+// key, with NO PAD two).
 
 // charsetNames are the character sets MySQL and MariaDB know.
 var charsetNames = setOf(
@@ -81,14 +82,18 @@ func collationCandidates(cs, rest string) []string {
 		}
 	}
 	add(rest) // the same collation under another spelling of the character set
-	generic := func(strength string) {
-		switch strength {
-		case "bin":
+	// generic lists the collations without a language; nopad says the
+	// collation stood for is NO PAD (MySQL's _0900_, MariaDB's _nopad_).
+	generic := func(strength string, nopad bool) {
+		switch {
+		case strength == "bin":
 			add("0900_bin", "nopad_bin", "bin")
-		case "as_cs", "ai_cs":
+		case strings.HasSuffix(strength, "_cs"):
 			add("uca1400_nopad_"+strength, "uca1400_"+strength, "0900_as_cs", "nopad_bin", "bin")
-		default: // ai_ci, as_ci
+		case nopad: // ai_ci, as_ci
 			add("uca1400_nopad_"+strength, "uca1400_"+strength, "0900_"+strength, "0900_ai_ci", "unicode_520_nopad_ci", "unicode_520_ci", "unicode_nopad_ci", "unicode_ci")
+		default:
+			add("uca1400_"+strength, "uca1400_nopad_"+strength, "0900_"+strength, "0900_ai_ci", "unicode_520_ci", "unicode_520_nopad_ci", "unicode_ci", "unicode_nopad_ci")
 		}
 	}
 	switch {
@@ -100,7 +105,7 @@ func collationCandidates(cs, rest string) []string {
 		if name := mysqlLanguages[lang]; name != "" && strength != "bin" {
 			add("uca1400_"+name+"_nopad_"+strength, "uca1400_"+name+"_"+strength, name+"_ci")
 		}
-		generic(strength)
+		generic(strength, true)
 	case strings.HasPrefix(rest, "uca1400_"):
 		// MariaDB 10.10+: uca1400_[lang_][nopad_]strength
 		r := strings.TrimPrefix(rest, "uca1400_")
@@ -115,7 +120,7 @@ func collationCandidates(cs, rest string) []string {
 			}
 			add(lang + "_ci")
 		}
-		generic(strength)
+		generic(strength, strings.Contains(r, "nopad_"))
 	case strings.Contains(rest, "nopad_"):
 		// MariaDB's NO PAD collations: MySQL 8's NO PAD ones, or the same
 		// with PAD SPACE.
