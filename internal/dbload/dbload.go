@@ -10,6 +10,11 @@
 // a data entry too large to hold in memory is run as it is read with
 // [Loader.Stream].
 //
+// Each statement is adapted to the target server before the guard checks
+// it (see [Adaptation], [Target] and docs/servers.md): a MySQL 8 schema
+// loads on MariaDB, a MariaDB one on MySQL, what cannot be kept is refused
+// with [ErrUnsupported].
+//
 // Memory: an entry is read statement by statement, and an INSERT row by
 // row, sent in pieces of at most [InsertPiece] bytes of rows (the rows of
 // one INSERT, split into several INSERTs of the same table and columns, in
