@@ -292,6 +292,9 @@ func (s *statementAdapt) charsets() {
 		after, before := prev(i-ai), prev(i-ai+1)
 		set := s.st.Kind == sqldump.KindSet
 		name := strings.ToLower(tok.text)
+		if i+1 < len(s.code) && s.code[i+1].kind == 'p' && s.code[i+1].text == "(" {
+			continue // a call: SET collation_connection = IFNULL(@saved, ...)
+		}
 		if tok.kind == 'w' && strings.HasPrefix(name, "_") && i+1 < len(s.code) && s.code[i+1].kind == 's' {
 			// A character set introducer: _utf8mb3'text'.
 			if cs := name[1:]; knownCharset(cs) {
@@ -308,8 +311,8 @@ func (s *statementAdapt) charsets() {
 		}
 		switch {
 		case after.is("COLLATE") || set && after.kind == 'w' && (strings.HasPrefix(after.text, "COLLATION_") || after.text == "@@COLLATION_CONNECTION"):
-			if name == "default" || strings.HasPrefix(name, "@") {
-				continue
+			if cs, _, ok := strings.Cut(name, "_"); !ok || !knownCharset(cs) {
+				continue // not a collation name: the server says what it is
 			}
 			if _, ok := t.Collations[name]; ok {
 				continue

@@ -88,6 +88,11 @@ func TestAdaptTable(t *testing.T) {
 		{name: "session collation of a routine", target: maria1011, kind: sqldump.KindSet,
 			in: "/*!50003 SET collation_connection  = utf8mb4_0900_ai_ci */", want: "/*!50003 SET collation_connection  = utf8mb4_uca1400_nopad_ai_ci */",
 			notes: []string{"session: collation utf8mb4_0900_ai_ci → utf8mb4_uca1400_nopad_ai_ci"}},
+		{name: "session collation restored by an expression", target: maria1011, kind: sqldump.KindSet,
+			in: "SET collation_connection = IFNULL(@saved_col_connection, 'utf8mb4_general_ci')", want: "SET collation_connection = IFNULL(@saved_col_connection, 'utf8mb4_general_ci')"},
+		{name: "a view's column named like a setting", target: maria1011, kind: sqldump.KindCreateView,
+			in: "CREATE VIEW `v` AS SELECT `collation_name` FROM `t` WHERE `charset` = 'x' COLLATE utf8mb4_0900_ai_ci", want: "CREATE VIEW `v` AS SELECT `collation_name` FROM `t` WHERE `charset` = 'x' COLLATE utf8mb4_uca1400_nopad_ai_ci",
+			notes: []string{"view `v`: collation utf8mb4_0900_ai_ci → utf8mb4_uca1400_nopad_ai_ci"}},
 		{name: "MySQL 8 comments on MariaDB", target: maria1011, kind: sqldump.KindCreateTable,
 			in: "CREATE TABLE `t` (\n  `id` int NOT NULL,\n  `note` text /*!80023 INVISIBLE */,\n  `pos` point NOT NULL /*!80003 SRID 4326 */,\n  PRIMARY KEY (`id`),\n" +
 				"  CONSTRAINT `c1` CHECK ((`id` > 0)) /*!80016 NOT ENFORCED */\n) ENGINE=InnoDB /*!80016 DEFAULT ENCRYPTION='N' */",
