@@ -34,10 +34,19 @@ var (
 // (a larger data entry is loaded as it is read, and only committed once the
 // reader has checked its hash).
 func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, result *Result) error {
-	loader, err := dbload.Open(ctx, dbload.Config{DSN: server.FormatDSN(), Database: name, Threads: r.opts.Threads, Protected: []string{registry.MarkerTable}})
+	loader, err := dbload.Open(ctx, dbload.Config{DSN: server.FormatDSN(), Database: name, Threads: r.opts.Threads, Protected: []string{registry.MarkerTable},
+		Target: r.opts.Target, DropUnsupported: r.opts.DropUnsupported})
 	if err != nil {
 		return err
 	}
+	result.Target = loader.Target()
+	defer func() {
+		result.Adaptations = loader.Adaptations()
+		r.entry.Adaptations = nil
+		for _, a := range result.Adaptations {
+			r.entry.Adaptations = append(r.entry.Adaptations, a.String())
+		}
+	}()
 	r.loaderClose = loader.Close
 	defer func() {
 		if r.loaderClose != nil {

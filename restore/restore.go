@@ -115,6 +115,14 @@ type Options struct {
 	// entry's notes say so. Without it such an archive is refused with
 	// ErrExpired before anything is made.
 	IgnoreExpiry bool
+	// Target, if set, describes the target server instead of what it says
+	// of itself (dbload.ReadTarget): the statements are adapted to it. For
+	// tests that pretend the server lacks a collation or type.
+	Target *dbload.Target
+	// DropUnsupported leaves out what the target server cannot keep (a
+	// sequence on MySQL, an index on an expression on MariaDB) instead of
+	// refusing the archive; the adaptations say what was left out.
+	DropUnsupported bool
 	// Registry records the restore; required.
 	Registry *registry.Registry
 	// CheckHeader, if set, may refuse the archive once its header is read
@@ -154,6 +162,11 @@ type Result struct {
 	Decryption archive.Decryption
 	// ExpiryIgnored says the archive had expired and IgnoreExpiry let it in.
 	ExpiryIgnored bool
+	// Target is the server loaded into, as read (or Options.Target), and
+	// Adaptations what was changed in the archive's statements so that it
+	// keeps them (docs/servers.md).
+	Target      *dbload.Target
+	Adaptations []dbload.Adaptation
 }
 
 var dbNameRE = regexp.MustCompile(`^[A-Za-z0-9_$-]{1,64}$`)

@@ -45,6 +45,7 @@ type dumpInput struct {
 	total      int64
 	database   string
 	server     string
+	tool       string // the program that wrote the dump, from its header
 	peeked     []*sqldump.Statement
 	peekedLive *sqldump.Statement
 }
@@ -124,13 +125,10 @@ func mostlyText(b []byte) bool {
 	return ctl*100 < len(b)
 }
 
-var (
-	reDumpDB     = regexp.MustCompile(`(?m)^-- Host: \S*\s+Database: (\S+)`)
-	reDumpServer = regexp.MustCompile(`(?m)^-- Server version\s+(\S+)`)
-)
-
 // peek reads the session statements before the first table statement.
 func (d *dumpInput) peek() error {
+	origin := sqldump.Origin{}
+	defer func() { d.database, d.server, d.tool = origin.Database, origin.ServerVersion, origin.Tool }()
 	for {
 		st, err := d.sc.Next()
 		if err == io.EOF {
@@ -139,16 +137,11 @@ func (d *dumpInput) peek() error {
 		if err != nil {
 			return d.wrap(err)
 		}
-		if m := reDumpDB.FindSubmatch(st.Lead); m != nil && d.database == "" {
-			d.database = string(m[1])
-		}
-		if m := reDumpServer.FindSubmatch(st.Lead); m != nil && d.server == "" {
-			d.server = string(m[1])
-		}
+		origin.Read(st.Lead)
 		switch st.Kind {
 		case sqldump.KindSet, sqldump.KindUse, sqldump.KindCreateDatabase, sqldump.KindDropDatabase, sqldump.KindTrivia:
-			if (st.Kind == sqldump.KindUse || st.Kind == sqldump.KindCreateDatabase) && d.database == "" {
-				d.database = st.Database
+			if (st.Kind == sqldump.KindUse || st.Kind == sqldump.KindCreateDatabase) && origin.Database == "" {
+				origin.Database = st.Database
 			}
 			d.peeked = append(d.peeked, copyStatement(st))
 			if st.Kind == sqldump.KindTrivia {

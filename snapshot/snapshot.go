@@ -211,8 +211,9 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 			warn(w)
 		}
 	default:
-		h.Source.Database, h.Source.ServerVersion = dump.database, dump.server
+		h.Source.Database, h.Source.ServerVersion, h.Source.DumpTool = dump.database, dump.server, dump.tool
 	}
+	h.Source.ServerFlavor = sqldump.Flavor(h.Source.ServerVersion)
 	if tree != nil {
 		h.Source.FilesDir = tree.root
 	}

@@ -34,6 +34,7 @@ func newRestoreCommand(e *env) *cli.Command {
 		&cli.StringFlag{Name: "support-email", Usage: "`EMAIL` of the support admin (default: LOGIN@staging.example.invalid)"},
 		&cli.StringFlag{Name: "expires", Value: "14d", Usage: "how long the staging copy is meant to live: `DURATION` like 14d, 36h, or never"},
 		&cli.IntFlag{Name: "threads", Aliases: []string{"j"}, Usage: "parallel connections loading data `N`", DefaultText: "number of CPUs"},
+		&cli.BoolFlag{Name: "drop-unsupported", Usage: "leave out what the target server cannot keep (a sequence on MySQL, an index on an expression on MariaDB) instead of refusing the archive; the summary and the registry list it (docs/servers.md)"},
 		&cli.BoolFlag{Name: "ignore-expiry", Usage: "restore an archive past the expiry its owner set (recorded in the registry)"},
 		&cli.BoolFlag{Name: "force", Usage: "replace an EARLIER STAGING COPY in --db-name/--files-dir (never anything stagecopy did not make)"},
 		&cli.BoolFlag{Name: "existing-db", Usage: "load into the EXISTING, EMPTY database --db-name (when the account may not create databases, as on hosting panels); a failed restore then drops only what it created there, never the database"},
@@ -143,6 +144,7 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 		Threads: c.Int("threads"), URL: c.String("url"), OldURL: c.String("from-url"), CMS: c.String("cms"),
 		SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
 		Expires: expires, Registry: reg, RewriteConfig: c.Bool("rewrite-config"),
+		DropUnsupported: c.Bool("drop-unsupported"),
 	}
 	o.quiet, o.cpuProfile, o.memProfile = c.Bool("quiet"), c.String("cpuprofile"), c.String("memprofile")
 	return o, nil
@@ -222,6 +224,8 @@ func restoreHint(err error) error {
 		return withHint(err, "check --user and the password (--password-file, -p, an option file such as ~/.my.cnf, or $MYSQL_PWD)")
 	case errors.Is(err, dbload.ErrTooLarge):
 		return withHint(err, "the server refuses a statement larger than its max_allowed_packet: raise it and restore again, with SET GLOBAL max_allowed_packet=1073741824 as an administrator (new connections get it) or max_allowed_packet=1G under [mysqld] in my.cnf and a restart; 1 GiB is the most any server takes")
+	case errors.Is(err, dbload.ErrUnsupported):
+		return withHint(err, "the archive comes from another kind of server (docs/servers.md lists what restore adapts and what it cannot keep): restore it on a server that has this, or add --drop-unsupported to leave it out (the summary and the registry list what was left out); nothing was kept")
 	case errors.Is(err, dbload.ErrRefused):
 		return withHint(err, "restore runs only what stagecopy snapshot writes (tables, rows, sequences, and the site's views, triggers, routines and events last), and only the built-in functions dumps use: this archive was altered or made by something else. If it is the owner's and its schema needs that statement, report it (docs/architecture.md says what restore runs)")
 	case errors.Is(err, restore.ErrAccountObject):
@@ -248,6 +252,16 @@ func printRestoreSummary(e *env, res *restore.Result, took time.Duration) {
 	}
 	if res.ExpiryIgnored {
 		fmt.Fprintf(w, "  EXPIRED   the archive expired at %s; restored anyway (--ignore-expiry, recorded in the registry)\n", res.Header.Expires.Local().Format(time.RFC3339))
+	}
+	if len(res.Adaptations) > 0 {
+		from := ""
+		if v := res.Header.Source.ServerVersion; v != "" {
+			from = " (the archive is from " + v + ")"
+		}
+		fmt.Fprintf(w, "  adapted   %d changes for %s%s, see docs/servers.md:\n", len(res.Adaptations), res.Target.Name(), from)
+		for _, a := range res.Adaptations {
+			fmt.Fprintf(w, "    %s\n", a)
+		}
 	}
 	if res.CMS != "" {
 		fmt.Fprintf(w, "  cms       %s\n", res.CMS)

@@ -101,9 +101,17 @@ type Source struct {
 	DumpFile      string `json:"dump_file,omitempty"`
 	Server        string `json:"server,omitempty"`
 	ServerVersion string `json:"server_version,omitempty"`
-	Database      string `json:"database,omitempty"`
-	Charset       string `json:"charset,omitempty"`
-	FilesDir      string `json:"files_dir,omitempty"`
+	// ServerFlavor is "mysql" or "mariadb", from ServerVersion; "" when the
+	// source's server is not known (a dump without a header). Restore
+	// names it beside what it adapted (docs/servers.md).
+	ServerFlavor string `json:"server_flavor,omitempty"`
+	// DumpTool is the program that wrote a dump-file source, from the
+	// dump's header ("mysqldump 8.0.36", "mariadb-dump 10.11.6-MariaDB",
+	// "phpMyAdmin 5.2.1").
+	DumpTool string `json:"dump_tool,omitempty"`
+	Database string `json:"database,omitempty"`
+	Charset  string `json:"charset,omitempty"`
+	FilesDir string `json:"files_dir,omitempty"`
 }
 
 // Manifest is the last entry of every archive, and the sidecar file the owner

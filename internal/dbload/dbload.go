@@ -10,6 +10,11 @@
 // a data entry too large to hold in memory is run as it is read with
 // [Loader.Stream].
 //
+// Each statement is adapted to the target server before the guard checks
+// it (see [Adaptation], [Target] and docs/servers.md): a MySQL 8 schema
+// loads on MariaDB, a MariaDB one on MySQL, what cannot be kept is refused
+// with [ErrUnsupported].
+//
 // Memory: an entry is read statement by statement, and an INSERT row by
 // row, sent in pieces of at most [InsertPiece] bytes of rows (the rows of
 // one INSERT, split into several INSERTs of the same table and columns, in
@@ -51,6 +56,14 @@ type Config struct {
 	// table): an archive's SQL could otherwise drop or rewrite it, and
 	// purge could no longer prove the copy is its own.
 	Protected []string
+	// Target is what the server can keep; nil means read it from the
+	// server (ReadTarget). Statements are adapted to it before they run
+	// (see Adaptation).
+	Target *Target
+	// DropUnsupported leaves out what the target cannot keep (a sequence
+	// on MySQL, an index on an expression on MariaDB) instead of refusing
+	// it with ErrUnsupported; each is an Adaptation with Dropped set.
+	DropUnsupported bool
 }
 
 // ErrTooLarge is returned for a statement, or a row of an INSERT, larger
@@ -75,6 +88,7 @@ const InsertPiece = 4 << 20
 type Loader struct {
 	db      *sql.DB
 	guard   *guard
+	adapter *adapter
 	threads int
 	ctx     context.Context // of Open; workers run under it
 	// packet is the server's max_allowed_packet; limit is the largest
@@ -155,8 +169,22 @@ func Open(ctx context.Context, cfg Config) (*Loader, error) {
 	for _, p := range cfg.Protected {
 		g.protected = append(g.protected, strings.ToLower(p))
 	}
-	return &Loader{db: db, guard: g, threads: threads, ctx: ctx, packet: packet, limit: int(max(1, min(packet-2, sqldump.MaxStatementSize)))}, nil
+	target := cfg.Target
+	if target == nil {
+		if target, err = ReadTarget(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return &Loader{db: db, guard: g, adapter: newAdapter(target, cfg.DropUnsupported), threads: threads, ctx: ctx, packet: packet, limit: int(max(1, min(packet-2, sqldump.MaxStatementSize)))}, nil
 }
+
+// Target returns what the server can keep, as Open read it or was given.
+func (l *Loader) Target() *Target { return l.adapter.t }
+
+// Adaptations returns the changes made to the statements run so far so
+// that the target server keeps them, in the order first made.
+func (l *Loader) Adaptations() []Adaptation { return l.adapter.adaptations() }
 
 // MaxAllowedPacket returns the server's max_allowed_packet, as Open read it.
 func (l *Loader) MaxAllowedPacket() int64 { return l.packet }
@@ -298,7 +326,16 @@ func (l *Loader) execEntry(ctx context.Context, conn *sql.Conn, name string, r i
 			continue
 		}
 		line := st.Line
-		checked, err := l.guard.check(kind, st, bytes.TrimSuffix(st.Text, []byte(st.Delimiter)))
+		// The statement as the target should run it; the guard checks
+		// what runs.
+		text, skip, err := l.adapter.adapt(st, bytes.TrimSuffix(st.Text, []byte(st.Delimiter)))
+		if err != nil {
+			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+		}
+		if skip {
+			continue
+		}
+		checked, err := l.guard.check(kind, st, text)
 		if err != nil {
 			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
 		}

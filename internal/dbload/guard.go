@@ -71,7 +71,7 @@ var sessionVars = map[string]bool{
 	"collation_connection": true, "time_zone": true, "unique_checks": true, "foreign_key_checks": true,
 	"sql_mode": true, "sql_notes": true, "sql_quote_show_create": true, "check_constraint_checks": true,
 	"autocommit": true, "sql_auto_is_null": true, "explicit_defaults_for_timestamp": true,
-	"innodb_strict_mode": true, "sql_warnings": true, "big_tables": true, "max_statement_time": true,
+	"innodb_strict_mode": true, "note_verbosity": true, "sql_warnings": true, "big_tables": true, "max_statement_time": true,
 }
 
 // refusedWords may not appear as code anywhere in an entry: they read or
@@ -106,7 +106,12 @@ type token struct {
 // lex splits a statement into tokens. Comments are skipped, but the
 // content of versioned comments (/*!50003 ... */, /*M!... */) is code, as
 // it is to the server.
-func lex(b []byte) ([]token, error) {
+func lex(b []byte) ([]token, error) { return lexWith(b, false) }
+
+// lexWith is lex; with marks, it also returns a token of kind 'v' for the
+// opener of each versioned comment (its text is the opener, "/*!80023")
+// and one of kind 'e' for its end ("*/"), for the adapter.
+func lexWith(b []byte, marks bool) ([]token, error) {
 	var toks []token
 	for i := 0; i < len(b); {
 		c := b[i]
@@ -132,6 +137,9 @@ func lex(b []byte) ([]token, error) {
 				for j < len(b) && b[j] >= '0' && b[j] <= '9' {
 					j++
 				}
+				if marks {
+					toks = append(toks, token{kind: 'v', start: i, end: j, text: string(b[i:j])})
+				}
 				i = j
 				continue
 			}
@@ -141,6 +149,9 @@ func lex(b []byte) ([]token, error) {
 			}
 			i = j + k + 2
 		case c == '*' && i+1 < len(b) && b[i+1] == '/':
+			if marks {
+				toks = append(toks, token{kind: 'e', start: i, end: i + 2, text: "*/"})
+			}
 			i += 2 // end of a versioned comment
 		case c == '\'' || c == '"' || c == '`':
 			j := i + 1

@@ -116,7 +116,10 @@ type Entry struct {
 	// took over (Database and FilesDir no longer name them): purge checks
 	// that nothing of this copy is left there.
 	Replaced []Replaced `json:"replaced,omitempty"`
-	Notes    []string   `json:"notes,omitempty"`
+	// Adaptations lists what restore changed in the archive's schema so
+	// that the target server keeps it (docs/servers.md), one line each.
+	Adaptations []string `json:"adaptations,omitempty"`
+	Notes       []string `json:"notes,omitempty"`
 }
 
 // Replaced is a part of a staging copy that restore --force took over for
