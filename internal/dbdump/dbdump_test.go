@@ -41,7 +41,10 @@ type rowCopy struct {
 func copyRow(r *sqldump.Row) rowCopy {
 	c := rowCopy{sep: bytes.Clone(r.Sep), raw: bytes.Clone(r.Raw), index: r.Index, offset: r.Offset}
 	for _, v := range r.Values {
-		v.Raw = c.raw[v.Start : v.Start+len(v.Raw)]
+		// What the value is, without what the parser remembers of it
+		// to save work later (a literal without escapes): the dumper
+		// does not say.
+		v = sqldump.Value{Raw: c.raw[v.Start : v.Start+len(v.Raw)], Kind: v.Kind, Introducer: v.Introducer, Start: v.Start, Cond: v.Cond}
 		c.vals = append(c.vals, v)
 		b, ok := v.AppendBytes(nil)
 		if !ok {

@@ -253,7 +253,11 @@ func (s *statementAdapt) mysqlComments() {
 			}
 		case len(body) == 2 && body[0].is("SRID") && body[1].kind == 'w':
 			s.edits = append(s.edits, edit{whole[0], whole[1], ""})
-			if at := s.typeEnd(open.start); at >= 0 {
+			// The SRID belongs to the column it is written in; after
+			// the comma that ends one (a column in a comment the target
+			// skips: /*!50705 g GEOMETRY */ /*!80003 SRID 0 */) it is
+			// left out, as the target would skip it.
+			if at := s.typeEnd(open.start); at >= 0 && at <= open.start && !s.commaIn(at, open.start) {
 				s.edits = append(s.edits, edit{at, at, " REF_SYSTEM_ID=" + body[1].text})
 				s.a.note(s.object, fmt.Sprintf("column %s: SRID %s written as REF_SYSTEM_ID=%s", col, body[1].text, body[1].text), false)
 			}
@@ -456,6 +460,17 @@ func (s *statementAdapt) typeEnd(off int) int {
 		}
 	}
 	return end
+}
+
+// commaIn reports whether the code the target runs has a ',' between the
+// offsets from and to.
+func (s *statementAdapt) commaIn(from, to int) bool {
+	for _, t := range s.code {
+		if t.start >= from && t.end <= to && t.kind == 'p' && t.text == "," {
+			return true
+		}
+	}
+	return false
 }
 
 // dropDef leaves a definition out, with the comma before it (or after it,
