@@ -19,7 +19,6 @@
 //	expiry.go         lifetimes (--expires) and expiry notes
 //	output.go         JSON output and the report file, "-" for nothing
 //	progress.go       progress bars, and whether a stream is a terminal
-//	noecho_linux.go   terminal echo off, for passwords and passphrases
 //	profile.go        the hidden CPU and heap profile flags
 //	errors.go         errors with hints, and the one switch from errors to exit codes
 //	main.go           the app, signals and the interrupt grace

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/stagecopy/stagecopy/internal/countio"
 )
@@ -17,13 +18,11 @@ type bar struct {
 	max int64
 }
 
+// isTerminal reports whether w is a terminal (golang.org/x/term: on
+// Windows, NUL is a character device but not a console).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // newBar starts a bar counting bytes towards total (-1 when unknown: then it
