@@ -119,7 +119,7 @@ func runAnonymize(ctx context.Context, e *env, o anonymizeOptions) error {
 func anonymizeHint(err error) error {
 	switch {
 	case errors.Is(err, anonymize.ErrRulesMismatch):
-		return withHint(err, "fix the table or column names in the rules ('stagecopy rules check FILE --dump DUMP' checks them against a dump)")
+		return withHint(err, "fix the table or column names in the rules ('stagecopy rules check --dump DUMP FILE' checks them against a dump)")
 	case errors.Is(err, anonymize.ErrUnsafe):
 		return withHint(err, "nothing was kept; fix the input or the rule named above")
 	}

@@ -147,7 +147,7 @@ func keygenAge(e *env, out string, perSnapshot bool) error {
 	} else {
 		fmt.Fprintf(w, "long-term age identity written to %s (mode 0600: keep it secret, back it up; purge never destroys it)\n", out)
 	}
-	fmt.Fprintln(w, "give the site owner this recipient, for 'stagecopy snapshot --encrypt-to RECIPIENT':")
+	fmt.Fprintln(w, "give the site owner this recipient, for snapshot's --encrypt-to:")
 	fmt.Fprintln(w, recipient)
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -85,7 +86,8 @@ type scanOptions struct {
 	// it extends.
 	suggest     string
 	suggestOpts scan.SuggestOptions
-	force       bool
+
+	force bool
 }
 
 // parseScanFlags reads scan's flags and what they name (the rules, the
@@ -266,7 +268,9 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 	if leaks := rep.Leaks(); len(leaks) > 0 {
 		if o.suggest != "" {
 			return withHint(fmt.Errorf("%w: %d findings in %d columns", errFound, len(leaks), countColumns(leaks)),
-				fmt.Sprintf("read %s, check it with 'stagecopy rules check', then 'stagecopy snapshot --anonymize -r %s --strict'", o.suggest, o.suggest))
+				fmt.Sprintf("read %[1]s, check it with 'stagecopy rules check %[1]s', then snapshot with it: "+
+					"'stagecopy snapshot --anonymize --strict -r %[1]s --dump DUMP -o ARCHIVE' (the database flags in place of --dump for a live one)",
+					shellArg(o.suggest)))
 		}
 		hint := "add rules for these columns and keys, or keep: what is not personal (docs/rules.md); check them with 'stagecopy scan -r FILE', then snapshot"
 		if o.rules == nil && o.archive == "" {
@@ -358,7 +362,7 @@ func scanHint(err error) error {
 		if se.Table != "" {
 			where += ", table " + se.Table
 		}
-		return withHint(fmt.Errorf("the dump does not parse at %s", where), "scan does not print the text there, as it may be personal data; 'stagecopy anonymize' on the same dump shows it")
+		return withHint(fmt.Errorf("the dump does not parse at %s", where), "scan does not print the text there, as it may be personal data; look at that line yourself: sed -n '"+strconv.Itoa(se.Line)+"p' DUMP")
 	}
 	err = &redacted{err: err, msg: quotedData.ReplaceAllStringFunc(err.Error(), func(q string) string {
 		if strings.ContainsAny(q, "@0123456789") {

@@ -372,6 +372,6 @@ func printLeftover(e *env, res *snapshot.Result, quiet bool) {
 			f.Where(), how, f.Values, f.Example)
 	}
 	if kept > 0 && !quiet {
-		fmt.Fprintf(e.stderr, "stagecopy: %d findings are in what the rules keep on purpose ('stagecopy inspect' lists them)\n", kept)
+		fmt.Fprintf(e.stderr, "stagecopy: %d findings are in what the rules keep on purpose ('stagecopy inspect ARCHIVE' lists them)\n", kept)
 	}
 }

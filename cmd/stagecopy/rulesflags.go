@@ -36,7 +36,7 @@ func loadRules(c *cli.Context) (*rules.Rules, error) {
 	case file != "":
 		r, err := rules.Load(file, opts)
 		if err != nil {
-			return nil, withHint(err, "fix the rules file; 'stagecopy rules check FILE' shows every problem, docs/rules.md the syntax")
+			return nil, withHint(err, "fix the rules file; 'stagecopy rules check "+shellArg(file)+"' shows every problem, docs/rules.md the syntax")
 		}
 		return r, nil
 	case preset != "":
