@@ -165,8 +165,24 @@ func TestPassphraseCLI(t *testing.T) {
 	}
 	// --passphrase asks on a terminal; tests have none.
 	code, _, stderr = runCLI(t, "snapshot", "--no-anonymize", "--files", demoDir+"/site", "--passphrase", "-o", filepath.Join(dir, "b.tar.zst"), "-q")
-	if code != exitError || !strings.Contains(stderr, "--passphrase-file") {
+	if code != exitUsage || !strings.Contains(hintOf(stderr), "--passphrase-file") || !strings.Contains(hintOf(stderr), "--encrypt-to") {
 		t.Errorf("--passphrase without a terminal: %d %s", code, stderr)
+	}
+	// Standard input /dev/null, as under cron or ssh -n: a character
+	// device, but not a terminal, so nothing is asked; exit 2, and the
+	// hint names both ways to give a key.
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	for _, verb := range []string{"verify", "inspect"} {
+		var so, se strings.Builder
+		code := run([]string{"stagecopy", verb, out}, devnull, &so, &se)
+		h := hintOf(se.String())
+		if code != exitUsage || !strings.Contains(h, "--passphrase-file") || !strings.Contains(h, "--identity") {
+			t.Errorf("%s with stdin %s: exit %d, stderr:\n%s", verb, os.DevNull, code, se.String())
+		}
 	}
 	code, _, _ = runCLI(t, "snapshot", "--no-anonymize", "--files", demoDir+"/site", "--passphrase-file", pass, "--encrypt-to", "age1x", "-o", filepath.Join(dir, "c.tar.zst"), "-q")
 	if code != exitUsage {
