@@ -28,7 +28,7 @@ func newAnonymizeCommand(e *env) *cli.Command {
 		Flags: append(rulesFlags(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (written to a temporary name, renamed when complete) instead of standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing --output file"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no report on stderr"},
+			quietFlag(),
 		),
 		Action: func(c *cli.Context) error {
 			opts, err := parseAnonymizeFlags(c)
