@@ -90,6 +90,8 @@ func newApp(e *env) *cli.App {
 			newScanCommand(e),
 			newHelpCommand(),
 			newVersionCommand(e),
+			newCompletionCommand(e),
+			newManCommand(e),
 		},
 	}
 	setUsage(app)

@@ -48,6 +48,7 @@ func setUsage(app *cli.App) {
 	walk = func(cmds []*cli.Command, parent string) {
 		for _, cmd := range cmds {
 			cmd.OnUsageError = flagUsageError
+			cmd.HideHelpCommand = true // help is the top-level help command, and --help
 			checkRequired(cmd)
 			cmd.Description = reflow(cmd.Description, helpWidth-3) // the template indents it by 3
 			path := strings.TrimSpace(parent + " " + cmd.Name)
