@@ -1,15 +1,22 @@
+//go:build linux
+
 package main
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 )
@@ -60,6 +67,13 @@ func TestPasswordPrompt(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("no prompt; the terminal showed %q", shown())
 	}
+	// Type only once the terminal's echo is off, as a person would: the
+	// prompt is printed just before x/term turns echo off, and what is
+	// typed in between is echoed by the terminal, not by stagecopy.
+	if err := waitEchoOff(cmd.Process.Pid, deadline); err != nil {
+		cmd.Process.Kill()
+		t.Fatalf("%v; the terminal showed %q", err, shown())
+	}
 	io.WriteString(stdin, password+"\n")
 	err = cmd.Wait()
 	pw.Close()
@@ -73,4 +87,59 @@ func TestPasswordPrompt(t *testing.T) {
 	if _, err := os.Stat(out); err != nil {
 		t.Errorf("no archive: %v; the terminal showed %q", err, shown())
 	}
+}
+
+// waitEchoOff waits until a descendant of process root reads a terminal
+// with echo off, reading the terminal's flags through /proc.
+func waitEchoOff(root int, deadline time.Time) error {
+	for time.Now().Before(deadline) {
+		for _, pid := range descendants(root) {
+			tty, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/0", pid))
+			if err != nil || !strings.HasPrefix(tty, "/dev/pts/") {
+				continue
+			}
+			f, err := os.OpenFile(tty, os.O_RDWR|unix.O_NOCTTY, 0)
+			if err != nil {
+				continue
+			}
+			tio, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+			f.Close()
+			if err == nil && tio.Lflag&unix.ECHO == 0 {
+				return nil
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return errors.New("the terminal's echo was never turned off")
+}
+
+// descendants lists the processes below root, from /proc.
+func descendants(root int) []int {
+	parent := map[int]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces and parentheses.
+		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(fields) > 1 {
+			parent[pid], _ = strconv.Atoi(fields[1])
+		}
+	}
+	var out []int
+	for pid := range parent {
+		for p := parent[pid]; p > 1; p = parent[p] {
+			if p == root {
+				out = append(out, pid)
+				break
+			}
+		}
+	}
+	return out
 }
