@@ -17,6 +17,10 @@ type Subset struct {
 	// Roots are the rows to start from. A table may be a root more than
 	// once: it then starts from the rows matching any of its conditions.
 	Roots []SubsetRoot
+	// Always are rows taken with any subset, beside the roots (a CMS's
+	// pages and products, say): presets give them, and a subset is still
+	// made only when there is a root.
+	Always []SubsetRoot
 	// Whole lists table names or path.Match globs copied with all their
 	// rows (configuration, catalogue). Rows of a whole table are never
 	// followed to the rows that belong to them.
@@ -103,16 +107,17 @@ func quoteLiteral(s string) string {
 }
 
 var (
-	subsetKeys    = []string{"roots", "whole", "references"}
+	subsetKeys    = []string{"roots", "always", "whole", "references"}
 	rootKeys      = []string{"table", "where"}
 	referenceKeys = []string{"from", "to", "when", "where", "dependents"}
 )
 
 // subsetEntry is one source's subset section, before {prefix} is replaced.
 type subsetEntry struct {
-	roots []SubsetRoot
-	whole []SubsetWhole
-	refs  []*Reference
+	roots  []SubsetRoot
+	always []SubsetRoot
+	whole  []SubsetWhole
+	refs   []*Reference
 }
 
 func (p *parser) subset(n *yaml.Node) subsetEntry {
@@ -127,6 +132,12 @@ func (p *parser) subset(n *yaml.Node) subsetEntry {
 			for _, item := range p.list(kv.val, "subset roots") {
 				if r, ok := p.root(item); ok {
 					e.roots = append(e.roots, r)
+				}
+			}
+		case "always":
+			for _, item := range p.list(kv.val, "subset always") {
+				if r, ok := p.root(item); ok {
+					e.always = append(e.always, r)
 				}
 			}
 		case "whole":
@@ -353,6 +364,10 @@ func (l *loader) mergeSubset(s *Subset, e subsetEntry, prefix string) {
 	for _, r := range e.roots {
 		r.Table = sub(r.Table)
 		s.Roots = append(s.Roots, r)
+	}
+	for _, r := range e.always {
+		r.Table = sub(r.Table)
+		s.Always = append(s.Always, r)
 	}
 	for _, w := range e.whole {
 		w.Pattern = sub(w.Pattern)

@@ -10,7 +10,7 @@ import (
 // replacing the preset's one with the same ends and condition.
 func TestSubsetParse(t *testing.T) {
 	src := `version: 1
-extends: preset:wordpress
+extends: preset:woocommerce
 prefix: shop_
 subset:
   roots:
@@ -40,7 +40,7 @@ subset:
 	for _, w := range s.Whole {
 		whole = append(whole, w.Pattern)
 	}
-	for _, w := range []string{"shop_links"} {
+	for _, w := range []string{"shop_options", "shop_links", "shop_wc_tax_rate_classes"} {
 		if !strings.Contains(strings.Join(whole, " "), w) {
 			t.Errorf("whole = %v, want %s in it", whole, w)
 		}
@@ -53,7 +53,7 @@ subset:
 				t.Errorf("%s: the file's reference should replace the preset's", ref)
 			}
 		}
-		if ref.From == "shop_posts" && ref.FromColumn == "post_parent" {
+		if ref.From == "shop_posts" && ref.FromColumn == "post_parent" && ref.Condition() == "" {
 			parent++
 			if !ref.Dependents {
 				t.Errorf("%s: dependents not read", ref)
@@ -65,6 +65,19 @@ subset:
 	}
 	if found != 1 || parent != 1 {
 		t.Errorf("customer references %d, post_parent references %d, want 1 each: %v", found, parent, s.References)
+	}
+	if len(s.Always) != 1 || s.Always[0].Table != "shop_posts" {
+		t.Errorf("always = %+v, want the preset's shop_posts", s.Always)
+	}
+
+	// The preset alone has references, whole tables and always rows,
+	// but no root: no subset unless one is asked for.
+	p, err := LoadPreset("woocommerce", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Subset.Active() || len(p.Subset.References) < 30 || len(p.Subset.Always) != 1 {
+		t.Errorf("woocommerce preset: active %v, %d references, %d always", p.Subset.Active(), len(p.Subset.References), len(p.Subset.Always))
 	}
 
 }

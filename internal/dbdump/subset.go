@@ -34,7 +34,8 @@ type Subset struct {
 
 // SubsetRoot is the rows of Table matching Where, an SQL condition.
 type SubsetRoot struct {
-	Table, Where string
+	Table string `json:"table"`
+	Where string `json:"where"`
 }
 
 // Reference says that the rows of From whose FromCols equal the ToCols of a
@@ -66,22 +67,29 @@ func (r Reference) String() string {
 
 // SubsetTable says what a subset took of one table.
 type SubsetTable struct {
-	Table string
-	// How is "root", "reached", "whole" or "empty" (reached by nothing).
-	How string
-	// Taken is the rows taken (for whole tables the server's estimate).
-	Taken int64
-	// Present is the server's estimate of the table's rows.
-	Present int64
+	Table string `json:"table"`
+	// How is "root", "reached", "whole" or "empty" (reached by nothing:
+	// its schema is copied, none of its rows).
+	How string `json:"how"`
+	// Taken is the rows taken: exact for root and reached tables, the
+	// server's estimate for whole ones until the rows written replace it.
+	Taken int64 `json:"taken"`
+	// Present is the server's estimate of the table's rows
+	// (information_schema.TABLES.TABLE_ROWS: counting them exactly would
+	// read every table whole).
+	Present int64 `json:"present_estimate"`
 }
 
-// SubsetInfo describes the subset of a dump.
+// SubsetInfo describes the subset of a dump: its definition and what it
+// took of each table. It is what the manifest records.
 type SubsetInfo struct {
-	Tables []SubsetTable
+	Roots []SubsetRoot `json:"roots"`
+	Whole []string     `json:"whole,omitempty"`
 	// References lists the references followed, declared ones included.
-	References []string
+	References []string `json:"references"`
 	// Rounds is how many rounds the closure took to reach its fixed point.
-	Rounds int
+	Rounds int           `json:"rounds"`
+	Tables []SubsetTable `json:"tables"`
 }
 
 // ErrSubset means the subset cannot be computed as given: a table or column
@@ -119,6 +127,7 @@ type subsetState struct {
 func (d *Dumper) computeSubset(ctx context.Context, c *sql.Conn) error {
 	sub := d.cfg.Subset
 	s := &subsetState{d: d, c: c, byName: map[string]*table{}}
+	s.info.Roots, s.info.Whole = slices.Clone(sub.Roots), slices.Clone(sub.Whole)
 	for _, t := range d.tables {
 		if !t.sequence && t.policy == RowsAll {
 			s.byName[strings.ToLower(t.name)] = t
@@ -374,7 +383,7 @@ func (s *subsetState) closure(ctx context.Context, roots []SubsetRoot) error {
 	}
 	for _, e := range s.edges {
 		if e.from.whole && !e.to.whole {
-			q := "SELECT DISTINCT " + pkList(e.to, "p.") + " FROM " + sqldump.QuoteIdent(e.from.name) + " c JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + joinOn(e) + " WHERE 1" + cond(e, " AND ")
+			q := "SELECT DISTINCT " + pkList(e.to, "p.") + " FROM " + fromRows(e) + " JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + joinOn(e) + " WHERE 1"
 			if _, err := s.collect(ctx, e.to, q, "p.", 0, "reference "+e.ref.String()); err != nil {
 				return err
 			}
@@ -392,8 +401,8 @@ func (s *subsetState) closure(ctx context.Context, roots []SubsetRoot) error {
 			// Up: the rows of To that new rows of From reference.
 			if e.from.sub {
 				n, err := s.follow(ctx, e.from, round, func(in string) string {
-					return "SELECT DISTINCT " + pkList(e.to, "p.") + " FROM " + sqldump.QuoteIdent(e.from.name) + " c JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + joinOn(e) +
-						" WHERE " + rowOf(e.from, "c.") + " IN (" + in + ")" + cond(e, " AND ")
+					return "SELECT DISTINCT " + pkList(e.to, "p.") + " FROM " + fromRows(e) + " JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + joinOn(e) +
+						" WHERE " + rowOf(e.from, "c.") + " IN (" + in + ")"
 				}, e.to, "p.", e)
 				if err != nil {
 					return err
@@ -403,8 +412,8 @@ func (s *subsetState) closure(ctx context.Context, roots []SubsetRoot) error {
 			// Down: the rows of From that belong to new rows of To.
 			if e.ref.Dependents && !e.from.whole && e.to.sub {
 				n, err := s.follow(ctx, e.to, round, func(in string) string {
-					return "SELECT DISTINCT " + pkList(e.from, "c.") + " FROM " + sqldump.QuoteIdent(e.to.name) + " p JOIN " + sqldump.QuoteIdent(e.from.name) + " c ON " + joinOn(e) +
-						" WHERE " + rowOf(e.to, "p.") + " IN (" + in + ")" + cond(e, " AND ")
+					return "SELECT DISTINCT " + pkList(e.from, "c.") + " FROM " + sqldump.QuoteIdent(e.to.name) + " p JOIN " + fromRows(e) + " ON " + joinOn(e) +
+						" WHERE " + rowOf(e.to, "p.") + " IN (" + in + ")"
 				}, e.from, "c.", e)
 				if err != nil {
 					return err
@@ -427,11 +436,15 @@ func joinOn(e edge) string {
 	return strings.Join(parts, " AND ")
 }
 
-func cond(e edge, lead string) string {
+// fromRows is the reference's From table as "c", restricted to the rows
+// its condition selects. The condition names From's columns unqualified, so
+// it is applied inside a derived table (which the server merges into the
+// join), where they cannot be confused with the To table's.
+func fromRows(e edge) string {
 	if e.ref.Where == "" {
-		return ""
+		return sqldump.QuoteIdent(e.from.name) + " c"
 	}
-	return lead + "(" + e.ref.Where + ")"
+	return "(SELECT * FROM " + sqldump.QuoteIdent(e.from.name) + " WHERE (" + e.ref.Where + ")) c"
 }
 
 // follow runs query for each page of the keys src took in round-1, and adds
