@@ -97,14 +97,24 @@ type SubsetInfo struct {
 // condition the server refuses.
 var ErrSubset = errors.New("dbdump: subset")
 
-const (
-	// subsetPage is the number of keys of one delta page, and
-	// subsetResult the number of keys one query returns at most (the
-	// client holds at most these at once).
-	subsetPage   = 1000
+// The client's memory for a subset is bounded by these, whatever the size
+// of the database or of the subset: the keys taken live in the server's
+// temporary tables, and the client holds at most subsetResult keys of one
+// query's result and an IN list of subsetPage keys at a time (with 20-byte
+// keys, under a megabyte). Variables, so that a test can make them small
+// and run every paging path.
+var (
+	// subsetPage is the number of keys of one page of a round's new keys
+	// (the IN list of a query that follows them).
+	subsetPage = 1000
+	// subsetResult is the number of keys one query returns at most; more
+	// are read in further pages after the last key read.
 	subsetResult = 20000
-	roundCol     = "_sc_round"
-	seqCol       = "_sc_seq"
+)
+
+const (
+	roundCol = "_sc_round"
+	seqCol   = "_sc_seq"
 )
 
 // edge is a reference between two tables of the dump.
