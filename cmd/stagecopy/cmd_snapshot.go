@@ -50,11 +50,19 @@ func newSnapshotCommand(e *env) *cli.Command {
 			"streams: no plaintext byte of it is ever written. The sidecar manifest stays plain (it has no rows,\n" +
 			"but it lists the site's file names: keep it, do not send it). --expires 14d writes an expiry into\n" +
 			"the archive that restore enforces.\n\n" +
+			"--subset 'TABLE: CONDITION' copies only the rows of TABLE matching CONDITION (SQL) and the rows they\n" +
+			"need, to a fixed point: every row a taken row references (declared foreign keys, and the references\n" +
+			"the rules' subset section and presets list, such as wp_postmeta.post_id -> wp_posts.ID), and the rows\n" +
+			"that belong to a taken row (its meta, items, comments). Tables the rules copy whole are whole; tables\n" +
+			"reached by nothing keep their schema and lose their rows, and the summary names them. Computed inside\n" +
+			"the snapshot's consistent read; live databases only. 'stagecopy rules explain --dry-run' shows what a\n" +
+			"subset would take.\n\n" +
 			"Examples:\n" +
 			"  MYSQL_PWD=... stagecopy snapshot --anonymize --preset wordpress -u shop -D shop --files /var/www/site -o site.tar.zst\n" +
 			"  stagecopy snapshot --anonymize --preset wordpress --dump site.sql.gz --files /var/www/site -o site.tar.zst\n" +
 			"  mariadb-dump shop | stagecopy snapshot --anonymize -r rules.yml --dump - -o - > shop.tar.zst\n" +
-			"  stagecopy snapshot --preset wordpress -D shop --files /var/www/site --encrypt-to age1... --expires 14d -o site.tar.zst",
+			"  stagecopy snapshot --preset wordpress -D shop --files /var/www/site --encrypt-to age1... --expires 14d -o site.tar.zst\n" +
+			"  stagecopy snapshot --preset woocommerce -D shop --subset \"wp_posts: post_type = 'shop_order' AND post_date >= NOW() - INTERVAL 30 DAY\" -o recent-orders.tar.zst",
 		Flags: append(append(append(rulesFlags(), dbFlags()...), encryptionFlags()...),
 			&cli.StringFlag{Name: "expires", Usage: "the archive may be restored only within `DURATION` (14d, 36h) of now; restore refuses it after"},
 			&cli.IntFlag{Name: "threads", Aliases: []string{"j"}, Usage: "`N` parallel readers of a live database (-j as restore's and make's)", DefaultText: "the number of cores"},

@@ -90,6 +90,32 @@ func TestSubsetWooCommerce(t *testing.T) {
 		t.Errorf("the subset took %d orders, %d refunds and %d users: the test data tests little", orders, refunds, users)
 	}
 
+	// rules explain --dry-run takes as many rows as the snapshot did.
+	code, stdout, stderr = runCLI(t, "rules", "explain", "--preset", "woocommerce", "--dry-run", "--socket", srv.Socket, "-u", "root", "-D", src,
+		"--subset", "wp_posts: post_type = 'shop_order' AND post_date >= NOW() - INTERVAL 30 DAY")
+	if code != 0 {
+		t.Fatalf("rules explain --dry-run: %d\n%s\n%s", code, stdout, stderr)
+	}
+	dry := map[string]string{}
+	for _, line := range strings.Split(stdout, "\n") {
+		if f := strings.Fields(line); len(f) == 4 {
+			dry[f[0]] = f[1] + " " + f[2]
+		}
+	}
+	for tb, n := range want {
+		if got, w := dry[tb], fmt.Sprintf("reached %d", n); got != w && got != fmt.Sprintf("root %d", n) {
+			t.Errorf("rules explain --dry-run: %s: %q, want %q", tb, got, w)
+		}
+	}
+	for _, s := range []string{"wp_postmeta.post_id -> wp_posts.ID (dependents)", "left out:", "wp_signups"} {
+		if !strings.Contains(stdout, s) {
+			t.Errorf("rules explain --dry-run lacks %q:\n%s", s, stdout)
+		}
+	}
+	if dry["wp_options"] == "" || !strings.HasPrefix(dry["wp_options"], "whole ~") {
+		t.Errorf("rules explain --dry-run: wp_options %q", dry["wp_options"])
+	}
+
 	// No reference of the presets dangles: every value a restored row
 	// refers to that the source has, the copy has.
 	p, err := rules.LoadPreset("woocommerce", rules.Options{})
@@ -229,7 +255,11 @@ func TestSubsetNeedsLiveDatabase(t *testing.T) {
 			t.Errorf("%v wrote an archive", args)
 		}
 	}
-	code, _, stderr := runCLI(t, "snapshot", "--preset", "wordpress", "--subset", "wp_posts", "--dump", filepath.Join(demoDir, "demo.sql"), "-o", filepath.Join(dir, "y.tar.zst"))
+	code, _, stderr := runCLI(t, "rules", "explain", "--preset", "wordpress", "--dry-run", "--dump", filepath.Join(demoDir, "demo.sql"))
+	if code != exitUsage || !strings.Contains(stderr, "a dump file cannot be followed") {
+		t.Errorf("rules explain --dry-run --dump: code %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "snapshot", "--preset", "wordpress", "--subset", "wp_posts", "--dump", filepath.Join(demoDir, "demo.sql"), "-o", filepath.Join(dir, "y.tar.zst"))
 	if code != exitUsage || !strings.Contains(stderr, "TABLE: CONDITION") {
 		t.Errorf("--subset without a condition: code %d, stderr %q", code, stderr)
 	}

@@ -91,6 +91,8 @@ type Config struct {
 	// Subset, when set, reads only the rows of its closure (see Subset).
 	// It needs one more connection, which holds the keys taken.
 	Subset *Subset
+	// planOnly stops Open once the subset is computed (PlanSubset).
+	planOnly bool
 }
 
 // Info describes the dump, as known once Open returns.
@@ -285,6 +287,9 @@ func Open(ctx context.Context, cfg Config) (d *Dumper, err error) {
 	if cfg.Subset != nil {
 		if err := d.computeSubset(ctx, d.keyConn); err != nil {
 			return d, err
+		}
+		if cfg.planOnly {
+			return d, nil
 		}
 	}
 	if err := d.plan(ctx, conn0); err != nil {

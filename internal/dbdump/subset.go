@@ -623,3 +623,19 @@ func (d *Dumper) subsetWhere(ctx context.Context, ch *chunk) (string, error) {
 	}
 	return " WHERE " + rowOf(t, "") + " IN (" + strings.Join(keys, ",") + ") ORDER BY " + pkList(t, ""), nil
 }
+
+// PlanSubset computes cfg.Subset inside one consistent snapshot, as Open
+// would, and returns what it would take of each table without reading any
+// row: a dry run.
+func PlanSubset(ctx context.Context, cfg Config) (*SubsetInfo, error) {
+	if cfg.Subset == nil {
+		return nil, fmt.Errorf("%w: no subset to plan", ErrSubset)
+	}
+	cfg.Threads, cfg.planOnly = 1, true
+	d, err := Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return d.info.Subset, nil
+}
