@@ -195,6 +195,7 @@ func (l *loader) merge() *Rules {
 			byPattern[pat] = t
 		}
 		l.mergeFiles(&r.Files, s.files)
+		l.mergeSubset(&r.Subset, s.subset, r.Prefix)
 	}
 
 	for _, t := range r.Tables {

@@ -23,6 +23,9 @@ type Rules struct {
 	Tables []*TableRule
 	// Files holds the rules for the site's file tree.
 	Files FileRules
+	// Subset says which rows a snapshot of a live database copies when
+	// only part of it is copied; see Subset.Active.
+	Subset Subset
 	// Sources lists what contributed, in the order applied: "preset:NAME"
 	// for presets, the file name as given (or joined to the including
 	// file's directory) for files. The loaded file itself is last.

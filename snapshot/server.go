@@ -15,21 +15,7 @@ import (
 func openServer(ctx context.Context, cfg dbdump.Config, r *rules.Rules, filter func(sqldump.Stream) sqldump.Stream) (*dumpInput, *dbdump.Dumper, error) {
 	var omitted []string
 	if r != nil {
-		cfg.Rows = func(table string) dbdump.RowPolicy {
-			tr := r.ForTable(table)
-			if tr != nil && tr.Action == rules.ActionSkip {
-				omitted = append(omitted, table)
-			}
-			switch {
-			case tr == nil:
-				return dbdump.RowsAll
-			case tr.Action == rules.ActionSkip:
-				return dbdump.OmitTable
-			case tr.Action == rules.ActionTruncate:
-				return dbdump.RowsNone
-			}
-			return dbdump.RowsAll
-		}
+		cfg.Rows = rowPolicy(r, &omitted)
 	}
 	dd, err := dbdump.Open(ctx, cfg)
 	if err != nil {
@@ -52,4 +38,38 @@ func openServer(ctx context.Context, cfg dbdump.Config, r *rules.Rules, filter f
 		return nil, nil, err
 	}
 	return d, dd, nil
+}
+
+// rowPolicy returns the live reader's row policy for the rules: tables the
+// rules truncate are read without their rows, tables they skip not at all
+// (and added to omitted).
+func rowPolicy(r *rules.Rules, omitted *[]string) func(string) dbdump.RowPolicy {
+	return func(table string) dbdump.RowPolicy {
+		tr := r.ForTable(table)
+		switch {
+		case tr == nil:
+			return dbdump.RowsAll
+		case tr.Action == rules.ActionSkip:
+			*omitted = append(*omitted, table)
+			return dbdump.OmitTable
+		case tr.Action == rules.ActionTruncate:
+			return dbdump.RowsNone
+		}
+		return dbdump.RowsAll
+	}
+}
+
+// PlanSubset is a dry run of a subset snapshot of the live database cfg
+// names with rules r (nil with no anonymization): what the subset would
+// take of each table, computed inside one consistent snapshot, no row read.
+func PlanSubset(ctx context.Context, cfg dbdump.Config, r *rules.Rules, s *rules.Subset) (*dbdump.SubsetInfo, error) {
+	cfg.Subset = DumpSubset(s)
+	if cfg.Subset == nil {
+		return nil, fmt.Errorf("%w: no root: give one (--subset 'TABLE: CONDITION', or roots in the rules' subset section)", ErrSubset)
+	}
+	if r != nil {
+		var omitted []string
+		cfg.Rows = rowPolicy(r, &omitted)
+	}
+	return dbdump.PlanSubset(ctx, cfg)
 }

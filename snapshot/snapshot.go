@@ -45,6 +45,10 @@ type Options struct {
 	Dump     io.Reader
 	// Server, when set, reads a live database instead of a dump.
 	Server *dbdump.Config
+	// Subset, when it has a root, copies only part of the live database:
+	// the roots' rows and the rows they need (see rules.Subset). The
+	// manifest records it. A dump file cannot be subset (ErrSubsetDump).
+	Subset *rules.Subset
 	// ServerName describes the server for the header (never a password).
 	ServerName string
 	// FilesDir is the site's root directory; empty for no files.
@@ -131,6 +135,9 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	if opts.Server != nil && (opts.DumpPath != "" || opts.Dump != nil) {
 		return nil, errors.New("snapshot: give a dump or a server, not both")
 	}
+	if opts.Subset.Active() && opts.Server == nil {
+		return nil, ErrSubsetDump
+	}
 	if opts.DumpPath == "" && opts.Dump == nil && opts.Server == nil && opts.FilesDir == "" {
 		return nil, errors.New("snapshot: nothing to copy: give a dump and/or a files directory")
 	}
@@ -168,7 +175,9 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 			}
 		}
 		if opts.Server != nil {
-			dump, server, err = openServer(ctx, *opts.Server, opts.Rules, filter)
+			cfg := *opts.Server
+			cfg.Subset = DumpSubset(opts.Subset)
+			dump, server, err = openServer(ctx, cfg, opts.Rules, filter)
 		} else {
 			dump, err = openDump(opts.DumpPath, opts.Dump, filter)
 		}
@@ -253,6 +262,10 @@ func Create(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 			m.Privacy = res.Privacy
 		}
 		m.Tables = tables
+		if res.Server != nil && res.Server.Subset != nil {
+			countWhole(res.Server.Subset, tables)
+			m.Subset = res.Server.Subset
+		}
 		if res.report != nil {
 			res.Report = res.report()
 			m.Report = res.Report

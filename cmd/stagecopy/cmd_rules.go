@@ -38,11 +38,28 @@ func newRulesCommand(e *env) *cli.Command {
 			},
 			{
 				Name:      "explain",
-				Usage:     "print what the rules will do to each table and column",
+				Usage:     "print what the rules will do to each table and column; with --dry-run, what a subset would take of a live database",
 				ArgsUsage: "[FILE]",
-				Flags:     []cli.Flag{dumpFlag, &cli.StringFlag{Name: "preset", Usage: "explain the built-in preset `NAME`"}},
+				Description: "Prints each rule, or with --dump each table of the dump and the rule that applies to it,\n" +
+					"and the rules' subset section. With --dry-run and a live database (--database and the\n" +
+					"connection flags of snapshot), computes the subset the rules' roots or --subset ask for, inside\n" +
+					"one consistent snapshot, and prints the references it follows and the rows it would take of\n" +
+					"each table; no row is read and nothing is written.\n\n" +
+					"Examples:\n" +
+					"  stagecopy rules explain --preset woocommerce\n" +
+					"  stagecopy rules explain --preset woocommerce --dry-run -D shop --subset \"wp_posts: post_type = 'shop_order' AND post_date >= NOW() - INTERVAL 30 DAY\"",
+				Flags: append([]cli.Flag{dumpFlag, &cli.StringFlag{Name: "preset", Usage: "explain the built-in preset `NAME`"},
+					&cli.BoolFlag{Name: "dry-run", Usage: "compute the subset on the live database and print what it would take (no archive)"},
+					subsetFlag()}, dbFlags()...),
 				Action: func(c *cli.Context) error {
 					opts := rulesExplainOptions{dump: c.String("dump")}
+					if c.Bool("dry-run") {
+						if err := parseDryRun(c, e, &opts); err != nil {
+							return err
+						}
+					} else if c.IsSet("subset") || usesServer(c) {
+						return usagef("rules explain: --subset and the connection flags go with --dry-run")
+					}
 					switch {
 					case c.NArg() == 1 && !c.IsSet("preset"):
 						opts.file = c.Args().First()
@@ -85,6 +102,7 @@ type rulesExplainOptions struct {
 	preset   string
 	isPreset bool
 	dump     string
+	dryRun   *dryRunOptions // --dry-run
 }
 
 // runRulesExplain prints what the rules do, table by table (the dump's
@@ -107,7 +125,11 @@ func runRulesExplain(ctx context.Context, e *env, o rulesExplainOptions) error {
 			return err
 		}
 	}
+	if o.dryRun != nil {
+		return runDryRun(ctx, e, r, o.dryRun)
+	}
 	explain(e.stdout, r, schema)
+	explainSubset(e.stdout, &r.Subset)
 	return nil
 }
 

@@ -50,16 +50,25 @@ func newSnapshotCommand(e *env) *cli.Command {
 			"streams: no plaintext byte of it is ever written. The sidecar manifest stays plain (it has no rows,\n" +
 			"but it lists the site's file names: keep it, do not send it). --expires 14d writes an expiry into\n" +
 			"the archive that restore enforces.\n\n" +
+			"--subset 'TABLE: CONDITION' copies only the rows of TABLE matching CONDITION (SQL) and the rows they\n" +
+			"need, to a fixed point: every row a taken row references (declared foreign keys, and the references\n" +
+			"the rules' subset section and presets list, such as wp_postmeta.post_id -> wp_posts.ID), and the rows\n" +
+			"that belong to a taken row (its meta, items, comments). Tables the rules copy whole are whole; tables\n" +
+			"reached by nothing keep their schema and lose their rows, and the summary names them. Computed inside\n" +
+			"the snapshot's consistent read; live databases only. 'stagecopy rules explain --dry-run' shows what a\n" +
+			"subset would take.\n\n" +
 			"Examples:\n" +
 			"  MYSQL_PWD=... stagecopy snapshot --anonymize --preset wordpress -u shop -D shop --files /var/www/site -o site.tar.zst\n" +
 			"  stagecopy snapshot --anonymize --preset wordpress --dump site.sql.gz --files /var/www/site -o site.tar.zst\n" +
 			"  mariadb-dump shop | stagecopy snapshot --anonymize -r rules.yml --dump - -o - > shop.tar.zst\n" +
-			"  stagecopy snapshot --preset wordpress -D shop --files /var/www/site --encrypt-to age1... --expires 14d -o site.tar.zst",
+			"  stagecopy snapshot --preset wordpress -D shop --files /var/www/site --encrypt-to age1... --expires 14d -o site.tar.zst\n" +
+			"  stagecopy snapshot --preset woocommerce -D shop --subset \"wp_posts: post_type = 'shop_order' AND post_date >= NOW() - INTERVAL 30 DAY\" -o recent-orders.tar.zst",
 		Flags: append(append(append(rulesFlags(), dbFlags()...), encryptionFlags()...),
 			&cli.StringFlag{Name: "expires", Usage: "the archive may be restored only within `DURATION` (14d, 36h) of now; restore refuses it after"},
 			&cli.IntFlag{Name: "threads", Aliases: []string{"j"}, Usage: "`N` parallel readers of a live database (-j as restore's and make's)", DefaultText: "the number of cores"},
 			&cli.StringSliceFlag{Name: "tables", Usage: "only tables matching `GLOB` (repeatable; live database)"},
 			&cli.StringSliceFlag{Name: "exclude-tables", Usage: "leave out tables matching `GLOB` (repeatable; live database)"},
+			subsetFlag(),
 			&cli.StringFlag{Name: "dump", Usage: "SQL dump `FILE` (.sql, .sql.gz, .sql.zst; - for standard input)"},
 			&cli.StringFlag{Name: "files", Usage: "site root `DIR` to copy (regular files, directories, symlinks as links)"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "leave out files matching `GLOB` (repeatable): '*.log' any depth, 'wp-content/cache' from the root, '**' any directories"},
@@ -138,6 +147,17 @@ func parseSnapshotFlags(c *cli.Context, e *env) (snapshotOptions, error) {
 	case dump == "" && !live && files == "":
 		return o, usagef("give --database NAME (a live server), --dump FILE, and/or --files DIR")
 	}
+	subset, err := subsetOf(c, r)
+	if err != nil {
+		return o, err
+	}
+	if subset != nil && !live {
+		from := "--subset"
+		if c.String("subset") == "" {
+			from = "the rules' subset: roots"
+		}
+		return o, usagef("%s needs a live database (--database): a dump file cannot be followed from row to row without loading it; load the dump into a database first, or snapshot it whole", from)
+	}
 	expires, err := parseLifetime(c.String("expires"))
 	if err != nil {
 		return o, usagef("--expires: %v", err)
@@ -157,6 +177,7 @@ func parseSnapshotFlags(c *cli.Context, e *env) (snapshotOptions, error) {
 		Excludes:    c.StringSlice("exclude"),
 		NoAnonymize: noAnon,
 		Rules:       r,
+		Subset:      subset,
 		Secret:      secret,
 		ChunkSize:   c.Int("chunk-size") << 20,
 		Archive:     archive.WriterOptions{Level: level},
@@ -314,6 +335,8 @@ func snapshotHint(err error) error {
 		return withHint(err, "is the server running and reachable? check --host/--port or --socket")
 	case errors.Is(err, dbdump.ErrNoSuchTable):
 		return withHint(err, "--tables patterns must match tables of the database")
+	case errors.Is(err, snapshot.ErrSubset):
+		return withHint(err, "check the subset's roots and references against the database (docs/rules.md, subset); 'stagecopy rules explain --dry-run' shows what a subset would take")
 	case errors.Is(err, snapshot.ErrNotSQL):
 		return withHint(err, "--dump takes a SQL file made by mysqldump, mariadb-dump or phpMyAdmin (plain, .gz or .zst)")
 	case errors.Is(err, snapshot.ErrFilesDir):
@@ -399,6 +422,9 @@ func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *
 		fmt.Fprintf(w, "  source    %s (%s), %s\n", res.Header.Source.Server, res.Server.ServerVersion, res.Server.Consistency)
 	}
 	fmt.Fprintf(w, "  tables    %d (%d rows)\n", len(m.Tables), rows)
+	if res.Server != nil && res.Server.Subset != nil {
+		printSubsetSummary(w, res.Server.Subset)
+	}
 	fmt.Fprintf(w, "  files     %d files, %d directories, %d symlinks, %d bytes\n", m.Files.Count, m.Files.Dirs, m.Files.Symlinks, m.Files.Bytes)
 	ratio := 0.0
 	if size > 0 {
@@ -449,5 +475,33 @@ func printLeftover(e *env, res *snapshot.Result, quiet bool) {
 	}
 	if kept > 0 && !quiet {
 		fmt.Fprintf(e.stderr, "stagecopy: %d findings are in what the rules keep on purpose ('stagecopy inspect ARCHIVE' lists them)\n", kept)
+	}
+}
+
+// printSubsetSummary says what a subset took and which tables it left
+// without rows.
+func printSubsetSummary(w io.Writer, s *dbdump.SubsetInfo) {
+	var rows int64
+	var taken, whole int
+	var out []string
+	for _, t := range s.Tables {
+		switch t.How {
+		case "empty":
+			out = append(out, t.Table)
+			continue
+		case "whole":
+			whole++
+		}
+		taken++
+		rows += t.Taken
+	}
+	var roots []string
+	for _, r := range s.Roots {
+		roots = append(roots, r.Table+": "+r.Where)
+	}
+	fmt.Fprintf(w, "  subset    %d rows from %d tables (%d copied whole), %d references followed in %d rounds; roots: %s\n",
+		rows, taken, whole, len(s.References), s.Rounds, strings.Join(roots, "; "))
+	if len(out) > 0 {
+		fmt.Fprintf(w, "  left out  %d tables reached by nothing, schema only: %s\n", len(out), strings.Join(out, ", "))
 	}
 }

@@ -46,13 +46,45 @@ func TestREADMECommandLines(t *testing.T) {
 			line = line[:k]
 		}
 		n++
-		if err := checkCommandLine(app, strings.Fields(line)[1:]); err != "" {
+		if err := checkCommandLine(app, shellFields(line)[1:]); err != "" {
 			t.Errorf("README.md:%d: %s\n\t%s", i+1, err, line)
 		}
 	}
 	if n < 20 {
 		t.Fatalf("only %d stagecopy command lines found in README.md", n)
 	}
+}
+
+// shellFields splits a command line into words as a shell would for the
+// simple quoting examples use: '...' and "..." keep their spaces.
+func shellFields(line string) []string {
+	var out []string
+	var cur strings.Builder
+	in, quote := false, byte(0)
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteByte(c)
+		case c == '\'' || c == '"':
+			quote, in = c, true
+		case c == ' ' || c == '\t':
+			if in {
+				out = append(out, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteByte(c)
+			in = true
+		}
+	}
+	if in {
+		out = append(out, cur.String())
+	}
+	return out
 }
 
 func checkCommandLine(app *cli.App, args []string) string {
@@ -128,7 +160,7 @@ func TestHelpExamples(t *testing.T) {
 					line = line[:k]
 				}
 				n++
-				if err := checkCommandLine(app, strings.Fields(line)[1:]); err != "" {
+				if err := checkCommandLine(app, shellFields(line)[1:]); err != "" {
 					t.Errorf("%s --help: %s\n\t%s", c.Name, err, line)
 				}
 			}

@@ -130,7 +130,10 @@ type Manifest struct {
 	Report        any         `json:"anonymization,omitempty"`
 	// Privacy is the check of every row written after the rules: what
 	// still looks like personal data (snapshot.Result.Privacy).
-	Privacy    any     `json:"privacy,omitempty"`
+	Privacy any `json:"privacy,omitempty"`
+	// Subset is the definition of a subset snapshot and what it took of
+	// each table (dbdump.SubsetInfo); absent when every row was copied.
+	Subset     any     `json:"subset,omitempty"`
 	EntryCount int     `json:"entry_count"`
 	TotalBytes int64   `json:"total_bytes"`
 	Entries    []Entry `json:"entries"`

@@ -88,6 +88,11 @@ type Config struct {
 	// average row length. Only tables with a numeric single-column primary
 	// key are split; the output does not depend on it.
 	ChunkRows int
+	// Subset, when set, reads only the rows of its closure (see Subset).
+	// It needs one more connection, which holds the keys taken.
+	Subset *Subset
+	// planOnly stops Open once the subset is computed (PlanSubset).
+	planOnly bool
 }
 
 // Info describes the dump, as known once Open returns.
@@ -107,6 +112,8 @@ type Info struct {
 	// Warnings lists things the dump leaves out or cannot guarantee, such
 	// as tables in engines without transactions.
 	Warnings []string
+	// Subset says what a subset took of each table; nil without one.
+	Subset *SubsetInfo
 }
 
 // Defaults.
@@ -179,6 +186,11 @@ type Dumper struct {
 	headMoved chan struct{}
 	maxAhead  int          // see noteAhead
 	queries   atomic.Int64 // row SELECTs run, for tests
+
+	// keyConn holds the subset's temporary key tables; readers take
+	// their keys from it under keyMu. It is conns[0] with one reader.
+	keyConn *sql.Conn
+	keyMu   sync.Mutex
 
 	failOnce sync.Once
 	failErr  error
@@ -253,8 +265,8 @@ func Open(ctx context.Context, cfg Config) (d *Dumper, err error) {
 		return nil, fmt.Errorf("dbdump: connection string %s: %w", RedactDSN(cfg.DSN), err)
 	}
 	db := sql.OpenDB(connector)
-	db.SetMaxOpenConns(cfg.Threads)
-	db.SetMaxIdleConns(cfg.Threads)
+	db.SetMaxOpenConns(cfg.Threads + 1)
+	db.SetMaxIdleConns(cfg.Threads + 1)
 
 	rctx, cancel := context.WithCancel(ctx)
 	d = &Dumper{cfg: cfg, secret: secret, db: db, ctx: rctx, cancel: cancel, failed: make(chan struct{}), headMoved: make(chan struct{}), hostName: host, line: 1}
@@ -271,6 +283,14 @@ func Open(ctx context.Context, cfg Config) (d *Dumper, err error) {
 	conn0 := d.conns[0]
 	if err := d.loadSchema(ctx, conn0); err != nil {
 		return d, err
+	}
+	if cfg.Subset != nil {
+		if err := d.computeSubset(ctx, d.keyConn); err != nil {
+			return d, err
+		}
+		if cfg.planOnly {
+			return d, nil
+		}
 	}
 	if err := d.plan(ctx, conn0); err != nil {
 		return d, err
@@ -299,7 +319,7 @@ func (d *Dumper) snapshot(ctx context.Context) error {
 	threads := d.cfg.Threads
 	if threads == 1 {
 		d.info.Consistency = "single consistent reader: one reader requested"
-		return d.begin(ctx, conn0)
+		return d.begin(ctx, conn0, d.cfg.Subset == nil)
 	}
 	for len(d.conns) < threads {
 		c, err := d.conn(ctx, what)
@@ -328,15 +348,28 @@ func (d *Dumper) snapshot(ctx context.Context) error {
 		if _, err := conn0.ExecContext(ctx, "SET SESSION lock_wait_timeout = DEFAULT"); err != nil {
 			return classify(err, what, "")
 		}
-		return d.begin(ctx, conn0)
+		return d.begin(ctx, conn0, d.cfg.Subset == nil)
 	}
 	if err != nil {
 		return classify(err, "take the global read lock", "")
 	}
 	for _, c := range d.conns {
-		if err := d.begin(ctx, c); err != nil {
+		if err := d.begin(ctx, c, true); err != nil {
 			return err
 		}
+	}
+	if d.cfg.Subset != nil {
+		// The keys' connection opens its snapshot under the same lock;
+		// not READ ONLY, which forbids even temporary tables.
+		kc, err := d.conn(ctx, what)
+		if err != nil {
+			return err
+		}
+		if err := d.begin(ctx, kc, false); err != nil {
+			kc.Close()
+			return err
+		}
+		d.keyConn = kc
 	}
 	if _, err := conn0.ExecContext(ctx, "UNLOCK TABLES"); err != nil {
 		return classify(err, "release the global read lock", "")
@@ -372,9 +405,16 @@ func (d *Dumper) conn(ctx context.Context, what string) (*sql.Conn, error) {
 	return c, nil
 }
 
-// begin opens the consistent snapshot of one connection.
-func (d *Dumper) begin(ctx context.Context, c *sql.Conn) error {
-	if _, err := c.ExecContext(ctx, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"); err != nil {
+// begin opens the consistent snapshot of one connection; the transaction
+// is READ ONLY unless the connection must write temporary tables.
+func (d *Dumper) begin(ctx context.Context, c *sql.Conn, readOnly bool) error {
+	q := "START TRANSACTION WITH CONSISTENT SNAPSHOT"
+	if readOnly {
+		q += ", READ ONLY"
+	} else {
+		d.keyConn = c
+	}
+	if _, err := c.ExecContext(ctx, q); err != nil {
 		return classify(err, "start the snapshot transaction", "")
 	}
 	return nil
@@ -404,6 +444,9 @@ func (d *Dumper) Close() error {
 		d.wg.Wait()
 		for _, c := range d.conns {
 			c.Close()
+		}
+		if d.keyConn != nil && (len(d.conns) == 0 || d.keyConn != d.conns[0]) {
+			d.keyConn.Close()
 		}
 		err = d.db.Close()
 		d.closed.Store(true)

@@ -20,8 +20,12 @@ type chunk struct {
 	t     *table
 	seq   int    // index in Dumper.work
 	where string // the range: " WHERE ... ORDER BY ...", or empty
-	ch    chan *batch
-	err   error // set before ch is closed, when the read failed
+	// keyLo..keyHi are the numbers of the subset keys whose rows the
+	// chunk reads, for a table with a key set (where is then made when
+	// the chunk is read).
+	keyLo, keyHi int64
+	ch           chan *batch
+	err          error // set before ch is closed, when the read failed
 	// queued is the bytes of the batches in ch; the reader waits on
 	// drained (the consumer took a batch) while one more would pass
 	// queueBytes. maxQueued keeps the most there was, for tests.
@@ -71,6 +75,9 @@ func (d *Dumper) plan(ctx context.Context, c *sql.Conn) error {
 		if err := d.planTable(ctx, c, t); err != nil {
 			return err
 		}
+		if t.sub {
+			d.planSubset(t)
+		}
 		for _, ch := range t.chunks {
 			ch.seq = len(d.work)
 			d.work = append(d.work, ch)
@@ -97,6 +104,9 @@ func (d *Dumper) planTable(ctx context.Context, c *sql.Conn, t *table) error {
 	}
 	sel.WriteString(" FROM " + sqldump.QuoteIdent(t.name))
 	t.sel = sel.String()
+	if t.sub {
+		return nil
+	}
 	newChunk := func(where string) {
 		t.chunks = append(t.chunks, &chunk{t: t, where: where, ch: make(chan *batch, batchQueue), drained: make(chan struct{}, 1)})
 	}
@@ -241,13 +251,21 @@ func (d *Dumper) readChunk(ctx context.Context, c *sql.Conn, ch *chunk) error {
 	t := ch.t
 	what := "read table " + sqldump.QuoteIdent(t.name)
 	d.queries.Add(1)
+	where := ch.where
+	if t.sub {
+		w, err := d.subsetWhere(ctx, ch)
+		if err != nil {
+			return err
+		}
+		where = w
+	}
 	var rerr error // an error of the rows, not of the connection
 	err := c.Raw(func(dc any) error {
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return fmt.Errorf("dbdump: driver connection %T cannot run queries", dc)
 		}
-		rows, err := q.QueryContext(ctx, t.sel+ch.where, nil)
+		rows, err := q.QueryContext(ctx, t.sel+where, nil)
 		if err != nil {
 			return classify(err, what, selectPriv)
 		}

@@ -65,6 +65,13 @@ type table struct {
 	sel      string   // "SELECT `a`,`b` FROM `t`"
 	colNames []string // names of cols
 	chunks   []*chunk
+
+	// subset state (Config.Subset)
+	whole bool  // copied whole
+	root  bool  // a root of the subset
+	sub   bool  // has a key set: its rows are the keys taken
+	idx   int   // number of its temporary key tables
+	taken int64 // keys taken
 }
 
 // quoteString quotes s as a SQL string literal. Sessions run with sql_mode
