@@ -55,8 +55,8 @@ func newSnapshotCommand(e *env) *cli.Command {
 			"the rules' subset section and presets list, such as wp_postmeta.post_id -> wp_posts.ID), and the rows\n" +
 			"that belong to a taken row (its meta, items, comments). Tables the rules copy whole are whole; tables\n" +
 			"reached by nothing keep their schema and lose their rows, and the summary names them. Computed inside\n" +
-			"the snapshot's consistent read; live databases only. 'stagecopy rules explain --dry-run' shows what a\n" +
-			"subset would take.\n\n" +
+			"the snapshot's consistent read; live databases only. What a subset would take, without an archive:\n" +
+			"'stagecopy rules explain --preset NAME --dry-run -D NAME --subset SUBSET' (and the connection flags).\n\n" +
 			"Examples:\n" +
 			"  MYSQL_PWD=... stagecopy snapshot --anonymize --preset wordpress -u shop -D shop --files /var/www/site -o site.tar.zst\n" +
 			"  stagecopy snapshot --anonymize --preset wordpress --dump site.sql.gz --files /var/www/site -o site.tar.zst\n" +
@@ -336,7 +336,7 @@ func snapshotHint(err error) error {
 	case errors.Is(err, dbdump.ErrNoSuchTable):
 		return withHint(err, "--tables patterns must match tables of the database")
 	case errors.Is(err, snapshot.ErrSubset):
-		return withHint(err, "check the subset's roots and references against the database (docs/rules.md, subset); 'stagecopy rules explain --dry-run' shows what a subset would take")
+		return withHint(err, "check the subset's roots and references against the database (docs/rules.md, subset); 'stagecopy rules explain --preset NAME --dry-run -D NAME --subset SUBSET' (or a rules FILE), with this snapshot's connection flags, shows what a subset would take")
 	case errors.Is(err, snapshot.ErrNotSQL):
 		return withHint(err, "--dump takes a SQL file made by mysqldump, mariadb-dump or phpMyAdmin (plain, .gz or .zst)")
 	case errors.Is(err, snapshot.ErrFilesDir):

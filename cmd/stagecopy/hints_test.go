@@ -115,6 +115,10 @@ func TestHintsRun(t *testing.T) {
 		"--pubkey": func() string { return pubLine }, "-k": func() string { return pubLine },
 		"--encrypt-to": func() string { return recipient }, "-e": func() string { return recipient },
 		"--preset": func() string { return "wordpress" },
+		// A database on a server that is not there: the flags are parsed,
+		// the connection fails (exit 1).
+		"-D": func() string { return "hint_db" }, "--database": func() string { return "hint_db" },
+		"--subset": func() string { return "wp_posts: ID < 10" },
 		"-o": func() string {
 			n++
 			return filepath.Join(dir, "out"+strconv.Itoa(n)+".tar.zst")
