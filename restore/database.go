@@ -33,9 +33,12 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 		if err != nil {
 			return err
 		}
-		if !marked && objects == 0 {
-			// A restore killed before its marker table: the database's
-			// comment names it.
+		if !marked {
+			// A restore killed before its marker table, or a DROP
+			// DATABASE of ours stopped halfway (the server gives up a
+			// drop when its client goes, and the marker table is among
+			// the first it drops): the database's comment names the
+			// copy. Whether the registry lists it is checked below.
 			_, marked, _ = registry.DatabaseMarker(ctx, r.admin, name)
 		}
 		switch {

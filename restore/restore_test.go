@@ -264,6 +264,18 @@ func TestRestoreRefuses(t *testing.T) {
 			t.Errorf("earlier entry %s after --force: database %q, notes %v", e.ID, now.Database, now.Notes)
 		}
 	}
+
+	// A DROP DATABASE of ours that stopped halfway (its client killed: the
+	// server stops the drop when the connection goes, and drops the
+	// marker table among the first, '_' sorting before lower case) leaves
+	// tables without the marker table; the database's comment still names
+	// the copy, and --force replaces it.
+	srv.Exec(t, name, "DROP TABLE "+registry.MarkerTable)
+	o = base(reg)
+	o.Database, o.Force = name, true
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatalf("--force over an earlier copy whose marker table a stopped DROP DATABASE took: %v", err)
+	}
 }
 
 // TestRestoreUndoes checks that every kind of failure leaves nothing: no
