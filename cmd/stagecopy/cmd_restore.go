@@ -36,6 +36,7 @@ func newRestoreCommand(e *env) *cli.Command {
 		&cli.IntFlag{Name: "threads", Aliases: []string{"j"}, Usage: "parallel connections loading data `N`", DefaultText: "number of CPUs"},
 		&cli.BoolFlag{Name: "drop-unsupported", Usage: "leave out what the target server cannot keep (a sequence on MySQL, an index on an expression on MariaDB) instead of refusing the archive; the summary and the registry list it (docs/servers.md)"},
 		&cli.BoolFlag{Name: "ignore-expiry", Usage: "restore an archive past the expiry its owner set (recorded in the registry)"},
+		&cli.BoolFlag{Name: "outlive-archive", Usage: "let the copy live for --expires even past the archive's own expiry (by default it expires with the archive; recorded in the registry)"},
 		&cli.BoolFlag{Name: "force", Usage: "replace an EARLIER STAGING COPY in --db-name/--files-dir (never anything stagecopy did not make)"},
 		&cli.BoolFlag{Name: "existing-db", Usage: "load into the EXISTING, EMPTY database --db-name (when the account may not create databases, as on hosting panels); a failed restore then drops only what it created there, never the database"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress and no summary, only the staging id (and a --support-admin's password, " +
@@ -68,7 +69,8 @@ func newRestoreCommand(e *env) *cli.Command {
 			"--passphrase-file FILE. A per-snapshot identity (from 'stagecopy keygen --age') is recorded in the\n" +
 			"registry and purge destroys it, so every other copy of the archive becomes unreadable; any other\n" +
 			"identity file is never recorded. An archive past the expiry its owner set is refused unless\n" +
-			"--ignore-expiry, which the registry records.\n\n" +
+			"--ignore-expiry, which the registry records. The copy expires after --expires, or with the archive\n" +
+			"if that comes first ('stagecopy purge --expired' removes it then), unless --outlive-archive.\n\n" +
 			"Examples:\n" +
 			"  stagecopy restore --socket /run/mysqld/mysqld.sock -u support --files-dir /srv/staging/shop \\\n" +
 			"      --url https://shop.staging.test --support-admin support site.tar.zst\n" +
@@ -140,7 +142,7 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 		return o, err
 	}
 	o.Options = restore.Options{
-		ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"),
+		ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"), OutliveArchive: c.Bool("outlive-archive"),
 		Server: cfg, ServerName: dbconn.Describe(cfg),
 		Conn:     restoreTarget(server.target, cfg),
 		Database: c.String("db-name"), Force: c.Bool("force"), ExistingDatabase: c.Bool("existing-db"), FilesDir: c.String("files-dir"),
@@ -217,22 +219,25 @@ func runRestore(ctx context.Context, e *env, o restoreOptions) error {
 
 // restoreJSON is restore --json (docs/json.md).
 type restoreJSON struct {
-	StagingID     string     `json:"staging_id"`
-	SnapshotID    string     `json:"snapshot_id"`
-	Database      string     `json:"database"`
-	Server        string     `json:"server"`
-	Tables        int        `json:"tables"`
-	Rows          int64      `json:"rows"`
-	FilesDir      string     `json:"files_dir"` // "" when the archive has no files
-	Files         int64      `json:"files"`
-	CMS           string     `json:"cms"` // "" when no staging fixes were made
-	URL           string     `json:"url"`
-	OldURL        string     `json:"old_url"`
-	Expires       *time.Time `json:"expires"`
-	ExpiryIgnored bool       `json:"expiry_ignored"`
-	IdentityFile  string     `json:"identity_file"` // a per-snapshot key purge destroys
-	ConfigFile    string     `json:"config_file"`   // rewritten with --rewrite-config
-	SupportAdmin  *struct {
+	StagingID       string     `json:"staging_id"`
+	SnapshotID      string     `json:"snapshot_id"`
+	Database        string     `json:"database"`
+	Server          string     `json:"server"`
+	Tables          int        `json:"tables"`
+	Rows            int64      `json:"rows"`
+	FilesDir        string     `json:"files_dir"` // "" when the archive has no files
+	Files           int64      `json:"files"`
+	CMS             string     `json:"cms"` // "" when no staging fixes were made
+	URL             string     `json:"url"`
+	OldURL          string     `json:"old_url"`
+	Expires         *time.Time `json:"expires"`
+	ArchiveExpires  *time.Time `json:"archive_expires"`
+	ExpiryCapped    bool       `json:"expiry_capped"`
+	OutlivesArchive bool       `json:"outlives_archive"`
+	ExpiryIgnored   bool       `json:"expiry_ignored"`
+	IdentityFile    string     `json:"identity_file"` // a per-snapshot key purge destroys
+	ConfigFile      string     `json:"config_file"`   // rewritten with --rewrite-config
+	SupportAdmin    *struct {
 		Login    string `json:"login"`
 		Password string `json:"password"` // shown once, stored nowhere
 	} `json:"support_admin"`
@@ -246,11 +251,16 @@ func restoreJSONOf(res *restore.Result, took time.Duration) restoreJSON {
 		StagingID: en.ID, SnapshotID: en.SnapshotID, Database: en.Database, Server: en.Server,
 		Tables: res.Tables, Rows: res.Rows, FilesDir: en.FilesDir, Files: res.Files, CMS: res.CMS,
 		URL: en.URL, OldURL: res.OldURL, ExpiryIgnored: res.ExpiryIgnored, IdentityFile: en.IdentityFile,
+		ExpiryCapped: res.ExpiryCapped, OutlivesArchive: en.OutlivesArchive,
 		Fixes: append([]string{}, res.Fix.Changes...), Seconds: took.Seconds(),
 	}
 	if !en.Expires.IsZero() {
 		x := en.Expires.UTC()
 		j.Expires = &x
+	}
+	if !en.ArchiveExpires.IsZero() {
+		x := en.ArchiveExpires.UTC()
+		j.ArchiveExpires = &x
 	}
 	if res.Config != nil {
 		j.ConfigFile = res.Config.File
@@ -343,8 +353,14 @@ func printRestoreSummary(e *env, res *restore.Result, took time.Duration) {
 	for _, ch := range res.Fix.Changes {
 		fmt.Fprintf(w, "  fix       %s\n", ch)
 	}
-	if !en.Expires.IsZero() {
+	switch {
+	case res.ExpiryCapped:
+		fmt.Fprintf(w, "  expires   %s, with the archive (a copy never outlives it unless --outlive-archive)\n", en.Expires.Local().Format("2006-01-02 15:04"))
+	case !en.Expires.IsZero():
 		fmt.Fprintf(w, "  expires   %s\n", en.Expires.Local().Format("2006-01-02 15:04"))
+	}
+	if en.OutlivesArchive && (en.Expires.IsZero() || en.Expires.After(en.ArchiveExpires)) {
+		fmt.Fprintf(w, "  outlives  the archive's expiry (%s): --outlive-archive, recorded in the registry\n", en.ArchiveExpires.Local().Format("2006-01-02 15:04"))
 	}
 	if en.Admin != nil {
 		fmt.Fprintf(w, "  support admin  %s\n", en.Admin.Name)
