@@ -100,6 +100,13 @@ func detect(ms []match, v []byte) []match {
 	return ms
 }
 
+// plainWord reports whether detect would find nothing in v, shorter
+// than minBase64, at a first look: no '@', digit, two ':', byte that is
+// not ASCII text, or '&' (&commat;). Cheaper than remembering it.
+func plainWord(v []byte) bool {
+	return firstLook(v) == 0 && bytes.IndexByte(v, '&') < 0
+}
+
 // minDetect is the length of the shortest value detect finds anything in:
 // a@b.cd.
 const minDetect = 6

@@ -337,7 +337,7 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rw Rewrites) 
 		// minDetect bytes.
 		s.matches = s.matches[:0]
 		switch {
-		case len(b) < minDetect:
+		case len(b) < minDetect, len(b) < minBase64 && plainWord(b):
 		case len(b) > maxClean:
 			s.matches = detect(s.matches, b)
 		default:
