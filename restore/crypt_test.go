@@ -193,7 +193,7 @@ func TestRestoreExpiry(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, _ := reg.Get(context.Background(), res.Entry.ID)
-	if !res.ExpiryIgnored || len(e.Notes) != 1 || !strings.Contains(e.Notes[0], "--ignore-expiry") || len(warned) != 2 {
+	if !res.ExpiryIgnored || len(e.Notes) != 1 || !strings.Contains(e.Notes[0], "--ignore-expiry") || len(warned) != 3 || !strings.Contains(warned[2], "did NOT make this copy safe") {
 		t.Errorf("ignored expiry not recorded: result %v, notes %q, warnings %q", res.ExpiryIgnored, e.Notes, warned)
 	}
 	// The copy carries the archive's expiry, past already: it is expired

@@ -30,6 +30,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/rules"
 )
 
 // Errors of Run that the command line turns into hints.
@@ -94,6 +95,10 @@ type Options struct {
 	// CMS is "" to detect it from the tables, "none" for no staging
 	// fixes, or a name staging.Lookup knows.
 	CMS string
+	// Rules, if set, holds a restore: section (rules.RestoreRule) whose
+	// values are set on the staging copy after the CMS's fixes; a rule
+	// naming a table or column the copy lacks fails the restore.
+	Rules *rules.Rules
 	// SupportAdmin, if set, is the login of a temporary administrator
 	// created with a random password; SupportEmail is its address.
 	SupportAdmin string
@@ -159,6 +164,11 @@ type Result struct {
 	Fix     staging.FixReport
 	Rewrite staging.RewriteStats
 	Config  *staging.ConfigReport
+	// RuleChanges are what Options.Rules' restore rules set, in order.
+	RuleChanges []RuleChange
+	// NotSafe, when no CMS's fixes ran, lists what stagecopy could not
+	// make safe on the copy (Run warned about it).
+	NotSafe []string
 	// AdminPassword is the support admin's password: shown once, stored
 	// nowhere.
 	AdminPassword string

@@ -31,7 +31,7 @@ type Options struct {
 
 // Known keys at each level, in the order they are listed in messages.
 var (
-	topKeys        = []string{"version", "extends", "prefix", "tables", "files"}
+	topKeys        = []string{"version", "extends", "prefix", "tables", "files", "restore"}
 	tableKeys      = []string{"action", "columns", "eav", "keys", "where"}
 	columnRuleKeys = []string{"transform", "where", "php", "json"}
 	keyRuleKeys    = []string{"transform", "php", "json"}
@@ -52,6 +52,7 @@ type source struct {
 	extends   []extendRef
 	tables    []*tableEntry
 	files     fileEntry
+	restore   []*RestoreRule
 }
 
 type extendRef struct {
@@ -331,6 +332,8 @@ func parseSource(name string, data []byte, preset bool, opts Options, errs *Erro
 			}
 		case "files":
 			src.files = p.files(e.val)
+		case "restore":
+			src.restore = p.restoreRules(e.val)
 		}
 	}
 	if !versionSeen {

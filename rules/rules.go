@@ -23,6 +23,9 @@ type Rules struct {
 	Tables []*TableRule
 	// Files holds the rules for the site's file tree.
 	Files FileRules
+	// Restore holds the restore: section: values restore sets on the
+	// staging copy after loading it. They do not change a snapshot.
+	Restore []*RestoreRule
 	// Sources lists what contributed, in the order applied: "preset:NAME"
 	// for presets, the file name as given (or joined to the including
 	// file's directory) for files. The loaded file itself is last.
