@@ -193,13 +193,35 @@ func TestRestoreExpiry(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, _ := reg.Get(context.Background(), res.Entry.ID)
-	if !res.ExpiryIgnored || len(e.Notes) != 1 || !strings.Contains(e.Notes[0], "--ignore-expiry") || len(warned) != 1 {
+	if !res.ExpiryIgnored || len(e.Notes) != 1 || !strings.Contains(e.Notes[0], "--ignore-expiry") || len(warned) != 3 || !strings.Contains(warned[2], "did NOT make this copy safe") {
 		t.Errorf("ignored expiry not recorded: result %v, notes %q, warnings %q", res.ExpiryIgnored, e.Notes, warned)
 	}
-	// Not yet expired: restored, nothing noted.
-	data = craft(t, archive.Header{Expires: time.Now().Add(time.Hour)}, file("db/t.schema.sql", tSchema, 0))
-	res, err = Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: mariadbtest.Name(t, "fresh"), Registry: reg, CMS: "none"})
-	if err != nil || res.ExpiryIgnored || len(res.Entry.Notes) != 0 {
+	// The copy carries the archive's expiry, past already: it is expired
+	// from the start, and a warning says what removes it.
+	if !e.Expires.Equal(expired) || !e.ArchiveExpires.Equal(expired) || e.OutlivesArchive || !res.ExpiryCapped ||
+		!e.Expired(time.Now()) || !strings.Contains(warned[1], "purge --expired") {
+		t.Errorf("copy of an expired archive: expires %v, archive %v, outlives %v, capped %v, warnings %q", e.Expires, e.ArchiveExpires, e.OutlivesArchive, res.ExpiryCapped, warned)
+	}
+	// Not yet expired: restored, nothing noted; a lifetime longer than
+	// the archive's ends with the archive, one shorter is kept.
+	fresh := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	data = craft(t, archive.Header{Expires: fresh}, file("db/t.schema.sql", tSchema, 0))
+	res, err = Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: mariadbtest.Name(t, "fresh"), Registry: reg, CMS: "none", Expires: 14 * 24 * time.Hour})
+	if err != nil || res.ExpiryIgnored || len(res.Entry.Notes) != 0 || !res.Entry.Expires.Equal(fresh) || !res.ExpiryCapped {
 		t.Fatalf("fresh archive: %v %+v", err, res)
+	}
+	res, err = Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: mariadbtest.Name(t, "short"), Registry: reg, CMS: "none", Expires: time.Minute})
+	if err != nil || res.ExpiryCapped || !res.Entry.Expires.Before(fresh) || res.Entry.Expires.Before(time.Now()) {
+		t.Fatalf("a lifetime within the archive's: %v %+v", err, res)
+	}
+	// OutliveArchive: the lifetime asked for, and the registry says so.
+	res, err = Run(context.Background(), Options{Archive: bytes.NewReader(data), Server: srv.Config(t, ""), Database: mariadbtest.Name(t, "outlive"), Registry: reg, CMS: "none",
+		Expires: 14 * 24 * time.Hour, OutliveArchive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ = reg.Get(context.Background(), res.Entry.ID)
+	if res.ExpiryCapped || !e.OutlivesArchive || !e.ArchiveExpires.Equal(fresh) || e.Expires.Before(time.Now().Add(13*24*time.Hour)) || len(e.Notes) != 1 {
+		t.Errorf("--outlive-archive: %+v", e)
 	}
 }

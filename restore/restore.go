@@ -30,6 +30,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
+	"github.com/stagecopy/stagecopy/rules"
 )
 
 // Errors of Run that the command line turns into hints.
@@ -94,13 +95,22 @@ type Options struct {
 	// CMS is "" to detect it from the tables, "none" for no staging
 	// fixes, or a name staging.Lookup knows.
 	CMS string
+	// Rules, if set, holds a restore: section (rules.RestoreRule) whose
+	// values are set on the staging copy after the CMS's fixes; a rule
+	// naming a table or column the copy lacks fails the restore.
+	Rules *rules.Rules
 	// SupportAdmin, if set, is the login of a temporary administrator
 	// created with a random password; SupportEmail is its address.
 	SupportAdmin string
 	SupportEmail string
 	// Expires is how long the staging copy is meant to live (registry and
-	// support admin); 0 means no expiry.
+	// support admin); 0 means no expiry. The copy never lives past the
+	// archive's own expiry (its owner's), unless OutliveArchive: Run
+	// shortens it, and the registry records both times.
 	Expires time.Duration
+	// OutliveArchive lets Expires run past the archive's expiry; the
+	// registry entry records that it was asked for.
+	OutliveArchive bool
 	// RewriteConfig points the CMS's configuration file in FilesDir
 	// (wp-config.php, parameters.php, env.php, settings.php) at the
 	// staging database, with Server's user and password.
@@ -154,6 +164,11 @@ type Result struct {
 	Fix     staging.FixReport
 	Rewrite staging.RewriteStats
 	Config  *staging.ConfigReport
+	// RuleChanges are what Options.Rules' restore rules set, in order.
+	RuleChanges []RuleChange
+	// NotSafe, when no CMS's fixes ran, lists what stagecopy could not
+	// make safe on the copy (Run warned about it).
+	NotSafe []string
 	// AdminPassword is the support admin's password: shown once, stored
 	// nowhere.
 	AdminPassword string
@@ -162,6 +177,9 @@ type Result struct {
 	Decryption archive.Decryption
 	// ExpiryIgnored says the archive had expired and IgnoreExpiry let it in.
 	ExpiryIgnored bool
+	// ExpiryCapped says the copy's expiry is the archive's, earlier than
+	// Options.Expires asked for (Entry.Expires holds it).
+	ExpiryCapped bool
 	// Target is the server loaded into, as read (or Options.Target), and
 	// Adaptations what was changed in the archive's statements so that it
 	// keeps them (docs/servers.md).
@@ -288,6 +306,22 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if opts.Expires > 0 {
 		entry.Expires = now.Add(opts.Expires)
 	}
+	capped := false
+	if !h.Expires.IsZero() {
+		entry.ArchiveExpires = h.Expires.UTC()
+		switch {
+		case opts.OutliveArchive:
+			entry.OutlivesArchive = true
+			if entry.Expires.IsZero() || entry.Expires.After(entry.ArchiveExpires) {
+				entry.Notes = append(entry.Notes, fmt.Sprintf("--outlive-archive: the copy may live past the archive's expiry (%s)", h.Expires.UTC().Format(time.RFC3339)))
+			}
+		case entry.Expires.IsZero() || entry.Expires.After(entry.ArchiveExpires):
+			entry.Expires, capped = entry.ArchiveExpires, true
+		}
+	}
+	if capped && expired {
+		warn(fmt.Sprintf("the copy expires with its archive, at %s, which has passed: 'stagecopy purge --expired' removes it; --outlive-archive keeps it for --expires instead (the registry records that)", h.Expires.Format(time.RFC3339)))
+	}
 	r := &restorer{opts: opts, entry: &entry, ar: ar, warn: warn}
 	server := *opts.Server
 	server.DBName = ""
@@ -326,7 +360,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		}
 		killpoint.Reached("after-files-marker")
 	}
-	result := &Result{Header: h, Decryption: dec, ExpiryIgnored: expired}
+	result := &Result{Header: h, Decryption: dec, ExpiryIgnored: expired, ExpiryCapped: capped}
 	if err := r.load(ctx, &server, name, result); err != nil {
 		return nil, err
 	}

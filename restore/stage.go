@@ -17,10 +17,23 @@ import (
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
 
-// stage applies the CMS's staging fixes: URL rewrite, search engines and
-// mail off, marker, support admin.
+// notSafe is what only a CMS's staging fixes, or the operator's restore
+// rules, make safe on a copy: without a CMS, restore says these are as
+// the source site had them.
+var notSafe = []string{
+	"outgoing mail (SMTP and mailer settings, queued mail)",
+	"the application's cron and scheduled jobs (the database's own events are disabled)",
+	"webhooks and API callbacks to other services",
+	"payment settings (live gateway keys and modes)",
+}
+
+// stage applies the CMS's staging fixes (URL rewrite, search engines and
+// mail off, marker, support admin), then the restore rules of
+// Options.Rules; without a CMS it warns about what it could not make safe.
 func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string, result *Result) error {
-	if r.opts.CMS == "none" && r.opts.URL == "" {
+	hasRules := r.opts.Rules != nil && len(r.opts.Rules.Restore) > 0
+	if r.opts.CMS == "none" && r.opts.URL == "" && !hasRules {
+		r.warnNotSafe(result)
 		return nil
 	}
 	cfg := *server
@@ -32,9 +45,51 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 	db := sql.OpenDB(conn)
 	defer db.Close()
 	r.progress("staging fixes", "")
+	if err := r.fixCMS(ctx, db, server, name, result); err != nil {
+		return err
+	}
+	if hasRules {
+		r.progress("restore rules", "")
+		if result.RuleChanges, err = applyRestoreRules(ctx, db, r.opts.Rules); err != nil {
+			return err
+		}
+		for _, c := range result.RuleChanges {
+			if c.Rows == 0 && c.Rule.HasKey {
+				r.warnf("restore rule %q (%s): no row has %s %q, so nothing was set: check that the key is written as in the table", c.Rule.Written, c.Rule.Pos, c.Rule.KeyColumn, c.Rule.Key)
+			}
+		}
+	}
+	if result.CMS == "" {
+		r.warnNotSafe(result)
+	}
+	return nil
+}
+
+// warnNotSafe says, for a copy no CMS's fixes ran on, what stagecopy could
+// not make safe, and what the restore rules did about it.
+func (r *restorer) warnNotSafe(result *Result) {
+	result.NotSafe = notSafe
+	why := "no CMS recognized (no WordPress, PrestaShop, Magento 2 or Drupal tables found), so no staging fixes were applied"
+	if r.opts.CMS == "none" {
+		why = "--cms none: no staging fixes were applied"
+	}
+	what := "neutralise them before the site runs: a restore: section in a rules file, given with --rules FILE, sets chosen columns or key/value settings on the copy (docs/rules.md)"
+	if r.opts.CMS != "none" {
+		what += "; or name the CMS with --cms"
+	}
+	if rs := r.opts.Rules; rs != nil && len(rs.Restore) > 0 {
+		what = fmt.Sprintf("only what the restore rules of %s set (%d, listed in the summary) was changed: check that they cover all of these", rs.Sources[len(rs.Sources)-1], len(rs.Restore))
+	}
+	r.warnf("%s: stagecopy did NOT make this copy safe to run: %s are as the source site had them; %s", why, strings.Join(notSafe, ", "), what)
+}
+
+// fixCMS detects the CMS (or takes Options.CMS) and applies its staging
+// fixes; with no CMS it only rewrites the URL, given --from-url.
+func (r *restorer) fixCMS(ctx context.Context, db *sql.DB, server *mysql.Config, name string, result *Result) error {
 	// The tables as loaded decide (Run looked at the archive's schema
 	// entries before, when it could read the archive twice).
 	var cms staging.CMS
+	var err error
 	if r.opts.CMS != "none" {
 		tables, err := staging.Tables(ctx, db)
 		if err != nil {
@@ -42,9 +97,6 @@ func (r *restorer) stage(ctx context.Context, server *mysql.Config, name string,
 		}
 		if cms, err = detectCMS(tables, r.opts.CMS, needsCMS(r.opts)); err != nil {
 			return err
-		}
-		if cms == nil {
-			r.warnf("no CMS recognized (no WordPress, PrestaShop, Magento 2 or Drupal tables found): no staging fixes applied (search engines and mail are NOT off); name one with --cms")
 		}
 	}
 	old := r.opts.OldURL

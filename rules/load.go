@@ -201,6 +201,7 @@ func (l *loader) merge() *Rules {
 	for _, t := range r.Tables {
 		l.checkTable(t, keysPos[t])
 	}
+	l.mergeRestore(r)
 	return r
 }
 

@@ -31,7 +31,7 @@ type Options struct {
 
 // Known keys at each level, in the order they are listed in messages.
 var (
-	topKeys        = []string{"version", "extends", "prefix", "tables", "files", "subset"}
+	topKeys        = []string{"version", "extends", "prefix", "tables", "files", "subset", "restore"}
 	tableKeys      = []string{"action", "columns", "eav", "keys", "where"}
 	columnRuleKeys = []string{"transform", "where", "php", "json"}
 	keyRuleKeys    = []string{"transform", "php", "json"}
@@ -53,6 +53,7 @@ type source struct {
 	tables    []*tableEntry
 	files     fileEntry
 	subset    subsetEntry
+	restore   []*RestoreRule
 }
 
 type extendRef struct {
@@ -334,6 +335,8 @@ func parseSource(name string, data []byte, preset bool, opts Options, errs *Erro
 			src.files = p.files(e.val)
 		case "subset":
 			src.subset = p.subset(e.val)
+		case "restore":
+			src.restore = p.restoreRules(e.val)
 		}
 	}
 	if !versionSeen {

@@ -26,6 +26,9 @@ type Rules struct {
 	// Subset says which rows a snapshot of a live database copies when
 	// only part of it is copied; see Subset.Active.
 	Subset Subset
+	// Restore holds the restore: section: values restore sets on the
+	// staging copy after loading it. They do not change a snapshot.
+	Restore []*RestoreRule
 	// Sources lists what contributed, in the order applied: "preset:NAME"
 	// for presets, the file name as given (or joined to the including
 	// file's directory) for files. The loaded file itself is last.

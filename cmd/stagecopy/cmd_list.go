@@ -22,10 +22,12 @@ func newListCommand(e *env) *cli.Command {
 		Usage: "show the restored staging copies recorded in the registry",
 		Description: "Lists what `stagecopy restore` recorded and `stagecopy purge` works from, oldest first:\n" +
 			"ID (purge takes it, or any unique prefix), snapshot, database, files directory, URL, when it was\n" +
-			"made, when it expires, and its status. --json prints the registry entries as they are stored.",
+			"made, when it expires (a copy expires with its archive, unless restored with --outlive-archive;\n" +
+			"a copy purged or being purged shows that there instead), and its status. --expired lists the\n" +
+			"copies 'stagecopy purge --expired' would remove. --json prints the registry entries as they are stored.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print the entries as a JSON array"},
-			&cli.BoolFlag{Name: "expired", Usage: "only copies past their expiry time"},
+			&cli.BoolFlag{Name: "expired", Usage: "only copies past their expiry time and not purged yet (what purge --expired removes)"},
 			stateDirFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -62,7 +64,7 @@ func runList(ctx context.Context, e *env, o listOptions) error {
 	if o.expired {
 		es = nil
 		for _, x := range all {
-			if x.Expired(now) {
+			if x.Expired(now) && x.Status != registry.StatusPurged {
 				es = append(es, x)
 			}
 		}
@@ -102,9 +104,15 @@ func printList(e *env, es []registry.Entry, now time.Time) {
 }
 
 // expiresText is "in 3d", "EXPIRED 2h ago", or "-" when the copy has no
-// expiry time.
+// expiry time; a copy that is purged, or being purged, has its state
+// instead: an expiry means nothing for a copy that is gone, and a purge
+// that stopped half-way needs running again whatever the expiry.
 func expiresText(x registry.Entry, now time.Time) string {
 	switch {
+	case x.Status == registry.StatusPurged:
+		return "purged"
+	case x.Status == registry.StatusPurging:
+		return "purging: run purge again"
 	case x.Expires.IsZero():
 		return "-"
 	case x.Expired(now):

@@ -14,8 +14,9 @@ import (
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
 
-// listFixture makes a registry with three copies: active and expiring in
-// 3 days, expired 2 hours ago, and one still restoring without expiry.
+// listFixture makes a registry with five copies: active and expiring in
+// 3 days, expired 2 hours ago, one still restoring without expiry, one
+// purged (its expiry long past) and one whose purge stopped half-way.
 func listFixture(t *testing.T, now time.Time) (string, []registry.Entry) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "state")
@@ -39,6 +40,14 @@ func listFixture(t *testing.T, now time.Time) (string, []registry.Entry) {
 		{
 			ID: "stg-0a1b99999999", SnapshotID: "ffeeddccbbaa99887766554433221100", Archive: "/srv/in/new.tar.zst",
 			Database: "new_staging", Created: now.Add(-3 * time.Minute), Status: registry.StatusRestoring,
+		},
+		{
+			ID: "stg-5555aaaa5555", SnapshotID: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f", Database: "gone_staging",
+			Created: now.Add(-20 * 24 * time.Hour), Expires: now.Add(-6 * 24 * time.Hour), Status: registry.StatusPurged,
+		},
+		{
+			ID: "stg-6666bbbb6666", SnapshotID: "1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e", Database: "half_staging",
+			Created: now.Add(-10 * 24 * time.Hour), Expires: now.Add(4 * 24 * time.Hour), Status: registry.StatusPurging,
 		},
 	}
 	for _, x := range es {
@@ -64,15 +73,19 @@ func TestListTable(t *testing.T) {
 		t.Fatalf("code %d, stderr %q", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 4 {
-		t.Fatalf("want header and 3 lines:\n%s", out)
+	if len(lines) != 6 {
+		t.Fatalf("want header and 5 lines:\n%s", out)
 	}
 	if !regexp.MustCompile(`^ID +SNAPSHOT +DATABASE +FILES +URL +CREATED +EXPIRES +STATUS$`).MatchString(lines[0]) {
 		t.Errorf("header %q", lines[0])
 	}
 	local := func(tm time.Time) string { return regexp.QuoteMeta(tm.Local().Format("2006-01-02 15:04")) }
 	// Oldest first; columns line up under the header.
+	// A purged copy, or one being purged, shows that instead of an
+	// expiry.
 	want := []string{
+		`^stg-5555aaaa5555 +0f0f0f0f0f0f +gone_staging +- +- +` + local(es[3].Created) + ` +purged +purged$`,
+		`^stg-6666bbbb6666 +1e1e1e1e1e1e +half_staging +- +- +` + local(es[4].Created) + ` +purging: run purge again +purging$`,
 		`^stg-99aa00bb11cc +001122334455 +old_staging +- +- +` + local(es[1].Created) + ` +EXPIRED 2h ago +active$`,
 		`^stg-0a1b2c3d4e5f +5e9f0c1d2b3a +shop_staging +/var/www/shop-staging +https://staging\.example\.test +` + local(es[0].Created) + ` +in 3d +active$`,
 		`^stg-0a1b99999999 +ffeeddccbbaa +new_staging +- +- +` + local(es[2].Created) + ` +- +restoring$`,
@@ -89,7 +102,7 @@ func TestListTable(t *testing.T) {
 		}
 	}
 
-	// --expired: only the expired one.
+	// --expired: only the expired one, not the purged one.
 	code, out, _ = runCLI(t, "list", "--expired", "--state-dir", dir)
 	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "stg-99aa00bb11cc") {
 		t.Fatalf("--expired: code %d\n%s", code, out)
@@ -97,7 +110,7 @@ func TestListTable(t *testing.T) {
 	// Once nothing has expired, --expired says so in one line.
 	fixClock(t, now.Add(-24*time.Hour))
 	code, out, _ = runCLI(t, "list", "--expired", "--state-dir", dir)
-	if code != 0 || out != "no expired staging copies (3 in "+dir+"; `stagecopy list` shows them)\n" {
+	if code != 0 || out != "no expired staging copies (5 in "+dir+"; `stagecopy list` shows them)\n" {
 		t.Fatalf("--expired, none: code %d %q", code, out)
 	}
 }
@@ -122,7 +135,7 @@ func TestListJSON(t *testing.T) {
 	if string(gj) != string(sj) {
 		t.Fatalf("--json differs from the registry:\n got %s\nwant %s", gj, sj)
 	}
-	if !strings.HasPrefix(out, "[\n  {\n    \"id\": \"stg-99aa00bb11cc\",") || !strings.Contains(out, `"support_admin": {`) {
+	if !strings.HasPrefix(out, "[\n  {\n    \"id\": \"stg-5555aaaa5555\",") || !strings.Contains(out, `"support_admin": {`) {
 		t.Errorf("not the indented entries array, oldest first:\n%s", out)
 	}
 	// Stable: the same bytes every time.
@@ -164,7 +177,7 @@ func TestListBadRegistry(t *testing.T) {
 		},
 		"newer": {
 			content: `{"format":"stagecopy-registry","format_version":9,"entries":[]}`,
-			err:     "format_version 9, this stagecopy knows up to 2",
+			err:     "format_version 9, this stagecopy knows up to 3",
 			hint:    "use the stagecopy version that wrote this registry",
 		},
 	} {

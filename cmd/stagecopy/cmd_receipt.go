@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,7 +27,9 @@ func newReceiptCommand(e *env) *cli.Command {
 				Name:      "verify",
 				Usage:     "check a deletion receipt offline: signature, statement, owner's manifest, receipt log",
 				ArgsUsage: "RECEIPT",
-				Description: "Checks, in this order, stopping at the first failure:\n" +
+				Description: "Checks, in this order, stopping at the first failure; each is listed as ok, FAILED or not run\n" +
+					"(not asked for, or after a failure), and the first line names those not run: without\n" +
+					"--manifest it says the receipt was NOT checked to be about your archive:\n" +
 					"  signature    the DSSE envelope is signed by --pubkey (a key line, or the file holding it)\n" +
 					"  statement    the signed statement parses strictly and its status follows from its checks\n" +
 					"  status       it says erased (erased_with_exceptions passes only with --allow-exceptions)\n" +
@@ -118,18 +121,29 @@ type receiptVerifyOptions struct {
 
 // receiptCheck is one line of the verification report.
 type receiptCheck struct {
-	Check  string `json:"check"`
+	Check string `json:"check"`
+	// Run says the check was made; OK that it passed.
+	Run    bool   `json:"run"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
-	// Skipped: the check could not run (no proof file): not a failure,
-	// not a pass either.
+	// Skipped is !Run (kept for scripts that read it): not asked for
+	// (no --manifest, no proof file), or not reached after a failure:
+	// not a failure, not a pass either.
 	Skipped bool `json:"skipped,omitempty"`
 }
 
+// receiptCheckNames are verify's checks, in the order they run; the report
+// lists each, run or not.
+var receiptCheckNames = []string{"signature", "statement", "status", "manifest", "inclusion", "consistency"}
+
 type receiptReport struct {
-	Receipt   string              `json:"receipt"`
-	Valid     bool                `json:"valid"`
-	Key       string              `json:"key,omitempty"`
+	Receipt string `json:"receipt"`
+	Valid   bool   `json:"valid"`
+	Key     string `json:"key,omitempty"`
+	// NotRun names the checks that were not made (in Checks with run
+	// false): a valid receipt checked without --manifest is not known to
+	// be about the owner's archive.
+	NotRun    []string            `json:"not_run"`
 	Checks    []receiptCheck      `json:"checks"`
 	Statement *receipt.Statement  `json:"statement,omitempty"`
 	Log       *receiptLogPosition `json:"log,omitempty"`
@@ -144,14 +158,16 @@ type receiptLogPosition struct {
 // runReceiptVerify checks the receipt and prints the report, as JSON or
 // text.
 func runReceiptVerify(e *env, o receiptVerifyOptions) error {
-	rep := &receiptReport{Receipt: o.path, Checks: []receiptCheck{}}
+	rep := &receiptReport{Receipt: o.path, Checks: []receiptCheck{}, NotRun: []string{}}
 	err := runReceiptChecks(e, o, rep)
 	rep.Valid = err == nil
+	ran := len(rep.Checks) > 0
+	addNotRun(rep, err)
 	if o.json {
 		if jerr := printJSON(e.stdout, rep); jerr != nil && err == nil {
 			err = jerr
 		}
-	} else if len(rep.Checks) > 0 {
+	} else if ran {
 		printReceiptReport(e.stdout, rep)
 	}
 	return err
@@ -163,11 +179,11 @@ func runReceiptVerify(e *env, o receiptVerifyOptions) error {
 func runReceiptChecks(e *env, o receiptVerifyOptions, rep *receiptReport) error {
 	fail := func(name string, err error) error {
 		detail := strings.TrimPrefix(err.Error(), receipt.ErrInvalid.Error()+": ")
-		rep.Checks = append(rep.Checks, receiptCheck{Check: name, Detail: detail})
+		rep.Checks = append(rep.Checks, receiptCheck{Check: name, Run: true, Detail: detail})
 		return err
 	}
 	pass := func(name, detail string) {
-		rep.Checks = append(rep.Checks, receiptCheck{Check: name, OK: true, Detail: detail})
+		rep.Checks = append(rep.Checks, receiptCheck{Check: name, Run: true, OK: true, Detail: detail})
 	}
 	pub, err := receipt.LoadPublicKey(o.pubkey)
 	if err != nil {
@@ -239,8 +255,6 @@ func runReceiptChecks(e *env, o receiptVerifyOptions, rep *receiptReport) error 
 		}
 		rep.Log = &receiptLogPosition{Origin: cp.Origin, Index: i, TreeSize: cp.Size}
 		pass("inclusion", fmt.Sprintf("entry %d of %d in log %q (%s)", i, cp.Size, cp.Origin, o.log))
-	default:
-		rep.Checks = append(rep.Checks, receiptCheck{Check: "inclusion", Skipped: true, Detail: "not checked: no proof file (give --proof FILE, or --log DIR to look the receipt up in the log)"})
 	}
 
 	return checkConsistency(o, pub, proofCP, pass, fail)
@@ -308,6 +322,43 @@ func checkConsistency(o receiptVerifyOptions, pub *receipt.PublicKey, proofCP *r
 	return nil
 }
 
+// addNotRun completes rep.Checks with a line for every check that did not
+// run, in its place, saying why, and lists them in rep.NotRun. err is what
+// the checks returned: after a failed check the rest were not reached;
+// after another error (a manifest file that cannot be read) they stopped.
+func addNotRun(rep *receiptReport, err error) {
+	failedCheck := slices.ContainsFunc(rep.Checks, func(c receiptCheck) bool { return c.Run && !c.OK })
+	var out []receiptCheck
+	rep.NotRun = []string{}
+	for _, name := range receiptCheckNames {
+		ran := false
+		for _, c := range rep.Checks {
+			if c.Check == name {
+				out, ran = append(out, c), true
+			}
+		}
+		if ran {
+			continue
+		}
+		var why string
+		switch {
+		case failedCheck:
+			why = "an earlier check failed"
+		case err != nil:
+			why = "stopped by the error above"
+		case name == "manifest":
+			why = "which snapshot and archive this receipt is about was not checked: give --manifest ARCHIVE.manifest.json, the file snapshot wrote beside the archive"
+		case name == "inclusion":
+			why = "no proof file: give --proof FILE, or --log DIR to look the receipt up in the log"
+		case name == "consistency":
+			why = "nothing to compare: give --checkpoint OLD (a proof file kept from an earlier receipt) and/or --log DIR to check that the log was only appended to"
+		}
+		out = append(out, receiptCheck{Check: name, Skipped: true, Detail: why})
+		rep.NotRun = append(rep.NotRun, name)
+	}
+	rep.Checks = out
+}
+
 func readInput(e *env, path string) ([]byte, error) {
 	const max = 16 << 20 // receipts are a few KiB
 	var r io.Reader = e.stdin
@@ -329,21 +380,31 @@ func readInput(e *env, path string) ([]byte, error) {
 	return data, nil
 }
 
+// printReceiptReport prints the report as text: a first line that says
+// what was not checked (a receipt checked without --manifest may be about
+// another archive), then one line per check: ok, FAILED or not run.
 func printReceiptReport(w io.Writer, rep *receiptReport) {
-	if rep.Valid {
-		fmt.Fprintf(w, "ok: %s is a valid deletion receipt\n", rep.Receipt)
-	} else {
-		fmt.Fprintf(w, "FAILED: %s\n", rep.Receipt)
+	notRun := strings.Join(rep.NotRun, ", ")
+	switch {
+	case !rep.Valid:
+		fmt.Fprintf(w, "FAILED: %s is not a valid deletion receipt (not run: %s)\n", rep.Receipt, notRun)
+	case slices.Contains(rep.NotRun, "manifest"):
+		fmt.Fprintf(w, "ok, PARTLY CHECKED: %s is signed and says %s, but without --manifest it was NOT checked which snapshot it is about: it may be about another archive (not run: %s)\n",
+			rep.Receipt, rep.Statement.Predicate.Status, notRun)
+	case len(rep.NotRun) > 0:
+		fmt.Fprintf(w, "ok: %s is a valid deletion receipt for the archive your manifest describes (not run: %s)\n", rep.Receipt, notRun)
+	default:
+		fmt.Fprintf(w, "ok: %s is a valid deletion receipt for the archive your manifest describes: every check ran and passed\n", rep.Receipt)
 	}
 	for _, c := range rep.Checks {
-		mark := "ok    "
+		mark := "ok"
 		switch {
-		case c.Skipped:
-			mark = "--    "
+		case !c.Run:
+			mark = "not run"
 		case !c.OK:
 			mark = "FAILED"
 		}
-		fmt.Fprintf(w, "  %-12s %s %s\n", c.Check, mark, c.Detail)
+		fmt.Fprintf(w, "  %-12s %-7s %s\n", c.Check, mark, c.Detail)
 	}
 	if rep.Valid && rep.Statement != nil {
 		printStatement(w, rep.Statement)

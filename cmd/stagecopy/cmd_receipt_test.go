@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,8 +113,8 @@ func TestReceiptVerify(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("verify: %d\n%s%s", code, out, stderr)
 	}
-	for _, want := range []string{"ok: " + r + " is a valid deletion receipt", "signature    ok", "statement    ok", "status       ok     erased",
-		"manifest     ok", "inclusion    ok     entry 0 of 1", "status       erased", "not covered  database binary logs"} {
+	for _, want := range []string{"ok: " + r + " is a valid deletion receipt", "signature    ok", "statement    ok", "status       ok      erased",
+		"manifest     ok", "inclusion    ok      entry 0 of 1", "status       erased", "not covered  database binary logs"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -122,7 +123,7 @@ func TestReceiptVerify(t *testing.T) {
 	// The .pub file works as well as the line; --json says the same.
 	code, out, _ = runCLI(t, "receipt", "verify", "--json", "--pubkey", filepath.Join(f.dir, "op.key.pub"), "--manifest", f.manifest, r)
 	var rep receiptReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || !rep.Valid || len(rep.Checks) != 5 || rep.Log == nil || rep.Statement.Predicate.Status != receipt.Erased {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || !rep.Valid || len(rep.Checks) != 6 || !slices.Equal(rep.NotRun, []string{"consistency"}) || rep.Log == nil || rep.Statement.Predicate.Status != receipt.Erased {
 		t.Fatalf("--json: code %d, %v, %+v", code, err, rep)
 	}
 
@@ -131,7 +132,8 @@ func TestReceiptVerify(t *testing.T) {
 	bad := filepath.Join(f.dir, "bad.json")
 	os.WriteFile(bad, []byte(strings.Replace(string(data), `"payload": "ey`, `"payload": "fy`, 1)), 0o644)
 	code, out, stderr = runCLI(t, "receipt", "verify", "--pubkey", f.pub, bad)
-	if code != exitCorrupt || !strings.Contains(out, "signature    FAILED") || strings.Contains(out, "status") || !strings.Contains(stderr, "stagecopy: hint:") {
+	if code != exitCorrupt || !strings.Contains(out, "signature    FAILED") || !strings.Contains(out, "status       not run an earlier check failed") ||
+		strings.Contains(out, "status       ok") || !strings.Contains(stderr, "stagecopy: hint:") {
 		t.Fatalf("altered receipt: %d\n%s%s", code, out, stderr)
 	}
 
@@ -158,6 +160,70 @@ func TestReceiptVerify(t *testing.T) {
 	// An explicit proof file that is missing is an error, not a skipped check.
 	if code, _, _ = runCLI(t, "receipt", "verify", "--pubkey", f.pub, "--proof", "missing.json", r); code == 0 {
 		t.Fatal("missing --proof file ignored")
+	}
+}
+
+// TestReceiptVerifyNotRun: a receipt checked without --manifest is not
+// reported as plainly valid: the first line says which snapshot it is about
+// was not checked, every check is listed as ok or not run, and --json says
+// the same with run and not_run.
+func TestReceiptVerifyNotRun(t *testing.T) {
+	f := newReceiptFixture(t)
+	r := f.purge(t, "a", f.manifest, receipt.Absent)
+	os.Remove(r + receipt.ProofSuffix)
+
+	code, out, stderr := runCLI(t, "receipt", "verify", "--pubkey", f.pub, r)
+	if code != 0 {
+		t.Fatalf("verify: %d\n%s%s", code, out, stderr)
+	}
+	first, _, _ := strings.Cut(out, "\n")
+	if strings.Contains(first, "is a valid deletion receipt") || !strings.Contains(first, "NOT checked which snapshot it is about") ||
+		!strings.Contains(first, "(not run: manifest, inclusion, consistency)") {
+		t.Errorf("first line without --manifest: %q", first)
+	}
+	for _, want := range []string{"signature    ok ", "status       ok      erased", "manifest     not run which snapshot", "inclusion    not run no proof file", "consistency  not run nothing to compare"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, out, _ = runCLI(t, "receipt", "verify", "--json", "--pubkey", f.pub, r)
+	var rep receiptReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || !rep.Valid {
+		t.Fatalf("--json: %d %v\n%s", code, err, out)
+	}
+	if !slices.Equal(rep.NotRun, []string{"manifest", "inclusion", "consistency"}) {
+		t.Errorf("not_run = %q", rep.NotRun)
+	}
+	var names []string
+	for _, c := range rep.Checks {
+		names = append(names, c.Check)
+		if ran := !slices.Contains(rep.NotRun, c.Check); c.Run != ran || c.OK != ran || c.Skipped == ran {
+			t.Errorf("check %+v: want run %v", c, ran)
+		}
+	}
+	if !slices.Equal(names, receiptCheckNames) {
+		t.Errorf("checks %q, want every check in order %q", names, receiptCheckNames)
+	}
+	if !strings.Contains(out, `"not_run": [`) || !strings.Contains(out, `"run": false`) {
+		t.Errorf("JSON lacks run/not_run:\n%s", out)
+	}
+
+	// Every check asked for (a receipt with its proof file, whose
+	// checkpoint the log's is compared with), all pass: the first line says so.
+	r2 := f.purge(t, "b", f.manifest, receipt.Absent)
+	code, out, _ = runCLI(t, "receipt", "verify", "--pubkey", f.pub, "--manifest", f.manifest, "--log", f.log.Dir, r2)
+	if first, _, _ := strings.Cut(out, "\n"); code != 0 || !strings.HasSuffix(first, "every check ran and passed") || strings.Contains(out, "not run") {
+		t.Errorf("all checks: %d\n%s", code, out)
+	}
+
+	// An unreadable manifest stops verify: the checks after it did not run,
+	// and are not called failed.
+	code, out, _ = runCLI(t, "receipt", "verify", "--json", "--pubkey", f.pub, "--manifest", filepath.Join(f.dir, "missing.json"), r)
+	rep = receiptReport{}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitError || rep.Valid ||
+		!slices.Equal(rep.NotRun, []string{"manifest", "inclusion", "consistency"}) || !strings.Contains(rep.Checks[3].Detail, "stopped by the error") {
+		t.Errorf("missing manifest: %d %v %+v", code, err, rep)
 	}
 }
 
@@ -283,7 +349,7 @@ func TestReceiptVerifyOutsideLog(t *testing.T) {
 	os.WriteFile(out, signed, 0o644)
 
 	code, stdout, _ := runCLI(t, "receipt", "verify", "--pubkey", f.pub, out)
-	if code != 0 || !strings.Contains(stdout, "inclusion    --     not checked") {
+	if code != 0 || !strings.Contains(stdout, "inclusion    not run no proof file") {
 		t.Errorf("no proof, no log: exit %d, want 0 with inclusion not checked:\n%s", code, stdout)
 	}
 	code, stdout, stderr := runCLI(t, "receipt", "verify", "--pubkey", f.pub, "--log", f.log.Dir, out)
@@ -291,7 +357,7 @@ func TestReceiptVerifyOutsideLog(t *testing.T) {
 		t.Errorf("outside the log, with --log: exit %d, want %d:\n%s%s", code, exitCorrupt, stdout, stderr)
 	}
 	code, stdout, _ = runCLI(t, "receipt", "verify", "--pubkey", f.pub, "--log", f.log.Dir, in)
-	if code != 0 || !strings.Contains(stdout, "inclusion    ok     entry 0 of 1") {
+	if code != 0 || !strings.Contains(stdout, "inclusion    ok      entry 0 of 1") {
 		t.Errorf("in the log, no proof file, with --log: exit %d:\n%s", code, stdout)
 	}
 }

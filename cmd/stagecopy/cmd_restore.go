@@ -11,6 +11,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/urfave/cli/v2"
 
+	"github.com/stagecopy/stagecopy/anonymize"
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/dbdump"
@@ -18,6 +19,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/registry"
 	"github.com/stagecopy/stagecopy/internal/staging"
 	"github.com/stagecopy/stagecopy/restore"
+	"github.com/stagecopy/stagecopy/rules"
 )
 
 // newRestoreCommand is `stagecopy restore`: its flags, parsed into
@@ -30,12 +32,14 @@ func newRestoreCommand(e *env) *cli.Command {
 		&cli.StringFlag{Name: "from-url", Usage: "the source site's `URL`, when the database does not store it (Drupal, --cms none)"},
 		&cli.BoolFlag{Name: "rewrite-config", Usage: "point the site's config file (wp-config.php, parameters.php, env.php, settings.php) at the staging database, with this connection's user and password"},
 		&cli.StringFlag{Name: "cms", Usage: "`NAME` of the CMS for the staging fixes: " + strings.Join(staging.Names(), ", ") + ", or none (default: detected from the tables)"},
+		&cli.StringFlag{Name: "rules", Aliases: []string{"r"}, Usage: "rules `FILE` whose restore: section sets chosen columns and key/value settings on the copy after the fixes (SMTP host, payment mode, webhook URLs; docs/rules.md); a rule naming a table or column the copy lacks fails the restore"},
 		&cli.StringFlag{Name: "support-admin", Usage: "create a temporary administrator `LOGIN` with a random password, shown once"},
 		&cli.StringFlag{Name: "support-email", Usage: "`EMAIL` of the support admin (default: LOGIN@staging.example.invalid)"},
 		&cli.StringFlag{Name: "expires", Value: "14d", Usage: "how long the staging copy is meant to live: `DURATION` like 14d, 36h, or never"},
 		&cli.IntFlag{Name: "threads", Aliases: []string{"j"}, Usage: "parallel connections loading data `N`", DefaultText: "number of CPUs"},
 		&cli.BoolFlag{Name: "drop-unsupported", Usage: "leave out what the target server cannot keep (a sequence on MySQL, an index on an expression on MariaDB) instead of refusing the archive; the summary and the registry list it (docs/servers.md)"},
 		&cli.BoolFlag{Name: "ignore-expiry", Usage: "restore an archive past the expiry its owner set (recorded in the registry)"},
+		&cli.BoolFlag{Name: "outlive-archive", Usage: "let the copy live for --expires even past the archive's own expiry (by default it expires with the archive; recorded in the registry)"},
 		&cli.BoolFlag{Name: "force", Usage: "replace an EARLIER STAGING COPY in --db-name/--files-dir (never anything stagecopy did not make)"},
 		&cli.BoolFlag{Name: "existing-db", Usage: "load into the EXISTING, EMPTY database --db-name (when the account may not create databases, as on hosting panels); a failed restore then drops only what it created there, never the database"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress and no summary, only the staging id (and a --support-admin's password, " +
@@ -60,6 +64,11 @@ func newRestoreCommand(e *env) *cli.Command {
 			"                   PHP-serialized values with their lengths recomputed; password and GUID columns are left alone\n" +
 			"  always           search engines off, outgoing mail off, a visible STAGING COPY marker\n" +
 			"  --support-admin  a temporary administrator; the password is printed once and stored nowhere\n" +
+			"  --rules FILE     last, the restore: section of a rules file: TABLE.COLUMN: VALUE sets the column in\n" +
+			"                   every row, TABLE.COLUMN[KEY]: VALUE the row of a key/value table (its eav: under tables:)\n" +
+			"                   whose key is KEY; VALUE is a string, a number or null\n" +
+			"Without a CMS (--cms none, or none found) restore warns that outgoing mail, the application's cron\n" +
+			"jobs, webhooks and payment settings are as the source site had them: neutralise them with --rules.\n" +
 			"Each restore gets a staging id in the registry ('stagecopy list'); 'stagecopy purge ID' removes it all.\n\n" +
 			"Connection settings not given as flags come from the option files the mariadb client reads\n" +
 			"(/etc/my.cnf, /etc/mysql/my.cnf, ~/.my.cnf; groups [client], [client-server], [client-mariadb],\n" +
@@ -68,7 +77,8 @@ func newRestoreCommand(e *env) *cli.Command {
 			"--passphrase-file FILE. A per-snapshot identity (from 'stagecopy keygen --age') is recorded in the\n" +
 			"registry and purge destroys it, so every other copy of the archive becomes unreadable; any other\n" +
 			"identity file is never recorded. An archive past the expiry its owner set is refused unless\n" +
-			"--ignore-expiry, which the registry records.\n\n" +
+			"--ignore-expiry, which the registry records. The copy expires after --expires, or with the archive\n" +
+			"if that comes first ('stagecopy purge --expired' removes it then), unless --outlive-archive.\n\n" +
 			"Examples:\n" +
 			"  stagecopy restore --socket /run/mysqld/mysqld.sock -u support --files-dir /srv/staging/shop \\\n" +
 			"      --url https://shop.staging.test --support-admin support site.tar.zst\n" +
@@ -122,6 +132,10 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 	if c.Bool("rewrite-config") && (c.String("files-dir") == "" || c.String("cms") == "none") {
 		return o, usagef("--rewrite-config needs --files-dir (the config file is in the site's files) and a CMS")
 	}
+	restoreRules, err := loadRestoreRules(c.String("rules"))
+	if err != nil {
+		return o, err
+	}
 	expires, err := parseLifetime(c.String("expires"))
 	if err != nil {
 		return o, usagef("--expires: %v", err)
@@ -140,20 +154,38 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 		return o, err
 	}
 	o.Options = restore.Options{
-		ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"),
+		ArchivePath: path, Keys: keys, IgnoreExpiry: c.Bool("ignore-expiry"), OutliveArchive: c.Bool("outlive-archive"),
 		Server: cfg, ServerName: dbconn.Describe(cfg),
 		Conn:     restoreTarget(server.target, cfg),
 		Database: c.String("db-name"), Force: c.Bool("force"), ExistingDatabase: c.Bool("existing-db"), FilesDir: c.String("files-dir"),
 		Threads: c.Int("threads"), URL: c.String("url"), OldURL: c.String("from-url"), CMS: c.String("cms"),
 		SupportAdmin: c.String("support-admin"), SupportEmail: c.String("support-email"),
 		Expires: expires, Registry: reg, RewriteConfig: c.Bool("rewrite-config"),
-		DropUnsupported: c.Bool("drop-unsupported"),
+		DropUnsupported: c.Bool("drop-unsupported"), Rules: restoreRules,
 	}
 	o.quiet, o.json, o.cpuProfile, o.memProfile = c.Bool("quiet"), c.Bool("json"), c.String("cpuprofile"), c.String("memprofile")
 	if o.progress, err = progressOf(c); err != nil {
 		return o, err
 	}
 	return o, nil
+}
+
+// loadRestoreRules reads restore's --rules FILE, which must have a
+// restore: section (the rest of the file is checked, not used); nil
+// without the flag.
+func loadRestoreRules(path string) (*rules.Rules, error) {
+	if path == "" {
+		return nil, nil
+	}
+	r, err := rules.Load(path, rules.Options{CheckTransformer: anonymize.Validate})
+	if err != nil {
+		return nil, withHint(err, "fix the rules file; 'stagecopy rules check "+shellArg(path)+"' shows every problem, docs/rules.md the syntax")
+	}
+	if len(r.Restore) == 0 {
+		return nil, withHint(fmt.Errorf("--rules %s: the file has no restore: section, and restore uses nothing else of it", path),
+			"add one, such as 'restore: {smtp_settings.host: localhost}' (docs/rules.md, Restore rules)")
+	}
+	return r, nil
 }
 
 // restoreInterruptGrace is how long an interrupted restore may take to drop
@@ -217,27 +249,41 @@ func runRestore(ctx context.Context, e *env, o restoreOptions) error {
 
 // restoreJSON is restore --json (docs/json.md).
 type restoreJSON struct {
-	StagingID     string     `json:"staging_id"`
-	SnapshotID    string     `json:"snapshot_id"`
-	Database      string     `json:"database"`
-	Server        string     `json:"server"`
-	Tables        int        `json:"tables"`
-	Rows          int64      `json:"rows"`
-	FilesDir      string     `json:"files_dir"` // "" when the archive has no files
-	Files         int64      `json:"files"`
-	CMS           string     `json:"cms"` // "" when no staging fixes were made
-	URL           string     `json:"url"`
-	OldURL        string     `json:"old_url"`
-	Expires       *time.Time `json:"expires"`
-	ExpiryIgnored bool       `json:"expiry_ignored"`
-	IdentityFile  string     `json:"identity_file"` // a per-snapshot key purge destroys
-	ConfigFile    string     `json:"config_file"`   // rewritten with --rewrite-config
-	SupportAdmin  *struct {
+	StagingID       string     `json:"staging_id"`
+	SnapshotID      string     `json:"snapshot_id"`
+	Database        string     `json:"database"`
+	Server          string     `json:"server"`
+	Tables          int        `json:"tables"`
+	Rows            int64      `json:"rows"`
+	FilesDir        string     `json:"files_dir"` // "" when the archive has no files
+	Files           int64      `json:"files"`
+	CMS             string     `json:"cms"` // "" when no staging fixes were made
+	URL             string     `json:"url"`
+	OldURL          string     `json:"old_url"`
+	Expires         *time.Time `json:"expires"`
+	ArchiveExpires  *time.Time `json:"archive_expires"`
+	ExpiryCapped    bool       `json:"expiry_capped"`
+	OutlivesArchive bool       `json:"outlives_archive"`
+	ExpiryIgnored   bool       `json:"expiry_ignored"`
+	IdentityFile    string     `json:"identity_file"` // a per-snapshot key purge destroys
+	ConfigFile      string     `json:"config_file"`   // rewritten with --rewrite-config
+	SupportAdmin    *struct {
 		Login    string `json:"login"`
 		Password string `json:"password"` // shown once, stored nowhere
 	} `json:"support_admin"`
-	Fixes   []string `json:"fixes"`
-	Seconds float64  `json:"seconds"`
+	Fixes []string `json:"fixes"`
+	// RestoreRules are what --rules set; NotSafe, without a CMS, what
+	// stagecopy could not make safe.
+	RestoreRules []restoreRuleJSON `json:"restore_rules"`
+	NotSafe      []string          `json:"not_safe"`
+	Seconds      float64           `json:"seconds"`
+}
+
+type restoreRuleJSON struct {
+	Rule  string  `json:"rule"`
+	Value *string `json:"value"` // null sets NULL
+	Rows  int64   `json:"rows"`
+	Pos   string  `json:"pos"`
 }
 
 func restoreJSONOf(res *restore.Result, took time.Duration) restoreJSON {
@@ -246,11 +292,25 @@ func restoreJSONOf(res *restore.Result, took time.Duration) restoreJSON {
 		StagingID: en.ID, SnapshotID: en.SnapshotID, Database: en.Database, Server: en.Server,
 		Tables: res.Tables, Rows: res.Rows, FilesDir: en.FilesDir, Files: res.Files, CMS: res.CMS,
 		URL: en.URL, OldURL: res.OldURL, ExpiryIgnored: res.ExpiryIgnored, IdentityFile: en.IdentityFile,
+		ExpiryCapped: res.ExpiryCapped, OutlivesArchive: en.OutlivesArchive,
 		Fixes: append([]string{}, res.Fix.Changes...), Seconds: took.Seconds(),
+		RestoreRules: []restoreRuleJSON{}, NotSafe: append([]string{}, res.NotSafe...),
+	}
+	for _, c := range res.RuleChanges {
+		rj := restoreRuleJSON{Rule: c.Rule.String(), Rows: c.Rows, Pos: c.Rule.Pos.String()}
+		if !c.Rule.Null {
+			v := c.Rule.Value
+			rj.Value = &v
+		}
+		j.RestoreRules = append(j.RestoreRules, rj)
 	}
 	if !en.Expires.IsZero() {
 		x := en.Expires.UTC()
 		j.Expires = &x
+	}
+	if !en.ArchiveExpires.IsZero() {
+		x := en.ArchiveExpires.UTC()
+		j.ArchiveExpires = &x
 	}
 	if res.Config != nil {
 		j.ConfigFile = res.Config.File
@@ -343,8 +403,20 @@ func printRestoreSummary(e *env, res *restore.Result, took time.Duration) {
 	for _, ch := range res.Fix.Changes {
 		fmt.Fprintf(w, "  fix       %s\n", ch)
 	}
-	if !en.Expires.IsZero() {
+	for _, ch := range res.RuleChanges {
+		fmt.Fprintf(w, "  rule      %s\n", ch)
+	}
+	if len(res.NotSafe) > 0 {
+		fmt.Fprintf(w, "  NOT SAFE  no CMS fixes: as the source site had them (see the warning): %s\n", strings.Join(res.NotSafe, "; "))
+	}
+	switch {
+	case res.ExpiryCapped:
+		fmt.Fprintf(w, "  expires   %s, with the archive (a copy never outlives it unless --outlive-archive)\n", en.Expires.Local().Format("2006-01-02 15:04"))
+	case !en.Expires.IsZero():
 		fmt.Fprintf(w, "  expires   %s\n", en.Expires.Local().Format("2006-01-02 15:04"))
+	}
+	if en.OutlivesArchive && (en.Expires.IsZero() || en.Expires.After(en.ArchiveExpires)) {
+		fmt.Fprintf(w, "  outlives  the archive's expiry (%s): --outlive-archive, recorded in the registry\n", en.ArchiveExpires.Local().Format("2006-01-02 15:04"))
 	}
 	if en.Admin != nil {
 		fmt.Fprintf(w, "  support admin  %s\n", en.Admin.Name)

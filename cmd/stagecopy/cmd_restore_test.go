@@ -147,3 +147,108 @@ func TestRestoreCLIErrors(t *testing.T) {
 		t.Errorf("the existing database was not filled: %q users", n)
 	}
 }
+
+// TestRestoreRulesNoCMS: a custom shop no CMS fix knows. Restore warns that
+// mail, cron jobs, webhooks and payment settings are as the source had
+// them; --rules FILE's restore: section sets them on the staging copy; a
+// rule naming a column the copy lacks fails the restore at its file:line
+// and leaves nothing behind.
+func TestRestoreRulesNoCMS(t *testing.T) {
+	srv := mariadbtest.Start(t)
+	dir := t.TempDir()
+	shop := filepath.Join(dir, "shop.tar.zst")
+	os.WriteFile(filepath.Join(dir, "shop.sql"), []byte(`CREATE TABLE smtp_settings (id INT PRIMARY KEY, host VARCHAR(100), port INT, password VARCHAR(100));
+INSERT INTO smtp_settings VALUES (1,'smtp.realshop.example',587,'s3cret'),(2,'smtp2.realshop.example',465,'other');
+CREATE TABLE settings (name VARCHAR(64) PRIMARY KEY, value TEXT);
+INSERT INTO settings VALUES ('webhook_url','https://erp.realshop.example/hook'),('payment_mode','live'),('title','Real Shop');
+`), 0o644)
+	if code, _, stderr := runCLI(t, "snapshot", "--no-anonymize", "--dump", filepath.Join(dir, "shop.sql"), "-o", shop, "-q"); code != 0 {
+		t.Fatalf("snapshot: %d\n%s", code, stderr)
+	}
+	rulesFile := filepath.Join(dir, "staging.yml")
+	os.WriteFile(rulesFile, []byte(`version: 1
+tables:
+  settings: {eav: {key_column: name, value_column: value}}
+restore:
+  smtp_settings.host: localhost
+  smtp_settings.password: null
+  settings.value[webhook_url]: ""
+  settings.value[payment_mode]: sandbox
+  settings.value[mail_from]: noreply@example.invalid
+`), 0o644)
+	state := filepath.Join(dir, "state")
+	base := []string{"restore", "--socket", srv.Socket, "-u", "root", "--state-dir", state}
+	unsafe := []string{"stagecopy did NOT make this copy safe", "outgoing mail", "cron and scheduled jobs", "webhooks and API callbacks", "payment settings"}
+
+	// Without rules: the warning names what is not safe and --rules.
+	db := mariadbtest.Name(t, "shop")
+	code, _, stderr := runCLI(t, append(base, "--db-name", db, "--cms", "none", "-q", shop)...)
+	for _, want := range append(unsafe, "--cms none", "--rules FILE") {
+		if code != 0 || !strings.Contains(stderr, want) {
+			t.Errorf("--cms none without rules: exit %d, stderr lacks %q:\n%s", code, want, stderr)
+		}
+	}
+	// Nor does a CMS the tables do not match make it safe.
+	db = mariadbtest.Name(t, "shop")
+	code, _, stderr = runCLI(t, append(base, "--db-name", db, "-q", shop)...)
+	for _, want := range append(unsafe, "no CMS recognized", "--rules FILE") {
+		if code != 0 || !strings.Contains(stderr, want) {
+			t.Errorf("no CMS found, no rules: exit %d, stderr lacks %q:\n%s", code, want, stderr)
+		}
+	}
+
+	// With rules: the staging copy's settings are the rules' values.
+	db = mariadbtest.Name(t, "shop")
+	code, stdout, stderr := runCLI(t, append(base, "--db-name", db, "--cms", "none", "--rules", rulesFile, shop)...)
+	if code != 0 {
+		t.Fatalf("restore --rules: %d\n%s%s", code, stdout, stderr)
+	}
+	for q, want := range map[string]string{
+		"SELECT GROUP_CONCAT(host ORDER BY id) FROM smtp_settings":                "localhost,localhost",
+		"SELECT COUNT(*) FROM smtp_settings WHERE password IS NULL":               "2",
+		"SELECT GROUP_CONCAT(port ORDER BY id) FROM smtp_settings":                "587,465",
+		"SELECT CONCAT('[', value, ']') FROM settings WHERE name = 'webhook_url'": "[]",
+		"SELECT value FROM settings WHERE name = 'payment_mode'":                  "sandbox",
+		"SELECT value FROM settings WHERE name = 'title'":                         "Real Shop",
+	} {
+		if got := srv.Query(t, db, q); got != want {
+			t.Errorf("%s: %q, want %q", q, got, want)
+		}
+	}
+	for _, want := range []string{`rule      smtp_settings.host = "localhost" (2 rows; ` + rulesFile + `:5:3)`, `rule      settings.value[payment_mode] = "sandbox" (1 row;`, "NOT SAFE"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, want := range append(unsafe, "only what the restore rules of "+rulesFile+" set (5", `restore rule "settings.value[mail_from]"`, `no row has name "mail_from"`) {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+
+	// A rule for a column the copy lacks: the restore fails at the rule,
+	// and what it made is gone.
+	bad := filepath.Join(dir, "bad.yml")
+	os.WriteFile(bad, []byte("version: 1\nrestore:\n  smtp_settings.host: localhost\n  smtp_settings.hots: localhost\n"), 0o644)
+	db = mariadbtest.Name(t, "shop")
+	code, _, stderr = runCLI(t, append(base, "--db-name", db, "--cms", "none", "--rules", bad, "-q", shop)...)
+	if code == 0 || !strings.Contains(stderr, bad+`:4:3: restore rule "smtp_settings.hots": column "hots" not found in table "smtp_settings" of the staging copy (did you mean "host"?)`) {
+		t.Errorf("missing column: exit %d\n%s", code, stderr)
+	}
+	if srv.DatabaseExists(t, db) {
+		t.Errorf("a restore failed by its rules left %s behind", db)
+	}
+	// A rules file without a restore: section is refused before anything.
+	noRestore := filepath.Join(dir, "anon.yml")
+	os.WriteFile(noRestore, []byte("version: 1\ntables:\n  smtp_settings: {columns: {password: empty}}\n"), 0o644)
+	if code, _, stderr = runCLI(t, append(base, "--db-name", mariadbtest.Name(t, "shop"), "--rules", noRestore, shop)...); code == 0 || !strings.Contains(stderr, "no restore: section") {
+		t.Errorf("rules without restore: exit %d\n%s", code, stderr)
+	}
+	code, stdout, _ = runCLI(t, "list", "--state-dir", state, "--json")
+	var listed []struct {
+		Database string `json:"database"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &listed); code != 0 || err != nil || len(listed) != 3 {
+		t.Errorf("registry: %d %v, want the 3 restores that worked: %s", code, err, stdout)
+	}
+}

@@ -92,6 +92,9 @@ func runRulesCheck(ctx context.Context, e *env, path, dump string) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "ok: %s: %d table rules, digest %s\n", path, len(r.Tables), r.Digest())
+	if n := len(r.Restore); n > 0 {
+		fmt.Fprintf(e.stdout, "  %d restore rules (applied by 'stagecopy restore --rules %s ARCHIVE', checked against the staging copy then)\n", n, shellArg(path))
+	}
 	return nil
 }
 

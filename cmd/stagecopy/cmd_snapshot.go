@@ -33,7 +33,9 @@ func newSnapshotCommand(e *env) *cli.Command {
 			"mysqldump/mariadb-dump SQL file (--dump: plain, .gz or .zst), and the site's directory, and writes\n" +
 			"one archive (tar + zstd): each table's schema and data as separate SQL entries, then the files,\n" +
 			"then a manifest with every entry's SHA-256 and a Merkle root. A copy of the manifest is written\n" +
-			"beside the archive (ARCHIVE.manifest.json): keep it, deletion receipts are checked against it.\n\n" +
+			"beside the archive (ARCHIVE.manifest.json): keep it, deletion receipts are checked against it.\n" +
+			"With -o - there is no file to put it beside: --manifest FILE writes it there (else a warning\n" +
+			"says how to take it out of the archive later).\n\n" +
 			"With --anonymize and rules (--rules FILE or --preset NAME) personal data is replaced by consistent\n" +
 			"fakes before it reaches the archive; the per-table report is printed and stored in the manifest.\n" +
 			"Without rules snapshot refuses to run, unless you say --no-anonymize: the archive then holds\n" +
@@ -60,7 +62,7 @@ func newSnapshotCommand(e *env) *cli.Command {
 			"Examples:\n" +
 			"  MYSQL_PWD=... stagecopy snapshot --anonymize --preset wordpress -u shop -D shop --files /var/www/site -o site.tar.zst\n" +
 			"  stagecopy snapshot --anonymize --preset wordpress --dump site.sql.gz --files /var/www/site -o site.tar.zst\n" +
-			"  mariadb-dump shop | stagecopy snapshot --anonymize -r rules.yml --dump - -o - > shop.tar.zst\n" +
+			"  mariadb-dump shop | stagecopy snapshot --anonymize -r rules.yml --dump - -o - --manifest shop.manifest.json > shop.tar.zst\n" +
 			"  stagecopy snapshot --preset wordpress -D shop --files /var/www/site --encrypt-to age1... --expires 14d -o site.tar.zst\n" +
 			"  stagecopy snapshot --preset woocommerce -D shop --subset \"wp_posts: post_type = 'shop_order' AND post_date >= NOW() - INTERVAL 30 DAY\" -o recent-orders.tar.zst",
 		Flags: append(append(append(rulesFlags(), dbFlags()...), encryptionFlags()...),
@@ -73,6 +75,7 @@ func newSnapshotCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "files", Usage: "site root `DIR` to copy (regular files, directories, symlinks as links)"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "leave out files matching `GLOB` (repeatable): '*.log' any depth, 'wp-content/cache' from the root, '**' any directories"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "archive `PATH` (.tar.zst), or - for standard output", Required: true},
+			&cli.StringFlag{Name: "manifest", Usage: "with -o -: write the owner's manifest to `FILE` (with -o PATH it is PATH.manifest.json)"},
 			&cli.BoolFlag{Name: "anonymize", Usage: "replace personal data using --rules or --preset (the default whenever rules are given)"},
 			&cli.BoolFlag{Name: "no-anonymize", Usage: "copy the data as it is, personal data included (recorded in the archive)"},
 			&cli.BoolFlag{Name: "strict", Usage: "write no archive (exit 4) when the check of every row written finds personal data no rule covers or keeps"},
@@ -99,6 +102,7 @@ type snapshotOptions struct {
 	// Options go to snapshot.Create; runSnapshot adds the callbacks.
 	snapshot.Options
 	output         string // the archive's path (.age added when encrypting), or "-"
+	manifest       string // with output "-", where the owner's manifest goes ("" for nowhere)
 	force          bool   // replace an existing archive
 	quiet, verbose bool
 	json           bool
@@ -202,6 +206,13 @@ func parseSnapshotFlags(c *cli.Context, e *env) (snapshotOptions, error) {
 	}
 	o.force, o.quiet, o.verbose, o.strict = c.Bool("force"), c.Bool("quiet"), c.Bool("verbose"), c.Bool("strict")
 	o.json = c.Bool("json")
+	switch o.manifest = c.String("manifest"); {
+	case o.manifest == "":
+	case o.output != "-":
+		return o, usagef("--manifest is for -o -: with -o %s the manifest goes beside the archive, as %s%s", o.output, o.output, archive.SidecarSuffix)
+	case o.manifest == "-":
+		return o, usagef("--manifest -: standard output holds the archive; give a FILE")
+	}
 	if o.json && o.output == "-" {
 		return o, usagef("--json prints the result on standard output, where -o - writes the archive: give -o FILE")
 	}
@@ -221,11 +232,22 @@ func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
 	}
 	var w io.Writer
 	var file *archive.Output
+	var manifest *archive.ManifestFile // -o - --manifest FILE
 	if o.output == "-" {
 		if isTerminal(e.stdout) {
 			return withHint(errors.New("refusing to write an archive to a terminal"), "redirect standard output to a file, or use -o FILE")
 		}
 		w = e.stdout
+		if o.manifest != "" {
+			var err error
+			// Before the archive: a manifest that cannot be written
+			// fails now, not after the archive went out.
+			if manifest, err = archive.CreateManifest(o.manifest, o.force); err != nil {
+				return withHint(err, "--manifest takes a new file in an existing directory (--force replaces one)")
+			}
+			defer manifest.Abort()
+			defer onInterrupt(manifest.Abort)()
+		}
 	} else {
 		var err error
 		file, err = archive.Create(o.output, o.force)
@@ -287,12 +309,27 @@ func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
 		return withHint(fmt.Errorf("%w: %d findings after the rules; --strict: %s", errFound, len(leaks), what),
 			"add rules for these columns and keys, or mark what is not personal as keep (docs/rules.md); 'stagecopy scan' with the same rules lists every one")
 	}
-	where := "standard output"
-	if file != nil {
+	where, manifestPath := "standard output", ""
+	switch {
+	case file != nil:
 		if err := file.Commit(res.ManifestJSON); err != nil {
 			return err
 		}
 		where, _ = filepath.Abs(o.output)
+		manifestPath = file.SidecarPath()
+	case manifest != nil:
+		if err := manifest.Commit(res.ManifestJSON); err != nil {
+			return err
+		}
+		manifestPath = manifest.Path()
+	default:
+		// Even with -q: a receipt cannot be checked without it.
+		how := "take it out of the archive with 'tar --zstd -xOf ARCHIVE manifest.json > ARCHIVE" + archive.SidecarSuffix + "' (the same bytes)"
+		if res.Encrypted {
+			how = "an encrypted archive's manifest comes out again only with its key: 'age -d -i KEY ARCHIVE | tar --zstd -xO manifest.json'"
+		}
+		fmt.Fprintf(e.stderr, "stagecopy: warning: the archive went to standard output, so no manifest file was written for you to keep "+
+			"(deletion receipts are checked against it): give --manifest FILE with -o -, or %s\n", how)
 	}
 	// With the archive on standard output, the report goes to stderr.
 	to := e.stdout
@@ -311,11 +348,11 @@ func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
 	sum := hex.EncodeToString(h.Sum(nil))
 	switch {
 	case o.json:
-		if err := printJSON(e.stdout, snapshotJSONOf(where, file, res, counter.N, sum, time.Since(start))); err != nil {
+		if err := printJSON(e.stdout, snapshotJSONOf(where, manifestPath, res, counter.N, sum, time.Since(start))); err != nil {
 			return err
 		}
 	case !o.quiet:
-		printSnapshotSummary(to, where, file, res, counter.N, sum, time.Since(start))
+		printSnapshotSummary(to, where, manifestPath, res, counter.N, sum, time.Since(start))
 	}
 	printLeftover(e, res, o.quiet)
 	return nil
@@ -384,15 +421,12 @@ type snapshotJSON struct {
 	Seconds           float64    `json:"seconds"`
 }
 
-func snapshotJSONOf(where string, file *archive.Output, res *snapshot.Result, size int64, sum string, took time.Duration) snapshotJSON {
+func snapshotJSONOf(where, manifest string, res *snapshot.Result, size int64, sum string, took time.Duration) snapshotJSON {
 	m := res.Manifest
 	j := snapshotJSON{
 		SnapshotID: res.Header.SnapshotID, Archive: where, Bytes: size, UncompressedBytes: m.TotalBytes,
 		SHA256: sum, MerkleRoot: m.MerkleRoot, Tables: len(m.Tables), Files: int64(m.Files.Count),
-		Encrypted: res.Encrypted, Anonymized: res.Header.Anonymized, Seconds: took.Seconds(),
-	}
-	if file != nil {
-		j.Manifest = file.SidecarPath()
+		Encrypted: res.Encrypted, Anonymized: res.Header.Anonymized, Seconds: took.Seconds(), Manifest: manifest,
 	}
 	for _, t := range m.Tables {
 		j.Rows += t.Rows
@@ -411,7 +445,7 @@ func snapshotJSONOf(where string, file *archive.Output, res *snapshot.Result, si
 	return j
 }
 
-func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *snapshot.Result, size int64, sum string, took time.Duration) {
+func printSnapshotSummary(w io.Writer, where, manifest string, res *snapshot.Result, size int64, sum string, took time.Duration) {
 	m := res.Manifest
 	var rows int64
 	for _, t := range m.Tables {
@@ -439,8 +473,8 @@ func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *
 	}
 	fmt.Fprintf(w, "  time      %s\n", took.Round(time.Millisecond))
 	fmt.Fprintf(w, "  root      %s\n", m.MerkleRoot)
-	if file != nil {
-		fmt.Fprintf(w, "  manifest  %s (keep it: deletion receipts are checked against it)\n", file.SidecarPath())
+	if manifest != "" {
+		fmt.Fprintf(w, "  manifest  %s (keep it: deletion receipts are checked against it)\n", manifest)
 	}
 	if res.Header.Anonymized {
 		fmt.Fprintf(w, "  rules     %s\n", res.Header.RulesDigest)

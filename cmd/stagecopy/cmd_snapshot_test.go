@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -78,6 +79,51 @@ func TestSnapshotToStdout(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "written to standard output") {
 		t.Errorf("summary not on stderr: %q", errb.String())
+	}
+
+	// No manifest file was written, and a warning says so and how to
+	// get it; its command gives the manifest the archive verifies
+	// against.
+	m := regexp.MustCompile(`stagecopy: warning: the archive went to standard output, so no manifest file was written .*give --manifest FILE with -o -, or take it out of the archive with '([^']+)'`).FindStringSubmatch(errb.String())
+	if m == nil {
+		t.Fatalf("no warning about the manifest:\n%s", errb.String())
+	}
+	if _, err := exec.LookPath("zstd"); err != nil {
+		t.Logf("no zstd, the warning's command is not run: %v", err)
+	} else {
+		cmd := strings.ReplaceAll(m[1], "ARCHIVE", p)
+		if out, err := exec.Command("sh", "-c", cmd).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", cmd, err, out)
+		}
+		if code, stdout, stderr := runCLI(t, "verify", "--manifest", p+archive.SidecarSuffix, p); code != 0 || !strings.Contains(stdout, "matches") {
+			t.Fatalf("verify with the manifest taken out of the archive: %d\n%s%s", code, stdout, stderr)
+		}
+	}
+
+	// --manifest FILE: written there (0644, as the sidecar), no warning,
+	// and the archive verifies against it.
+	mf := filepath.Join(dir, "owner.manifest.json")
+	code, archiveOut, stderr := runCLI(t, "snapshot", "--no-anonymize", "--dump", demoDir+"/demo.sql", "-o", "-", "--manifest", mf)
+	if code != 0 || strings.Contains(stderr, "warning: the archive went") || !strings.Contains(stderr, "manifest  "+mf) {
+		t.Fatalf("--manifest: %d\n%s", code, stderr)
+	}
+	if st, err := os.Stat(mf); err != nil || st.Mode().Perm() != 0o644 {
+		t.Fatalf("manifest file: %v %v", st, err)
+	}
+	p2 := filepath.Join(dir, "s2.tar.zst")
+	os.WriteFile(p2, []byte(archiveOut), 0o600)
+	if code, stdout, stderr := runCLI(t, "verify", "--manifest", mf, p2); code != 0 || !strings.Contains(stdout, "matches") {
+		t.Fatalf("verify --manifest: %d\n%s%s", code, stdout, stderr)
+	}
+	// An existing manifest is not replaced without --force, and nothing
+	// goes out; --manifest with -o FILE is a usage error.
+	before, _ := os.ReadFile(mf)
+	code, archiveOut, stderr = runCLI(t, "snapshot", "--no-anonymize", "--dump", demoDir+"/demo.sql", "-o", "-", "--manifest", mf)
+	if after, _ := os.ReadFile(mf); code != exitError || archiveOut != "" || !bytes.Equal(before, after) || !strings.Contains(stderr, "file already exists") {
+		t.Fatalf("existing manifest: %d, %d bytes out\n%s", code, len(archiveOut), stderr)
+	}
+	if code, _, stderr := runCLI(t, "snapshot", "--no-anonymize", "--dump", demoDir+"/demo.sql", "-o", filepath.Join(dir, "x.tar.zst"), "--manifest", mf); code != exitUsage || !strings.Contains(stderr, "x.tar.zst"+archive.SidecarSuffix) {
+		t.Fatalf("--manifest with -o FILE: %d\n%s", code, stderr)
 	}
 }
 

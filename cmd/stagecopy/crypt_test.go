@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -434,6 +435,51 @@ func TestRestoreEncryptedCLI(t *testing.T) {
 		l, _ := reg.List(context.Background())
 		if len(l) != 1 || len(l[0].Notes) != 1 || !strings.Contains(l[0].Notes[0], "--ignore-expiry") {
 			t.Errorf("registry: %+v", l)
+		}
+		// The copy carries the archive's expiry (it was listed "in 13d"):
+		// list shows it expired, --expired lists it, and purge --expired
+		// removes it.
+		if !strings.Contains(stderr, "'stagecopy purge --expired' removes it") || !strings.Contains(stdout, "with the archive") {
+			t.Errorf("no word of the copy's expiry:\n%s%s", stdout, stderr)
+		}
+		id := l[0].ID
+		if code, out, _ := runCLI(t, "list", "--state-dir", st); code != 0 || !regexp.MustCompile(id+`.* EXPIRED 1h ago +active`).MatchString(out) {
+			t.Errorf("list:\n%s", out)
+		}
+		if code, out, _ := runCLI(t, "list", "--expired", "--state-dir", st); code != 0 || !strings.Contains(out, id) {
+			t.Errorf("list --expired:\n%s", out)
+		}
+		key := filepath.Join(t.TempDir(), "receipt.key")
+		if code, _, stderr := runCLI(t, "keygen", "--out", key); code != 0 {
+			t.Fatal(stderr)
+		}
+		code, stdout, stderr = runCLI(t, "purge", "--expired", "--state-dir", st, "--sign-key", key, "--keep-archive", "--socket", srv.Socket, "-u", "root")
+		if code != 0 || !strings.Contains(stdout, "purge of staging copy "+id) || srv.DatabaseExists(t, db) {
+			t.Fatalf("purge --expired: %d\n%s%s", code, stdout, stderr)
+		}
+		if code, out, _ := runCLI(t, "list", "--state-dir", st); code != 0 || !regexp.MustCompile(id+`.* purged +purged`).MatchString(out) {
+			t.Errorf("list after the purge:\n%s", out)
+		}
+
+		// --outlive-archive: the copy lives for --expires, and the
+		// registry records that it was asked for.
+		_, db2 := mariadbtest.DatabaseName(t, "outlive")
+		code, stdout, stderr = runCLI(t, "restore", "--socket", srv.Socket, "-u", "root", "--db-name", db2, "--state-dir", st, "--json",
+			"--ignore-expiry", "--outlive-archive", "--expires", "14d", p)
+		var j restoreJSON
+		if err := json.Unmarshal([]byte(stdout), &j); code != 0 || err != nil || !j.OutlivesArchive || j.ExpiryCapped || j.Expires == nil ||
+			j.ArchiveExpires == nil || j.Expires.Before(time.Now().Add(13*24*time.Hour)) {
+			t.Fatalf("--outlive-archive: %d %v\n%s%s", code, err, stdout, stderr)
+		}
+		if code, out, _ := runCLI(t, "list", "--state-dir", st); code != 0 || !regexp.MustCompile(j.StagingID+`.* in 13d +active`).MatchString(out) {
+			t.Errorf("list:\n%s", out)
+		}
+		if code, out, _ := runCLI(t, "list", "--expired", "--state-dir", st); code != 0 || strings.Contains(out, j.StagingID) {
+			t.Errorf("list --expired lists a copy that outlives its archive on purpose:\n%s", out)
+		}
+		e, _ := reg.Get(context.Background(), j.StagingID)
+		if !e.OutlivesArchive || !e.ArchiveExpires.Equal(*j.ArchiveExpires) {
+			t.Errorf("registry: %+v", e)
 		}
 	})
 }

@@ -149,3 +149,45 @@ func finishCommits(path string) {
 		}
 	}
 }
+
+// ManifestFile is the owner's copy of an archive's manifest written to a
+// path of its own, when there is no archive file for a sidecar to go
+// beside (snapshot -o -). Like the sidecar it is 0644 and appears whole or
+// not at all.
+type ManifestFile struct {
+	f *atomicfile.File
+}
+
+// CreateManifest opens a temporary file for a manifest that will be named
+// path, refusing an existing file (an earlier archive's manifest) unless
+// overwrite is set. Commit writes it; Abort removes it.
+func CreateManifest(path string, overwrite bool) (*ManifestFile, error) {
+	f, err := atomicfile.Create(path, overwrite)
+	if err != nil {
+		return nil, fmt.Errorf("archive: manifest: %w", err)
+	}
+	return &ManifestFile{f: f}, nil
+}
+
+// Path returns the manifest's final name.
+func (m *ManifestFile) Path() string { return m.f.Path() }
+
+// Commit writes the manifest bytes (the archive's manifest.json entry, as
+// written) and moves the file into place.
+func (m *ManifestFile) Commit(manifest []byte) error {
+	if _, err := m.f.Write(manifest); err != nil {
+		m.f.Abort()
+		return fmt.Errorf("archive: manifest: %w", err)
+	}
+	if err := m.f.Chmod(0o644); err != nil {
+		m.f.Abort()
+		return fmt.Errorf("archive: manifest: %w", err)
+	}
+	if err := m.f.Commit(); err != nil {
+		return fmt.Errorf("archive: manifest: %w", err)
+	}
+	return nil
+}
+
+// Abort removes the temporary file; after Commit it does nothing.
+func (m *ManifestFile) Abort() { m.f.Abort() }

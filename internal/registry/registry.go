@@ -33,7 +33,7 @@ import (
 // them on the next rewrite, because the registry is what purge works from.
 const (
 	RegistryFormat        = "stagecopy-registry"
-	RegistryFormatVersion = 2 // 2 added Entry.Replaced
+	RegistryFormatVersion = 3 // 2 added Entry.Replaced, 3 Entry.ArchiveExpires and OutlivesArchive
 	registryFile          = "registry.json"
 	lockFile              = "registry.lock"
 	holdDir               = "busy" // Hold's lock files, one per staging copy
@@ -108,7 +108,12 @@ type Entry struct {
 	Admin             *Admin    `json:"support_admin,omitempty"`
 	Created           time.Time `json:"created"`
 	Expires           time.Time `json:"expires,omitzero"`
-	Status            string    `json:"status"` // StatusRestoring, StatusActive, StatusPurging, StatusPurged
+	// ArchiveExpires is the expiry the archive's owner wrote into it (zero
+	// for none). Expires is never later than it unless OutlivesArchive:
+	// the operator asked for that (restore --outlive-archive).
+	ArchiveExpires  time.Time `json:"archive_expires,omitzero"`
+	OutlivesArchive bool      `json:"outlives_archive,omitempty"`
+	Status          string    `json:"status"` // StatusRestoring, StatusActive, StatusPurging, StatusPurged
 	// IdentityFile is the age identity the archive was decrypted with,
 	// when it was encrypted to a per-snapshot key: purge destroys it
 	// (crypto-erasure).
@@ -150,6 +155,10 @@ func (e *Entry) check() error {
 	if e.Created.IsZero() {
 		return fmt.Errorf("staging copy %s: no creation time", e.ID)
 	}
+	if !e.ArchiveExpires.IsZero() && !e.OutlivesArchive && (e.Expires.IsZero() || e.Expires.After(e.ArchiveExpires)) {
+		return fmt.Errorf("staging copy %s: expires %s, after its archive (%s), and outlives_archive is not set",
+			e.ID, expiryString(e.Expires), e.ArchiveExpires.Format(time.RFC3339))
+	}
 	for _, p := range []struct{ name, path string }{{"archive", e.Archive}, {"files dir", e.FilesDir}} {
 		if p.path != "" && !filepath.IsAbs(p.path) {
 			return fmt.Errorf("staging copy %s: %s %q is not an absolute path; purge may run from another directory", e.ID, p.name, p.path)
@@ -161,6 +170,13 @@ func (e *Entry) check() error {
 		}
 	}
 	return nil
+}
+
+func expiryString(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.Format(time.RFC3339)
 }
 
 // Replace records in the entry that restore --force took over one of its

@@ -171,7 +171,7 @@ func TestFileFormat(t *testing.T) {
 	if err := json.Unmarshal(data, &f); err != nil {
 		t.Fatal(err)
 	}
-	if string(f["format"]) != `"stagecopy-registry"` || string(f["format_version"]) != "2" {
+	if string(f["format"]) != `"stagecopy-registry"` || string(f["format_version"]) != "3" {
 		t.Errorf("header: %s", data)
 	}
 	s := string(data)
@@ -194,6 +194,10 @@ func TestAddRefusesBadEntries(t *testing.T) {
 		"created":  func(e *Entry) { e.Created = time.Time{} },
 		"archive":  func(e *Entry) { e.Archive = "shop.tar.zst" },
 		"filesdir": func(e *Entry) { e.FilesDir = "site" },
+		// A copy outliving its archive's expiry, without the flag that
+		// says it was asked for.
+		"outlives": func(e *Entry) { e.ArchiveExpires, e.Expires = t0.Add(time.Hour), t0.Add(2*time.Hour) },
+		"never":    func(e *Entry) { e.ArchiveExpires, e.Expires = t0.Add(time.Hour), time.Time{} },
 	} {
 		e := testEntry(mustID(t), t0)
 		fix(&e)
@@ -203,6 +207,19 @@ func TestAddRefusesBadEntries(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(r.Dir(), "registry.json")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("refused adds wrote the registry: %v", err)
+	}
+	// With the flag, or within the archive's expiry, it is accepted.
+	for _, fix := range []func(*Entry){
+		func(e *Entry) {
+			e.ArchiveExpires, e.Expires, e.OutlivesArchive = t0.Add(time.Hour), t0.Add(2*time.Hour), true
+		},
+		func(e *Entry) { e.ArchiveExpires, e.Expires = t0.Add(time.Hour), t0.Add(time.Hour) },
+	} {
+		e := testEntry(mustID(t), t0)
+		fix(&e)
+		if err := r.Add(ctx, e); err != nil {
+			t.Errorf("refused %+v: %v", e, err)
+		}
 	}
 }
 
@@ -326,7 +343,7 @@ func TestCorruptRegistry(t *testing.T) {
 		},
 		"trailing": {content: `{"format":"stagecopy-registry","format_version":1,"entries":[]} {}`, is: ErrCorrupt, want: "after the registry object"},
 		"empty":    {content: "", is: ErrCorrupt, want: "registry.json:1:1 (byte offset 0)"},
-		"newer":    {content: `{"format":"stagecopy-registry","format_version":3,"entries":[]}`, is: ErrVersion, want: "upgrade stagecopy"},
+		"newer":    {content: `{"format":"stagecopy-registry","format_version":4,"entries":[]}`, is: ErrVersion, want: "upgrade stagecopy"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
