@@ -35,7 +35,7 @@ func snapDemo(t *testing.T, dir string, extra ...string) string {
 func TestSnapshotRefusesWithoutNoAnonymize(t *testing.T) {
 	dir := t.TempDir()
 	code, _, stderr := runCLI(t, "snapshot", "--dump", demoDir+"/demo.sql", "-o", filepath.Join(dir, "x.tar.zst"))
-	if code != exitError || !strings.Contains(stderr, "refusing") || !strings.Contains(stderr, "hint: ") {
+	if code != exitUsage || !strings.Contains(stderr, "refusing") || !strings.Contains(stderr, "hint: ") {
 		t.Fatalf("code %d stderr %q", code, stderr)
 	}
 	if n := dirNames(t, dir); len(n) != 0 {

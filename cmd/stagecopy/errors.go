@@ -11,9 +11,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
+	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/stagecopy/stagecopy/restore"
 	"github.com/stagecopy/stagecopy/rules"
+	"github.com/stagecopy/stagecopy/snapshot"
 )
 
 // Exit codes, documented in README.md.
@@ -69,7 +71,10 @@ func report(stderr io.Writer, err error) int {
 		code = exitInterrupted
 	case errors.As(err, &ue) || isCLIUsage(err), errors.Is(err, archive.ErrNoIdentity), errors.Is(err, archive.ErrRecipient),
 		errors.Is(err, restore.ErrNeedsCMS),
-		errors.Is(err, rules.ErrUnknownPreset):
+		errors.Is(err, rules.ErrUnknownPreset),
+		// No rules and no --no-anonymize; a connection option that is
+		// not one (a mistyped --ssl-mode, an option file's bad port).
+		errors.Is(err, snapshot.ErrNotAnonymized), errors.Is(err, dbconn.ErrOptions):
 		code = exitUsage
 		if hint == "" {
 			hint = "run 'stagecopy COMMAND --help' for a command's flags and arguments, 'stagecopy help' for the commands"

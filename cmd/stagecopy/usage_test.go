@@ -38,6 +38,8 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"snapshot", "--dump", "x.sql"}, code: exitUsage, stderr: []string{"snapshot: --output is required"}, hintHelp: "stagecopy snapshot --help"},
 		{args: []string{"snapshot", "--threads", "abc", "-o", out}, code: exitUsage, stderr: []string{`invalid value "abc" for flag -threads`}, hintHelp: "stagecopy snapshot --help"},
 		{args: []string{"snapshot", "--preset", "wordpres", "--dump", filepath.Join(demoDir, "demo.sql"), "-o", out}, code: exitUsage, stderr: []string{`unknown preset "wordpres" (did you mean "wordpress"?)`}},
+		{args: []string{"snapshot", "--dump", filepath.Join(demoDir, "demo.sql"), "-o", out}, code: exitUsage, stderr: []string{"refusing to copy data without anonymization"}},
+		{args: []string{"snapshot", "--no-anonymize", "-D", "x", "--ssl-mode", "bogus", "-o", out}, code: exitUsage, stderr: []string{`--ssl-mode "bogus" (want disabled`}},
 		{args: []string{"purge"}, code: exitUsage, stderr: []string{"give one STAGING_ID"}, hintHelp: "stagecopy purge --help"},
 		{args: []string{"version", "x"}, code: exitUsage, stderr: []string{"version takes no arguments"}, hintHelp: "stagecopy version --help"},
 	} {
