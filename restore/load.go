@@ -58,12 +58,13 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 	objects := "" // the objects entry, once read
 	var pending *archive.Entry
 	var pendingSQL []byte
+	var pendingTaken int64 // of the budget, for pendingSQL
 	dataRunning := false
 	cur, err := r.ar.Next()
 	for ; err == nil; cur, err = r.ar.Next() {
 		// cur's predecessor has been verified by Next: act on it.
 		if pending != nil {
-			if err := r.runSQL(ctx, loader, budget, pending.Name, pendingSQL, &dataRunning); err != nil {
+			if err := r.runSQL(ctx, loader, budget, pending.Name, pendingSQL, pendingTaken, &dataRunning); err != nil {
 				return err
 			}
 			pending, pendingSQL = nil, nil
@@ -99,14 +100,15 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 				}
 				continue
 			}
-			if err := budget.take(ctx, cur.Size); err != nil {
-				return err
-			}
-			buf, err := readEntry(r.ar, cur.Size)
+			kept, taken, err := budget.take(ctx, cur.Size)
 			if err != nil {
 				return err
 			}
-			pending, pendingSQL = cur, buf
+			buf, err := readEntry(r.ar, cur.Size, kept)
+			if err != nil {
+				return err
+			}
+			pending, pendingSQL, pendingTaken = cur, buf, taken
 		case strings.HasPrefix(cur.Name, archive.FilesPrefix):
 			if r.root == nil {
 				if cur.Type == archive.TypeFile && result.Files == 0 {
@@ -125,7 +127,7 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 		return err
 	}
 	if pending != nil {
-		if err := r.runSQL(ctx, loader, budget, pending.Name, pendingSQL, &dataRunning); err != nil {
+		if err := r.runSQL(ctx, loader, budget, pending.Name, pendingSQL, pendingTaken, &dataRunning); err != nil {
 			return err
 		}
 	}
@@ -139,18 +141,21 @@ func (r *restorer) load(ctx context.Context, server *mysql.Config, name string, 
 	return r.disableEvents(ctx, name)
 }
 
-// readEntry reads the current entry, which says it holds size bytes. The
-// buffer starts at no more than 16 MiB and doubles, up to size, only as the
-// bytes come; an honest entry is read into a buffer of exactly its size
-// (io.Copy into a bytes.Buffer would grow it to twice that to look for the
-// end, and copy it).
-func readEntry(r io.Reader, size int64) ([]byte, error) {
-	buf := make([]byte, 0, min(size, 16<<20))
+// readEntry reads the current entry, which says it holds size bytes, into
+// buf if it is not nil (a kept buffer of at least size bytes' capacity).
+// A new buffer starts at no more than 16 MiB and doubles, up to size, only
+// as the bytes come; an honest entry is read into a buffer of exactly its
+// size (io.Copy into a bytes.Buffer would grow it to twice that to look for
+// the end, and copy it).
+func readEntry(r io.Reader, size int64, buf []byte) ([]byte, error) {
+	if buf == nil {
+		buf = make([]byte, 0, min(size, 16<<20))
+	}
 	for int64(len(buf)) < size {
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, int(min(size-int64(len(buf)), int64(len(buf)))))
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), size)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
 			return nil, io.ErrUnexpectedEOF
@@ -165,16 +170,15 @@ func readEntry(r io.Reader, size int64) ([]byte, error) {
 // runSQL runs one verified database entry: schema entries in order, data
 // chunks in parallel, the objects entry (views, routines, triggers,
 // events) once every chunk is in. The entry's bytes go back to budget once
-// it has run.
-func (r *restorer) runSQL(ctx context.Context, loader *dbload.Loader, budget *budget, name string, text []byte, dataRunning *bool) error {
-	size := int64(len(text))
+// it has run (taken: what budget.take took for it).
+func (r *restorer) runSQL(ctx context.Context, loader *dbload.Loader, budget *budget, name string, text []byte, taken int64, dataRunning *bool) error {
 	switch dbload.KindOf(name) {
 	case dbload.EntrySchema:
-		defer budget.give(size)
+		defer budget.give(taken, text)
 		r.noteCreated(text)
 		return loader.Exec(ctx, name, text)
 	case dbload.EntryObjects:
-		defer budget.give(size)
+		defer budget.give(taken, text)
 		r.noteCreated(text)
 		if *dataRunning {
 			if err := loader.Wait(); err != nil {
@@ -185,15 +189,22 @@ func (r *restorer) runSQL(ctx context.Context, loader *dbload.Loader, budget *bu
 		return loader.Exec(ctx, name, text)
 	default:
 		*dataRunning = true
-		loader.Go(name, text, func() { budget.give(size) })
+		loader.Go(name, text, func() { budget.give(taken, text) })
 		return nil
 	}
 }
 
-// budget counts the bytes of database entries held in memory.
+// budget counts the bytes of database entries held in memory, and keeps
+// the buffers of entries that have run for the next ones: a fresh buffer of
+// 8 MiB for every entry cost the zeroing of each byte, the page faults and
+// the scavenger's work (bench/README.md). A kept buffer's capacity counts
+// as held, so that the entries being read, waiting or run and the kept
+// buffers together stay within the budget; take drops kept buffers when it
+// needs their room.
 type budget struct {
 	mu    sync.Mutex
-	free  int64
+	free  int64         // bytes neither held by an entry nor kept
+	kept  [][]byte      // buffers of entries that have run, empty
 	freed chan struct{} // closed when bytes are given back
 }
 
@@ -202,29 +213,52 @@ func newBudget(n int64) *budget {
 }
 
 // take waits until n bytes are free and takes them. n must not be larger
-// than the whole budget.
-func (b *budget) take(ctx context.Context, n int64) error {
+// than the whole budget. It returns a kept buffer of at least n bytes'
+// capacity, or nil, and the bytes taken, to give back with the buffer: n,
+// or the capacity of the buffer returned.
+func (b *budget) take(ctx context.Context, n int64) ([]byte, int64, error) {
 	for {
 		b.mu.Lock()
+		best := -1 // the smallest kept buffer that holds n
+		for i, k := range b.kept {
+			if int64(cap(k)) >= n && (best < 0 || cap(k) < cap(b.kept[best])) {
+				best = i
+			}
+		}
+		if best >= 0 {
+			buf := b.kept[best]
+			b.kept = slices.Delete(b.kept, best, best+1)
+			b.mu.Unlock()
+			return buf, int64(cap(buf)), nil
+		}
+		for b.free < n && len(b.kept) > 0 { // too small: their room is worth more
+			b.free += int64(cap(b.kept[len(b.kept)-1]))
+			b.kept = b.kept[:len(b.kept)-1]
+		}
 		if b.free >= n {
 			b.free -= n
 			b.mu.Unlock()
-			return nil
+			return nil, n, nil
 		}
 		freed := b.freed
 		b.mu.Unlock()
 		select {
 		case <-freed:
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil, 0, ctx.Err()
 		}
 	}
 }
 
-// give gives back n bytes taken earlier.
-func (b *budget) give(n int64) {
+// give gives back n bytes taken earlier, with the entry's buffer, which
+// is kept for the next entries if it fits within them.
+func (b *budget) give(n int64, buf []byte) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if c := int64(cap(buf)); c > 0 && c <= n {
+		b.kept = append(b.kept, buf[:0])
+		n -= c
+	}
 	b.free += n
 	close(b.freed)
 	b.freed = make(chan struct{})

@@ -73,10 +73,15 @@ type Config struct {
 var ErrTooLarge = errors.New("dbload: statement larger than the server's max_allowed_packet")
 
 // InsertPiece is the size at which the rows of one INSERT are cut into
-// several INSERTs (a single row may be larger, up to max_allowed_packet):
-// dumps write INSERTs of about 1 MiB, so an archive's own INSERTs are
-// rarely cut, and an INSERT larger than max_allowed_packet still loads.
-const InsertPiece = 4 << 20
+// several INSERTs (a single row may be larger, up to max_allowed_packet),
+// so that an INSERT larger than max_allowed_packet still loads. It is what
+// fits the packet buffer the driver keeps per connection (256 KiB, with
+// the packet's 4-byte header and command byte): the driver copies a larger
+// query into a buffer of its size allocated for that query alone, which
+// for snapshot's INSERTs of about 1 MiB was a fresh megabyte, zeroed,
+// faulted in and collected, for every megabyte restored (bench/README.md).
+// The server's work per row is the same in pieces of this size.
+const InsertPiece = 256<<10 - 5
 
 // Loader loads SQL entries into one database. Exec may be called from
 // several goroutines; Go and Wait must be called from one goroutine.
@@ -287,7 +292,8 @@ func (l *Loader) Exec(ctx context.Context, name string, sql []byte) error {
 		return fmt.Errorf("dbload: %s: connect: %w", name, err)
 	}
 	defer conn.Close()
-	return l.execEntry(ctx, conn, name, bytes.NewReader(sql))
+	var piece []byte
+	return l.execEntry(ctx, conn, name, bytes.NewReader(sql), &piece)
 }
 
 // execEntry runs the statements of one entry, read from r, on conn, each
@@ -295,7 +301,9 @@ func (l *Loader) Exec(ctx context.Context, name string, sql []byte) error {
 // INSERT one row: the rows are copied into a piece of at most InsertPiece
 // bytes (or one row), sent as an INSERT with the statement's own prefix.
 // The text sent is the entry's own bytes: the prefix as the guard returned
-// it (an INSERT's prefix as it was), and each row's Raw.
+// it (an INSERT's prefix as it was), and each row's Raw. *buf is the piece's
+// buffer, kept from entry to entry by a worker (growing a fresh one to 1 MiB
+// for every entry copied each byte again; bench/README.md).
 //
 // INSERTs run with UNIQUE_CHECKS=1 even though every entry's preamble turns
 // unique checks off (for loading it by hand): with them off, MariaDB 10.7+
@@ -305,7 +313,7 @@ func (l *Loader) Exec(ctx context.Context, name string, sql []byte) error {
 // tables, with or without secondary indexes (README, Numbers). The data
 // come from one consistent database, so the checks find nothing; if they do,
 // the archive is broken and the load should fail.
-func (l *Loader) execEntry(ctx context.Context, conn *sql.Conn, name string, r io.Reader) error {
+func (l *Loader) execEntry(ctx context.Context, conn *sql.Conn, name string, r io.Reader, buf *[]byte) error {
 	kind := KindOf(name)
 	if err := checkSession(ctx, conn); err != nil {
 		return fmt.Errorf("dbload: %s: %w", name, err)
@@ -313,7 +321,8 @@ func (l *Loader) execEntry(ctx context.Context, conn *sql.Conn, name string, r i
 	sc := sqldump.NewScanner(r)
 	sc.SetLimit(l.limit)
 	unique := false // UNIQUE_CHECKS=1 was sent after the last SET
-	var piece []byte
+	piece := *buf
+	defer func() { *buf = piece }()
 	for {
 		st, err := sc.Next()
 		if err == io.EOF {
@@ -370,6 +379,9 @@ func (l *Loader) execEntry(ctx context.Context, conn *sql.Conn, name string, r i
 		// The guard returns an INSERT's prefix as it was.
 		prefix := checked
 		target := min(InsertPiece, l.limit)
+		if cap(piece) < target {
+			piece = make([]byte, 0, target) // not grown in steps, copying
+		}
 		piece = append(piece[:0], prefix...)
 		rows := 0
 		for {
@@ -498,7 +510,8 @@ func (l *Loader) Stream(ctx context.Context, name string, r io.Reader, verify fu
 	if _, err := conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
 		return fmt.Errorf("dbload: %s: %w", name, err)
 	}
-	err = l.execEntry(ctx, conn, name, r)
+	var piece []byte
+	err = l.execEntry(ctx, conn, name, r, &piece)
 	if err == nil {
 		err = verify()
 	}
@@ -525,6 +538,7 @@ func (l *Loader) start() {
 func (l *Loader) work() {
 	defer l.wg.Done()
 	var conn *sql.Conn
+	var piece []byte // reused by the entries this worker runs
 	defer func() {
 		if conn != nil {
 			conn.Close()
@@ -547,7 +561,7 @@ func (l *Loader) work() {
 			}
 			conn = c
 		}
-		err := l.execData(l.bctx, conn, j.name, j.sql)
+		err := l.execData(l.bctx, conn, j.name, j.sql, &piece)
 		j.finish()
 		if err != nil {
 			l.fail(err)
@@ -563,13 +577,13 @@ const dataRetries = 5
 // execData runs a data entry inside one transaction, so that a deadlock
 // rolls the whole entry back and it can be run again without inserting
 // any row twice.
-func (l *Loader) execData(ctx context.Context, conn *sql.Conn, name string, text []byte) error {
+func (l *Loader) execData(ctx context.Context, conn *sql.Conn, name string, text []byte, piece *[]byte) error {
 	var err error
 	for try := 1; try <= dataRetries; try++ {
 		if _, err = conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
 			return fmt.Errorf("dbload: %s: %w", name, err)
 		}
-		err = l.execEntry(ctx, conn, name, bytes.NewReader(text))
+		err = l.execEntry(ctx, conn, name, bytes.NewReader(text), piece)
 		if err == nil {
 			if _, err = conn.ExecContext(ctx, "COMMIT"); err == nil {
 				return nil
