@@ -172,13 +172,15 @@ tables:
 
 // usersShapeDump is bench/gendump's users shape in small: one table of
 // ~150-byte rows, three of them ruled.
-func usersShapeDump(t testing.TB) []byte {
+func usersShapeDump(t testing.TB) []byte { return usersShapeRows(5000) }
+
+func usersShapeRows(n int) []byte {
 	r := rand.New(rand.NewPCG(1, 2))
 	firsts := strings.Fields("Alice Bruno Chloé Daniel Emma Farid Giulia Hugo Inès Jonas")
 	lasts := strings.Fields("Martin Bernard Dubois Thomas Robert O'Connor Müller Nowak")
 	var b strings.Builder
 	b.WriteString("CREATE TABLE `users` (\n  `id` bigint unsigned NOT NULL,\n  `email` varchar(190) NOT NULL,\n  `full_name` varchar(100) NOT NULL DEFAULT '',\n  `hash` char(32) NOT NULL DEFAULT '',\n  `created_at` datetime NOT NULL,\n  `country` char(2),\n  `logins` int,\n  PRIMARY KEY (`id`),\n  KEY `email` (`email`)\n);\n")
-	for i := 1; i <= 5000; i++ {
+	for i := 1; i <= n; i++ {
 		if (i-1)%700 == 0 {
 			if i > 1 {
 				b.WriteString(";\n")
