@@ -33,7 +33,6 @@ type tablePlan struct {
 	faked   []bool // ... and wrote one of stagecopy's own fakes in its place
 	deflt   []bool
 	raw     []byte
-	spans   []span
 	row     *sqldump.Row
 
 	// deferred is set on the copies of a plan that the workers of a
@@ -523,59 +522,42 @@ func (u *uniqueSet) claim(op *colOp, in, out []byte, row Row) ([]byte, bool, err
 // privacy check) sees the values as written.
 func (p *tablePlan) rewrite(r *sqldump.Row) error {
 	buf := p.raw[:0]
-	last := 0
-	spans := p.spans[:0]
+	last := 0  // r.Raw is in buf up to here
+	shift := 0 // how much the changed values so far grew
 	for i := range r.Values {
+		v := &r.Values[i]
 		if !p.changed[i] {
+			// Every byte between the changed values is copied as it
+			// was: an unchanged value only moves. Its Raw still holds
+			// its bytes, in the input the row was read from.
+			v.Start += shift
 			continue
 		}
-		v := r.Values[i]
 		start := v.Start
 		if start < last || start+len(v.Raw) > len(r.Raw) || !bytes.Equal(r.Raw[start:start+len(v.Raw)], v.Raw) {
 			return fmt.Errorf("%w: internal: cannot locate value %d in its row", ErrUnsafe, i+1)
 		}
 		buf = append(buf, r.Raw[last:start]...)
-		sp := span{idx: i, start: len(buf)}
+		at := len(buf)
+		kind, intro := sqldump.ValueExpr, ""
 		if p.deflt[i] {
-			buf, sp.kind = append(buf, "DEFAULT"...), sqldump.ValueExpr
+			buf = append(buf, "DEFAULT"...)
 		} else {
-			buf, sp.kind, sp.intro = encodeLike(buf, v, p.newVals[i], p.newNull[i])
+			buf, kind, intro = encodeLike(buf, *v, p.newVals[i], p.newNull[i])
 		}
 		if v.Cond != "" {
 			// The value stays inside its versioned comment, which a
 			// server that skips it ends at the first "*/".
-			buf = escapeCommentEnd(buf, sp.start)
+			buf = escapeCommentEnd(buf, at)
 		}
-		sp.end = len(buf)
-		spans = append(spans, sp)
 		last = start + len(v.Raw)
+		shift = len(buf) - last
+		*v = sqldump.Value{Raw: buf[at:len(buf):len(buf)], Kind: kind, Introducer: intro, Start: at, Cond: v.Cond}
 	}
 	buf = append(buf, r.Raw[last:]...)
-	// Every byte between the changed values was copied as it was, so an
-	// unchanged value moved by what the changed ones before it grew.
-	shift, j := 0, 0
-	for i := range r.Values {
-		v := &r.Values[i]
-		if j < len(spans) && spans[j].idx == i {
-			sp := spans[j]
-			j++
-			shift = sp.end - (v.Start + len(v.Raw))
-			*v = sqldump.Value{Raw: buf[sp.start:sp.end], Kind: sp.kind, Introducer: sp.intro, Start: sp.start, Cond: v.Cond}
-			continue
-		}
-		v.Start += shift
-		v.Raw = buf[v.Start : v.Start+len(v.Raw)]
-	}
-	p.raw, p.spans = buf, spans
+	p.raw = buf
 	r.Raw = buf
 	return nil
-}
-
-// span is where rewrite wrote a changed value.
-type span struct {
-	idx, start, end int
-	kind            sqldump.ValueKind
-	intro           string
 }
 
 // escapeCommentEnd rewrites each "*/" in buf[from:], which holds an encoded

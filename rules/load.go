@@ -10,10 +10,16 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/stagecopy/stagecopy/internal/suggest"
 )
 
 //go:embed presets/*.yml
 var presetFS embed.FS
+
+// ErrUnknownPreset is returned by LoadPreset for a name that is not one of
+// Presets.
+var ErrUnknownPreset = errors.New("unknown preset")
 
 // Presets returns the names of the built-in presets, sorted. A rules file
 // extends one with "preset:NAME".
@@ -60,7 +66,7 @@ func Load(path string, opts Options) (*Rules, error) {
 func LoadPreset(name string, opts Options) (*Rules, error) {
 	name = strings.TrimPrefix(name, "preset:")
 	if !isPreset(name) {
-		return nil, fmt.Errorf("load rules: unknown preset %q (known: %s)", name, strings.Join(Presets(), ", "))
+		return nil, fmt.Errorf("load rules: %w %q%s (known: %s)", ErrUnknownPreset, name, suggest.Hint(name, Presets()), strings.Join(Presets(), ", "))
 	}
 	data, _ := presetFS.ReadFile("presets/" + name + ".yml")
 	l := newLoader(opts)

@@ -100,6 +100,13 @@ func detect(ms []match, v []byte) []match {
 	return ms
 }
 
+// plainWord reports whether detect would find nothing in v, shorter
+// than minBase64, at a first look: no '@', digit, two ':', byte that is
+// not ASCII text, or '&' (&commat;). Cheaper than remembering it.
+func plainWord(v []byte) bool {
+	return firstLook(v) == 0 && bytes.IndexByte(v, '&') < 0
+}
+
 // minDetect is the length of the shortest value detect finds anything in:
 // a@b.cd.
 const minDetect = 6
@@ -268,8 +275,33 @@ func longLook(v []byte) look {
 		}
 		prev = m
 	}
-	n := len(v) &^ 15
-	for i := 0; i < n; i += 16 {
+	// 32 bytes at a time while there is no word without such a byte
+	// (text with spaces), then 16.
+	i, n := 0, len(v)&^31
+	for ; i < n; i += 32 {
+		p := (*[32]byte)(v[i : i+32]) // one bounds check
+		w0 := binary.LittleEndian.Uint64(p[0:8])
+		w1 := binary.LittleEndian.Uint64(p[8:16])
+		w2 := binary.LittleEndian.Uint64(p[16:24])
+		w3 := binary.LittleEndian.Uint64(p[24:32])
+		if digits == 0 {
+			digits = digitMask(w0) | digitMask(w1) | digitMask(w2) | digitMask(w3)
+		}
+		m0, m1, m2, m3 := notBase64Mask(w0), notBase64Mask(w1), notBase64Mask(w2), notBase64Mask(w3)
+		if m0 != 0 && m1 != 0 && m2 != 0 && m3 != 0 && whole == 0 {
+			prev = m3
+			continue
+		}
+		word(m0)
+		word(m1)
+		word(m2)
+		word(m3)
+		if digits != 0 && l&lookBase64 != 0 {
+			return l | lookDigits // nothing more to learn
+		}
+	}
+	n = len(v) &^ 15
+	for ; i < n; i += 16 {
 		w0 := binary.LittleEndian.Uint64(v[i : i+8])
 		w1 := binary.LittleEndian.Uint64(v[i+8 : i+16])
 		digits |= digitMask(w0) | digitMask(w1)

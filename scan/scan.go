@@ -292,7 +292,7 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rw Rewrites) 
 	}
 	for i := range r.Values {
 		v := &r.Values[i]
-		if v.Kind == sqldump.ValueNull {
+		if v.Kind == sqldump.ValueNull || i < len(ti.cols) && ti.cols[i].skip {
 			continue
 		}
 		col, k, cover := ti.column(i), "", Uncovered
@@ -337,7 +337,7 @@ func (s *Scanner) Row(table string, cols []string, r *sqldump.Row, rw Rewrites) 
 		// minDetect bytes.
 		s.matches = s.matches[:0]
 		switch {
-		case len(b) < minDetect:
+		case len(b) < minDetect, len(b) < minBase64 && plainWord(b):
 		case len(b) > maxClean:
 			s.matches = detect(s.matches, b)
 		default:
@@ -472,6 +472,9 @@ type colInfo struct {
 	cover  Cover
 	kind   Kind // what its name says it holds
 	named  bool
+	// skip: nothing to look at, a number or date whose name says
+	// nothing (and not a key/value table's value).
+	skip bool
 }
 
 type keyInfo struct {
@@ -543,6 +546,10 @@ func (s *Scanner) lookup(table string, cols []string) *tableInfo {
 	}
 	if ti.keyIdx < 0 || ti.valIdx < 0 {
 		ti.keyIdx, ti.valIdx = -1, -1
+	}
+	for i := range ti.cols {
+		ci := &ti.cols[i]
+		ci.skip = ci.noText && !ci.named && i != ti.valIdx
 	}
 	s.infos[id] = ti
 	return ti

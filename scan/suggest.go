@@ -193,7 +193,7 @@ func suggest(rep *Report, tables *Tables, opts SuggestOptions) (*yaml.Node, erro
 
 func header(rep *Report, opts SuggestOptions, tables int, kept []Finding) string {
 	var b strings.Builder
-	b.WriteString("Anonymization rules suggested by 'stagecopy scan --suggest-rules'")
+	b.WriteString("Anonymization rules suggested by 'stagecopy scan --suggest-rules FILE'")
 	if opts.Source != "" {
 		b.WriteString(" for " + opts.Source)
 	}
@@ -202,8 +202,9 @@ func header(rep *Report, opts SuggestOptions, tables int, kept []Finding) string
 Read them before use (docs/rules.md, docs/transformers.md): each rule says
 what scan found there, masked. They destroy rather than keep: free text
 becomes lorem ipsum, credentials are emptied, caches, sessions and search
-indexes are truncated. Check with 'stagecopy rules check', then
-'stagecopy snapshot --anonymize -r FILE --strict'.`)
+indexes are truncated. Check with 'stagecopy rules check FILE', then
+'stagecopy snapshot --anonymize --strict -r FILE --dump DUMP -o ARCHIVE'
+(or the database flags in place of --dump).`)
 	for _, f := range kept {
 		fmt.Fprintf(&b, "\nKept by the rules on purpose: %s.", describe(f))
 	}

@@ -45,13 +45,13 @@ type archiveSummary struct {
 // readArchive reads and verifies a whole archive, calling each (if not nil)
 // for every entry, with a progress bar over the compressed bytes. It stops
 // between entries when ctx is cancelled.
-func readArchive(ctx context.Context, e *env, path string, quiet bool, desc string, keys archive.Keys, each func(*archive.Entry, io.Reader) error) (*archiveSummary, error) {
+func readArchive(ctx context.Context, e *env, path string, progress progressMode, desc string, keys archive.Keys, each func(*archive.Entry, io.Reader) error) (*archiveSummary, error) {
 	in, total, err := openArchiveArg(e, path)
 	if err != nil {
 		return nil, err
 	}
 	defer in.Close()
-	b := newBar(e, quiet, total, desc)
+	b := newBar(e, progress, total, desc)
 	defer b.finish()
 	cr := &countingReader{Reader: countio.Reader{R: in}, bar: b}
 	r, err := archive.Open(cr, keys)

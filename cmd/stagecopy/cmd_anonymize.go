@@ -28,7 +28,7 @@ func newAnonymizeCommand(e *env) *cli.Command {
 		Flags: append(rulesFlags(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (written to a temporary name, renamed when complete) instead of standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing --output file"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no report on stderr"},
+			quietFlag(),
 			&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"},
 			&cli.StringFlag{Name: "memprofile", Hidden: true, Usage: "write a heap profile to `FILE` at the end"},
 		),
@@ -129,7 +129,7 @@ func runAnonymize(ctx context.Context, e *env, o anonymizeOptions) error {
 func anonymizeHint(err error) error {
 	switch {
 	case errors.Is(err, anonymize.ErrRulesMismatch):
-		return withHint(err, "fix the table or column names in the rules ('stagecopy rules check FILE --dump DUMP' checks them against a dump)")
+		return withHint(err, "fix the table or column names in the rules ('stagecopy rules check --dump DUMP FILE' checks them against a dump)")
 	case errors.Is(err, anonymize.ErrUnsafe):
 		return withHint(err, "nothing was kept; fix the input or the rule named above")
 	}

@@ -25,7 +25,7 @@ func newInspectCommand(e *env) *cli.Command {
 			"An encrypted archive needs --identity FILE or --passphrase-file FILE, as for verify.",
 		Flags: append(keyFlags(),
 			&cli.BoolFlag{Name: "json", Usage: "machine-readable output"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
+			quietFlag(), progressFlag(),
 		),
 		Action: func(c *cli.Context) error {
 			path, err := oneArg(c, "ARCHIVE")
@@ -36,21 +36,29 @@ func newInspectCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runInspect(c.Context, e, inspectOptions{path: path, keys: keys, json: c.Bool("json"), quiet: c.Bool("quiet")})
+			progress, err := progressOf(c)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") && !c.IsSet("progress") {
+				progress = progressNone
+			}
+			return runInspect(c.Context, e, inspectOptions{path: path, keys: keys, json: c.Bool("json"), progress: progress})
 		},
 	}
 }
 
 // inspectOptions is what inspect's flags ask for.
 type inspectOptions struct {
-	path        string // the ARCHIVE argument, "-" for standard input
-	keys        archive.Keys
-	json, quiet bool
+	path     string // the ARCHIVE argument, "-" for standard input
+	keys     archive.Keys
+	json     bool
+	progress progressMode
 }
 
 // runInspect reads the whole archive and prints what it holds.
 func runInspect(ctx context.Context, e *env, o inspectOptions) error {
-	sum, err := readArchive(ctx, e, o.path, o.quiet || o.json, "inspect", o.keys, nil)
+	sum, err := readArchive(ctx, e, o.path, o.progress, "inspect", o.keys, nil)
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,7 @@ func newKeygenCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "age", Usage: "make an age identity for receiving encrypted archives"},
 			&cli.BoolFlag{Name: "per-snapshot", Usage: "with --age: an identity purge destroys (the default; says so explicitly)"},
 			&cli.BoolFlag{Name: "long-term", Usage: "with --age: an identity purge never destroys"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the public key line (or with --age the recipient), for scripts"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := flagsFirst(c); err != nil {
@@ -46,7 +47,7 @@ func newKeygenCommand(e *env) *cli.Command {
 			if c.NArg() != 0 {
 				return usagef("keygen: takes no arguments (use --out FILE)")
 			}
-			opts := keygenOptions{out: c.String("out"), name: c.String("name")}
+			opts := keygenOptions{out: c.String("out"), name: c.String("name"), quiet: c.Bool("quiet")}
 			if c.Bool("age") || c.Bool("per-snapshot") || c.Bool("long-term") {
 				switch {
 				case !c.Bool("age"):
@@ -69,13 +70,14 @@ type keygenOptions struct {
 	name        string // the receipt key's name; "" for stagecopy@HOSTNAME
 	age         bool   // an age identity instead of a receipt key
 	perSnapshot bool   // with age: marked for purge to destroy
+	quiet       bool   // only the public line
 }
 
 // runKeygen writes a receipt signing key, or an age identity, and prints
 // what to give whom.
 func runKeygen(e *env, o keygenOptions) error {
 	if o.age {
-		return keygenAge(e, o.out, o.perSnapshot)
+		return keygenAge(e, o.out, o.perSnapshot, o.quiet)
 	}
 	out := o.out
 	if out == "" {
@@ -98,6 +100,10 @@ func runKeygen(e *env, o keygenOptions) error {
 		return withHint(err, "a key is never replaced: choose another --out, or move the old key away first if you are sure no receipt needs it")
 	}
 	w := e.stdout
+	if o.quiet {
+		fmt.Fprintln(w, pub.String())
+		return nil
+	}
 	fmt.Fprintf(w, "private key written to %s (mode 0600: keep it secret, and back it up)\n", out)
 	fmt.Fprintf(w, "public key written to %s; give site owners this line:\n", out+receipt.PublicKeySuffix)
 	fmt.Fprintln(w, pub.String())
@@ -106,7 +112,7 @@ func runKeygen(e *env, o keygenOptions) error {
 
 // keygenAge writes an age identity to out ("" for the config directory,
 // named by its recipient).
-func keygenAge(e *env, out string, perSnapshot bool) error {
+func keygenAge(e *env, out string, perSnapshot, quiet bool) error {
 	tmp := ""
 	if out == "" {
 		// The file name is only known once the key is: write it under a
@@ -141,13 +147,17 @@ func keygenAge(e *env, out string, perSnapshot bool) error {
 		}
 	}
 	w := e.stdout
+	if quiet {
+		fmt.Fprintln(w, recipient)
+		return nil
+	}
 	if perSnapshot {
 		fmt.Fprintf(w, "per-snapshot age identity written to %s (mode 0600)\n", out)
 		fmt.Fprintf(w, "restore --identity %s records it, and purge destroys it; do not copy it elsewhere\n", out)
 	} else {
 		fmt.Fprintf(w, "long-term age identity written to %s (mode 0600: keep it secret, back it up; purge never destroys it)\n", out)
 	}
-	fmt.Fprintln(w, "give the site owner this recipient, for 'stagecopy snapshot --encrypt-to RECIPIENT':")
+	fmt.Fprintln(w, "give the site owner this recipient, for snapshot's --encrypt-to:")
 	fmt.Fprintln(w, recipient)
 	return nil
 }

@@ -35,6 +35,7 @@ func newPurgeCommand(e *env) *cli.Command {
 		&cli.BoolFlag{Name: "keep-archive", Usage: "leave the archive file in place (the receipt says so)"},
 		&cli.BoolFlag{Name: "expired", Usage: "purge every staging copy past its expiry time, each with its own receipt"},
 		&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "show what would be purged, delete nothing"},
+		quietFlag(), jsonFlag(),
 		stateDirFlag(),
 	)
 	return &cli.Command{
@@ -80,6 +81,7 @@ type purgeOptions struct {
 	receipt     string // --receipt FILE
 	operator    string
 	server      serverFlagValues // over each entry's recorded connection
+	quiet, json bool
 }
 
 // parsePurgeFlags reads purge's flags and opens the registry; the signing
@@ -97,6 +99,8 @@ func parsePurgeFlags(c *cli.Context) (purgeOptions, error) {
 		return o, usagef("purge: give one STAGING_ID (see 'stagecopy list'), or --expired")
 	case expired && c.String("receipt") != "":
 		return o, usagef("--receipt names one file: it cannot be used with --expired (each copy gets its own receipt)")
+	case c.Bool("json") && c.Bool("dry-run"):
+		return o, usagef("--json prints what purge did; --dry-run prints its plan as text only")
 	}
 	reg, err := openRegistry(c)
 	if err != nil {
@@ -107,6 +111,7 @@ func parsePurgeFlags(c *cli.Context) (purgeOptions, error) {
 		dryRun: c.Bool("dry-run"), keepArchive: c.Bool("keep-archive"),
 		signKey: c.String("sign-key"), manifest: c.String("manifest"), receipt: c.String("receipt"),
 		operator: c.String("operator"), server: readServerFlags(c, dbconn.ClientGroups),
+		quiet: c.Bool("quiet"), json: c.Bool("json"),
 	}, nil
 }
 
@@ -132,7 +137,12 @@ func runPurge(ctx context.Context, e *env, o purgeOptions) error {
 			}
 		}
 		if len(entries) == 0 {
-			fmt.Fprintf(e.stdout, "no expired staging copies to purge in %s\n", o.registry.Dir())
+			switch {
+			case o.json:
+				return printJSON(e.stdout, purgeJSON{Purged: []purgedJSON{}})
+			case !o.quiet:
+				fmt.Fprintf(e.stdout, "no expired staging copies to purge in %s\n", o.registry.Dir())
+			}
 			return nil
 		}
 	} else {
@@ -154,8 +164,13 @@ func runPurge(ctx context.Context, e *env, o purgeOptions) error {
 		return err
 	}
 	failed := 0
+	out := purgeJSON{Purged: []purgedJSON{}}
+	if o.json {
+		// What was done is printed even when a later copy fails.
+		defer func() { printJSON(e.stdout, out) }()
+	}
 	for i, x := range entries {
-		if i > 0 {
+		if i > 0 && !o.quiet && !o.json {
 			fmt.Fprintln(e.stdout)
 		}
 		res, err := purge.Run(ctx, x.ID, popts)
@@ -167,7 +182,15 @@ func runPurge(ctx context.Context, e *env, o purgeOptions) error {
 			report(e.stderr, purgeHint(fmt.Errorf("%s: %w", x.ID, err)))
 			continue
 		}
-		printPurgeSummary(e, res, popts.Key)
+		if res.LogError != nil {
+			fmt.Fprintf(e.stderr, "stagecopy: warning: the receipt was not added to the receipt log: %v\n", res.LogError)
+		}
+		switch {
+		case o.json:
+			out.Purged = append(out.Purged, purgedJSONOf(res))
+		case !o.quiet:
+			printPurgeSummary(e, res, popts.Key)
+		}
 		if res.Status() != receipt.Erased {
 			failed++
 		}
@@ -318,9 +341,6 @@ func printPurgeSummary(e *env, res *purge.Result, key *receipt.PrivateKey) {
 	if res.ProofPath != "" {
 		fmt.Fprintf(w, "proof    %s (entry %d of %d in the receipt log)\n", res.ProofPath, res.Proof.Index, res.Proof.TreeSize)
 	}
-	if res.LogError != nil {
-		fmt.Fprintf(e.stderr, "stagecopy: warning: the receipt was not added to the receipt log: %v\n", res.LogError)
-	}
 	switch {
 	case res.Closed:
 		fmt.Fprintf(w, "registry entry %s closed (status purged)\n", p.StagingID)
@@ -329,6 +349,33 @@ func printPurgeSummary(e *env, res *purge.Result, key *receipt.PrivateKey) {
 	}
 	fmt.Fprintf(w, "send the receipt and its proof to the owner, who checks them with:\n")
 	fmt.Fprintf(w, "  stagecopy receipt verify --pubkey '%s' --manifest OWNER_MANIFEST %s\n", key.Public(), filepath.Base(res.ReceiptPath))
+}
+
+// purgeJSON is purge --json (docs/json.md): one element per staging copy
+// purged, in order, also when a later one failed.
+type purgeJSON struct {
+	Purged []purgedJSON `json:"purged"`
+}
+
+type purgedJSON struct {
+	StagingID  string           `json:"staging_id"`
+	SnapshotID string           `json:"snapshot_id"`
+	Status     string           `json:"status"` // erased, erased_with_exceptions, not_erased
+	Receipt    string           `json:"receipt"`
+	Proof      string           `json:"proof"` // "" when the receipt log could not take it
+	Closed     bool             `json:"closed"`
+	Exceptions []string         `json:"exceptions"`
+	Actions    []receipt.Action `json:"actions"`
+	Checks     []receipt.Check  `json:"checks"`
+}
+
+func purgedJSONOf(res *purge.Result) purgedJSON {
+	p := res.Statement.Predicate
+	return purgedJSON{
+		StagingID: p.StagingID, SnapshotID: p.SnapshotID, Status: string(p.Status),
+		Receipt: res.ReceiptPath, Proof: res.ProofPath, Closed: res.Closed,
+		Exceptions: append([]string{}, p.Exceptions...), Actions: p.Actions, Checks: p.Checks,
+	}
 }
 
 // measureText is "12 tables, 345 rows" or "7 files, 3685 bytes".

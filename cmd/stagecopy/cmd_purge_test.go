@@ -30,7 +30,7 @@ func restoreForPurge(t *testing.T, srv *mariadbtest.Server, state, db string) (a
 	if code != 0 {
 		t.Fatalf("restore: %d\n%s\n%s", code, stdout, stderr)
 	}
-	m := regexp.MustCompile(`stagecopy purge (stg-[0-9a-f]{12})`).FindStringSubmatch(stdout)
+	m := regexp.MustCompile(`\b(stg-[0-9a-f]{12})\b`).FindStringSubmatch(stdout)
 	if m == nil {
 		t.Fatalf("no staging id in\n%s", stdout)
 	}
@@ -221,7 +221,7 @@ func TestPurgeAfterForce(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("restore --force: %d\n%s\n%s", code, stdout, stderr)
 	}
-	second := regexp.MustCompile(`stagecopy purge (stg-[0-9a-f]{12})`).FindStringSubmatch(stdout)[1]
+	second := regexp.MustCompile(`\b(stg-[0-9a-f]{12})\b`).FindStringSubmatch(stdout)[1]
 	keyPath := filepath.Join(t.TempDir(), "receipt.key")
 	if _, err := receipt.GenerateKey(keyPath, "support@test"); err != nil {
 		t.Fatal(err)

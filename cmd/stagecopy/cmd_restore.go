@@ -38,7 +38,9 @@ func newRestoreCommand(e *env) *cli.Command {
 		&cli.BoolFlag{Name: "ignore-expiry", Usage: "restore an archive past the expiry its owner set (recorded in the registry)"},
 		&cli.BoolFlag{Name: "force", Usage: "replace an EARLIER STAGING COPY in --db-name/--files-dir (never anything stagecopy did not make)"},
 		&cli.BoolFlag{Name: "existing-db", Usage: "load into the EXISTING, EMPTY database --db-name (when the account may not create databases, as on hosting panels); a failed restore then drops only what it created there, never the database"},
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress and no summary, only the staging id (and a --support-admin's password, " +
+			"stored nowhere) on stdout; warnings and errors still go to stderr"},
+		progressFlag(), jsonFlag(),
 		stateDirFlag(),
 		// For measuring restore speed (bench/restore.sh, issue 5); not
 		// part of the interface.
@@ -89,7 +91,8 @@ type restoreOptions struct {
 	// Options go to restore.Run; runRestore adds the archive and the
 	// callbacks.
 	restore.Options
-	quiet                  bool
+	quiet, json            bool
+	progress               progressMode
 	cpuProfile, memProfile string
 }
 
@@ -146,7 +149,10 @@ func parseRestoreFlags(c *cli.Context, e *env) (restoreOptions, error) {
 		Expires: expires, Registry: reg, RewriteConfig: c.Bool("rewrite-config"),
 		DropUnsupported: c.Bool("drop-unsupported"),
 	}
-	o.quiet, o.cpuProfile, o.memProfile = c.Bool("quiet"), c.String("cpuprofile"), c.String("memprofile")
+	o.quiet, o.json, o.cpuProfile, o.memProfile = c.Bool("quiet"), c.Bool("json"), c.String("cpuprofile"), c.String("memprofile")
+	if o.progress, err = progressOf(c); err != nil {
+		return o, err
+	}
 	return o, nil
 }
 
@@ -169,7 +175,7 @@ func runRestore(ctx context.Context, e *env, o restoreOptions) error {
 		return err
 	}
 	defer stopProfile()
-	b := newBar(e, o.quiet, total, "restore")
+	b := newBar(e, o.progress, total, "restore")
 	defer b.finish()
 	start := time.Now()
 	o.Archive = in
@@ -192,8 +198,70 @@ func runRestore(ctx context.Context, e *env, o restoreOptions) error {
 	if err != nil {
 		return restoreHint(err)
 	}
-	printRestoreSummary(e, res, time.Since(start))
+	took := time.Since(start)
+	switch {
+	case o.json:
+		return printJSON(e.stdout, restoreJSONOf(res, took))
+	case o.quiet:
+		// The staging id, for scripts; the password is stored nowhere, so
+		// it is printed even with -q.
+		fmt.Fprintln(e.stdout, res.Entry.ID)
+		if res.Entry.Admin != nil {
+			fmt.Fprintf(e.stdout, "  support admin  %s\n  password       %s\n", res.Entry.Admin.Name, res.AdminPassword)
+		}
+		return nil
+	}
+	printRestoreSummary(e, res, took)
 	return nil
+}
+
+// restoreJSON is restore --json (docs/json.md).
+type restoreJSON struct {
+	StagingID     string     `json:"staging_id"`
+	SnapshotID    string     `json:"snapshot_id"`
+	Database      string     `json:"database"`
+	Server        string     `json:"server"`
+	Tables        int        `json:"tables"`
+	Rows          int64      `json:"rows"`
+	FilesDir      string     `json:"files_dir"` // "" when the archive has no files
+	Files         int64      `json:"files"`
+	CMS           string     `json:"cms"` // "" when no staging fixes were made
+	URL           string     `json:"url"`
+	OldURL        string     `json:"old_url"`
+	Expires       *time.Time `json:"expires"`
+	ExpiryIgnored bool       `json:"expiry_ignored"`
+	IdentityFile  string     `json:"identity_file"` // a per-snapshot key purge destroys
+	ConfigFile    string     `json:"config_file"`   // rewritten with --rewrite-config
+	SupportAdmin  *struct {
+		Login    string `json:"login"`
+		Password string `json:"password"` // shown once, stored nowhere
+	} `json:"support_admin"`
+	Fixes   []string `json:"fixes"`
+	Seconds float64  `json:"seconds"`
+}
+
+func restoreJSONOf(res *restore.Result, took time.Duration) restoreJSON {
+	en := res.Entry
+	j := restoreJSON{
+		StagingID: en.ID, SnapshotID: en.SnapshotID, Database: en.Database, Server: en.Server,
+		Tables: res.Tables, Rows: res.Rows, FilesDir: en.FilesDir, Files: res.Files, CMS: res.CMS,
+		URL: en.URL, OldURL: res.OldURL, ExpiryIgnored: res.ExpiryIgnored, IdentityFile: en.IdentityFile,
+		Fixes: append([]string{}, res.Fix.Changes...), Seconds: took.Seconds(),
+	}
+	if !en.Expires.IsZero() {
+		x := en.Expires.UTC()
+		j.Expires = &x
+	}
+	if res.Config != nil {
+		j.ConfigFile = res.Config.File
+	}
+	if en.Admin != nil {
+		j.SupportAdmin = &struct {
+			Login    string `json:"login"`
+			Password string `json:"password"`
+		}{en.Admin.Name, res.AdminPassword}
+	}
+	return j
 }
 
 func restoreHint(err error) error {

@@ -105,7 +105,7 @@ func TestRestoreCLIErrors(t *testing.T) {
 	}
 	state := filepath.Join(dir, "state")
 	base := []string{"restore", "--socket", srv.Socket, "-u", "root", "--state-dir", state}
-	const usage = "run 'stagecopy help' or 'stagecopy COMMAND --help' for usage"
+	const usage = "run 'stagecopy restore --help' for its flags and arguments"
 	cases := []struct {
 		args []string
 		code int

@@ -63,7 +63,7 @@ func newRulesCommand(e *env) *cli.Command {
 func runRulesCheck(ctx context.Context, e *env, path, dump string) error {
 	r, err := rules.Load(path, rules.Options{CheckTransformer: anonymize.Validate})
 	if err != nil {
-		return withHint(err, "docs/rules.md describes the syntax; 'stagecopy rules explain' shows what valid rules do")
+		return withHint(err, "docs/rules.md describes the syntax; 'stagecopy rules explain --preset wordpress' shows what valid rules do")
 	}
 	if dump != "" {
 		warnings, err := checkAgainstDump(ctx, r, dump)

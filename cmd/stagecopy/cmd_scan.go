@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -54,14 +55,14 @@ func newScanCommand(e *env) *cli.Command {
 			"  stagecopy scan --suggest-rules site-rules.yml dump.sql.gz\n" +
 			"  stagecopy scan --archive site.tar.zst",
 		Flags: append(append(dbFlags(), keyFlags()...),
-			&cli.StringFlag{Name: "rules", Aliases: []string{"r"}, Usage: "apply the anonymization rules in `FILE` first, and report what they leave"},
+			&cli.StringFlag{Name: "rules", Aliases: []string{"r"}, Usage: "apply the anonymization rules in `FILE` first, and report what they leave (-r is rules, not age's recipient)"},
 			&cli.StringFlag{Name: "preset", Usage: "apply the built-in rules `NAME` first"},
 			&cli.StringFlag{Name: "prefix", Usage: "table `PREFIX` the rules' {prefix} stands for"},
 			&cli.StringFlag{Name: "archive", Usage: "scan the database entries of the archive `FILE` (- for standard input)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
 			&cli.StringFlag{Name: "suggest-rules", Usage: "write rules that cover every finding to `FILE` (YAML, to read before use)"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing --suggest-rules file"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
+			quietFlag(), progressFlag(),
 		),
 		Action: func(c *cli.Context) error {
 			opts, err := parseScanFlags(c, e)
@@ -81,11 +82,13 @@ type scanOptions struct {
 	server      *mysql.Config
 	dump        string // the DUMP argument; "" or "-" for standard input
 	json, quiet bool
+	progress    progressMode
 	// suggest is the --suggest-rules file, "" for none; suggestOpts what
 	// it extends.
 	suggest     string
 	suggestOpts scan.SuggestOptions
-	force       bool
+
+	force bool
 }
 
 // parseScanFlags reads scan's flags and what they name (the rules, the
@@ -111,6 +114,9 @@ func parseScanFlags(c *cli.Context, e *env) (scanOptions, error) {
 	}
 	o.rules, o.archive, o.dump = r, arch, c.Args().First()
 	o.json, o.quiet = c.Bool("json"), c.Bool("quiet")
+	if o.progress, err = progressOf(c); err != nil {
+		return o, err
+	}
 	if o.suggest, o.force = c.String("suggest-rules"), c.Bool("force"); o.suggest != "" {
 		if err := o.suggestFor(c, arch); err != nil {
 			return o, err
@@ -211,7 +217,7 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 		// The values are what the rules wrote, and the rules are not at
 		// hand: names would list every column a rule rewrote.
 		s.ValuesOnly()
-		sum, err := readArchive(ctx, e, o.archive, o.quiet, "scan", o.keys, func(ent *archive.Entry, rd io.Reader) error {
+		sum, err := readArchive(ctx, e, o.archive, o.progress, "scan", o.keys, func(ent *archive.Entry, rd io.Reader) error {
 			if !strings.HasPrefix(ent.Name, archive.DBPrefix) || !strings.HasSuffix(ent.Name, ".sql") {
 				return nil
 			}
@@ -266,7 +272,9 @@ func runScan(ctx context.Context, e *env, o scanOptions) error {
 	if leaks := rep.Leaks(); len(leaks) > 0 {
 		if o.suggest != "" {
 			return withHint(fmt.Errorf("%w: %d findings in %d columns", errFound, len(leaks), countColumns(leaks)),
-				fmt.Sprintf("read %s, check it with 'stagecopy rules check', then 'stagecopy snapshot --anonymize -r %s --strict'", o.suggest, o.suggest))
+				fmt.Sprintf("read %[1]s, check it with 'stagecopy rules check %[1]s', then snapshot with it: "+
+					"'stagecopy snapshot --anonymize --strict -r %[1]s --dump DUMP -o ARCHIVE' (the database flags in place of --dump for a live one)",
+					shellArg(o.suggest)))
 		}
 		hint := "add rules for these columns and keys, or keep: what is not personal (docs/rules.md); check them with 'stagecopy scan -r FILE', then snapshot"
 		if o.rules == nil && o.archive == "" {
@@ -358,7 +366,7 @@ func scanHint(err error) error {
 		if se.Table != "" {
 			where += ", table " + se.Table
 		}
-		return withHint(fmt.Errorf("the dump does not parse at %s", where), "scan does not print the text there, as it may be personal data; 'stagecopy anonymize' on the same dump shows it")
+		return withHint(fmt.Errorf("the dump does not parse at %s", where), "scan does not print the text there, as it may be personal data; look at that line yourself: sed -n '"+strconv.Itoa(se.Line)+"p' DUMP")
 	}
 	err = &redacted{err: err, msg: quotedData.ReplaceAllStringFunc(err.Error(), func(q string) string {
 		if strings.ContainsAny(q, "@0123456789") {

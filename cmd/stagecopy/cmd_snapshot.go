@@ -57,7 +57,7 @@ func newSnapshotCommand(e *env) *cli.Command {
 			"  stagecopy snapshot --preset wordpress -D shop --files /var/www/site --encrypt-to age1... --expires 14d -o site.tar.zst",
 		Flags: append(append(append(rulesFlags(), dbFlags()...), encryptionFlags()...),
 			&cli.StringFlag{Name: "expires", Usage: "the archive may be restored only within `DURATION` (14d, 36h) of now; restore refuses it after"},
-			&cli.IntFlag{Name: "threads", Usage: "`N` parallel readers of a live database", DefaultText: "the number of cores"},
+			&cli.IntFlag{Name: "threads", Aliases: []string{"j"}, Usage: "`N` parallel readers of a live database (-j as restore's and make's)", DefaultText: "the number of cores"},
 			&cli.StringSliceFlag{Name: "tables", Usage: "only tables matching `GLOB` (repeatable; live database)"},
 			&cli.StringSliceFlag{Name: "exclude-tables", Usage: "leave out tables matching `GLOB` (repeatable; live database)"},
 			&cli.StringFlag{Name: "dump", Usage: "SQL dump `FILE` (.sql, .sql.gz, .sql.zst; - for standard input)"},
@@ -70,7 +70,7 @@ func newSnapshotCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "level", Value: "default", Usage: "zstd `LEVEL`: fastest, default, better or best"},
 			&cli.IntFlag{Name: "chunk-size", Value: snapshot.DefaultChunkSize >> 20, Usage: "cut table data into entries of about `MiB` of SQL"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing archive at --output"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bars, warnings or report"},
+			quietFlag(), progressFlag(), jsonFlag(),
 			&cli.BoolFlag{Name: "verbose", Usage: "a line per table on stderr as it is done (rows, SQL bytes)"},
 			// For performance work: go tool pprof stagecopy FILE.
 			&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"},
@@ -92,6 +92,8 @@ type snapshotOptions struct {
 	output         string // the archive's path (.age added when encrypting), or "-"
 	force          bool   // replace an existing archive
 	quiet, verbose bool
+	json           bool
+	progress       progressMode
 	strict         bool   // no archive when personal data is left after the rules
 	report         string // --report FILE
 	cpuProfile     string
@@ -178,6 +180,13 @@ func parseSnapshotFlags(c *cli.Context, e *env) (snapshotOptions, error) {
 		o.ServerName = dbconn.Describe(cfg)
 	}
 	o.force, o.quiet, o.verbose, o.strict = c.Bool("force"), c.Bool("quiet"), c.Bool("verbose"), c.Bool("strict")
+	o.json = c.Bool("json")
+	if o.json && o.output == "-" {
+		return o, usagef("--json prints the result on standard output, where -o - writes the archive: give -o FILE")
+	}
+	if o.progress, err = progressOf(c); err != nil {
+		return o, err
+	}
 	o.report, o.cpuProfile = c.String("report"), c.String("cpuprofile")
 	return o, nil
 }
@@ -216,14 +225,15 @@ func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
 		if p.Phase != phase {
 			cur.finish()
 			phase = p.Phase
-			cur = newBar(e, o.quiet, p.Total, p.Phase)
+			unit, total := progressUnit(p)
+			cur = newProgress(e, o.progress, total, p.Phase, unit)
+		}
+		if unit, _ := progressUnit(p); unit == "rows" {
+			cur.set(p.Rows)
+			return
 		}
 		if p.Phase == "database" {
-			if p.RowsTotal > 0 {
-				cur.describe(fmt.Sprintf("database %d/~%d rows", p.Rows, p.RowsTotal))
-			} else {
-				cur.describe(fmt.Sprintf("database %d rows", p.Rows))
-			}
+			cur.describe(fmt.Sprintf("database %d rows", p.Rows))
 		}
 		cur.set(p.Done)
 	}
@@ -233,10 +243,8 @@ func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
 			fmt.Fprintf(e.stderr, "stagecopy: table %s: %d rows, %d bytes of SQL in %d entries (%s)\n", t.Name, t.Rows, t.Bytes, len(t.DataEntries), time.Since(start).Round(time.Millisecond))
 		}
 	}
-	o.Warn = func(s string) {
-		if !o.quiet {
-			fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
-		}
+	o.Warn = func(s string) { // even with -q
+		fmt.Fprintf(e.stderr, "stagecopy: warning: %s\n", s)
 	}
 	stopProfile, err := startProfile(o.cpuProfile, "")
 	if err != nil {
@@ -270,7 +278,7 @@ func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
 	if file == nil {
 		to = e.stderr
 	}
-	if res.Report != nil && !o.quiet {
+	if res.Report != nil && !o.quiet && !o.json { // --report FILE keeps it as JSON
 		printReport(to, res.Report)
 		fmt.Fprintln(to)
 	}
@@ -279,7 +287,15 @@ func runSnapshot(ctx context.Context, e *env, o snapshotOptions) error {
 			return err
 		}
 	}
-	printSnapshotSummary(to, where, file, res, counter.N, hex.EncodeToString(h.Sum(nil)), time.Since(start))
+	sum := hex.EncodeToString(h.Sum(nil))
+	switch {
+	case o.json:
+		if err := printJSON(e.stdout, snapshotJSONOf(where, file, res, counter.N, sum, time.Since(start))); err != nil {
+			return err
+		}
+	case !o.quiet:
+		printSnapshotSummary(to, where, file, res, counter.N, sum, time.Since(start))
+	}
 	printLeftover(e, res, o.quiet)
 	return nil
 }
@@ -312,6 +328,64 @@ func snapshotHint(err error) error {
 		return withHint(err, "dump one database: mariadb-dump DBNAME > site.sql")
 	}
 	return err
+}
+
+// progressUnit is what the progress of a snapshot phase counts: the rows of
+// a live database when the server estimated them, so that the percentage
+// and the row count agree; else the input bytes.
+func progressUnit(p snapshot.Progress) (unit string, total int64) {
+	if p.Phase == "database" && p.RowsTotal > 0 {
+		return "rows", p.RowsTotal
+	}
+	return "bytes", p.Total
+}
+
+// snapshotJSON is snapshot --json (docs/json.md).
+type snapshotJSON struct {
+	SnapshotID        string     `json:"snapshot_id"`
+	Archive           string     `json:"archive"`  // absolute path, or "-"
+	Manifest          string     `json:"manifest"` // the owner's sidecar manifest
+	Bytes             int64      `json:"bytes"`
+	UncompressedBytes int64      `json:"uncompressed_bytes"`
+	SHA256            string     `json:"sha256"`
+	MerkleRoot        string     `json:"merkle_root"`
+	Tables            int        `json:"tables"`
+	Rows              int64      `json:"rows"`
+	Files             int64      `json:"files"`
+	Encrypted         bool       `json:"encrypted"`
+	Expires           *time.Time `json:"expires"`
+	Anonymized        bool       `json:"anonymized"`
+	RulesDigest       string     `json:"rules_digest,omitempty"`
+	FindingsLeft      int        `json:"findings_left"`
+	FindingsKept      int        `json:"findings_kept"`
+	Seconds           float64    `json:"seconds"`
+}
+
+func snapshotJSONOf(where string, file *archive.Output, res *snapshot.Result, size int64, sum string, took time.Duration) snapshotJSON {
+	m := res.Manifest
+	j := snapshotJSON{
+		SnapshotID: res.Header.SnapshotID, Archive: where, Bytes: size, UncompressedBytes: m.TotalBytes,
+		SHA256: sum, MerkleRoot: m.MerkleRoot, Tables: len(m.Tables), Files: int64(m.Files.Count),
+		Encrypted: res.Encrypted, Anonymized: res.Header.Anonymized, Seconds: took.Seconds(),
+	}
+	if file != nil {
+		j.Manifest = file.SidecarPath()
+	}
+	for _, t := range m.Tables {
+		j.Rows += t.Rows
+	}
+	if !res.Header.Expires.IsZero() {
+		x := res.Header.Expires.UTC()
+		j.Expires = &x
+	}
+	if res.Header.Anonymized {
+		j.RulesDigest = res.Header.RulesDigest
+	}
+	if p := res.Privacy; p != nil {
+		j.FindingsLeft = len(p.Leaks())
+		j.FindingsKept = len(p.Findings) - j.FindingsLeft
+	}
+	return j
 }
 
 func printSnapshotSummary(w io.Writer, where string, file *archive.Output, res *snapshot.Result, size int64, sum string, took time.Duration) {
@@ -374,6 +448,6 @@ func printLeftover(e *env, res *snapshot.Result, quiet bool) {
 			f.Where(), how, f.Values, f.Example)
 	}
 	if kept > 0 && !quiet {
-		fmt.Fprintf(e.stderr, "stagecopy: %d findings are in what the rules keep on purpose ('stagecopy inspect' lists them)\n", kept)
+		fmt.Fprintf(e.stderr, "stagecopy: %d findings are in what the rules keep on purpose ('stagecopy inspect ARCHIVE' lists them)\n", kept)
 	}
 }

@@ -31,7 +31,8 @@ func newVerifyCommand(e *env) *cli.Command {
 			"Exit codes: 0 intact, 3 damaged or tampered, 2 no identity given, 1 other errors (wrong key).",
 		Flags: append(keyFlags(),
 			&cli.StringFlag{Name: "manifest", Usage: "owner's manifest `FILE` the archive must match (default: ARCHIVE.manifest.json if present)"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
+			jsonFlag(),
+			quietFlag(), progressFlag(),
 		),
 		Action: func(c *cli.Context) error {
 			path, err := oneArg(c, "ARCHIVE")
@@ -42,8 +43,12 @@ func newVerifyCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			progress, err := progressOf(c)
+			if err != nil {
+				return err
+			}
 			opts := verifyOptions{
-				path: path, keys: keys, quiet: c.Bool("quiet"),
+				path: path, keys: keys, quiet: c.Bool("quiet"), json: c.Bool("json"), progress: progress,
 				manifest: c.String("manifest"), manifestGiven: c.IsSet("manifest"),
 			}
 			if !opts.manifestGiven && path != "-" {
@@ -63,13 +68,14 @@ type verifyOptions struct {
 	// manifestGiven.
 	manifest      string
 	manifestGiven bool
-	quiet         bool
+	quiet, json   bool
+	progress      progressMode
 }
 
 // runVerify reads the whole archive, compares it with the owner's manifest,
 // and prints what it checked.
 func runVerify(ctx context.Context, e *env, o verifyOptions) error {
-	sum, err := readArchive(ctx, e, o.path, o.quiet, "verify", o.keys, nil)
+	sum, err := readArchive(ctx, e, o.path, o.progress, "verify", o.keys, nil)
 	if err != nil {
 		return err
 	}
@@ -84,6 +90,25 @@ func runVerify(ctx context.Context, e *env, o verifyOptions) error {
 		}
 	}
 	m := sum.manifest
+	if m.NotAnonymized {
+		fmt.Fprintln(e.stderr, "stagecopy: warning: NOT ANONYMIZED: made with --no-anonymize; the archive holds the source's personal data")
+	}
+	if o.json {
+		j := verifyJSON{
+			OK: true, Archive: o.path, SnapshotID: m.SnapshotID, Entries: m.EntryCount,
+			DatabaseEntries: sum.dbEntries, FileEntries: sum.fileEntries,
+			UncompressedBytes: m.TotalBytes, Bytes: sum.compressed, MerkleRoot: m.MerkleRoot, SHA256: sum.sha256,
+			Encrypted: describeDecryption(sum.decryption), ManifestMatched: checked, Anonymized: !m.NotAnonymized,
+		}
+		if !sum.header.Expires.IsZero() {
+			x := sum.header.Expires.UTC()
+			j.Expires, j.Expired = &x, time.Now().After(x)
+		}
+		return printJSON(e.stdout, j)
+	}
+	if o.quiet {
+		return nil
+	}
 	w := e.stdout
 	fmt.Fprintf(w, "ok: %s is intact\n", o.path)
 	fmt.Fprintf(w, "  snapshot     %s\n", m.SnapshotID)
@@ -100,10 +125,28 @@ func runVerify(ctx context.Context, e *env, o verifyOptions) error {
 	if checked != "" {
 		fmt.Fprintf(w, "  matches      %s\n", checked)
 	}
-	if m.NotAnonymized {
-		fmt.Fprintln(w, "  WARNING      NOT ANONYMIZED: made with --no-anonymize; it holds the source's personal data")
-	}
 	return nil
+}
+
+// verifyJSON is verify --json (docs/json.md): printed only when the archive
+// is intact; a failure prints nothing on standard output, and the exit code
+// and stderr say why.
+type verifyJSON struct {
+	OK                bool       `json:"ok"`
+	Archive           string     `json:"archive"`
+	SnapshotID        string     `json:"snapshot_id"`
+	Entries           int        `json:"entries"`
+	DatabaseEntries   int        `json:"database_entries"`
+	FileEntries       int        `json:"file_entries"`
+	UncompressedBytes int64      `json:"uncompressed_bytes"`
+	Bytes             int64      `json:"bytes"`
+	MerkleRoot        string     `json:"merkle_root"`
+	SHA256            string     `json:"sha256"`
+	Encrypted         string     `json:"encrypted"` // how it was opened, "" when plain
+	Expires           *time.Time `json:"expires"`
+	Expired           bool       `json:"expired"`
+	ManifestMatched   string     `json:"manifest_matched"` // the owner's manifest it matched, "" when none was checked
+	Anonymized        bool       `json:"anonymized"`
 }
 
 // checkOwnerManifest compares the owner's manifest file with the archive's.

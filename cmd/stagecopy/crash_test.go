@@ -271,7 +271,7 @@ func TestPurgeKilledEncryptedRestore(t *testing.T) {
 	if code != 0 || len(ids) != 1 {
 		t.Fatalf("restore --force: %d %v\n%s%s", code, ids, stdout, stderr)
 	}
-	newID := regexp.MustCompile(`stagecopy purge (stg-[0-9a-f]{12})`).FindStringSubmatch(stdout)[1]
+	newID := regexp.MustCompile(`\b(stg-[0-9a-f]{12})\b`).FindStringSubmatch(stdout)[1]
 	purged(newID)
 	purged(ids[0])
 }

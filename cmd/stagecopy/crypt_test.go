@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -81,7 +82,7 @@ func TestEncryptedCLI(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "site.tar.zst")
 	code, stdout, stderr := runCLI(t, "snapshot", "--preset", "wordpress", "--dump", demoDir+"/demo.sql", "--files", demoDir+"/site",
-		"--encrypt-to", rec, "--expires", "14d", "-o", out, "-q")
+		"--encrypt-to", rec, "--expires", "14d", "-o", out) // no -q: the summary is checked
 	if code != 0 {
 		t.Fatalf("snapshot: %d %s", code, stderr)
 	}
@@ -97,7 +98,7 @@ func TestEncryptedCLI(t *testing.T) {
 	if !strings.Contains(stdout, "sha256 "+hex.EncodeToString(sum[:])) || !strings.Contains(stdout, "encrypted age") || !strings.Contains(stdout, "expires") {
 		t.Errorf("summary does not quote the encrypted file's sha256:\n%s", stdout)
 	}
-	snapID := strings.Fields(stdout)[1]
+	snapID := regexp.MustCompile(`snapshot (\S+) written to`).FindStringSubmatch(stdout)[1]
 
 	code, _, stderr = runCLI(t, "verify", enc)
 	if code != exitUsage || !strings.Contains(stderr, "hint: give --identity FILE") {
@@ -165,8 +166,24 @@ func TestPassphraseCLI(t *testing.T) {
 	}
 	// --passphrase asks on a terminal; tests have none.
 	code, _, stderr = runCLI(t, "snapshot", "--no-anonymize", "--files", demoDir+"/site", "--passphrase", "-o", filepath.Join(dir, "b.tar.zst"), "-q")
-	if code != exitError || !strings.Contains(stderr, "--passphrase-file") {
+	if code != exitUsage || !strings.Contains(hintOf(stderr), "--passphrase-file") || !strings.Contains(hintOf(stderr), "--encrypt-to") {
 		t.Errorf("--passphrase without a terminal: %d %s", code, stderr)
+	}
+	// Standard input /dev/null, as under cron or ssh -n: a character
+	// device, but not a terminal, so nothing is asked; exit 2, and the
+	// hint names both ways to give a key.
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	for _, verb := range []string{"verify", "inspect"} {
+		var so, se strings.Builder
+		code := run([]string{"stagecopy", verb, out}, devnull, &so, &se)
+		h := hintOf(se.String())
+		if code != exitUsage || !strings.Contains(h, "--passphrase-file") || !strings.Contains(h, "--identity") {
+			t.Errorf("%s with stdin %s: exit %d, stderr:\n%s", verb, os.DevNull, code, se.String())
+		}
 	}
 	code, _, _ = runCLI(t, "snapshot", "--no-anonymize", "--files", demoDir+"/site", "--passphrase-file", pass, "--encrypt-to", "age1x", "-o", filepath.Join(dir, "c.tar.zst"), "-q")
 	if code != exitUsage {
@@ -311,7 +328,7 @@ func TestRestoreEncryptedCLI(t *testing.T) {
 			_, db := mariadbtest.DatabaseName(t, "enc")
 			files := filepath.Join(t.TempDir(), "site")
 			code, stdout, stderr := runCLI(t, "restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--files-dir", files,
-				"--state-dir", state, "-i", id, "-q", enc)
+				"--state-dir", state, "-i", id, enc) // no -q: the summary is checked
 			if code != 0 {
 				t.Fatalf("restore: %d %s", code, stderr)
 			}
@@ -325,7 +342,7 @@ func TestRestoreEncryptedCLI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			id0 := strings.Fields(stdout)[6]
+			id0 := regexp.MustCompile(`\b(stg-[0-9a-f]{12})\b`).FindStringSubmatch(stdout)[1]
 			e, err := reg.Get(context.Background(), id0)
 			if err != nil {
 				t.Fatalf("%s: %v\n%s", id0, err, stdout)
@@ -401,7 +418,7 @@ func TestRestoreEncryptedCLI(t *testing.T) {
 		os.WriteFile(p, buf.Bytes(), 0o600)
 		st := filepath.Join(t.TempDir(), "state")
 		_, db := mariadbtest.DatabaseName(t, "expired")
-		args := []string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--state-dir", st, "-q"}
+		args := []string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--state-dir", st} // the summary is checked
 		code, _, stderr := runCLI(t, append(args, p)...)
 		if code != exitError || !strings.Contains(stderr, "has expired") || !strings.Contains(stderr, "hint:") || !strings.Contains(stderr, "--ignore-expiry") {
 			t.Errorf("expired: %d %s", code, stderr)

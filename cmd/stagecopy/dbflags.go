@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/stagecopy/stagecopy/internal/dbconn"
 	"github.com/stagecopy/stagecopy/internal/optionfile"
@@ -224,22 +223,16 @@ func askPassword(e *env) (string, error) {
 }
 
 // readNoEcho prints prompt on stderr and reads one line from the terminal
-// f with echo off (passwords, passphrases).
+// f with echo off (passwords, passphrases), by golang.org/x/term on every
+// system.
 func readNoEcho(e *env, f *os.File, prompt string) (string, error) {
-	// Echo goes off before the prompt shows, so that nothing typed after
-	// the prompt is ever echoed.
-	restore, err := noEcho(f)
-	if err != nil {
-		return "", err
-	}
 	fmt.Fprint(e.stderr, prompt)
-	line, rerr := bufio.NewReader(f).ReadString('\n')
-	restore()
+	line, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(e.stderr)
-	if rerr != nil && rerr != io.EOF {
-		return "", rerr
+	if err != nil {
+		return "", fmt.Errorf("read from the terminal: %w", err)
 	}
-	return strings.TrimRight(line, "\r\n"), nil
+	return string(line), nil
 }
 
 // targetFlags are the server flags that say where a server is and who

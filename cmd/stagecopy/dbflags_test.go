@@ -71,7 +71,8 @@ func TestOptionFilesLiveServer(t *testing.T) {
 	if !srv.DatabaseExists(t, target) {
 		t.Fatal("restore made no database")
 	}
-	m := regexp.MustCompile(`stagecopy purge (stg-[0-9a-f]{12})`).FindStringSubmatch(stdout)
+	// restore -q prints the staging id alone.
+	m := regexp.MustCompile(`^(stg-[0-9a-f]{12})\n$`).FindStringSubmatch(stdout)
 	if m == nil {
 		t.Fatalf("no staging id in\n%s", stdout)
 	}

@@ -53,7 +53,7 @@ func TestCryptoErasure(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("restore: %s", stderr)
 	}
-	id := regexp.MustCompile(`stagecopy purge (stg-[0-9a-f]{12})`).FindStringSubmatch(stdout)[1]
+	id := regexp.MustCompile(`\b(stg-[0-9a-f]{12})\b`).FindStringSubmatch(stdout)[1]
 	// Before purge the identity opens the owner's copy.
 	if code, _, stderr := runCLI(t, "verify", "-i", identity, "-q", ownerCopy); code != 0 {
 		t.Fatalf("verify before purge: %s", stderr)

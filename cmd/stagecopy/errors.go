@@ -13,6 +13,7 @@ import (
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/stagecopy/stagecopy/restore"
+	"github.com/stagecopy/stagecopy/rules"
 )
 
 // Exit codes, documented in README.md.
@@ -67,10 +68,11 @@ func report(stderr io.Writer, err error) int {
 	case errors.Is(err, context.Canceled):
 		code = exitInterrupted
 	case errors.As(err, &ue) || isCLIUsage(err), errors.Is(err, archive.ErrNoIdentity), errors.Is(err, archive.ErrRecipient),
-		errors.Is(err, restore.ErrNeedsCMS):
+		errors.Is(err, restore.ErrNeedsCMS),
+		errors.Is(err, rules.ErrUnknownPreset):
 		code = exitUsage
 		if hint == "" {
-			hint = "run 'stagecopy help' or 'stagecopy COMMAND --help' for usage"
+			hint = "run 'stagecopy COMMAND --help' for a command's flags and arguments, 'stagecopy help' for the commands"
 		}
 	case errors.Is(err, archive.ErrCorrupt), errors.Is(err, archive.ErrMissingTrailer), errors.Is(err, archive.ErrInsecurePath):
 		code = exitCorrupt

@@ -132,7 +132,8 @@ func stdinIsTerminal(e *env) bool {
 func askSecret(e *env, prompt string) (string, error) {
 	f, ok := e.stdin.(*os.File)
 	if !ok || !stdinIsTerminal(e) {
-		return "", withHint(errors.New("a passphrase can only be asked on a terminal"), "use --passphrase-file FILE in scripts")
+		return "", withHint(usagef("a passphrase can only be asked on a terminal (standard input is not one)"),
+			"in scripts, give --passphrase-file FILE, or encrypt to a key with --encrypt-to RECIPIENT")
 	}
 	return readNoEcho(e, f, prompt)
 }

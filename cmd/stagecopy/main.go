@@ -19,9 +19,9 @@
 //	expiry.go         lifetimes (--expires) and expiry notes
 //	output.go         JSON output and the report file, "-" for nothing
 //	progress.go       progress bars, and whether a stream is a terminal
-//	noecho_linux.go   terminal echo off, for passwords and passphrases
 //	profile.go        the hidden CPU and heap profile flags
 //	errors.go         errors with hints, and the one switch from errors to exit codes
+//	usage.go          usage errors (unknown flags and commands), help as --help only, wrapped at 80 columns
 //	main.go           the app, signals and the interrupt grace
 package main
 
@@ -44,12 +44,6 @@ import (
 	"github.com/stagecopy/stagecopy/restore"
 )
 
-// Set with -ldflags "-X main.version=... -X main.commit=...".
-var (
-	version = ""
-	commit  = ""
-)
-
 // softMemoryLimit keeps the Go heap near this size by collecting garbage
 // sooner; it is a soft limit (a 64 MiB row still works) and GOMEMLIMIT
 // overrides it. Without it, the heap of a snapshot grows to twice what is
@@ -69,38 +63,14 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-func toolVersion() (string, string) {
-	v, c := version, commit
-	if info, ok := debug.ReadBuildInfo(); ok {
-		if v == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-			v = info.Main.Version
-		}
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" && c == "" {
-				c = s.Value
-			}
-		}
-	}
-	if v == "" {
-		v = "dev"
-	}
-	return v, c
-}
-
 func newApp(e *env) *cli.App {
-	// Help is --help alone: -h is the host, as in every mysql client.
-	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
-	v, c := toolVersion()
-	vs := v
-	if c != "" {
-		vs += " (commit " + c + ")"
-	}
-	return &cli.App{
+	v, _ := toolVersion()
+	app := &cli.App{
 		Name:  "stagecopy",
 		Usage: "safe, anonymized copies of websites for people who must not see their customers",
 		Description: "The site owner runs `stagecopy snapshot` to stream the MySQL/MariaDB database and the site's\n" +
 			"files into one verified archive; support checks it with `verify` and looks inside with `inspect`.",
-		Version:         vs,
+		Version:         v,
 		Reader:          e.stdin,
 		Writer:          e.stdout,
 		ErrWriter:       e.stderr,
@@ -118,8 +88,14 @@ func newApp(e *env) *cli.App {
 			newKeygenCommand(e),
 			newReceiptCommand(e),
 			newScanCommand(e),
+			newHelpCommand(),
+			newVersionCommand(e),
+			newCompletionCommand(e),
+			newManCommand(e),
 		},
 	}
+	setUsage(app)
+	return app
 }
 
 // run is main without os.Exit: it runs the app with SIGINT/SIGTERM turned
@@ -136,7 +112,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer close(done)
 	msg := interruptedMessage(args)
 	go exitIfStuck(ctx, stop, done, stderr, msg)
-	err := app.RunContext(ctx, args)
+	err := usageHint(app, args, app.RunContext(ctx, args))
 	if err != nil && ctx.Err() != nil {
 		if errors.Is(err, restore.ErrLeftBehind) {
 			report(stderr, err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
 )
 
@@ -32,6 +34,12 @@ func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// jsonFlag is --json of the commands that print a result: one JSON object
+// on standard output instead of the text, in the shape docs/json.md gives.
+func jsonFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "json", Usage: "print the result as one JSON object on standard output (docs/json.md)"}
 }
 
 // dash is s, or "-" for nothing, in tables and summaries.

@@ -19,7 +19,7 @@ func TestRestoreAcrossServers(t *testing.T) {
 	if code, _, stderr := runCLI(t, "snapshot", "--no-anonymize", "--quiet", "--dump", "../../testdata/dialects/mysqldump-8.4.sql", "-o", out); code != 0 {
 		t.Fatalf("snapshot: %s", stderr)
 	}
-	args := []string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--state-dir", state, "--cms", "none", "-q"}
+	args := []string{"restore", "--socket", srv.Socket, "-u", "root", "--db-name", db, "--state-dir", state, "--cms", "none"}
 	code, _, stderr := runCLI(t, append(args, out)...)
 	if code == 0 || !strings.Contains(stderr, "table `posts`: index `email_title` is on an expression on MariaDB") || !strings.Contains(stderr, "hint:") || !strings.Contains(stderr, "--drop-unsupported") {
 		t.Fatalf("restore without --drop-unsupported: exit %d\n%s", code, stderr)

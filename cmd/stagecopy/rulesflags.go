@@ -16,7 +16,7 @@ import (
 // rulesFlags are shared by snapshot and anonymize.
 func rulesFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "rules", Aliases: []string{"r"}, Usage: "anonymization rules `FILE` (YAML; see docs/rules.md)"},
+		&cli.StringFlag{Name: "rules", Aliases: []string{"r"}, Usage: "anonymization rules `FILE` (YAML; see docs/rules.md); -r is rules here, not age's recipient (that is -e, --encrypt-to)"},
 		&cli.StringFlag{Name: "preset", Usage: "built-in rules `NAME`: " + strings.Join(rules.Presets(), ", ") + " (a rules file can also say extends: preset:NAME)"},
 		&cli.StringFlag{Name: "prefix", Usage: "table `PREFIX` the rules' {prefix} stands for (wp_, ps_, ...), overriding the rules file and presets"},
 		&cli.StringFlag{Name: "secret-file", Usage: "key the fakes with the secret in `FILE` (>= 16 bytes), so separate runs give the same fakes; default: random per run, never stored"},
@@ -36,7 +36,7 @@ func loadRules(c *cli.Context) (*rules.Rules, error) {
 	case file != "":
 		r, err := rules.Load(file, opts)
 		if err != nil {
-			return nil, withHint(err, "fix the rules file; 'stagecopy rules check FILE' shows every problem, docs/rules.md the syntax")
+			return nil, withHint(err, "fix the rules file; 'stagecopy rules check "+shellArg(file)+"' shows every problem, docs/rules.md the syntax")
 		}
 		return r, nil
 	case preset != "":

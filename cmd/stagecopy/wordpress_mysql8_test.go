@@ -57,7 +57,7 @@ func TestWordPressMySQL8Copy(t *testing.T) {
 	_, stage := mariadbtest.DatabaseName(t, "stage8")
 	stageDir := filepath.Join(dir, "staging")
 	code, stdout, stderr := runCLI(t, "restore", "--socket", srv.Socket, "-u", "root", "--db-name", stage,
-		"--files-dir", stageDir, "--url", newURL, "--support-admin", "support", "--state-dir", filepath.Join(dir, "state"), "-q", archivePath)
+		"--files-dir", stageDir, "--url", newURL, "--support-admin", "support", "--state-dir", filepath.Join(dir, "state"), archivePath)
 	if code != 0 {
 		t.Fatalf("restore: exit %d\n%s\n%s", code, stdout, stderr)
 	}

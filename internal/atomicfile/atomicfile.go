@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -126,9 +127,20 @@ func Stale(name, base string) (pid int, stale bool) {
 	return pid, true
 }
 
-// alive reports whether a process with this id exists.
+// alive reports whether a process with this id exists. On Windows,
+// FindProcess fails for a process that is gone; on unix it always succeeds
+// and signal 0 tells. In doubt it says alive: a temporary file is then
+// left, never one of a running process removed.
 func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	defer p.Release()
+	if runtime.GOOS == "windows" {
+		return true
+	}
+	err = p.Signal(syscall.Signal(0))
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
 

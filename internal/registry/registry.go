@@ -20,8 +20,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/gofrs/flock"
 
 	"github.com/stagecopy/stagecopy/internal/atomicfile"
 	"github.com/stagecopy/stagecopy/internal/dbconn"
@@ -492,39 +493,35 @@ func lineCol(data []byte, off int64) (int, int) {
 	return line, col
 }
 
-// lock takes a flock on registry.lock: exclusive for changes, shared for
-// reads. It polls with LOCK_NB rather than blocking so that it can give up
-// when ctx is done or after r.lockTimeout, naming the holder. flock locks
-// belong to the open file, so two goroutines of one process exclude each
-// other as two processes do, and the kernel drops the lock of a process
-// that dies.
+// lock takes the lock of registry.lock: exclusive for changes, shared for
+// reads. It polls without blocking so that it can give up when ctx is done
+// or after r.lockTimeout, naming the holder. The lock (gofrs/flock: flock
+// on unix, LockFileEx on Windows) belongs to the open file, so two
+// goroutines of one process exclude each other as two processes do, and the
+// system drops the lock of a process that dies.
 func (r *Registry) lock(ctx context.Context, exclusive bool) (unlock func(), err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
 	p := filepath.Join(r.dir, lockFile)
-	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open registry lock: %w", err)
-	}
-	how := syscall.LOCK_SH
+	fl := flock.New(p, flock.SetPermissions(0o600))
+	try := fl.TryRLock
 	if exclusive {
-		how = syscall.LOCK_EX
+		try = fl.TryLock
 	}
 	deadline := time.Now().Add(r.lockTimeout)
 	wait := 5 * time.Millisecond
 	for {
-		err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
-			f.Close()
+		ok, err := try()
+		if err != nil {
 			return nil, fmt.Errorf("lock %s: %w", p, err)
 		}
+		if ok {
+			break
+		}
 		if ctx.Err() != nil || !time.Now().Before(deadline) {
-			holder := lockHolder(f)
-			f.Close()
+			holder := lockHolder(p)
+			fl.Close()
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("%w%s (%s): %w", ErrLocked, holder, p, ctx.Err())
 			}
@@ -538,18 +535,15 @@ func (r *Registry) lock(ctx context.Context, exclusive bool) (unlock func(), err
 		t.Stop()
 		wait = min(wait*2, 100*time.Millisecond)
 	}
-	if exclusive {
-		// Only the one exclusive holder writes its pid; shared holders are
-		// many and would overwrite each other.
-		f.Truncate(0)
-		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	if !exclusive {
+		return func() { fl.Close() }, nil
 	}
+	// Only the one exclusive holder writes its pid; shared holders are
+	// many and would overwrite each other.
+	clearPid := writeHolder(p)
 	return func() {
-		if exclusive {
-			f.Truncate(0) // a pid left behind would blame a process that no longer holds it
-		}
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
+		clearPid() // a pid left behind would blame a process that no longer holds it
+		fl.Close()
 	}, nil
 }
 
@@ -557,7 +551,7 @@ func (r *Registry) lock(ctx context.Context, exclusive bool) (unlock func(), err
 // it: restore holds it from before the entry exists until it returns (done
 // or undone), restore --force while it replaces an earlier copy, purge
 // while it runs. It does not wait: when another process holds it, Hold
-// fails with ErrBusy, naming that process. The kernel drops the lock of a
+// fails with ErrBusy, naming that process. The system drops the lock of a
 // process that dies, so the entry of a crashed restore ("restoring") is
 // free for purge to clean up, while that of a running one is not.
 //
@@ -572,36 +566,47 @@ func (r *Registry) Hold(id string) (release func(), err error) {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
 	p := filepath.Join(dir, id+".lock")
-	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
+	fl := flock.New(p, flock.SetPermissions(0o600))
+	ok, err := fl.TryLock()
 	if err != nil {
-		return nil, fmt.Errorf("registry: %w", err)
-	}
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
-	if err != nil {
-		holder := lockHolder(f)
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w: %s%s (%s)", ErrBusy, id, holder, p)
-		}
 		return nil, fmt.Errorf("registry: lock %s: %w", p, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: %s%s (%s)", ErrBusy, id, lockHolder(p), p)
+	}
+	clearPid := writeHolder(p)
+	return func() {
+		clearPid()
+		fl.Close()
+	}, nil
+}
+
+// writeHolder records this process's id in the lock file p, which the
+// caller holds exclusively, and returns a func that empties it again. It
+// writes through a handle of its own: on unix the lock is advisory and does
+// not stop it; on Windows the lock covers the file's first byte, so the
+// record fails there and holders go unnamed (it is only a courtesy).
+func writeHolder(p string) (clear func()) {
+	f, err := os.OpenFile(p, os.O_RDWR, 0o600)
+	if err != nil {
+		return func() {}
 	}
 	f.Truncate(0)
 	f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	return func() {
 		f.Truncate(0)
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
-	}, nil
+	}
 }
 
-// lockHolder returns " (pid N)" from the lock file, or "" when no writer
+// lockHolder returns " (pid N)" from the lock file p, or "" when no writer
 // recorded itself (shared holders do not).
-func lockHolder(f *os.File) string {
+func lockHolder(p string) string {
+	f, err := os.Open(p)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
 	b := make([]byte, 32)
 	n, _ := f.ReadAt(b, 0)
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b[:n])))

@@ -588,7 +588,11 @@ func (t *tuple) parse(open int, vals []Value) ([]Value, int, string, int) {
 		if t.cur >= 0 {
 			limit = t.coms[t.cur].end
 		}
-		vals = append(vals, Value{})
+		if len(vals) < cap(vals) {
+			vals = vals[:len(vals)+1] // scanValue sets the whole value
+		} else {
+			vals = append(vals, Value{})
+		}
 		next, msg, at := scanValue(b, j, t.eof, t.delim, limit, &vals[len(vals)-1])
 		if next < 0 {
 			return vals, next, msg, at
