@@ -165,6 +165,11 @@ func copyParallel(ctx context.Context, w io.Writer, f *Filter, workers int) (int
 		readSegments(ctx, f, order, work)
 	}()
 	n, err := writeSegments(w, order)
+	if err == nil {
+		// The reader stops at ctx's end without always getting its
+		// error through: its sends give up on ctx too.
+		err = ctx.Err()
+	}
 	if err != nil {
 		cancel()
 		for range order { // let the reader stop
