@@ -33,6 +33,7 @@ type tablePlan struct {
 	faked   []bool // ... and wrote one of stagecopy's own fakes in its place
 	deflt   []bool
 	raw     []byte
+	scratch []byte // where an appendTransformer writes a fake
 	row     *sqldump.Row
 
 	// deferred is set on the copies of a plan that the workers of a
@@ -60,6 +61,7 @@ type colOp struct {
 	col      Column
 	spec     string
 	tr       Transformer
+	app      appendTransformer // tr, if it is one
 	php      []pathOp
 	json     []pathOp
 	phpRS    []*rules.PathRule
@@ -228,6 +230,7 @@ func (f *Filter) compile(op *colOp, spec *rules.Spec, php, json []*rules.PathRul
 			return fmt.Errorf("%s: %w", spec.Pos, err)
 		}
 		op.tr, op.spec, op.template = tr, spec.Name, spec.Name == "template"
+		op.app, _ = tr.(appendTransformer)
 		op.fake = registry[spec.Name].fake
 	}
 	for _, pr := range php {
@@ -453,7 +456,19 @@ func (p *tablePlan) count(c *ColumnReport) {
 
 // transform runs op's transformer, keeping values of unique columns apart.
 func (p *tablePlan) transform(op *colOp, in []byte, null bool) ([]byte, bool, error) {
-	out, outNull, err := op.tr.Transform(in, null, op.col, p)
+	var out []byte
+	var outNull bool
+	var err error
+	if op.app != nil {
+		out, outNull, err = op.app.appendTransform(p.scratch[:0], in, null, op.col, p)
+		if need := 4*len(out) + 64; cap(p.scratch) < need && need <= 256<<10 {
+			// Make room for as long a fake next time, and for what a
+			// transformer writes before it (full_name: its candidates).
+			p.scratch = make([]byte, 0, need)
+		}
+	} else {
+		out, outNull, err = op.tr.Transform(in, null, op.col, p)
+	}
 	if err != nil || op.unique == nil || outNull {
 		return out, outNull, err
 	}
