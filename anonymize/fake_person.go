@@ -4,7 +4,6 @@
 package anonymize
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -258,10 +257,10 @@ func (t *fullNameFake) appendTransform(dst, in []byte, null bool, col Column, _ 
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	trimmed := bytes.Trim(in, asciiSpace)
+	trimmed := trimASCIISpace(in)
 	first, last := trimmed, trimmed
-	if i := bytes.LastIndexAny(trimmed, asciiSpace); i >= 0 {
-		first, last = bytes.Trim(trimmed[:i], asciiSpace), trimmed[i+1:]
+	if i := lastASCIISpace(trimmed); i >= 0 {
+		first, last = trimASCIISpace(trimmed[:i]), trimmed[i+1:]
 	}
 	fs := t.k.sumFold("first_name", first)
 	fr := newStream(fs)
@@ -296,6 +295,29 @@ var (
 // fakes of values with those around them would change, and so would every
 // fake made with a binary secret that starts or ends with them.
 const asciiSpace = " \t\n\r"
+
+func isASCIISpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// trimASCIISpace is bytes.Trim(b, asciiSpace), without building a set.
+func trimASCIISpace(b []byte) []byte {
+	for len(b) > 0 && isASCIISpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isASCIISpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// lastASCIISpace is bytes.LastIndexAny(b, asciiSpace).
+func lastASCIISpace(b []byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if isASCIISpace(b[i]) {
+			return i
+		}
+	}
+	return -1
+}
 
 // localPart holds what the local parts of fake emails and usernames are
 // made of: a first and a last name and 32 bits of the keyed hash. Its

@@ -85,3 +85,16 @@ func TestRunAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestTrimASCIISpace checks trimASCIISpace and lastASCIISpace against
+// bytes.Trim and bytes.LastIndexAny with asciiSpace.
+func TestTrimASCIISpace(t *testing.T) {
+	for _, in := range []string{"", " ", " \t\r\n", "a", " a ", "\ta b\n", "a\vb\f", "\u00a0a\u00a0", "Jean  Dupont\r\n", " é "} {
+		if got, want := trimASCIISpace([]byte(in)), bytes.Trim([]byte(in), asciiSpace); !bytes.Equal(got, want) {
+			t.Errorf("trimASCIISpace(%q) = %q, want %q", in, got, want)
+		}
+		if got, want := lastASCIISpace([]byte(in)), bytes.LastIndexAny([]byte(in), asciiSpace); got != want {
+			t.Errorf("lastASCIISpace(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

@@ -121,6 +121,33 @@ type keyState struct {
 	innerU, outerU encoding.BinaryUnmarshaler
 	buf            []byte
 	sum            [sha256.Size]byte
+	kinds          [kindSlots]kindStat
+}
+
+// kindStat is how often the memo had the sums of one kind (a few kinds
+// may share one): the inputs of some kinds never repeat (emails, password
+// hashes), and for them a lookup and a store cost a tenth of the HMAC
+// for nothing. After memoProbes lookups with fewer than memoMinHits hits (an eighth),
+// the kind's sums skip the memo for the next memoSkip sums, then try it
+// again. A memo hit is exactly the sum the HMAC gives, so skipping it
+// changes no output. Kept per pooled state, without locks.
+type kindStat struct {
+	probes, hits, skip uint32
+}
+
+const (
+	kindSlots   = 16
+	memoProbes  = 256
+	memoMinHits = memoProbes / 8
+	memoSkip    = 16 * memoProbes
+)
+
+// kindSlot picks kind's kindStat.
+func kindSlot(kind string) int {
+	if kind == "" {
+		return 0
+	}
+	return (len(kind)*7 + int(kind[0]) + int(kind[len(kind)-1])) % kindSlots
 }
 
 // NewKeyer returns a Keyer for secret, which it copies. It panics if the
@@ -171,7 +198,7 @@ func (k *Keyer) Sum(kind string, value []byte) [32]byte {
 	st := k.pool.Get().(*keyState)
 	st.buf = append(append(st.buf[:0], kind...), 0)
 	st.buf = append(st.buf, value...)
-	return k.finish(st)
+	return k.finish(st, kindSlot(kind))
 }
 
 // sumFold is Sum of value with surrounding white space removed and letters
@@ -180,14 +207,33 @@ func (k *Keyer) sumFold(kind string, value []byte) [32]byte {
 	st := k.pool.Get().(*keyState)
 	st.buf = append(append(st.buf[:0], kind...), 0)
 	st.buf = appendFold(st.buf, bytes.TrimSpace(value))
-	return k.finish(st)
+	return k.finish(st, kindSlot(kind))
 }
 
-func (k *Keyer) finish(st *keyState) (out [32]byte) {
-	sum, h, ok := k.memo.lookup(st.buf)
-	if ok {
-		k.pool.Put(st)
-		return sum
+func (k *Keyer) finish(st *keyState, slot int) (out [32]byte) {
+	ks := &st.kinds[slot]
+	useMemo := ks.skip == 0
+	var h uint64
+	if useMemo {
+		var sum [32]byte
+		var ok bool
+		sum, h, ok = k.memo.lookup(st.buf)
+		ks.probes++
+		if ok {
+			ks.hits++
+		}
+		if ks.probes == memoProbes {
+			if ks.hits < memoMinHits {
+				ks.skip = memoSkip
+			}
+			ks.probes, ks.hits = 0, 0
+		}
+		if ok {
+			k.pool.Put(st)
+			return sum
+		}
+	} else {
+		ks.skip--
 	}
 	// HMAC: SHA-256(key^opad || SHA-256(key^ipad || input)), from the
 	// states after the key's blocks.
@@ -197,7 +243,9 @@ func (k *Keyer) finish(st *keyState) (out [32]byte) {
 	st.inner.Write(st.buf)
 	st.outer.Write(st.inner.Sum(st.sum[:0]))
 	copy(out[:], st.outer.Sum(st.sum[:0]))
-	k.memo.store(st.buf, h, out)
+	if useMemo {
+		k.memo.store(st.buf, h, out)
+	}
 	if cap(st.buf) > 64<<10 {
 		st.buf = nil // do not keep a huge input's buffer around
 	}

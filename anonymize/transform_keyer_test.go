@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -44,5 +45,16 @@ func TestKeyerIsHMAC(t *testing.T) {
 			}()
 		}
 		wg.Wait()
+		// Inputs that never repeat make a kind skip the memo: the sums
+		// stay the HMAC's, then and when the kind tries the memo again.
+		for i := range 3 * memoSkip {
+			v := []byte("user" + strconv.Itoa(i) + "@example.org")
+			if i%20 == 0 {
+				v = []byte("repeated@example.org")
+			}
+			if got, w := k.Sum("email", v), want(secret, "email", v); got != w {
+				t.Fatalf("secret of %d bytes, input %d of many: Sum = %x, HMAC-SHA256 %x", n, i, got, w)
+			}
+		}
 	}
 }
