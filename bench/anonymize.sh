@@ -12,6 +12,9 @@
 #                    that the machine's drift touches all commands alike
 #   USERS_SIZE=400MB size of the users dump
 #   SHAPES="users wp"
+#   SCALES=1         sizes to run, as multiples of USERS_SIZE and WP_SIZE:
+#                    SCALES="0.25 1 4" checks that time per GB and peak RSS
+#                    stay flat as the dump grows (one table per size)
 #   MYANON=/path/to/myanon   myanon binary (built from its public source; see
 #                    bench/README.md); its row is skipped when unset
 #   BENCH_DIR=/tmp/stagecopy-bench   where dumps and binaries go
@@ -27,6 +30,7 @@ wp_size=${1:-1GiB}
 users_size=${USERS_SIZE:-400MB}
 runs=${RUNS:-5}
 shapes=${SHAPES:-users wp}
+scales=${SCALES:-1}
 dir=${BENCH_DIR:-/tmp/stagecopy-bench}
 mkdir -p "$dir"
 command -v zstd >/dev/null || { echo "bench: zstd is needed (apt-get install zstd)" >&2; exit 1; }
@@ -42,6 +46,15 @@ secret=$dir/secret.txt
 printf '%s' stagecopy-bench-secret-0123456789 > "$secret"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# bytes SIZE SCALE: SIZE (like 400MB or 1GiB) times SCALE, in bytes.
+bytes() {
+  awk -v s="$1" -v k="$2" 'BEGIN {
+    n = split("GiB MiB KiB GB MB KB B", u, " "); split("1073741824 1048576 1024 1e9 1e6 1e3 1", m, " ")
+    for (i = 1; i <= n; i++) if (substr(s, length(s) - length(u[i]) + 1) == u[i]) { printf "%.0f", substr(s, 1, length(s) - length(u[i])) * m[i] * k; exit }
+    printf "%.0f", s * k
+  }'
+}
 
 # bench SHAPE DUMP then lines of "name<TAB>command" on stdin.
 bench() {
@@ -66,12 +79,12 @@ bench() {
       echo "$i $r $(tail -n 1 "$tmp/time")" >> "$tmp/res"
     done
   done
-  echo "### $shape: $dump ($bytes bytes)"
+  echo "### $shape, scale $scale: $dump ($bytes bytes)"
   echo
-  echo "$(nproc) cores, median of $runs rounds, load average before: $load"
+  echo "$(nproc) cores, median of $runs rounds, load average before: $load, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| command | wall (median) | throughput | client CPU per GB | peak RSS |"
-  echo "|---|---|---|---|---|"
+  echo "| command | wall (median) | throughput | wall per GB | client CPU per GB | peak RSS |"
+  echo "|---|---|---|---|---|---|"
   for i in "${!cmds[@]}"; do
     N="${names[$i]}" awk -v i="$i" -v b="$bytes" '
       function median(a, n,   j, k, t) {
@@ -82,7 +95,7 @@ bench() {
       END {
         mw = median(w, n); mc = median(c, n)
         tp = mw > 0 ? sprintf("%.0f MB/s", b/mw/1e6) : "-"
-        printf "| %s | %.2f s | %s | %.2f CPU-s | %.1f MB |\n", ENVIRON["N"], mw, tp, mc/(b/1e9), rss/1024
+        printf "| %s | %.2f s | %s | %.2f s | %.2f CPU-s | %.1f MB |\n", ENVIRON["N"], mw, tp, mw/(b/1e9), mc/(b/1e9), rss/1024
       }' "$tmp/res"
   done
   # stagecopy against myanon: median of the per-round ratios of speed.
@@ -106,12 +119,15 @@ bench() {
   echo
 }
 
-load=$(cut -d' ' -f1-3 /proc/loadavg)
+for scale in $scales; do
 for shape in $shapes; do
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
   case $shape in
   users)
-    dump="$dir/users-$users_size.sql"
-    [ -f "$dump" ] || go run ./bench/gendump -shape users -size "$users_size" -o "$dump"
+    size=$users_size
+    [ "$scale" = 1 ] || size="$(bytes "$users_size" "$scale")B"
+    dump="$dir/users-$size.sql"
+    [ -f "$dump" ] || go run ./bench/gendump -shape users -size "$size" -o "$dump"
     {
       printf 'cat\tcat %q\n' "$dump"
       printf 'stagecopy anonymize, 3 columns (email, full_name, hash)\t%q anonymize -q -r bench/rules-users.yml --secret-file %q %q\n' "$sc" "$secret" "$dump"
@@ -123,8 +139,10 @@ for shape in $shapes; do
     [ -n "${MYANON:-}" ] || echo "(myanon skipped: set MYANON to its binary)"
     ;;
   wp)
-    dump="$dir/wp-$wp_size.sql"
-    [ -f "$dump" ] || go run ./bench/gendump -size "$wp_size" -o "$dump"
+    size=$wp_size
+    [ "$scale" = 1 ] || size="$(bytes "$wp_size" "$scale")B"
+    dump="$dir/wp-$size.sql"
+    [ -f "$dump" ] || go run ./bench/gendump -size "$size" -o "$dump"
     {
       printf 'cat\tcat %q\n' "$dump"
       printf 'zstd -1 (1 thread)\tzstd -1 -T1 -c %q\n' "$dump"
@@ -138,4 +156,5 @@ for shape in $shapes; do
     exit 2
     ;;
   esac
+done
 done
