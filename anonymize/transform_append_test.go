@@ -3,8 +3,10 @@ package anonymize
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -96,5 +98,49 @@ func TestTrimASCIISpace(t *testing.T) {
 		if got, want := lastASCIISpace([]byte(in)), bytes.LastIndexAny([]byte(in), asciiSpace); got != want {
 			t.Errorf("lastASCIISpace(%q) = %d, want %d", in, got, want)
 		}
+	}
+}
+
+// TestParallelPassThroughAllocs checks that the parallel run reuses the
+// buffers of what it passes through as it is (the rows of a table without
+// rules): the bytes it allocates do not grow with the dump. A new buffer
+// per segment allocated about twice the input.
+func TestParallelPassThroughAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	r := yamlRules(usersShapeRules)(t)
+	dump := func(n int) []byte {
+		var b bytes.Buffer
+		b.Write(usersShapeRows(10))
+		b.WriteString("CREATE TABLE `notes` (`id` int, `body` text);\n")
+		for i := range n {
+			if i%500 == 0 {
+				if i > 0 {
+					b.WriteString(";\n")
+				}
+				b.WriteString("INSERT INTO `notes` VALUES ")
+			} else {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "(%d,'a note of no one in particular, number %d, long enough to matter')", i, i)
+		}
+		b.WriteString(";\n")
+		return b.Bytes()
+	}
+	small, large := dump(20000), dump(160000)
+	allocated := func(in []byte) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, err := Run(context.Background(), io.Discard, bytes.NewReader(in), Options{Rules: r, Secret: testSecret, Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	allocated(small) // warm up
+	a, b := allocated(small), allocated(large)
+	if extra, more := float64(b)-float64(a), float64(len(large)-len(small)); extra > more/2 {
+		t.Errorf("%d more input bytes allocated %.0f more bytes (%.2f per byte), want under 0.5 per byte", len(large)-len(small), extra, extra/more)
 	}
 }
