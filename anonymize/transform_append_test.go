@@ -67,8 +67,8 @@ func TestAppendTransformIsTransform(t *testing.T) {
 // hundred times more (for the batches and their statements), not a few
 // times per row.
 func TestRunAllocs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
+	if testing.Short() || raceEnabled {
+		t.Skip("short, or the race detector, which allocates")
 	}
 	const rows = 5000
 	r := yamlRules(usersShapeRules)(t)
@@ -106,8 +106,8 @@ func TestTrimASCIISpace(t *testing.T) {
 // rules): the bytes it allocates do not grow with the dump. A new buffer
 // per segment allocated about twice the input.
 func TestParallelPassThroughAllocs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
+	if testing.Short() || raceEnabled {
+		t.Skip("short, or the race detector, which allocates")
 	}
 	r := yamlRules(usersShapeRules)(t)
 	dump := func(n int) []byte {
