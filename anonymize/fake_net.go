@@ -57,7 +57,7 @@ func (t *ipFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, boo
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	v := bytes.Trim(in, asciiSpace)
+	v := trimASCIISpace(in)
 	if isIntegerColumn(col) {
 		return t.integer(v)
 	}
@@ -148,7 +148,7 @@ func (t *urlFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, bo
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	v := bytes.Trim(in, asciiSpace)
+	v := trimASCIISpace(in)
 	r := newStream(t.k.Sum("url", v))
 	scheme := "https://"
 	if len(v) >= 7 && bytes.EqualFold(v[:7], []byte("http://")) {

@@ -4,8 +4,8 @@
 package anonymize
 
 import (
-	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -166,6 +166,12 @@ func appendUniqueTag(dst []byte, sum [32]byte) []byte {
 // from a small list stay distinct; if even one character and the tag do
 // not fit, it returns ErrTooLong.
 func finishText(what string, candidates [][]byte, lc letterCase, col Column, sum [32]byte) ([]byte, error) {
+	return finishTextTo(nil, what, candidates, lc, col, sum)
+}
+
+// finishTextTo is finishText writing a fake it makes after dst's bytes
+// (which the candidates may be in): it returns the fake alone.
+func finishTextTo(dst []byte, what string, candidates [][]byte, lc letterCase, col Column, sum [32]byte) ([]byte, error) {
 	n := room(col)
 	if col.Unique {
 		if n < 1+uniqueTagLen {
@@ -187,12 +193,12 @@ func finishText(what string, candidates [][]byte, lc letterCase, col Column, sum
 	if lc == caseAsIs && !col.Unique {
 		return base, nil
 	}
-	out := make([]byte, 0, len(base)+uniqueTagLen)
-	out = appendCased(out, base, lc)
+	at := len(dst)
+	out := appendCased(slices.Grow(dst, len(base)+uniqueTagLen), base, lc)
 	if col.Unique {
 		out = appendUniqueTag(out, sum)
 	}
-	return out, nil
+	return out[at:], nil
 }
 
 // wordFake picks one word from a list: first_name, last_name, company
@@ -204,7 +210,11 @@ type wordFake struct {
 	list [][]byte
 }
 
-func (t *wordFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, bool, error) {
+func (t *wordFake) Transform(in []byte, null bool, col Column, row Row) ([]byte, bool, error) {
+	return t.appendTransform(nil, in, null, col, row)
+}
+
+func (t *wordFake) appendTransform(dst, in []byte, null bool, col Column, _ Row) ([]byte, bool, error) {
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
@@ -219,9 +229,9 @@ func (t *wordFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, b
 	var cands [][]byte
 	if t.kind == "company" {
 		suffix := pick(&r, companySuffixes)
-		full := make([]byte, 0, len(t.list[i])+1+len(suffix))
-		full = append(append(append(full, t.list[i]...), ' '), suffix...)
-		cands = [][]byte{full, t.list[i]}
+		at := len(dst)
+		dst = append(append(append(slices.Grow(dst, 2*(len(t.list[i])+1+len(suffix))+uniqueTagLen), t.list[i]...), ' '), suffix...)
+		cands = [][]byte{dst[at:len(dst):len(dst)], t.list[i]}
 	} else {
 		w := t.list[i]
 		if len(w) > n && n > 0 {
@@ -231,7 +241,7 @@ func (t *wordFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, b
 		}
 		cands = [][]byte{w}
 	}
-	out, err := finishText(t.what, cands, lc, col, sum)
+	out, err := finishTextTo(dst, t.what, cands, lc, col, sum)
 	return out, false, err
 }
 
@@ -239,14 +249,18 @@ func (t *wordFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, b
 // Middle") + " " + last_name("Last").
 type fullNameFake struct{ k *Keyer }
 
-func (t *fullNameFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, bool, error) {
+func (t *fullNameFake) Transform(in []byte, null bool, col Column, row Row) ([]byte, bool, error) {
+	return t.appendTransform(nil, in, null, col, row)
+}
+
+func (t *fullNameFake) appendTransform(dst, in []byte, null bool, col Column, _ Row) ([]byte, bool, error) {
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	trimmed := bytes.Trim(in, asciiSpace)
+	trimmed := trimASCIISpace(in)
 	first, last := trimmed, trimmed
-	if i := bytes.LastIndexAny(trimmed, asciiSpace); i >= 0 {
-		first, last = bytes.Trim(trimmed[:i], asciiSpace), trimmed[i+1:]
+	if i := lastASCIISpace(trimmed); i >= 0 {
+		first, last = trimASCIISpace(trimmed[:i]), trimmed[i+1:]
 	}
 	fs := t.k.sumFold("first_name", first)
 	fr := newStream(fs)
@@ -255,15 +269,19 @@ func (t *fullNameFake) Transform(in []byte, null bool, col Column, _ Row) ([]byt
 	lr := newStream(ls)
 	lw := lastNamesB[lr.intn(len(lastNamesB))]
 
-	full := make([]byte, 0, len(fw)+1+len(lw))
-	full = append(append(append(full, fw...), ' '), lw...)
-	initial := make([]byte, 0, 3+len(lw))
-	initial = append(append(append(initial, fw[0]), ". "...), lw...)
+	// The candidates go to dst, and finishText writes after them.
+	at := len(dst)
+	dst = slices.Grow(dst, 2*(len(fw)+1+len(lw))+3+uniqueTagLen)
+	dst = append(append(append(dst, fw...), ' '), lw...)
+	full := dst[at:len(dst):len(dst)]
+	at = len(dst)
+	dst = append(append(append(dst, fw[0]), ". "...), lw...)
+	initial := dst[at:len(dst):len(dst)]
 	sum := fs
 	for i := range sum {
 		sum[i] ^= ls[i]
 	}
-	out, err := finishText("full name", [][]byte{full, initial, lw}, caseOf(in), col, sum)
+	out, err := finishTextTo(dst, "full name", [][]byte{full, initial, lw}, caseOf(in), col, sum)
 	return out, false, err
 }
 
@@ -277,6 +295,29 @@ var (
 // fakes of values with those around them would change, and so would every
 // fake made with a binary secret that starts or ends with them.
 const asciiSpace = " \t\n\r"
+
+func isASCIISpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// trimASCIISpace is bytes.Trim(b, asciiSpace), without building a set.
+func trimASCIISpace(b []byte) []byte {
+	for len(b) > 0 && isASCIISpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isASCIISpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// lastASCIISpace is bytes.LastIndexAny(b, asciiSpace).
+func lastASCIISpace(b []byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if isASCIISpace(b[i]) {
+			return i
+		}
+	}
+	return -1
+}
 
 // localPart holds what the local parts of fake emails and usernames are
 // made of: a first and a last name and 32 bits of the keyed hash. Its
@@ -329,7 +370,11 @@ type emailFake struct {
 	domain string
 }
 
-func (t *emailFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, bool, error) {
+func (t *emailFake) Transform(in []byte, null bool, col Column, row Row) ([]byte, bool, error) {
+	return t.appendTransform(nil, in, null, col, row)
+}
+
+func (t *emailFake) appendTransform(dst, in []byte, null bool, col Column, _ Row) ([]byte, bool, error) {
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
@@ -337,8 +382,9 @@ func (t *emailFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 	n := room(col) - 1 - len(t.domain)
 	for i := range localForms {
 		if l := lp.len(i); l <= n {
-			out := lp.append(make([]byte, 0, l+1+len(t.domain)), i)
-			return append(append(out, '@'), t.domain...), false, nil
+			at := len(dst)
+			out := lp.append(slices.Grow(dst, l+1+len(t.domain)), i)
+			return append(append(out, '@'), t.domain...)[at:], false, nil
 		}
 	}
 	return nil, false, errTooLong("email", lp.len(localForms-1)+1+len(t.domain), col)

@@ -4,7 +4,6 @@
 package anonymize
 
 import (
-	"bytes"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -130,7 +129,7 @@ func (t *countryFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	v := bytes.Trim(in, asciiSpace)
+	v := trimASCIISpace(in)
 	sum := t.k.sumFold("country", v)
 	r := newStream(sum)
 	i := r.intn(len(countries))
@@ -178,7 +177,7 @@ func (t *phoneFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, 
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	v := bytes.Trim(in, asciiSpace)
+	v := trimASCIISpace(in)
 	var digitBuf [32]byte
 	digits := digitBuf[:0]
 	var sep byte

@@ -232,7 +232,11 @@ type hashFake struct {
 	length int
 }
 
-func (t *hashFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, bool, error) {
+func (t *hashFake) Transform(in []byte, null bool, col Column, row Row) ([]byte, bool, error) {
+	return t.appendTransform(nil, in, null, col, row)
+}
+
+func (t *hashFake) appendTransform(dst, in []byte, null bool, col Column, _ Row) ([]byte, bool, error) {
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
@@ -240,7 +244,8 @@ func (t *hashFake) Transform(in []byte, null bool, col Column, _ Row) ([]byte, b
 	var buf [64]byte
 	hex.Encode(buf[:], sum[:])
 	n := min(t.length, room(col))
-	return append([]byte(nil), buf[:n]...), false, nil
+	at := len(dst)
+	return append(dst, buf[:n]...)[at:], false, nil
 }
 
 type nullT struct{}

@@ -381,6 +381,28 @@ func (f *Filter) insertPlan(tr *rules.TableRule, st *sqldump.Statement, rep *Tab
 
 // NextRow returns the next row of the current INSERT, anonymized.
 func (f *Filter) NextRow() (*sqldump.Row, error) {
+	r, err := f.nextRow()
+	if err != nil || f.cur == nil {
+		return r, err
+	}
+	changed, err := f.cur.apply(f, r)
+	if err != nil {
+		return nil, f.fail(rowError(f.curStmt, r, err))
+	}
+	if changed {
+		f.curTR.RowsChanged++
+	}
+	return r, nil
+}
+
+// rowError says which row of which statement err is about.
+func rowError(st *sqldump.Statement, r *sqldump.Row, err error) error {
+	return fmt.Errorf("table %s, statement at line %d, row %d (byte %d): %w", st.Table, st.Line, r.Index+1, r.Offset, err)
+}
+
+// nextRow returns the next row of the current INSERT, counted and checked
+// but without the rules applied: f.cur applies them.
+func (f *Filter) nextRow() (*sqldump.Row, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -404,15 +426,8 @@ func (f *Filter) NextRow() (*sqldump.Row, error) {
 	}
 	if r.Versioned() && f.curCols != nil {
 		if err := f.curCols.check(r); err != nil {
-			return nil, f.fail(fmt.Errorf("table %s, statement at line %d, row %d (byte %d): %w", f.curStmt.Table, f.curStmt.Line, r.Index+1, r.Offset, err))
+			return nil, f.fail(rowError(f.curStmt, r, err))
 		}
-	}
-	changed, err := f.cur.apply(f, r)
-	if err != nil {
-		return nil, f.fail(fmt.Errorf("table %s, statement at line %d, row %d (byte %d): %w", f.curStmt.Table, f.curStmt.Line, r.Index+1, r.Offset, err))
-	}
-	if changed {
-		f.curTR.RowsChanged++
 	}
 	return r, nil
 }

@@ -5,7 +5,6 @@
 package anonymize
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"sync"
@@ -62,7 +61,7 @@ func (t *passwordFake) Transform(in []byte, null bool, col Column, _ Row) ([]byt
 	if null || len(in) == 0 {
 		return in, null, nil
 	}
-	v := bytes.Trim(in, asciiSpace)
+	v := trimASCIISpace(in)
 	pw := t.plain
 	if pw == nil {
 		s := t.k.Sum("password", nil)

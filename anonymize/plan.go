@@ -33,7 +33,22 @@ type tablePlan struct {
 	faked   []bool // ... and wrote one of stagecopy's own fakes in its place
 	deflt   []bool
 	raw     []byte
+	scratch []byte // where an appendTransformer writes a fake
 	row     *sqldump.Row
+
+	// deferred is set on the copies of a plan that the workers of a
+	// parallel run use (see parallel.go): a unique fake is not claimed
+	// but recorded in claims, and a change is not counted in the report
+	// but recorded in counts, for the ordered stage to do in row order.
+	deferred bool
+	claims   []claim
+	counts   []*ColumnReport
+}
+
+// claim is a unique fake a worker handed out, to be claimed in row order.
+type claim struct {
+	set     *uniqueSet
+	in, out [32]byte // SHA-256 of the input and of its fake
 }
 
 type cond struct {
@@ -46,6 +61,7 @@ type colOp struct {
 	col      Column
 	spec     string
 	tr       Transformer
+	app      appendTransformer // tr, if it is one
 	php      []pathOp
 	json     []pathOp
 	phpRS    []*rules.PathRule
@@ -214,6 +230,7 @@ func (f *Filter) compile(op *colOp, spec *rules.Spec, php, json []*rules.PathRul
 			return fmt.Errorf("%s: %w", spec.Pos, err)
 		}
 		op.tr, op.spec, op.template = tr, spec.Name, spec.Name == "template"
+		op.app, _ = tr.(appendTransformer)
 		op.fake = registry[spec.Name].fake
 	}
 	for _, pr := range php {
@@ -333,7 +350,7 @@ func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
 			return false, fmt.Errorf("column %s: %w", op.col.Name, err)
 		}
 		if ch {
-			op.report.Changed++
+			p.count(op.report)
 			changedAny = true
 		}
 	}
@@ -347,7 +364,7 @@ func (p *tablePlan) apply(f *Filter, r *sqldump.Row) (bool, error) {
 					return false, fmt.Errorf("column %s (%s %q): %w", e.col.Name, p.cols[e.keyIdx].Name, key, err)
 				}
 				if ch {
-					e.report.Changed++
+					p.count(e.report)
 					changedAny = true
 				}
 			}
@@ -379,7 +396,7 @@ func (p *tablePlan) run(op *colOp) (bool, error) {
 	case len(op.json) > 0 && !null && looksJSON(in):
 		out, outNull, err = transformJSON(op, in, null, p)
 	case op.tr != nil:
-		out, outNull, err = op.transform(in, null, p)
+		out, outNull, err = p.transform(op, in, null)
 		p.faked[op.idx] = op.fake && err == nil
 	case len(op.php) > 0:
 		out, outNull, err = transformPHP(op, in, null, p)
@@ -428,13 +445,52 @@ func isIntegerColumn(c Column) bool {
 	return false
 }
 
-// transform runs the transformer, keeping values of unique columns apart.
-func (op *colOp) transform(in []byte, null bool, row Row) ([]byte, bool, error) {
-	out, outNull, err := op.tr.Transform(in, null, op.col, row)
+// count counts a value changed by the rule whose report line is c.
+func (p *tablePlan) count(c *ColumnReport) {
+	if p.deferred {
+		p.counts = append(p.counts, c)
+		return
+	}
+	c.Changed++
+}
+
+// transform runs op's transformer, keeping values of unique columns apart.
+func (p *tablePlan) transform(op *colOp, in []byte, null bool) ([]byte, bool, error) {
+	var out []byte
+	var outNull bool
+	var err error
+	if op.app != nil {
+		out, outNull, err = op.app.appendTransform(p.scratch[:0], in, null, op.col, p)
+		if need := 4*len(out) + 64; cap(p.scratch) < need && need <= 256<<10 {
+			// Make room for as long a fake next time, and for what a
+			// transformer writes before it (full_name: its candidates).
+			p.scratch = make([]byte, 0, need)
+		}
+	} else {
+		out, outNull, err = op.tr.Transform(in, null, op.col, p)
+	}
 	if err != nil || op.unique == nil || outNull {
 		return out, outNull, err
 	}
-	return op.unique.claim(op, in, out, row)
+	if p.deferred {
+		p.claims = append(p.claims, claim{set: op.unique, in: sha256.Sum256(in), out: sha256.Sum256(out)})
+		return out, false, nil
+	}
+	return op.unique.claim(op, in, out, p)
+}
+
+// clone returns a copy of p with scratch of its own, sharing its rules,
+// transformers, unique sets and report lines. deferred sets
+// tablePlan.deferred.
+func (p *tablePlan) clone(deferred bool) *tablePlan {
+	n := len(p.cols)
+	return &tablePlan{
+		table: p.table, cols: p.cols, byName: p.byName, where: p.where, gen: p.gen, ops: p.ops, eav: p.eav,
+		vals: make([][]byte, n), nulls: make([]bool, n), decoded: make([]bool, n),
+		newVals: make([][]byte, n), newNull: make([]bool, n), changed: make([]bool, n), deflt: make([]bool, n),
+		applied: make([]bool, n), faked: make([]bool, n),
+		deferred: deferred,
+	}
 }
 
 // uniqueSet remembers the fakes handed out in a unique column, so two
@@ -446,13 +502,21 @@ type uniqueSet struct {
 
 func newUniqueSet() *uniqueSet { return &uniqueSet{owner: map[[32]byte][32]byte{}} }
 
+// try claims the fake whose SHA-256 is out for the input whose SHA-256 is
+// in, and reports whether it could: the fake was free or already in's.
+func (u *uniqueSet) try(in, out [32]byte) bool {
+	prev, taken := u.owner[out]
+	if !taken || prev == in {
+		u.owner[out] = in
+		return true
+	}
+	return false
+}
+
 func (u *uniqueSet) claim(op *colOp, in, out []byte, row Row) ([]byte, bool, error) {
 	inSum := sha256.Sum256(in)
 	for n := 1; ; n++ {
-		outSum := sha256.Sum256(out)
-		prev, taken := u.owner[outSum]
-		if !taken || prev == inSum {
-			u.owner[outSum] = inSum
+		if u.try(inSum, sha256.Sum256(out)) {
 			return out, false, nil
 		}
 		if n > 1000 {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/rules"
@@ -26,6 +27,10 @@ type Options struct {
 	// Secret keys the fakes; nil means a random secret for this run only,
 	// never written anywhere.
 	Secret []byte
+	// Workers is how many goroutines anonymize rows: 0 means GOMAXPROCS,
+	// 1 anonymizes them as they are read. The output is the same for any
+	// number.
+	Workers int
 }
 
 // NewSecret returns a random 32-byte secret.
@@ -61,7 +66,16 @@ func Run(ctx context.Context, w io.Writer, r io.Reader, opts Options) (*Report, 
 	}
 	f := NewFilter(sqldump.NewScanner(r), opts.Rules, NewKeyer(secret))
 	bw := bufio.NewWriterSize(w, 1<<20)
-	_, err := Copy(ctx, bw, f)
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var err error
+	if workers > 1 {
+		_, err = copyParallel(ctx, bw, f, workers)
+	} else {
+		_, err = Copy(ctx, bw, f)
+	}
 	if err == nil {
 		err = bw.Flush()
 	}

@@ -56,6 +56,18 @@ type Transformer interface {
 	Transform(in []byte, null bool, col Column, row Row) (out []byte, outNull bool, err error)
 }
 
+// appendTransformer is a Transformer that can write the fake it makes
+// into a buffer it is given, so that a column value costs no allocation:
+// the plan gives each value the same buffer.
+type appendTransformer interface {
+	Transformer
+	// appendTransform returns what Transform returns. It writes a fake
+	// it makes after dst's bytes (dst may be nil), and returns the fake
+	// alone, which may also be in or a constant. The caller copies the
+	// result before it passes dst's array again.
+	appendTransform(dst, in []byte, null bool, col Column, row Row) (out []byte, outNull bool, err error)
+}
+
 // ErrTooLong reports that a fake cannot fit the column. Errors wrapping it
 // say which transformer, how long the fake had to be and what the column
 // allows.

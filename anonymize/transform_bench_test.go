@@ -1,6 +1,9 @@
 package anonymize
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"strings"
 	"testing"
 )
@@ -72,4 +75,42 @@ func BenchmarkParallelEmail(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkKeyerSumNew sums inputs the memo has not seen: the HMAC itself.
+func BenchmarkKeyerSumNew(b *testing.B) {
+	in := []byte("jean.dupont@example.org#0000000")
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n++
+		in[len(in)-1], in[len(in)-2], in[len(in)-3], in[len(in)-4] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
+		keyerA.Sum("email", in)
+	}
+}
+
+// BenchmarkRun runs the whole filter over a users-shaped dump (~150-byte
+// rows, 3 of 8 columns ruled: bench/gendump -shape users in small), on one
+// worker and on GOMAXPROCS:
+//
+//	go test ./anonymize -run '^$' -bench BenchmarkRun -cpuprofile cpu.prof
+//	go tool pprof -top anonymize.test cpu.prof
+func BenchmarkRun(b *testing.B) {
+	dump := usersShapeRows(60000)
+	r := yamlRules(usersShapeRules)(b)
+	for _, workers := range []int{1, 0} {
+		name := "users/serial"
+		if workers == 0 {
+			name = "users/parallel"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(dump)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Run(context.Background(), io.Discard, bytes.NewReader(dump), Options{Rules: r, Secret: testSecret, Workers: workers}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

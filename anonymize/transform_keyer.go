@@ -5,8 +5,8 @@ package anonymize
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/sha256"
+	"encoding"
 	"encoding/binary"
 	"hash"
 	"hash/maphash"
@@ -23,11 +23,27 @@ const minKeyerSecret = 16
 // Keyer derives deterministic choices: HMAC-SHA256(secret, kind || 0x00 ||
 // value). The kind (a transformer name such as "email") keeps the choices
 // of different transformers independent. A Keyer is safe for concurrent
-// use; it keeps a pool of HMAC states so that Sum does not allocate, and
+// use; it keeps a pool of SHA-256 states so that Sum does not allocate, and
 // remembers the sums of recent short inputs (see memo).
+//
+// The HMAC is computed from its keyed inner and outer states (SHA-256
+// after the key XOR ipad, and after the key XOR opad), which NewKeyer
+// computes once and keeps marshaled (RFC 2104, section 4; FIPS 198-1,
+// section 6): a sum restores them into the pooled states and hashes the
+// input and the inner sum, two SHA-256 blocks for an input of up to 55
+// bytes. crypto/hmac keeps the same states, marshaled, per hmac.New; a
+// Keyer's pool no longer has to make them again for each new state (the
+// pool is emptied at each garbage collection), and a sum skips
+// crypto/hmac's bookkeeping. Restoring a marshaled state costs about what
+// copying it does: measured against a copy of the digest made with
+// reflect and with hash.Cloner (which allocates), no way was cheaper,
+// and the two blocks are the most of a sum's cost (bench/README.md).
 type Keyer struct {
 	pool sync.Pool // of *keyState
-	memo memo
+	// inner and outer are the marshaled SHA-256 states after the
+	// secret's block XOR ipad and XOR opad: as secret as the secret.
+	inner, outer []byte
+	memo         memo
 }
 
 // memo is a direct-mapped cache of recent sums of short inputs. Short
@@ -101,9 +117,37 @@ func (m *memo) store(in []byte, h uint64, sum [32]byte) {
 }
 
 type keyState struct {
-	mac hash.Hash
-	buf []byte
-	sum []byte
+	inner, outer   hash.Hash
+	innerU, outerU encoding.BinaryUnmarshaler
+	buf            []byte
+	sum            [sha256.Size]byte
+	kinds          [kindSlots]kindStat
+}
+
+// kindStat is how often the memo had the sums of one kind (a few kinds
+// may share one): the inputs of some kinds never repeat (emails, password
+// hashes), and for them a lookup and a store cost a tenth of the HMAC
+// for nothing. After memoProbes lookups with fewer than memoMinHits hits (an eighth),
+// the kind's sums skip the memo for the next memoSkip sums, then try it
+// again. A memo hit is exactly the sum the HMAC gives, so skipping it
+// changes no output. Kept per pooled state, without locks.
+type kindStat struct {
+	probes, hits, skip uint32
+}
+
+const (
+	kindSlots   = 16
+	memoProbes  = 256
+	memoMinHits = memoProbes / 8
+	memoSkip    = 16 * memoProbes
+)
+
+// kindSlot picks kind's kindStat.
+func kindSlot(kind string) int {
+	if kind == "" {
+		return 0
+	}
+	return (len(kind)*7 + int(kind[0]) + int(kind[len(kind)-1])) % kindSlots
 }
 
 // NewKeyer returns a Keyer for secret, which it copies. It panics if the
@@ -115,12 +159,38 @@ func NewKeyer(secret []byte) *Keyer {
 	if len(secret) < minKeyerSecret {
 		panic("anonymize: NewKeyer: secret of " + strconv.Itoa(len(secret)) + " bytes, need at least " + strconv.Itoa(minKeyerSecret))
 	}
-	s := bytes.Clone(secret)
 	k := &Keyer{memo: memo{seed: maphash.MakeSeed()}}
+	k.inner, k.outer = keyedState(secret, 0x36), keyedState(secret, 0x5c)
 	k.pool.New = func() any {
-		return &keyState{mac: hmac.New(sha256.New, s), sum: make([]byte, 0, sha256.Size)}
+		st := &keyState{inner: sha256.New(), outer: sha256.New()}
+		st.innerU, st.outerU = st.inner.(encoding.BinaryUnmarshaler), st.outer.(encoding.BinaryUnmarshaler)
+		return st
 	}
 	return k
+}
+
+// keyedState returns the marshaled SHA-256 state after the block of
+// HMAC-SHA256's key (the secret, or its SHA-256 if longer than a block,
+// padded with zeros) XOR pad.
+func keyedState(secret []byte, pad byte) []byte {
+	var block [sha256.BlockSize]byte
+	if len(secret) > sha256.BlockSize {
+		sum := sha256.Sum256(secret)
+		copy(block[:], sum[:])
+	} else {
+		copy(block[:], secret)
+	}
+	for i := range block {
+		block[i] ^= pad
+	}
+	h := sha256.New()
+	h.Write(block[:])
+	clear(block[:])
+	state, err := h.(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		panic("anonymize: NewKeyer: " + err.Error()) // crypto/sha256 marshals
+	}
+	return state
 }
 
 // Sum returns HMAC-SHA256(secret, kind || 0x00 || value).
@@ -128,7 +198,7 @@ func (k *Keyer) Sum(kind string, value []byte) [32]byte {
 	st := k.pool.Get().(*keyState)
 	st.buf = append(append(st.buf[:0], kind...), 0)
 	st.buf = append(st.buf, value...)
-	return k.finish(st)
+	return k.finish(st, kindSlot(kind))
 }
 
 // sumFold is Sum of value with surrounding white space removed and letters
@@ -137,20 +207,45 @@ func (k *Keyer) sumFold(kind string, value []byte) [32]byte {
 	st := k.pool.Get().(*keyState)
 	st.buf = append(append(st.buf[:0], kind...), 0)
 	st.buf = appendFold(st.buf, bytes.TrimSpace(value))
-	return k.finish(st)
+	return k.finish(st, kindSlot(kind))
 }
 
-func (k *Keyer) finish(st *keyState) (out [32]byte) {
-	sum, h, ok := k.memo.lookup(st.buf)
-	if ok {
-		k.pool.Put(st)
-		return sum
+func (k *Keyer) finish(st *keyState, slot int) (out [32]byte) {
+	ks := &st.kinds[slot]
+	useMemo := ks.skip == 0
+	var h uint64
+	if useMemo {
+		var sum [32]byte
+		var ok bool
+		sum, h, ok = k.memo.lookup(st.buf)
+		ks.probes++
+		if ok {
+			ks.hits++
+		}
+		if ks.probes == memoProbes {
+			if ks.hits < memoMinHits {
+				ks.skip = memoSkip
+			}
+			ks.probes, ks.hits = 0, 0
+		}
+		if ok {
+			k.pool.Put(st)
+			return sum
+		}
+	} else {
+		ks.skip--
 	}
-	st.mac.Reset()
-	st.mac.Write(st.buf)
-	st.sum = st.mac.Sum(st.sum[:0])
-	copy(out[:], st.sum)
-	k.memo.store(st.buf, h, out)
+	// HMAC: SHA-256(key^opad || SHA-256(key^ipad || input)), from the
+	// states after the key's blocks.
+	if st.innerU.UnmarshalBinary(k.inner) != nil || st.outerU.UnmarshalBinary(k.outer) != nil {
+		panic("anonymize: Keyer: cannot restore a SHA-256 state")
+	}
+	st.inner.Write(st.buf)
+	st.outer.Write(st.inner.Sum(st.sum[:0]))
+	copy(out[:], st.outer.Sum(st.sum[:0]))
+	if useMemo {
+		k.memo.store(st.buf, h, out)
+	}
 	if cap(st.buf) > 64<<10 {
 		st.buf = nil // do not keep a huge input's buffer around
 	}

@@ -1,9 +1,13 @@
-// Command gendump writes a synthetic WordPress/WooCommerce-shaped
-// mariadb-dump file of about the requested size, for benchmarks. Every
-// person in it is invented from small word lists and a seeded PRNG, so the
-// output is the same for the same flags.
+// Command gendump writes a synthetic mariadb-dump file of about the
+// requested size, for benchmarks, in one of two shapes: "wp", a
+// WordPress/WooCommerce site (users, user meta, posts, comments), or
+// "users", one `users` table of small rows (about 150 bytes) with three
+// personal-data columns (email, full_name, hash) among nine. Every person
+// in it is invented from small word lists and a seeded PRNG, so the output
+// is the same for the same flags.
 //
 //	go run ./bench/gendump -size 1GiB -o /tmp/wp-1g.sql
+//	go run ./bench/gendump -shape users -size 400MB -o /tmp/users-400mb.sql
 package main
 
 import (
@@ -27,8 +31,13 @@ func main() {
 	sizeFlag := flag.String("size", "100MiB", "approximate output size (KiB, MiB, GiB, KB, MB, GB)")
 	out := flag.String("o", "-", "output file, - for stdout")
 	seed := flag.Uint64("seed", 1, "PRNG seed")
-	rowsPer := flag.Int("rows-per-insert", 500, "rows per extended INSERT (mariadb-dump packs about 1 MiB)")
+	rowsPer := flag.Int("rows-per-insert", 0, "rows per extended INSERT (mariadb-dump packs about 1 MiB; 0: 7000 for -shape users, 500 otherwise)")
+	shape := flag.String("shape", "wp", "what to generate: wp (a WordPress site) or users (one table of small rows)")
 	flag.Parse()
+	if *shape != "wp" && *shape != "users" {
+		fmt.Fprintf(os.Stderr, "gendump: unknown -shape %q: want wp or users\n", *shape)
+		os.Exit(2)
+	}
 	size, err := parseSize(*sizeFlag)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gendump:", err)
@@ -43,7 +52,17 @@ func main() {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	g := &gen{w: w, r: rand.New(rand.NewPCG(*seed, 2)), rowsPer: *rowsPer}
-	g.run(size)
+	if *shape == "users" {
+		if g.rowsPer == 0 {
+			g.rowsPer = 7000 // about 1 MiB, as mariadb-dump packs them
+		}
+		g.users(size)
+	} else {
+		if g.rowsPer == 0 {
+			g.rowsPer = 500
+		}
+		g.run(size)
+	}
 	if err := w.Flush(); err != nil {
 		fmt.Fprintln(os.Stderr, "gendump:", err)
 		os.Exit(1)
@@ -162,6 +181,26 @@ func (g *gen) run(size int64) {
 			i, 1+i%posts, esc(first), esc(last), esc(strings.ToLower(first)), g.r.IntN(256), g.r.IntN(256), g.r.IntN(256), esc(g.text(30)))
 	})
 }
+
+// users writes one `users` table of rows of about 150 bytes until about
+// size bytes are written: the shape where the per-value cost of the rules
+// (three of nine columns) dominates, not the copying of long texts.
+func (g *gen) users(size int64) {
+	g.printf("%s", strings.Replace(header, "bench_wp", "bench_users", 1))
+	g.printf("%s", usersSchema)
+	rows := max((size-g.n)/150, 10)
+	g.table("users", rows, func(i int64) {
+		first, last := g.pick(firsts), g.pick(lasts)
+		g.printf("(%d,'%s.%s%d@example-customer.net','%s %s','%016x%016x','2023-%02d-%02d %02d:%02d:%02d','2024-%02d-%02d %02d:%02d:%02d','%s',%d,%d)",
+			i, esc(strings.ToLower(first)), esc(strings.ToLower(last)), i, esc(first), esc(last),
+			g.r.Uint64(), g.r.Uint64(),
+			1+g.r.IntN(12), 1+g.r.IntN(28), g.r.IntN(24), g.r.IntN(60), g.r.IntN(60),
+			1+g.r.IntN(12), 1+g.r.IntN(28), g.r.IntN(24), g.r.IntN(60), g.r.IntN(60),
+			[]string{"FR", "DE", "IT", "ES", "PL", "NL"}[g.r.IntN(6)], g.r.IntN(500), g.r.IntN(2))
+	})
+}
+
+const usersSchema = "CREATE TABLE `users` (\n  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,\n  `email` varchar(190) NOT NULL,\n  `full_name` varchar(100) NOT NULL DEFAULT '',\n  `hash` char(32) NOT NULL DEFAULT '',\n  `created_at` datetime NOT NULL,\n  `last_login` datetime DEFAULT NULL,\n  `country` char(2) NOT NULL DEFAULT '',\n  `logins` int(11) NOT NULL DEFAULT 0,\n  `active` tinyint(1) NOT NULL DEFAULT 1,\n  PRIMARY KEY (`id`),\n  KEY `email` (`email`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;\n"
 
 func (g *gen) table(name string, rows int64, row func(i int64)) {
 	for i := int64(1); i <= rows; i++ {

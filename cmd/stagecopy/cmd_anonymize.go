@@ -29,6 +29,8 @@ func newAnonymizeCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (written to a temporary name, renamed when complete) instead of standard output"},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing --output file"},
 			quietFlag(),
+			&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"},
+			&cli.StringFlag{Name: "memprofile", Hidden: true, Usage: "write a heap profile to `FILE` at the end"},
 		),
 		Action: func(c *cli.Context) error {
 			opts, err := parseAnonymizeFlags(c)
@@ -48,6 +50,8 @@ type anonymizeOptions struct {
 	force  bool
 	report string // --report FILE
 	quiet  bool
+
+	cpuProfile, memProfile string
 }
 
 // parseAnonymizeFlags reads anonymize's flags and the rules and secret they
@@ -74,6 +78,7 @@ func parseAnonymizeFlags(c *cli.Context) (anonymizeOptions, error) {
 	o.Options = anonymize.Options{Rules: r, Secret: secret}
 	o.dump, o.output, o.force = c.Args().First(), c.String("output"), c.Bool("force")
 	o.report, o.quiet = c.String("report"), c.Bool("quiet")
+	o.cpuProfile, o.memProfile = c.String("cpuprofile"), c.String("memprofile")
 	return o, nil
 }
 
@@ -96,7 +101,12 @@ func runAnonymize(ctx context.Context, e *env, o anonymizeOptions) error {
 		defer onInterrupt(file.Abort)()
 		out = file
 	}
+	stopProfile, err := startProfile(o.cpuProfile, o.memProfile)
+	if err != nil {
+		return err
+	}
 	rep, err := anonymize.Run(ctx, out, dr, o.Options)
+	stopProfile()
 	if err != nil {
 		return anonymizeHint(err)
 	}

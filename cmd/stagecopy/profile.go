@@ -8,7 +8,8 @@ import (
 
 // startProfile starts a CPU profile into cpu and returns the function that
 // stops it and writes a heap profile into mem; "" skips either. It serves
-// the hidden --cpuprofile and --memprofile flags of snapshot and restore
+// the hidden --cpuprofile and --memprofile flags of snapshot, restore and
+// anonymize
 // (go tool pprof stagecopy FILE).
 func startProfile(cpu, mem string) (stop func(), err error) {
 	var f *os.File
