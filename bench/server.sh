@@ -8,8 +8,11 @@ for b in $tools; do
 done
 mkdir -p "$dir"
 go build -o "$dir/stagecopy" ./cmd/stagecopy
-dump="$dir/wp-$size.sql"
-[ -f "$dump" ] || go run ./bench/gendump -size "$size" -o "$dump"
+# kind=shop (bench/subset.sh): gendump -shop, a WooCommerce shop's orders.
+kind=${kind:-wp}
+dump="$dir/$kind-$size.sql"
+shopflag=(); [ "$kind" = shop ] && shopflag=(-shop)
+[ -f "$dump" ] || go run ./bench/gendump "${shopflag[@]}" -size "$size" -o "$dump"
 
 data="$dir/server"; sock="$dir/server.sock"
 rm -rf "$data"; mkdir -p "$data"

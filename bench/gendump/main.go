@@ -4,6 +4,7 @@
 // output is the same for the same flags.
 //
 //	go run ./bench/gendump -size 1GiB -o /tmp/wp-1g.sql
+//	go run ./bench/gendump -shop -size 1GiB -o /tmp/shop-1g.sql
 package main
 
 import (
@@ -28,6 +29,7 @@ func main() {
 	out := flag.String("o", "-", "output file, - for stdout")
 	seed := flag.Uint64("seed", 1, "PRNG seed")
 	rowsPer := flag.Int("rows-per-insert", 500, "rows per extended INSERT (mariadb-dump packs about 1 MiB)")
+	shop := flag.Bool("shop", false, "a WooCommerce shop with WordPress's indexes: ten years of orders with meta, items and notes (the last 1% from "+shopLast1Percent+")")
 	flag.Parse()
 	size, err := parseSize(*sizeFlag)
 	if err != nil {
@@ -43,7 +45,11 @@ func main() {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	g := &gen{w: w, r: rand.New(rand.NewPCG(*seed, 2)), rowsPer: *rowsPer}
-	g.run(size)
+	if *shop {
+		g.shop(size)
+	} else {
+		g.run(size)
+	}
 	if err := w.Flush(); err != nil {
 		fmt.Fprintln(os.Stderr, "gendump:", err)
 		os.Exit(1)
@@ -118,6 +124,24 @@ func (g *gen) run(size int64) {
 	g.printf("%s", header)
 	g.printf("%s", schema)
 	users := max(size/20000, 10)
+	g.people(users)
+	// Posts and comments fill the rest.
+	rest := size - g.n
+	posts := max(rest/2/1500, 10)
+	g.table("wp_posts", posts, func(i int64) {
+		g.printf("(%d,1,'2024-01-01 10:00:00','2024-01-01 09:00:00','%s','%s','','publish','open','open','','post-%d','','','2024-01-01 10:00:00','2024-01-01 09:00:00','',0,'http://shop.example.test/?p=%d',0,'post','',0)",
+			i, esc(g.text(200)), esc(g.text(5)), i, i)
+	})
+	comments := max((size-g.n)/400, 10)
+	g.table("wp_comments", comments, func(i int64) {
+		first, last := g.pick(firsts), g.pick(lasts)
+		g.printf("(%d,%d,'%s %s','%s@example-customer.net','','81.%d.%d.%d','2024-02-01 12:00:00','2024-02-01 11:00:00','%s',0,'1','Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0','comment',0,0)",
+			i, 1+i%posts, esc(first), esc(last), esc(strings.ToLower(first)), g.r.IntN(256), g.r.IntN(256), g.r.IntN(256), esc(g.text(30)))
+	})
+}
+
+// people writes users and their meta.
+func (g *gen) people(users int64) {
 	g.table("wp_users", users, func(i int64) {
 		first, last := g.pick(firsts), g.pick(lasts)
 		login := strings.ToLower(first) + strconv.FormatInt(i, 10)
@@ -147,19 +171,6 @@ func (g *gen) run(size int64) {
 			v = g.text(8)
 		}
 		g.printf("(%d,%d,'%s','%s')", i+1, u, k, esc(v))
-	})
-	// Posts and comments fill the rest.
-	rest := size - g.n
-	posts := max(rest/2/1500, 10)
-	g.table("wp_posts", posts, func(i int64) {
-		g.printf("(%d,1,'2024-01-01 10:00:00','2024-01-01 09:00:00','%s','%s','','publish','open','open','','post-%d','','','2024-01-01 10:00:00','2024-01-01 09:00:00','',0,'http://shop.example.test/?p=%d',0,'post','',0)",
-			i, esc(g.text(200)), esc(g.text(5)), i, i)
-	})
-	comments := max((size-g.n)/400, 10)
-	g.table("wp_comments", comments, func(i int64) {
-		first, last := g.pick(firsts), g.pick(lasts)
-		g.printf("(%d,%d,'%s %s','%s@example-customer.net','','81.%d.%d.%d','2024-02-01 12:00:00','2024-02-01 11:00:00','%s',0,'1','Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0','comment',0,0)",
-			i, 1+i%posts, esc(first), esc(last), esc(strings.ToLower(first)), g.r.IntN(256), g.r.IntN(256), g.r.IntN(256), esc(g.text(30)))
 	})
 }
 
