@@ -382,6 +382,8 @@ type snapshotJSON struct {
 	FindingsLeft      int        `json:"findings_left"`
 	FindingsKept      int        `json:"findings_kept"`
 	Seconds           float64    `json:"seconds"`
+	// Subset is the manifest's subset record, for a subset snapshot.
+	Subset *dbdump.SubsetInfo `json:"subset,omitempty"`
 }
 
 func snapshotJSONOf(where string, file *archive.Output, res *snapshot.Result, size int64, sum string, took time.Duration) snapshotJSON {
@@ -403,6 +405,9 @@ func snapshotJSONOf(where string, file *archive.Output, res *snapshot.Result, si
 	}
 	if res.Header.Anonymized {
 		j.RulesDigest = res.Header.RulesDigest
+	}
+	if res.Server != nil {
+		j.Subset = res.Server.Subset
 	}
 	if p := res.Privacy; p != nil {
 		j.FindingsLeft = len(p.Leaks())
