@@ -298,15 +298,21 @@ func TestSubsetNeedsLiveDatabase(t *testing.T) {
 }
 
 // TestSubsetPrestaShop snapshots the orders of the last 30 days of a
-// generated shop on PrestaShop 8's real schema with preset:prestashop and
+// generated shop on the real schemas of PrestaShop 1.7 and 9 (the oldest and newest the tests have) with preset:prestashop and
 // --subset, restores the archive, and checks that no reference of the
 // preset dangles and every row that belongs to a taken row was taken; that
 // the copy holds exactly the recent orders and the customers an independent
 // SQL query names (theirs, and those vouchers and prices were made for);
 // that the catalogue and settings are whole and the visitor logs empty.
 func TestSubsetPrestaShop(t *testing.T) {
+	for _, v := range []string{"1.7", "9"} {
+		t.Run(v, func(t *testing.T) { testSubsetPrestaShop(t, v) })
+	}
+}
+
+func testSubsetPrestaShop(t *testing.T, version string) {
 	srv, src := mariadbtest.NewDatabase(t)
-	srv.Exec(t, src, "SET sql_mode = '';\n"+gunzipFile(t, "../../testdata/cms/prestashop-8.sql.gz"))
+	srv.Exec(t, src, "SET sql_mode = '';\n"+gunzipFile(t, "../../testdata/cms/prestashop-"+version+".sql.gz"))
 	srv.LoadFile(t, src, "testdata/subset/prestashop.sql")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "subset.tar.zst")
