@@ -117,6 +117,10 @@ var (
 const (
 	roundCol = "_sc_round"
 	seqCol   = "_sc_seq"
+	// viaCol is the edge whose dependents a key was first taken as (its
+	// index in subsetState.edges), -1 for any other way: that edge's
+	// parent of the row is taken already, and is not looked for again.
+	viaCol = "_sc_via"
 )
 
 // edge is a reference between two tables of the dump.
@@ -368,7 +372,7 @@ func (s *subsetState) createKeyTables(ctx context.Context) error {
 			cols.WriteString(sqldump.QuoteIdent(c) + " " + def + " NOT NULL, ")
 		}
 		for _, q := range []string{
-			"CREATE TEMPORARY TABLE " + keyTable(t) + " (" + cols.String() + roundCol + " INT NOT NULL, PRIMARY KEY (" + pkList(t, "") + "), KEY (" + roundCol + "," + pkList(t, "") + "))",
+			"CREATE TEMPORARY TABLE " + keyTable(t) + " (" + cols.String() + roundCol + " INT NOT NULL, " + viaCol + " INT NOT NULL, PRIMARY KEY (" + pkList(t, "") + "), KEY (" + roundCol + "," + pkList(t, "") + "))",
 			"CREATE TEMPORARY TABLE " + orderTable(t) + " (" + seqCol + " BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, " + strings.TrimSuffix(cols.String(), ", ") + ")",
 		} {
 			if _, err := s.c.ExecContext(ctx, q); err != nil {
@@ -389,14 +393,14 @@ func (s *subsetState) closure(ctx context.Context, roots []SubsetRoot) error {
 			continue
 		}
 		q := "SELECT " + pkList(t, "c.") + " FROM " + sqldump.QuoteIdent(t.name) + " c WHERE (" + r.Where + ")"
-		if _, _, err := s.collect(ctx, t, q, "c.", 0, "root "+sqldump.QuoteIdent(t.name)+": "+r.Where); err != nil {
+		if _, _, err := s.collect(ctx, t, q, "c.", 0, -1, "root "+sqldump.QuoteIdent(t.name)+": "+r.Where); err != nil {
 			return err
 		}
 	}
 	for _, e := range s.edges {
 		if e.from.whole && !e.to.whole {
 			q := "SELECT DISTINCT " + pkList(e.to, "p.") + " FROM " + fromRows(e) + " JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + joinOn(e) + " WHERE 1"
-			if _, _, err := s.collect(ctx, e.to, q, "p.", 0, "reference "+e.ref.String()); err != nil {
+			if _, _, err := s.collect(ctx, e.to, q, "p.", 0, -1, "reference "+e.ref.String()); err != nil {
 				return err
 			}
 		}
@@ -406,16 +410,18 @@ func (s *subsetState) closure(ctx context.Context, roots []SubsetRoot) error {
 			return err
 		}
 		added := int64(0)
-		for _, e := range s.edges {
+		for i, e := range s.edges {
 			if e.to.whole {
 				continue
 			}
-			// Up: the rows of To that new rows of From reference.
+			// Up: the rows of To that new rows of From reference (but
+			// those taken as this edge's dependents, whose row of To
+			// is taken).
 			if e.from.sub {
 				n, err := s.follow(ctx, e.from, round, func(page string) string {
 					return "SELECT DISTINCT " + pkList(e.to, "p.") + " FROM " + keyTable(e.from) + " k JOIN " + fromRows(e) + " ON " + keyJoin(e.from, "c.") +
-						" JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + joinOn(e) + " WHERE " + page
-				}, e.to, "p.", e)
+						" JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + joinOn(e) + " WHERE " + page + fmt.Sprintf(" AND k.%s <> %d", viaCol, i)
+				}, e.to, "p.", -1, e)
 				if err != nil {
 					return err
 				}
@@ -426,7 +432,7 @@ func (s *subsetState) closure(ctx context.Context, roots []SubsetRoot) error {
 				n, err := s.follow(ctx, e.to, round, func(page string) string {
 					return "SELECT DISTINCT " + pkList(e.from, "c.") + " FROM " + keyTable(e.to) + " k JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + keyJoin(e.to, "p.") +
 						" JOIN " + fromRows(e) + " ON " + joinOn(e) + " WHERE " + page
-				}, e.from, "c.", e)
+				}, e.from, "c.", i, e)
 				if err != nil {
 					return err
 				}
@@ -473,7 +479,7 @@ func fromRows(e edge) string {
 // fan-out: it grows (up to 64 times) while the results are far below
 // subsetResult, and shrinks when they reach it, so that few results need
 // collect's further pages, each of which runs the query again.
-func (s *subsetState) follow(ctx context.Context, src *table, round int, query func(page string) string, dst *table, prefix string, e edge) (int64, error) {
+func (s *subsetState) follow(ctx context.Context, src *table, round int, query func(page string) string, dst *table, prefix string, via int, e edge) (int64, error) {
 	var added int64
 	var lo string // the last key of the previous page, as SQL
 	size := int64(subsetPage)
@@ -495,7 +501,7 @@ func (s *subsetState) follow(ctx context.Context, src *table, round int, query f
 		if len(end) > 0 {
 			page += " AND " + rowOf(src, "k.") + " <= " + end[0]
 		}
-		n, got, err := s.collect(ctx, dst, query(page), prefix, round, "reference "+e.ref.String())
+		n, got, err := s.collect(ctx, dst, query(page), prefix, round, via, "reference "+e.ref.String())
 		if err != nil {
 			return added, err
 		}
@@ -525,8 +531,9 @@ func keyJoin(t *table, prefix string) string {
 
 // collect runs q, which selects dst's primary key (columns prefixed with
 // prefix), in pages of subsetResult keys, and adds the keys to dst's key
-// set in round; it returns how many were new, and how many q returned.
-func (s *subsetState) collect(ctx context.Context, dst *table, q, prefix string, round int, what string) (added, got int64, err error) {
+// set in round, taken through edge via; it returns how many were new, and
+// how many q returned.
+func (s *subsetState) collect(ctx context.Context, dst *table, q, prefix string, round, via int, what string) (added, got int64, err error) {
 	var last string
 	for {
 		page := q
@@ -540,12 +547,12 @@ func (s *subsetState) collect(ctx context.Context, dst *table, q, prefix string,
 		}
 		for i := 0; i < len(keys); {
 			var b strings.Builder
-			b.WriteString("INSERT IGNORE INTO " + keyTable(dst) + " (" + pkList(dst, "") + "," + roundCol + ") VALUES ")
+			b.WriteString("INSERT IGNORE INTO " + keyTable(dst) + " (" + pkList(dst, "") + "," + roundCol + "," + viaCol + ") VALUES ")
 			for j := 0; i < len(keys) && j < subsetPage && (j == 0 || b.Len() < subsetInsertBytes); i, j = i+1, j+1 {
 				if j > 0 {
 					b.WriteByte(',')
 				}
-				b.WriteString("(" + strings.TrimSuffix(strings.TrimPrefix(keys[i], "("), ")") + fmt.Sprintf(",%d)", round))
+				b.WriteString("(" + strings.TrimSuffix(strings.TrimPrefix(keys[i], "("), ")") + fmt.Sprintf(",%d,%d)", round, via))
 			}
 			res, err := s.c.ExecContext(ctx, b.String())
 			if err != nil {
