@@ -19,8 +19,11 @@ done
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 mkdir -p "$dir"
 go build -o "$dir/stagecopy" ./cmd/stagecopy
-dump="$dir/wp-$size.sql"
-[ -f "$dump" ] || go run ./bench/gendump -size "$size" -o "$dump"
+# kind=shop (bench/subset.sh): gendump -shop, a WooCommerce shop's orders.
+kind=${kind:-wp}
+dump="$dir/$kind-$size.sql"
+shopflag=(); [ "$kind" = shop ] && shopflag=(-shop)
+[ -f "$dump" ] || go run ./bench/gendump "${shopflag[@]}" -size "$size" -o "$dump"
 bytes=$(stat -c %s "$dump")
 
 case ${BENCH_SERVER:-tuned} in

@@ -8,6 +8,7 @@
 //
 //	go run ./bench/gendump -size 1GiB -o /tmp/wp-1g.sql
 //	go run ./bench/gendump -shape users -size 400MB -o /tmp/users-400mb.sql
+//	go run ./bench/gendump -shop -size 1GiB -o /tmp/shop-1g.sql
 package main
 
 import (
@@ -33,6 +34,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "PRNG seed")
 	rowsPer := flag.Int("rows-per-insert", 0, "rows per extended INSERT (mariadb-dump packs about 1 MiB; 0: 7000 for -shape users, 500 otherwise)")
 	shape := flag.String("shape", "wp", "what to generate: wp (a WordPress site) or users (one table of small rows)")
+	shop := flag.Bool("shop", false, "a WooCommerce shop with WordPress's indexes: ten years of orders with meta, items and notes (the last 1% from "+shopLast1Percent+")")
 	flag.Parse()
 	if *shape != "wp" && *shape != "users" {
 		fmt.Fprintf(os.Stderr, "gendump: unknown -shape %q: want wp or users\n", *shape)
@@ -52,12 +54,18 @@ func main() {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	g := &gen{w: w, r: rand.New(rand.NewPCG(*seed, 2)), rowsPer: *rowsPer}
-	if *shape == "users" {
+	switch {
+	case *shop:
+		if g.rowsPer == 0 {
+			g.rowsPer = 500
+		}
+		g.shop(size)
+	case *shape == "users":
 		if g.rowsPer == 0 {
 			g.rowsPer = 7000 // about 1 MiB, as mariadb-dump packs them
 		}
 		g.users(size)
-	} else {
+	default:
 		if g.rowsPer == 0 {
 			g.rowsPer = 500
 		}
@@ -137,6 +145,24 @@ func (g *gen) run(size int64) {
 	g.printf("%s", header)
 	g.printf("%s", schema)
 	users := max(size/20000, 10)
+	g.people(users)
+	// Posts and comments fill the rest.
+	rest := size - g.n
+	posts := max(rest/2/1500, 10)
+	g.table("wp_posts", posts, func(i int64) {
+		g.printf("(%d,1,'2024-01-01 10:00:00','2024-01-01 09:00:00','%s','%s','','publish','open','open','','post-%d','','','2024-01-01 10:00:00','2024-01-01 09:00:00','',0,'http://shop.example.test/?p=%d',0,'post','',0)",
+			i, esc(g.text(200)), esc(g.text(5)), i, i)
+	})
+	comments := max((size-g.n)/400, 10)
+	g.table("wp_comments", comments, func(i int64) {
+		first, last := g.pick(firsts), g.pick(lasts)
+		g.printf("(%d,%d,'%s %s','%s@example-customer.net','','81.%d.%d.%d','2024-02-01 12:00:00','2024-02-01 11:00:00','%s',0,'1','Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0','comment',0,0)",
+			i, 1+i%posts, esc(first), esc(last), esc(strings.ToLower(first)), g.r.IntN(256), g.r.IntN(256), g.r.IntN(256), esc(g.text(30)))
+	})
+}
+
+// people writes users and their meta.
+func (g *gen) people(users int64) {
 	g.table("wp_users", users, func(i int64) {
 		first, last := g.pick(firsts), g.pick(lasts)
 		login := strings.ToLower(first) + strconv.FormatInt(i, 10)
@@ -166,19 +192,6 @@ func (g *gen) run(size int64) {
 			v = g.text(8)
 		}
 		g.printf("(%d,%d,'%s','%s')", i+1, u, k, esc(v))
-	})
-	// Posts and comments fill the rest.
-	rest := size - g.n
-	posts := max(rest/2/1500, 10)
-	g.table("wp_posts", posts, func(i int64) {
-		g.printf("(%d,1,'2024-01-01 10:00:00','2024-01-01 09:00:00','%s','%s','','publish','open','open','','post-%d','','','2024-01-01 10:00:00','2024-01-01 09:00:00','',0,'http://shop.example.test/?p=%d',0,'post','',0)",
-			i, esc(g.text(200)), esc(g.text(5)), i, i)
-	})
-	comments := max((size-g.n)/400, 10)
-	g.table("wp_comments", comments, func(i int64) {
-		first, last := g.pick(firsts), g.pick(lasts)
-		g.printf("(%d,%d,'%s %s','%s@example-customer.net','','81.%d.%d.%d','2024-02-01 12:00:00','2024-02-01 11:00:00','%s',0,'1','Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0','comment',0,0)",
-			i, 1+i%posts, esc(first), esc(last), esc(strings.ToLower(first)), g.r.IntN(256), g.r.IntN(256), g.r.IntN(256), esc(g.text(30)))
 	})
 }
 

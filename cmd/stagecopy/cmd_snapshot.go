@@ -419,6 +419,8 @@ type snapshotJSON struct {
 	FindingsLeft      int        `json:"findings_left"`
 	FindingsKept      int        `json:"findings_kept"`
 	Seconds           float64    `json:"seconds"`
+	// Subset is the manifest's subset record, for a subset snapshot.
+	Subset *dbdump.SubsetInfo `json:"subset,omitempty"`
 }
 
 func snapshotJSONOf(where, manifest string, res *snapshot.Result, size int64, sum string, took time.Duration) snapshotJSON {
@@ -437,6 +439,9 @@ func snapshotJSONOf(where, manifest string, res *snapshot.Result, size int64, su
 	}
 	if res.Header.Anonymized {
 		j.RulesDigest = res.Header.RulesDigest
+	}
+	if res.Server != nil {
+		j.Subset = res.Server.Subset
 	}
 	if p := res.Privacy; p != nil {
 		j.FindingsLeft = len(p.Leaks())

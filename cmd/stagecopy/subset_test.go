@@ -116,11 +116,94 @@ func TestSubsetWooCommerce(t *testing.T) {
 		t.Errorf("rules explain --dry-run: wp_options %q", dry["wp_options"])
 	}
 
-	// No reference of the presets dangles: every value a restored row
-	// refers to that the source has, the copy has.
-	p, err := rules.LoadPreset("woocommerce", rules.Options{})
+	// No reference of the presets dangles, and every row that belongs to
+	// a taken row was taken.
+	m := readSubsetManifest(t, out)
+	if checked := checkSubsetClosed(t, srv, src, dst, "woocommerce", m); checked < 20 {
+		t.Errorf("checked %d references: the presets' list or the test schema shrank", checked)
+	}
+
+	// Whole tables are whole; tables reached by nothing are empty.
+	for _, tb := range []string{"wp_options", "wp_terms", "wp_term_taxonomy", "wp_wc_tax_rate_classes", "wp_sitemeta"} {
+		if a, b := srv.Query(t, src, "SELECT COUNT(*) FROM "+tb), srv.Query(t, dst, "SELECT COUNT(*) FROM "+tb); a != b || a == "0" {
+			t.Errorf("%s: %s rows in the source, %s in the copy", tb, a, b)
+		}
+	}
+	for _, tb := range []string{"wp_signups", "wp_2_posts"} {
+		if n := srv.Query(t, dst, "SELECT COUNT(*) FROM "+tb); n != "0" {
+			t.Errorf("%s: %s rows, want none (reached by nothing)", tb, n)
+		}
+	}
+	if n := srv.Query(t, dst, "SELECT COUNT(*) FROM wp_posts WHERE post_type IN ('revision', 'user_request')"); n != "0" {
+		t.Errorf("%s revisions and privacy requests copied", n)
+	}
+
+	// The manifest records the definition and the counts.
+	if len(m.Subset.Roots) != 2 || m.Subset.Roots[0].Table != "wp_posts" || !strings.Contains(m.Subset.Roots[0].Where, "shop_order") {
+		t.Errorf("manifest roots = %+v", m.Subset.Roots)
+	}
+	seen := 0
+	for _, st := range m.Subset.Tables {
+		if w, ok := want[st.Table]; ok {
+			seen++
+			if st.Taken != int64(w) {
+				t.Errorf("manifest: %s taken %d, want %d", st.Table, st.Taken, w)
+			}
+		}
+		if st.Table == "wp_options" && (st.How != "whole" || st.Taken == 0) {
+			t.Errorf("manifest: %+v", st)
+		}
+		if st.Table == "wp_signups" && st.How != "empty" {
+			t.Errorf("manifest: %+v", st)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("manifest lists %d of the %d followed tables", seen, len(want))
+	}
+}
+
+// subsetManifest is what a manifest says of a subset.
+type subsetManifest struct {
+	Subset struct {
+		Roots  []struct{ Table, Where string }
+		Tables []struct {
+			Table   string
+			How     string
+			Taken   int64
+			Present int64 `json:"present_estimate"`
+		}
+	}
+}
+
+func readSubsetManifest(t *testing.T, archive string) subsetManifest {
+	t.Helper()
+	var m subsetManifest
+	b, err := os.ReadFile(archive + ".manifest.json")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// checkSubsetClosed checks every reference of a preset between tables of
+// the restored copy dst of a subset of src: no row of the copy refers to a
+// row the source has and the copy lacks (nothing dangles), and for a
+// reference with dependents, the copy has every row of the source that
+// refers to a row of the copy (unless the referenced table was copied
+// whole, whose rows are not followed down). It returns how many references
+// it checked.
+func checkSubsetClosed(t *testing.T, srv *mariadbtest.Server, src, dst, preset string, m subsetManifest) int {
+	t.Helper()
+	p, err := rules.LoadPreset(preset, rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := map[string]bool{}
+	for _, st := range m.Subset.Tables {
+		whole[st.Table] = st.How == "whole"
 	}
 	tables := strings.Fields(srv.Query(t, dst, "SELECT GROUP_CONCAT(TABLE_NAME SEPARATOR ' ') FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"))
 	has := func(tb string) bool {
@@ -145,67 +228,16 @@ func TestSubsetWooCommerce(t *testing.T) {
 		if n := srv.Query(t, dst, q); n != "0" {
 			t.Errorf("%s: %s rows of the copy refer to rows it lacks", r, n)
 		}
+		if r.Dependents && !whole[r.To] {
+			q := fmt.Sprintf("SELECT (SELECT COUNT(*) FROM `%s`.`%s` c WHERE (%s) AND c.`%s` IN (SELECT `%s` FROM `%s`)) - (SELECT COUNT(*) FROM `%s` c WHERE (%s) AND c.`%s` IN (SELECT `%s` FROM `%s`))",
+				src, r.From, cond, r.FromColumn, r.ToColumn, r.To, r.From, cond, r.FromColumn, r.ToColumn, r.To)
+			if n := srv.Query(t, dst, q); n != "0" {
+				t.Errorf("%s: %s rows of the source that belong to rows of the copy are not in it", r, n)
+			}
+		}
 		checked++
 	}
-	if checked < 20 {
-		t.Errorf("checked %d references: the presets' list or the test schema shrank", checked)
-	}
-
-	// Whole tables are whole; tables reached by nothing are empty.
-	for _, tb := range []string{"wp_options", "wp_terms", "wp_term_taxonomy", "wp_wc_tax_rate_classes", "wp_sitemeta"} {
-		if a, b := srv.Query(t, src, "SELECT COUNT(*) FROM "+tb), srv.Query(t, dst, "SELECT COUNT(*) FROM "+tb); a != b || a == "0" {
-			t.Errorf("%s: %s rows in the source, %s in the copy", tb, a, b)
-		}
-	}
-	for _, tb := range []string{"wp_signups", "wp_2_posts"} {
-		if n := srv.Query(t, dst, "SELECT COUNT(*) FROM "+tb); n != "0" {
-			t.Errorf("%s: %s rows, want none (reached by nothing)", tb, n)
-		}
-	}
-	if n := srv.Query(t, dst, "SELECT COUNT(*) FROM wp_posts WHERE post_type IN ('revision', 'user_request')"); n != "0" {
-		t.Errorf("%s revisions and privacy requests copied", n)
-	}
-
-	// The manifest records the definition and the counts.
-	var m struct {
-		Subset struct {
-			Roots  []struct{ Table, Where string }
-			Tables []struct {
-				Table   string
-				How     string
-				Taken   int64
-				Present int64 `json:"present_estimate"`
-			}
-		}
-	}
-	b, err := os.ReadFile(out + ".manifest.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	if len(m.Subset.Roots) != 2 || m.Subset.Roots[0].Table != "wp_posts" || !strings.Contains(m.Subset.Roots[0].Where, "shop_order") {
-		t.Errorf("manifest roots = %+v", m.Subset.Roots)
-	}
-	seen := 0
-	for _, st := range m.Subset.Tables {
-		if w, ok := want[st.Table]; ok {
-			seen++
-			if st.Taken != int64(w) {
-				t.Errorf("manifest: %s taken %d, want %d", st.Table, st.Taken, w)
-			}
-		}
-		if st.Table == "wp_options" && (st.How != "whole" || st.Taken == 0) {
-			t.Errorf("manifest: %+v", st)
-		}
-		if st.Table == "wp_signups" && st.How != "empty" {
-			t.Errorf("manifest: %+v", st)
-		}
-	}
-	if seen != len(want) {
-		t.Errorf("manifest lists %d of the %d followed tables", seen, len(want))
-	}
+	return checked
 }
 
 func prefixed(p, cols string) string {
@@ -262,5 +294,106 @@ func TestSubsetNeedsLiveDatabase(t *testing.T) {
 	code, _, stderr = runCLI(t, "snapshot", "--preset", "wordpress", "--subset", "wp_posts", "--dump", filepath.Join(demoDir, "demo.sql"), "-o", filepath.Join(dir, "y.tar.zst"))
 	if code != exitUsage || !strings.Contains(stderr, "TABLE: CONDITION") {
 		t.Errorf("--subset without a condition: code %d, stderr %q", code, stderr)
+	}
+}
+
+// TestSubsetPrestaShop snapshots the orders of the last 30 days of a
+// generated shop on the real schemas of PrestaShop 1.7 and 9 (the oldest and newest the tests have) with preset:prestashop and
+// --subset, restores the archive, and checks that no reference of the
+// preset dangles and every row that belongs to a taken row was taken; that
+// the copy holds exactly the recent orders and the customers an independent
+// SQL query names (theirs, and those vouchers and prices were made for);
+// that the catalogue and settings are whole and the visitor logs empty.
+func TestSubsetPrestaShop(t *testing.T) {
+	for _, v := range []string{"1.7", "9"} {
+		t.Run(v, func(t *testing.T) { testSubsetPrestaShop(t, v) })
+	}
+}
+
+func testSubsetPrestaShop(t *testing.T, version string) {
+	srv, src := mariadbtest.NewDatabase(t)
+	srv.Exec(t, src, "SET sql_mode = '';\n"+gunzipFile(t, "../../testdata/cms/prestashop-"+version+".sql.gz"))
+	srv.LoadFile(t, src, "testdata/subset/prestashop.sql")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "subset.tar.zst")
+	code, stdout, stderr := runCLI(t, "snapshot", "--preset", "prestashop", "--socket", srv.Socket, "-u", "root", "-D", src, "-j", "2",
+		"--subset", "ps_orders: date_add >= NOW() - INTERVAL 30 DAY", "-o", out, "--json")
+	if code != 0 {
+		t.Fatalf("snapshot: %d\n%s\n%s", code, stdout, stderr)
+	}
+	// --json gives the manifest's subset record.
+	var j struct {
+		Subset json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(stdout), &j); err != nil {
+		t.Fatalf("snapshot --json: %v\n%s", err, stdout)
+	}
+	var man struct{ Subset json.RawMessage }
+	if b, err := os.ReadFile(out + ".manifest.json"); err != nil || json.Unmarshal(b, &man) != nil {
+		t.Fatalf("manifest: %v", err)
+	}
+	if len(j.Subset) < 100 || string(j.Subset) != string(man.Subset) {
+		t.Errorf("snapshot --json: subset %s\nthe manifest's: %s", j.Subset, man.Subset)
+	}
+	_, dst := mariadbtest.DatabaseName(t, "dst")
+	code, stdout, stderr = runCLI(t, "restore", "-q", "--socket", srv.Socket, "-u", "root", "--db-name", dst, "--cms", "none", "--state-dir", filepath.Join(dir, "state"), out)
+	if code != 0 {
+		t.Fatalf("restore: %d\n%s\n%s", code, stdout, stderr)
+	}
+	m := readSubsetManifest(t, out)
+	if checked := checkSubsetClosed(t, srv, src, dst, "prestashop", m); checked < 35 {
+		t.Errorf("checked %d references: the preset's list or the test schema shrank", checked)
+	}
+
+	// Exactly the recent orders, and the customers an independent query
+	// names.
+	recent := srv.Query(t, src, "SELECT GROUP_CONCAT(id_order ORDER BY id_order) FROM ps_orders WHERE date_add >= NOW() - INTERVAL 30 DAY")
+	if got := srv.Query(t, dst, "SELECT GROUP_CONCAT(id_order ORDER BY id_order) FROM ps_orders"); got != recent || strings.Count(recent, ",") < 50 {
+		t.Errorf("orders in the copy: %s\nwant %s", got, recent)
+	}
+	customers := srv.Query(t, src, "SELECT GROUP_CONCAT(id ORDER BY id) FROM (SELECT id_customer id FROM ps_orders WHERE date_add >= NOW() - INTERVAL 30 DAY"+
+		" UNION SELECT id_customer FROM ps_cart_rule WHERE id_customer <> 0 UNION SELECT id_customer FROM ps_specific_price WHERE id_customer <> 0"+
+		" UNION SELECT c.id_customer FROM ps_cart c JOIN ps_specific_price s ON s.id_cart = c.id_cart) x")
+	if got := srv.Query(t, dst, "SELECT GROUP_CONCAT(id_customer ORDER BY id_customer) FROM ps_customer"); got != customers {
+		t.Errorf("customers in the copy: %s\nwant %s", got, customers)
+	}
+	var nCustomers int
+	fmt.Sscan(srv.Query(t, dst, "SELECT COUNT(*) FROM ps_customer"), &nCustomers)
+	if nCustomers < 20 || nCustomers >= 200 {
+		t.Errorf("%d customers taken of 200: the test data tests little", nCustomers)
+	}
+	for q, want := range map[string]string{
+		// Carts: those of the recent orders, and the one a price was made for.
+		"SELECT COUNT(*) FROM ps_cart": fmt.Sprint(strings.Count(recent, ",") + 2),
+		// The shop's own addresses come whatever the subset.
+		"SELECT COUNT(*) FROM ps_address WHERE id_customer = 0":             "5",
+		"SELECT COUNT(*) FROM ps_order_payment":                             fmt.Sprint(strings.Count(recent, ",") + 1),
+		"SELECT COUNT(*) FROM ps_connections":                               "0",
+		"SELECT COUNT(*) FROM ps_guest WHERE id_customer = 0":               "0",
+		"SELECT COUNT(*) FROM ps_product":                                   "2",
+		"SELECT COUNT(*) FROM ps_cart_rule":                                 "3",
+		"SELECT COUNT(*) FROM ps_specific_price":                            "3",
+		"SELECT COUNT(*) FROM ps_carrier":                                   "1",
+		"SELECT COUNT(*) FROM ps_configuration WHERE name = 'PS_SHOP_NAME'": "1",
+	} {
+		if got := srv.Query(t, dst, q); got != want {
+			t.Errorf("%s: %s, want %s", q, got, want)
+		}
+	}
+	// Every table with rows in the source is whole, followed or said to be
+	// left out.
+	how := map[string]string{}
+	for _, st := range m.Subset.Tables {
+		how[st.Table] = st.How
+	}
+	for _, tb := range []string{"ps_orders", "ps_customer", "ps_address", "ps_order_detail", "ps_customer_message", "ps_message_readed", "ps_customized_data"} {
+		if h := how[tb]; h != "root" && h != "reached" {
+			t.Errorf("manifest: %s %q, want followed", tb, h)
+		}
+	}
+	for tb, want := range map[string]string{"ps_product": "whole", "ps_configuration": "whole", "ps_cart_rule_lang": "whole", "ps_connections": "empty", "ps_order_detail_tax": "empty"} {
+		if how[tb] != want {
+			t.Errorf("manifest: %s %q, want %q", tb, how[tb], want)
+		}
 	}
 }

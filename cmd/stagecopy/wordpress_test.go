@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -180,5 +181,151 @@ func TestWordPressRealClient(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestWordPressRealClientSubset is the subset loop with WordPress as the
+// judge: WordPress's installer makes the site, orders.php adds customers and
+// orders (shop_order posts with meta, notes, items and HPOS rows), half from
+// the last hours and half from 60 days back; snapshot --subset takes the
+// orders of the last 30 days, anonymized, and restore makes a staging copy
+// under a new URL. WordPress, loaded on the copy, must read the site (its
+// URL, every option unserializing, the content with its comments), each
+// recent order through get_post and get_post_meta with its notes, items and
+// HPOS row, and each of their customers through get_userdata; the old orders
+// and the customers who bought only long ago must not be there.
+func TestWordPressRealClientSubset(t *testing.T) {
+	php := needWordPress(t)
+	srv, src := mariadbtest.NewDatabase(t)
+	dir := t.TempDir()
+	const oldURL, newURL = "https://shop.realsite.test", "https://staging.example.test"
+	content := filepath.Join(dir, "wp-content")
+	if out := runPHP(t, php, "install.php", srv, src, content, oldURL); !json.Valid(out) {
+		t.Fatalf("install.php: %s", out)
+	}
+	// WooCommerce's tables, as WooCommerce creates them.
+	woo, err := os.ReadFile("testdata/subset/woo.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var create []string
+	for _, line := range strings.Split(string(woo), "\n") {
+		if strings.HasPrefix(line, "CREATE TABLE") {
+			create = append(create, line)
+		}
+	}
+	srv.Exec(t, src, strings.Join(create, "\n"))
+	made := runPHP(t, php, "orders.php", srv, src, content, oldURL)
+	var orders struct {
+		Recent, Old []int
+		Customer    map[string]int
+		Product     int
+	}
+	if err := json.Unmarshal(made, &orders); err != nil || len(orders.Recent) != 12 || len(orders.Old) != 12 {
+		t.Fatalf("orders.php: %v\n%s", err, made)
+	}
+
+	archivePath := filepath.Join(dir, "subset.tar.zst")
+	code, stdout, stderr := runCLI(t, "snapshot", "--anonymize", "--preset", "woocommerce", "--socket", srv.Socket, "-u", "root", "-D", src,
+		"--subset", "wp_posts: post_type = 'shop_order' AND post_date >= NOW() - INTERVAL 30 DAY", "-o", archivePath)
+	if code != 0 {
+		t.Fatalf("snapshot --subset: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	t.Logf("snapshot:\n%s", stdout)
+	_, stage := mariadbtest.DatabaseName(t, "stage")
+	code, stdout, stderr = runCLI(t, "restore", "--socket", srv.Socket, "-u", "root", "--db-name", stage,
+		"--url", newURL, "--state-dir", filepath.Join(dir, "state"), "-q", archivePath)
+	if code != 0 {
+		t.Fatalf("restore: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	out := runPHP(t, php, "subset_check.php", srv, stage, content, newURL, string(made))
+	t.Logf("WordPress sees: %s", out)
+	type order struct {
+		Type, Status, Date string
+		Customer           int
+		BillingEmail       string `json:"billing_email"`
+		Total              string
+		Notes              int
+		Items              []int
+		HPOSCustomer       *string `json:"hpos_customer"`
+		HPOSAddresses      int     `json:"hpos_addresses"`
+	}
+	var res struct {
+		SiteURL       string `json:"siteurl"`
+		Home          string
+		HomeURL       string `json:"home_url"`
+		Blogname      string
+		BadSerialized []string `json:"bad_serialized"`
+		HelloComments *int     `json:"hello_comments"`
+		Product       *struct{ Title, Price string }
+		Orders        map[string]*order
+		Users         map[string]*struct {
+			Login, Email, Address string
+			Roles                 []string
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("subset_check.php: %v\n%s", err, out)
+	}
+	// The site.
+	if res.SiteURL != newURL || res.Home != newURL || res.HomeURL != newURL+"/shop/" || res.Blogname != "Real Shop" {
+		t.Errorf("WordPress reads the site as siteurl %q, home %q, home_url %q, blogname %q", res.SiteURL, res.Home, res.HomeURL, res.Blogname)
+	}
+	if len(res.BadSerialized) > 0 {
+		t.Errorf("values WordPress cannot unserialize: %v", res.BadSerialized)
+	}
+	if res.HelloComments == nil || *res.HelloComments != 2 {
+		t.Errorf("the site's post and its two comments: %v", res.HelloComments)
+	}
+	if res.Product == nil || res.Product.Title != "Blue shirt" || res.Product.Price != "19.00" {
+		t.Errorf("the product: %+v", res.Product)
+	}
+	// The recent orders, whole, and their customers.
+	customers := map[int]bool{}
+	for _, id := range orders.Recent {
+		o := res.Orders[fmt.Sprint(id)]
+		if o == nil {
+			t.Errorf("order %d (recent) is not in the copy", id)
+			continue
+		}
+		want := orders.Customer[fmt.Sprint(id)]
+		if o.Type != "shop_order" || o.Status != "wc-completed" || o.Total != "19.00" || o.Customer != want || o.Notes != 1 ||
+			len(o.Items) != 1 || o.Items[0] != orders.Product || o.HPOSCustomer == nil || *o.HPOSCustomer != fmt.Sprint(want) || o.HPOSAddresses != 1 {
+			t.Errorf("order %d: WordPress reads %+v (customer %d)", id, *o, want)
+		}
+		if strings.Contains(o.BillingEmail, "realshop-customer.net") || o.BillingEmail == "" {
+			t.Errorf("order %d: billing email %q, want an anonymized one", id, o.BillingEmail)
+		}
+		if want != 0 {
+			customers[want] = true
+		}
+	}
+	if len(customers) != 6 {
+		t.Fatalf("the recent orders have %d customers, want 6: orders.php changed", len(customers))
+	}
+	for uid := range customers {
+		u := res.Users[fmt.Sprint(uid)]
+		if u == nil {
+			t.Errorf("customer %d of a recent order: get_userdata finds nobody", uid)
+			continue
+		}
+		if u.Login == "" || len(u.Roles) != 1 || u.Roles[0] != "subscriber" || u.Address == "" ||
+			strings.Contains(u.Email, "realshop-customer.net") || strings.Contains(u.Address, "Realorder") {
+			t.Errorf("customer %d: WordPress reads %+v", uid, *u)
+		}
+	}
+	// Nothing else: not the old orders, not the customers who bought only
+	// long ago.
+	for _, id := range orders.Old {
+		if o := res.Orders[fmt.Sprint(id)]; o != nil {
+			t.Errorf("order %d (old) is in the copy: %+v", id, *o)
+		}
+		if uid := orders.Customer[fmt.Sprint(id)]; uid != 0 && !customers[uid] && res.Users[fmt.Sprint(uid)] != nil {
+			t.Errorf("user %d, who bought only long ago, is in the copy", uid)
+		}
+	}
+	if n := srv.Query(t, stage, "SELECT COUNT(*) FROM wp_wc_orders"); n != "12" {
+		t.Errorf("%s HPOS orders in the copy, want 12", n)
 	}
 }

@@ -100,21 +100,27 @@ var ErrSubset = errors.New("dbdump: subset")
 // The client's memory for a subset is bounded by these, whatever the size
 // of the database or of the subset: the keys taken live in the server's
 // temporary tables, and the client holds at most subsetResult keys of one
-// query's result and an IN list of subsetPage keys at a time (with 20-byte
-// keys, under a megabyte). Variables, so that a test can make them small
-// and run every paging path.
+// query's result (with 20-byte keys, under a megabyte) and sends them back
+// in INSERTs of at most subsetPage keys and subsetInsertBytes bytes.
+// Variables, so that a test can make them small and run every paging path.
 var (
-	// subsetPage is the number of keys of one page of a round's new keys
-	// (the IN list of a query that follows them).
+	// subsetPage is the number of keys of one page of a round's new keys,
+	// followed by one query on the server, and of one INSERT of keys.
 	subsetPage = 1000
 	// subsetResult is the number of keys one query returns at most; more
 	// are read in further pages after the last key read.
 	subsetResult = 20000
+	// subsetInsertBytes ends an INSERT of keys early (long string keys).
+	subsetInsertBytes = 1 << 20
 )
 
 const (
 	roundCol = "_sc_round"
 	seqCol   = "_sc_seq"
+	// viaCol is the edge whose dependents a key was first taken as (its
+	// index in subsetState.edges), -1 for any other way: that edge's
+	// parent of the row is taken already, and is not looked for again.
+	viaCol = "_sc_via"
 )
 
 // edge is a reference between two tables of the dump.
@@ -366,7 +372,7 @@ func (s *subsetState) createKeyTables(ctx context.Context) error {
 			cols.WriteString(sqldump.QuoteIdent(c) + " " + def + " NOT NULL, ")
 		}
 		for _, q := range []string{
-			"CREATE TEMPORARY TABLE " + keyTable(t) + " (" + cols.String() + roundCol + " INT NOT NULL, PRIMARY KEY (" + pkList(t, "") + "), KEY (" + roundCol + "," + pkList(t, "") + "))",
+			"CREATE TEMPORARY TABLE " + keyTable(t) + " (" + cols.String() + roundCol + " INT NOT NULL, " + viaCol + " INT NOT NULL, PRIMARY KEY (" + pkList(t, "") + "), KEY (" + roundCol + "," + pkList(t, "") + "))",
 			"CREATE TEMPORARY TABLE " + orderTable(t) + " (" + seqCol + " BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, " + strings.TrimSuffix(cols.String(), ", ") + ")",
 		} {
 			if _, err := s.c.ExecContext(ctx, q); err != nil {
@@ -387,14 +393,14 @@ func (s *subsetState) closure(ctx context.Context, roots []SubsetRoot) error {
 			continue
 		}
 		q := "SELECT " + pkList(t, "c.") + " FROM " + sqldump.QuoteIdent(t.name) + " c WHERE (" + r.Where + ")"
-		if _, err := s.collect(ctx, t, q, "c.", 0, "root "+sqldump.QuoteIdent(t.name)+": "+r.Where); err != nil {
+		if _, _, err := s.collect(ctx, t, q, "c.", 0, -1, "root "+sqldump.QuoteIdent(t.name)+": "+r.Where); err != nil {
 			return err
 		}
 	}
 	for _, e := range s.edges {
 		if e.from.whole && !e.to.whole {
 			q := "SELECT DISTINCT " + pkList(e.to, "p.") + " FROM " + fromRows(e) + " JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + joinOn(e) + " WHERE 1"
-			if _, err := s.collect(ctx, e.to, q, "p.", 0, "reference "+e.ref.String()); err != nil {
+			if _, _, err := s.collect(ctx, e.to, q, "p.", 0, -1, "reference "+e.ref.String()); err != nil {
 				return err
 			}
 		}
@@ -404,16 +410,18 @@ func (s *subsetState) closure(ctx context.Context, roots []SubsetRoot) error {
 			return err
 		}
 		added := int64(0)
-		for _, e := range s.edges {
+		for i, e := range s.edges {
 			if e.to.whole {
 				continue
 			}
-			// Up: the rows of To that new rows of From reference.
+			// Up: the rows of To that new rows of From reference (but
+			// those taken as this edge's dependents, whose row of To
+			// is taken).
 			if e.from.sub {
-				n, err := s.follow(ctx, e.from, round, func(in string) string {
-					return "SELECT DISTINCT " + pkList(e.to, "p.") + " FROM " + fromRows(e) + " JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + joinOn(e) +
-						" WHERE " + rowOf(e.from, "c.") + " IN (" + in + ")"
-				}, e.to, "p.", e)
+				n, err := s.follow(ctx, e.from, round, func(page string) string {
+					return "SELECT DISTINCT " + pkList(e.to, "p.") + " FROM " + keyTable(e.from) + " k JOIN " + fromRows(e) + " ON " + keyJoin(e.from, "c.") +
+						" JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + joinOn(e) + " WHERE " + page + fmt.Sprintf(" AND k.%s <> %d", viaCol, i)
+				}, e.to, "p.", -1, e)
 				if err != nil {
 					return err
 				}
@@ -421,10 +429,10 @@ func (s *subsetState) closure(ctx context.Context, roots []SubsetRoot) error {
 			}
 			// Down: the rows of From that belong to new rows of To.
 			if e.ref.Dependents && !e.from.whole && e.to.sub {
-				n, err := s.follow(ctx, e.to, round, func(in string) string {
-					return "SELECT DISTINCT " + pkList(e.from, "c.") + " FROM " + sqldump.QuoteIdent(e.to.name) + " p JOIN " + fromRows(e) + " ON " + joinOn(e) +
-						" WHERE " + rowOf(e.to, "p.") + " IN (" + in + ")"
-				}, e.from, "c.", e)
+				n, err := s.follow(ctx, e.to, round, func(page string) string {
+					return "SELECT DISTINCT " + pkList(e.from, "c.") + " FROM " + keyTable(e.to) + " k JOIN " + sqldump.QuoteIdent(e.to.name) + " p ON " + keyJoin(e.to, "p.") +
+						" JOIN " + fromRows(e) + " ON " + joinOn(e) + " WHERE " + page
+				}, e.from, "c.", i, e)
 				if err != nil {
 					return err
 				}
@@ -458,40 +466,74 @@ func fromRows(e edge) string {
 }
 
 // follow runs query for each page of the keys src took in round-1, and adds
-// the keys it returns to dst's key set in round.
-func (s *subsetState) follow(ctx context.Context, src *table, round int, query func(in string) string, dst *table, prefix string, e edge) (int64, error) {
+// the keys it returns to dst's key set in round. query joins src's key
+// table, as k, to the site's tables on the server, and is given the
+// condition on k that selects a page: the keys never come to the client,
+// and a page of subsetPage keys bounds what one query returns (before
+// collect's own paging) whatever the size of the round. (An IN list of the
+// page's keys, sent back to the server, cost a round trip and a query per
+// page and was no faster for the server: MariaDB turns IN lists of 1000
+// values and more into a join with a table of them anyway.)
+//
+// A page starts at subsetPage keys and then follows the reference's
+// fan-out: it grows (up to 64 times) while the results are far below
+// subsetResult, and shrinks when they reach it, so that few results need
+// collect's further pages, each of which runs the query again.
+func (s *subsetState) follow(ctx context.Context, src *table, round int, query func(page string) string, dst *table, prefix string, via int, e edge) (int64, error) {
 	var added int64
-	var last []byte // the last key of the previous page, as SQL
+	var lo string // the last key of the previous page, as SQL
+	size := int64(subsetPage)
 	for {
+		// The page ends at the size-th key after lo, or is the last.
 		q := "SELECT " + pkList(src, "") + " FROM " + keyTable(src) + " WHERE " + roundCol + " = " + fmt.Sprint(round-1)
-		if last != nil {
-			q += " AND " + rowOf(src, "") + " > " + string(last)
+		if lo != "" {
+			q += " AND " + rowOf(src, "") + " > " + lo
 		}
-		q += " ORDER BY " + pkList(src, "") + fmt.Sprintf(" LIMIT %d", subsetPage)
-		keys, err := s.keys(ctx, src, q)
+		q += " ORDER BY " + pkList(src, "") + fmt.Sprintf(" LIMIT 1 OFFSET %d", size-1)
+		end, err := s.keys(ctx, src, q)
 		if err != nil {
 			return added, classify(err, "read the subset's keys of "+sqldump.QuoteIdent(src.name), "")
 		}
-		if len(keys) == 0 {
-			return added, nil
+		page := "k." + roundCol + " = " + fmt.Sprint(round-1)
+		if lo != "" {
+			page += " AND " + rowOf(src, "k.") + " > " + lo
 		}
-		n, err := s.collect(ctx, dst, query(strings.Join(keys, ",")), prefix, round, "reference "+e.ref.String())
+		if len(end) > 0 {
+			page += " AND " + rowOf(src, "k.") + " <= " + end[0]
+		}
+		n, got, err := s.collect(ctx, dst, query(page), prefix, round, via, "reference "+e.ref.String())
 		if err != nil {
 			return added, err
 		}
 		added += n
-		if len(keys) < subsetPage {
+		if len(end) == 0 {
 			return added, nil
 		}
-		last = []byte(keys[len(keys)-1])
+		lo = end[0]
+		// Aim at half of subsetResult results per page.
+		switch target := int64(subsetResult) / 2; {
+		case got >= int64(subsetResult):
+			size = max(size/4, 1)
+		case got < target/2:
+			size = min(size*2, int64(subsetPage)*64)
+		}
 	}
+}
+
+// keyJoin is the join of t's key table, k, to t's rows named with prefix.
+func keyJoin(t *table, prefix string) string {
+	var parts []string
+	for _, c := range t.pk {
+		parts = append(parts, prefix+sqldump.QuoteIdent(c)+" = k."+sqldump.QuoteIdent(c))
+	}
+	return strings.Join(parts, " AND ")
 }
 
 // collect runs q, which selects dst's primary key (columns prefixed with
 // prefix), in pages of subsetResult keys, and adds the keys to dst's key
-// set in round; it returns how many were new.
-func (s *subsetState) collect(ctx context.Context, dst *table, q, prefix string, round int, what string) (int64, error) {
-	var added int64
+// set in round, taken through edge via; it returns how many were new, and
+// how many q returned.
+func (s *subsetState) collect(ctx context.Context, dst *table, q, prefix string, round, via int, what string) (added, got int64, err error) {
 	var last string
 	for {
 		page := q
@@ -501,27 +543,27 @@ func (s *subsetState) collect(ctx context.Context, dst *table, q, prefix string,
 		page += " ORDER BY " + pkList(dst, prefix) + fmt.Sprintf(" LIMIT %d", subsetResult)
 		keys, err := s.keys(ctx, dst, page)
 		if err != nil {
-			return added, fmt.Errorf("%w: %s: %w", ErrSubset, what, classify(err, "run the subset's query", selectPriv))
+			return added, got, fmt.Errorf("%w: %s: %w", ErrSubset, what, classify(err, "run the subset's query", selectPriv))
 		}
-		for i := 0; i < len(keys); i += subsetPage {
-			batch := keys[i:min(i+subsetPage, len(keys))]
+		for i := 0; i < len(keys); {
 			var b strings.Builder
-			b.WriteString("INSERT IGNORE INTO " + keyTable(dst) + " (" + pkList(dst, "") + "," + roundCol + ") VALUES ")
-			for j, k := range batch {
+			b.WriteString("INSERT IGNORE INTO " + keyTable(dst) + " (" + pkList(dst, "") + "," + roundCol + "," + viaCol + ") VALUES ")
+			for j := 0; i < len(keys) && j < subsetPage && (j == 0 || b.Len() < subsetInsertBytes); i, j = i+1, j+1 {
 				if j > 0 {
 					b.WriteByte(',')
 				}
-				b.WriteString("(" + strings.TrimSuffix(strings.TrimPrefix(k, "("), ")") + fmt.Sprintf(",%d)", round))
+				b.WriteString("(" + strings.TrimSuffix(strings.TrimPrefix(keys[i], "("), ")") + fmt.Sprintf(",%d,%d)", round, via))
 			}
 			res, err := s.c.ExecContext(ctx, b.String())
 			if err != nil {
-				return added, classify(err, "add to the subset's keys of "+sqldump.QuoteIdent(dst.name), "")
+				return added, got, classify(err, "add to the subset's keys of "+sqldump.QuoteIdent(dst.name), "")
 			}
 			n, _ := res.RowsAffected()
 			added += n
 		}
+		got += int64(len(keys))
 		if len(keys) < subsetResult {
-			return added, nil
+			return added, got, nil
 		}
 		last = keys[len(keys)-1]
 	}

@@ -123,15 +123,15 @@ func TestSubsetClosure(t *testing.T) {
 	for _, tc := range []struct {
 		name            string
 		threads, chunks int
-		page, result    int // subsetPage and subsetResult, 0 to keep them
+		page, result    int // subsetPage and subsetResult (and INSERTs of 120 bytes), 0 to keep them
 	}{{"single", 1, 0, 0, 0}, {"parallel", 4, 50, 0, 0}, {"small pages", 2, 0, 7, 13}} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.page > 0 {
 				// Every query's result and every round's keys
 				// span many pages: the bounded-memory paths.
-				p, r := subsetPage, subsetResult
-				subsetPage, subsetResult = tc.page, tc.result
-				t.Cleanup(func() { subsetPage, subsetResult = p, r })
+				p, r, b := subsetPage, subsetResult, subsetInsertBytes
+				subsetPage, subsetResult, subsetInsertBytes = tc.page, tc.result, 120
+				t.Cleanup(func() { subsetPage, subsetResult, subsetInsertBytes = p, r, b })
 			}
 			script, info := dump(t, Config{DSN: srv.DSN(""), Database: db, Threads: tc.threads, ChunkRows: tc.chunks, Subset: sub})
 			_, out := mariadbtest.DatabaseName(t, "out")
