@@ -49,7 +49,10 @@ type SubsetWhole struct {
 // To.ToColumn in some row of To, for the rows of From matching When and
 // Where. Taking a row of From takes the rows of To it references; with
 // Dependents, taking a row of To also takes the rows of From that reference
-// it (they belong to it: meta rows, order items, comments).
+// it (they belong to it: meta rows, order items, comments). From may be a
+// path.Match pattern (Drupal's node__* field tables, named after each site's
+// fields): the reference then holds for every table it matches that has
+// FromColumn.
 type Reference struct {
 	From, FromColumn string
 	To, ToColumn     string
@@ -209,8 +212,9 @@ func (p *parser) checkName(n *yaml.Node, s string) bool {
 	return p.checkPattern(resolve(n), "table name", s)
 }
 
-// tableColumn splits "table.column".
-func (p *parser) tableColumn(n *yaml.Node, what string) (string, string, bool) {
+// tableColumn splits "table.column"; with glob, the table may be a
+// path.Match pattern.
+func (p *parser) tableColumn(n *yaml.Node, what string, glob bool) (string, string, bool) {
 	s, ok := p.name(n, what)
 	if !ok {
 		return "", "", false
@@ -220,7 +224,11 @@ func (p *parser) tableColumn(n *yaml.Node, what string) (string, string, bool) {
 		p.errorf(resolve(n), "%s %q must be table.column", what, s)
 		return "", "", false
 	}
-	if !p.checkName(n, s[:i]) {
+	if glob {
+		if !p.checkPattern(resolve(n), "table pattern", s[:i]) {
+			return "", "", false
+		}
+	} else if !p.checkName(n, s[:i]) {
 		return "", "", false
 	}
 	return s[:i], s[i+1:], true
@@ -236,10 +244,10 @@ func (p *parser) reference(n *yaml.Node) *Reference {
 	for _, kv := range ps {
 		switch kv.name {
 		case "from":
-			r.From, r.FromColumn, ok = p.tableColumn(kv.val, "from")
+			r.From, r.FromColumn, ok = p.tableColumn(kv.val, "from", true)
 			good = good && ok
 		case "to":
-			r.To, r.ToColumn, ok = p.tableColumn(kv.val, "to")
+			r.To, r.ToColumn, ok = p.tableColumn(kv.val, "to", false)
 			good = good && ok
 		case "when":
 			m, ok := p.mapping(kv.val, "when", "in when", nil)

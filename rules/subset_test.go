@@ -82,6 +82,15 @@ subset:
 
 }
 
+// TestSubsetFromPattern: a reference's from table may be a glob (Drupal's
+// field tables), its to table may not.
+func TestSubsetFromPattern(t *testing.T) {
+	r, err := Parse("e.yml", []byte("version: 1\nsubset:\n  references:\n    - {from: \"node__*.entity_id\", to: node.nid, dependents: true}\n"), Options{})
+	if err != nil || len(r.Subset.References) != 1 || r.Subset.References[0].From != "node__*" || r.Subset.References[0].FromColumn != "entity_id" {
+		t.Fatalf("%v, %+v", err, r)
+	}
+}
+
 func TestSubsetErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
 		{"subset:\n  roots:\n    - table: posts\n", "e.yml:4:7: a subset root needs both table and where"},
@@ -91,6 +100,8 @@ func TestSubsetErrors(t *testing.T) {
 		{"subset:\n  references:\n    - {from: postmeta, to: posts.ID}\n", "e.yml:4:14: from \"postmeta\" must be table.column"},
 		{"subset:\n  references:\n    - {from: a.b, to: c.d, dependents: maybe}\n", "e.yml:4:40: dependents must be true or false"},
 		{"subset:\n  references:\n    - {from: a.b, to: c.d, when: {k: [1]}}\n", "e.yml:4:38: when k must be a value"},
+		{"subset:\n  references:\n    - {from: \"f_*.b\", to: \"c_*.d\"}\n", "e.yml:4:27: \"c_*\": a subset names one table, not a pattern"},
+		{"subset:\n  references:\n    - {from: \"f_[.b\", to: c.d}\n", "bad glob in table pattern \"f_[\""},
 		{"subset:\n  refs: []\n", "e.yml:3:3: unknown key \"refs\" in subset"},
 		{"subset:\n  whole: options\n", "e.yml:3:10: subset whole must be a list"},
 	} {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -40,7 +41,8 @@ type SubsetRoot struct {
 
 // Reference says that the rows of From whose FromCols equal the ToCols of a
 // row of To reference that row, for the rows of From matching Where (an SQL
-// condition on From's columns, "" for all).
+// condition on From's columns, "" for all). From may be a path.Match
+// pattern: the reference holds for each table it matches that has FromCols.
 type Reference struct {
 	From     string
 	FromCols []string
@@ -139,6 +141,36 @@ type subsetState struct {
 	info   SubsetInfo
 }
 
+// expandRefs replaces each reference whose From is a pattern by one
+// reference per copied table it matches that has its FromCols (tables
+// without them are not meant: node__* matches fields, not every table
+// named so). A pattern matching no such table is kept as it is, and fails
+// or is left out as a missing table.
+func expandRefs(refs []Reference, tables []*table, lookup func(string) *table) []Reference {
+	var out []Reference
+	for _, r := range refs {
+		if !strings.ContainsAny(r.From, "*?[") {
+			out = append(out, r)
+			continue
+		}
+		n := 0
+		for _, t := range tables {
+			if ok, _ := path.Match(r.From, t.name); !ok || lookup(t.name) != t || !hasCols(t, r.FromCols) {
+				continue
+			}
+			x := r
+			x.From = t.name
+			x.Name = t.name + strings.TrimPrefix(r.String(), r.From)
+			out = append(out, x)
+			n++
+		}
+		if n == 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // computeSubset runs the closure and sets each table's subset fields.
 func (d *Dumper) computeSubset(ctx context.Context, c *sql.Conn) error {
 	sub := d.cfg.Subset
@@ -170,7 +202,7 @@ func (d *Dumper) computeSubset(ctx context.Context, c *sql.Conn) error {
 	if err != nil {
 		return err
 	}
-	refs = append(refs, declared...)
+	refs = append(expandRefs(refs, d.tables, lookup), declared...)
 	for _, r := range refs {
 		from, to := lookup(r.From), lookup(r.To)
 		if from == nil || to == nil || !hasCols(from, r.FromCols) || !hasCols(to, r.ToCols) {
