@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -184,4 +185,72 @@ func FilesMarker(dir string) (string, error) {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	return m.StagingID, nil
+}
+
+// beforeDropDatabase runs in DropDatabase once only the marker table (and
+// routines and events) is left, before the DROP DATABASE; a test replaces
+// it to look at that state.
+var beforeDropDatabase = func() { killpoint.Reached("before-drop-database") }
+
+// DropDatabase drops database, a staging copy's, with its marker table
+// last. The server gives up a DROP DATABASE when its client goes away
+// (a process killed mid-purge, mid-undo, mid-restore --force), after some
+// of the tables, and the marker table, whose name sorts first, is among the
+// first it drops: a database left so holds tables and no marker, and only
+// its comment (MariaDB 10.5 and later) would say whose it is. So the views
+// and every other table and sequence go first, in their own statements,
+// on one connection with foreign key checks off (the connection is
+// discarded after, not returned to the pool), then the database with the
+// marker.
+func DropDatabase(ctx context.Context, db *sql.DB, database string) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Never back into the pool with foreign key checks off.
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+		conn.Close()
+	}()
+	rows, err := conn.QueryContext(ctx, "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME <> ?", database, MarkerTable)
+	if err != nil {
+		return err
+	}
+	var views, tables []string
+	for rows.Next() {
+		var name, kind string
+		if err := rows.Scan(&name, &kind); err != nil {
+			rows.Close()
+			return err
+		}
+		q := sqldump.QuoteIdent(database) + "." + sqldump.QuoteIdent(name)
+		if kind == "VIEW" {
+			views = append(views, q)
+		} else {
+			tables = append(tables, q) // base tables, sequences, system-versioned tables
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0"); err != nil {
+		return err
+	}
+	for _, drop := range []struct {
+		what  string
+		names []string
+	}{{"VIEW", views}, {"TABLE", tables}} {
+		// A few hundred names at a time keeps each statement small.
+		for len(drop.names) > 0 {
+			n := min(len(drop.names), 200)
+			if _, err := conn.ExecContext(ctx, "DROP "+drop.what+" IF EXISTS "+strings.Join(drop.names[:n], ", ")); err != nil {
+				return err
+			}
+			drop.names = drop.names[n:]
+		}
+	}
+	beforeDropDatabase()
+	_, err = conn.ExecContext(ctx, "DROP DATABASE "+sqldump.QuoteIdent(database))
+	return err
 }
