@@ -12,7 +12,6 @@ import (
 	"github.com/stagecopy/stagecopy/internal/killpoint"
 	"github.com/stagecopy/stagecopy/internal/receipt"
 	"github.com/stagecopy/stagecopy/internal/registry"
-	"github.com/stagecopy/stagecopy/internal/sqldump"
 	"github.com/stagecopy/stagecopy/internal/staging"
 )
 
@@ -73,7 +72,7 @@ func (p *purger) deleteDatabase(ctx context.Context) {
 		admin(receipt.Failed, msg)
 		return
 	}
-	if _, err := p.admin.ExecContext(ctx, "DROP DATABASE "+sqldump.QuoteIdent(e.Database)); err != nil {
+	if err := registry.DropDatabase(ctx, p.admin, e.Database); err != nil {
 		p.act(receipt.DropDatabase, target, receipt.Failed, errText(err))
 		// The data stays; at least the account that could log in goes.
 		if adminTarget != "" {

@@ -79,7 +79,7 @@ func (r *restorer) createDatabase(ctx context.Context, name string, h archive.He
 			if err := r.takeOver(ctx, old, name, ""); err != nil {
 				return err
 			}
-			if _, err := r.admin.ExecContext(ctx, "DROP DATABASE "+qn); err != nil {
+			if err := registry.DropDatabase(ctx, r.admin, name); err != nil {
 				return fmt.Errorf("restore: drop earlier staging copy %s: %w", name, err)
 			}
 			n = 0

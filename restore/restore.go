@@ -624,7 +624,7 @@ func (r *restorer) undo(err error) error {
 		// else made under the name meanwhile is not ours to drop.
 		if ids, _, e := registry.DatabaseMarker(ctx, r.admin, r.entry.Database); e != nil || len(ids) != 1 || ids[0] != r.entry.ID {
 			left = append(left, fmt.Sprintf("database %s (its marker does not name %s: %v %v)", r.entry.Database, r.entry.ID, ids, e))
-		} else if _, e := r.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+sqldump.QuoteIdent(r.entry.Database)); e != nil {
+		} else if e := registry.DropDatabase(ctx, r.admin, r.entry.Database); e != nil {
 			left = append(left, fmt.Sprintf("database %s (%v)", r.entry.Database, e))
 		}
 	}
