@@ -5,8 +5,10 @@ package flowtest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,4 +92,24 @@ func Text(t testing.TB, data []byte) string {
 			t.Fatal(err)
 		}
 	}
+}
+
+// ReadGzip returns the text of a gzip file, such as a real CMS schema in
+// testdata/cms.
+func ReadGzip(t testing.TB, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return string(b)
 }

@@ -2,7 +2,6 @@ package restore
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/hex"
@@ -139,7 +138,7 @@ func TestPresetsOnRealSchemas(t *testing.T) {
 		t.Run(strings.TrimSuffix(c.file, ".sql.gz")+"/"+c.preset, func(t *testing.T) {
 			// Without the rows some schema files insert (an app's default
 			// settings): planted keys would collide with them.
-			schema := withoutRows(t, readGzip(t, "../testdata/cms/"+c.file))
+			schema := withoutRows(t, flowtest.ReadGzip(t, "../testdata/cms/"+c.file))
 			srv, src := mariadbtest.NewDatabase(t)
 			srv.Exec(t, src, schema)
 			r, err := rules.LoadPreset(c.preset, rules.Options{})
@@ -245,24 +244,6 @@ func TestPresetsOnRealSchemas(t *testing.T) {
 			}
 		})
 	}
-}
-
-func readGzip(t *testing.T, file string) string {
-	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // withoutRows returns the statements of a dump but its INSERTs.

@@ -1,16 +1,15 @@
 package main
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stagecopy/stagecopy/flowtest"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/rules"
 )
@@ -34,7 +33,7 @@ var subsetKeys = map[string]string{
 // manifest and the summary say what was taken.
 func TestSubsetWooCommerce(t *testing.T) {
 	srv, src := mariadbtest.NewDatabase(t)
-	srv.Exec(t, src, "SET sql_mode = '';\n"+gunzipFile(t, "../../testdata/cms/wordpress-6.1.sql.gz"))
+	srv.Exec(t, src, "SET sql_mode = '';\n"+flowtest.ReadGzip(t, "../../testdata/cms/wordpress-6.1.sql.gz"))
 	srv.LoadFile(t, src, "testdata/subset/woo.sql")
 	_, exp := mariadbtest.DatabaseName(t, "exp")
 	srv.Exec(t, "", "CREATE DATABASE "+exp)
@@ -264,24 +263,6 @@ func prefixed(p, cols string) string {
 	return strings.Join(out, ",")
 }
 
-func gunzipFile(t *testing.T, path string) string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // TestSubsetNeedsLiveDatabase: --subset, or a rules file's subset roots,
 // with --dump is a usage error that says why, and writes nothing.
 func TestSubsetNeedsLiveDatabase(t *testing.T) {
@@ -328,7 +309,7 @@ func TestSubsetPrestaShop(t *testing.T) {
 
 func testSubsetPrestaShop(t *testing.T, version string) {
 	srv, src := mariadbtest.NewDatabase(t)
-	srv.Exec(t, src, "SET sql_mode = '';\n"+gunzipFile(t, "../../testdata/cms/prestashop-"+version+".sql.gz"))
+	srv.Exec(t, src, "SET sql_mode = '';\n"+flowtest.ReadGzip(t, "../../testdata/cms/prestashop-"+version+".sql.gz"))
 	srv.LoadFile(t, src, "testdata/subset/prestashop.sql")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "subset.tar.zst")
@@ -424,7 +405,7 @@ func testSubsetPrestaShop(t *testing.T, version string) {
 // configuration and aliases whole, reading history empty.
 func TestSubsetDrupal(t *testing.T) {
 	srv, src := mariadbtest.NewDatabase(t)
-	srv.Exec(t, src, "SET sql_mode = '';\n"+gunzipFile(t, "../../testdata/cms/drupal-10.sql.gz"))
+	srv.Exec(t, src, "SET sql_mode = '';\n"+flowtest.ReadGzip(t, "../../testdata/cms/drupal-10.sql.gz"))
 	srv.LoadFile(t, src, "testdata/subset/drupal.sql")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "subset.tar.zst")
@@ -545,7 +526,7 @@ func checkDeclaredClosed(t *testing.T, srv *mariadbtest.Server, src, dst string,
 // whole and reviews left out.
 func TestSubsetMagento(t *testing.T) {
 	srv, src := mariadbtest.NewDatabase(t)
-	srv.Exec(t, src, "SET sql_mode = '';\n"+gunzipFile(t, "../../testdata/cms/magento-2.4.sql.gz"))
+	srv.Exec(t, src, "SET sql_mode = '';\n"+flowtest.ReadGzip(t, "../../testdata/cms/magento-2.4.sql.gz"))
 	srv.LoadFile(t, src, "testdata/subset/magento.sql")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "subset.tar.zst")
