@@ -34,7 +34,7 @@ func init() {
 			check:   intRange(1, 64),
 		}},
 		describe: func(o opts) string {
-			return fmt.Sprintf("replaces the value with the first %d hex digits of its keyed HMAC-SHA256 (cut to the column); empty stays empty", o.int("length", 16))
+			return fmt.Sprintf("replaces the value with the first %d hex digits of its keyed sum, AES-256-CMAC (cut to the column); empty stays empty", o.int("length", 16))
 		},
 		build: func(o opts, k *Keyer) (Transformer, error) {
 			return &hashFake{k: k, length: o.int("length", 16)}, nil

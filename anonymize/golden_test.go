@@ -224,15 +224,15 @@ var goldenCases = []goldenCase{
 // digest changes only with a change of the fakes themselves, which then
 // says so in its commit.
 var goldenDigests = map[string]string{
-	"wordpress-6.1/wordpress":   "40ede2f94b651e5e99a6b2d8b9d35ed0f43ee564861024a60ed0ba82e2e1e54e",
-	"wordpress-6.1/woocommerce": "8bd9e5f70faf41c1069c87e6e534d843091156006f0d32c2a822f383978e47ad",
+	"wordpress-6.1/wordpress":   "b1fe02859f3ee25b90d078870bff6bcac27e6699e47e197cbfefbbce57b2d74f",
+	"wordpress-6.1/woocommerce": "5f29854da15c80b00603904909c98d82fe15dbaedef8dc9718fe4c3d0a45067f",
 	"magento-2.4/magento2":      "e00e7f891b5d2de90408f9636fdb96bb6b8e3b0ceeb99b6ec386465ea25251d0",
 	"drupal-10/drupal":          "35e58fae1c5e14b36dd849844efbd0aa3db85070adec77bbb58eebf7a88a2106",
 	"prestashop-8/prestashop":   "3d99380cf0a7001a80a23887e3720441cf52b6806629aaec445b2cc4e0d892b0",
-	"demo/woocommerce":          "97968dc051c650b841b187f4f7fd571a57bd198f8fdb945d700a472037517954",
-	"users-dump":                "5e7445e0d5ccf2b72ed6cae2de37d81df36bfa3cc4db947a6ec2ca12a3228b6e",
-	"mixed":                     "933315caf2f95b2f6a36f97a51c768f55af2072dd56591df32ce17a593d6ba02",
-	"users-shape":               "b1ea4223a0cb3c64699507b1d6191247fdaaa6ad8c62d605a7362e9f721ee37d",
+	"demo/woocommerce":          "024e7cde26555ea230ebef9a2461e582f3453aa7c8b38e64156f90406af31a9b",
+	"users-dump":                "882a4e50cc44461a0f4ced811671cdb8fddcf8354d911cd21f9803ecc0d48a09",
+	"mixed":                     "bd898db9e3fb15a700d127a1f028a9b063181eb7d12d9c97f05eca03f2ad11d9",
+	"users-shape":               "d132073369a03bc1a1456c5e6bec01e0fcbef925f2ddbe959884e0da7eba789e",
 }
 
 func goldenRun(t testing.TB, c goldenCase, run func(w io.Writer, r io.Reader, opts Options) (*Report, error)) []byte {

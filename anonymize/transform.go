@@ -49,7 +49,7 @@ type Row interface {
 //
 // Transformers are safe for concurrent use. Those built with the same name
 // map equal inputs to equal outputs everywhere (the name is the "kind" mixed
-// into the HMAC), whatever the table or column, so that the same email
+// into the Keyer's sum), whatever the table or column, so that the same email
 // becomes the same fake in wp_users, in wp_usermeta and inside a PHP
 // session. Only a column too short for the usual fake changes that.
 type Transformer interface {

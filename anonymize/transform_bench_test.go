@@ -77,7 +77,7 @@ func BenchmarkParallelEmail(b *testing.B) {
 	})
 }
 
-// BenchmarkKeyerSumNew sums inputs the memo has not seen: the HMAC itself.
+// BenchmarkKeyerSumNew sums inputs the memo has not seen: the CMAC itself.
 func BenchmarkKeyerSumNew(b *testing.B) {
 	in := []byte("jean.dupont@example.org#0000000")
 	b.ReportAllocs()
