@@ -4,6 +4,7 @@
 package anonymize
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -104,12 +105,15 @@ func caseOf(in []byte) letterCase {
 			upper = upper || 'A' <= c && c <= 'Z'
 			lower = lower || 'a' <= c && c <= 'z'
 			i++
-			continue
+		} else {
+			r, size := utf8.DecodeRune(in[i:])
+			upper = upper || unicode.IsUpper(r)
+			lower = lower || unicode.IsLower(r)
+			i += size
 		}
-		r, size := utf8.DecodeRune(in[i:])
-		upper = upper || unicode.IsUpper(r)
-		lower = lower || unicode.IsLower(r)
-		i += size
+		if upper && lower {
+			return caseAsIs // nothing after can change that
+		}
 	}
 	switch {
 	case upper && !lower:
@@ -277,9 +281,9 @@ func (t *fullNameFake) appendTransform(dst, in []byte, null bool, col Column, _ 
 	at = len(dst)
 	dst = append(append(append(dst, fw[0]), ". "...), lw...)
 	initial := dst[at:len(dst):len(dst)]
-	sum := fs
-	for i := range sum {
-		sum[i] ^= ls[i]
+	var sum [32]byte
+	for i := 0; i < len(sum); i += 8 {
+		binary.LittleEndian.PutUint64(sum[i:], binary.LittleEndian.Uint64(fs[i:])^binary.LittleEndian.Uint64(ls[i:]))
 	}
 	out, err := finishTextTo(dst, "full name", [][]byte{full, initial, lw}, caseOf(in), col, sum)
 	return out, false, err

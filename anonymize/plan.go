@@ -22,8 +22,12 @@ type tablePlan struct {
 	gen    []int    // generated columns present in the rows: always written as DEFAULT
 	ops    []*colOp // plain columns first, templates last
 	eav    *eavOp
-	// Per-row scratch, reused.
+	// Per-row scratch, reused. vals[i] is the decoded value i: a view
+	// of the row's own bytes when the literal needs no unescaping
+	// (capped, so that appending to it copies), else dec[i], a buffer
+	// kept from row to row.
 	vals    [][]byte
+	dec     [][]byte
 	nulls   []bool
 	decoded []bool
 	newVals [][]byte
@@ -120,7 +124,7 @@ func (f *Filter) plan(tr *rules.TableRule, t *sqldump.Table, columns []string, r
 		}
 	}
 	n := len(p.cols)
-	p.vals, p.nulls, p.decoded = make([][]byte, n), make([]bool, n), make([]bool, n)
+	p.vals, p.dec, p.nulls, p.decoded = make([][]byte, n), make([][]byte, n), make([]bool, n), make([]bool, n)
 	p.newVals, p.newNull, p.changed, p.deflt = make([][]byte, n), make([]bool, n), make([]bool, n), make([]bool, n)
 	p.applied = make([]bool, n)
 	p.faked = make([]bool, n)
@@ -289,17 +293,30 @@ func (p *tablePlan) get(i int) ([]byte, bool) {
 		return p.newVals[i], p.newNull[i]
 	}
 	if !p.decoded[i] {
-		b, ok := p.row.Values[i].AppendBytes(p.vals[i][:0])
-		p.vals[i], p.nulls[i], p.decoded[i] = b, !ok, true
+		p.decode(i)
 	}
 	return p.vals[i], p.nulls[i]
+}
+
+// decode decodes value i of the row into vals[i] and nulls[i]. A string
+// literal with nothing to unescape (most) is not copied: vals[i] is its
+// bytes inside the row, which stay as they are while the row is applied.
+func (p *tablePlan) decode(i int) {
+	v := &p.row.Values[i]
+	if b, ok := v.Plain(); ok {
+		p.vals[i], p.nulls[i] = b[:len(b):len(b)], false
+	} else {
+		b, ok := v.AppendBytes(p.dec[i][:0])
+		p.dec[i] = b
+		p.vals[i], p.nulls[i] = b, !ok
+	}
+	p.decoded[i] = true
 }
 
 // original returns the decoded value at i as it was in the dump.
 func (p *tablePlan) original(i int) ([]byte, bool) {
 	if !p.decoded[i] {
-		b, ok := p.row.Values[i].AppendBytes(p.vals[i][:0])
-		p.vals[i], p.nulls[i], p.decoded[i] = b, !ok, true
+		p.decode(i)
 	}
 	return p.vals[i], p.nulls[i]
 }
@@ -486,7 +503,7 @@ func (p *tablePlan) clone(deferred bool) *tablePlan {
 	n := len(p.cols)
 	return &tablePlan{
 		table: p.table, cols: p.cols, byName: p.byName, where: p.where, gen: p.gen, ops: p.ops, eav: p.eav,
-		vals: make([][]byte, n), nulls: make([]bool, n), decoded: make([]bool, n),
+		vals: make([][]byte, n), dec: make([][]byte, n), nulls: make([]bool, n), decoded: make([]bool, n),
 		newVals: make([][]byte, n), newNull: make([]bool, n), changed: make([]bool, n), deflt: make([]bool, n),
 		applied: make([]bool, n), faked: make([]bool, n),
 		deferred: deferred,

@@ -300,10 +300,25 @@ func xorBlock(x *[aes.BlockSize]byte, b []byte) {
 // appendFold appends b lower-cased: ASCII fast, other UTF-8 by
 // unicode.ToLower, invalid bytes as they are.
 func appendFold(dst, b []byte) []byte {
-	// ASCII, the usual case, in one pass into room made once.
+	// ASCII, the usual case, in one pass into room made once, eight
+	// bytes at a time while they are all ASCII.
 	n := len(dst)
 	dst = slices.Grow(dst, len(b))[:n+len(b)]
-	for i, c := range b {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if w&high != 0 {
+			return appendFoldUTF8(dst[:n+i], b[i:])
+		}
+		// Every byte is below 0x80, so no sum carries into the next
+		// byte: a byte's top bit is set in ge if it is >= 'A', in gt
+		// if it is > 'Z'; the upper-case letters get 0x20 added.
+		ge := (w + ones*(0x80-'A')) & high
+		gt := (w + ones*(0x7f-'Z')) & high
+		binary.LittleEndian.PutUint64(dst[n+i:], w|(ge&^gt)>>2)
+	}
+	for ; i < len(b); i++ {
+		c := b[i]
 		if c >= utf8.RuneSelf {
 			return appendFoldUTF8(dst[:n+i], b[i:])
 		}
@@ -314,6 +329,12 @@ func appendFold(dst, b []byte) []byte {
 	}
 	return dst
 }
+
+// ones and high: a byte of 0x01, of 0x80, in each of a word's eight.
+const (
+	ones = 0x0101010101010101
+	high = 0x8080808080808080
+)
 
 // appendFoldUTF8 is appendFold of text that is not all ASCII.
 func appendFoldUTF8(dst, b []byte) []byte {
