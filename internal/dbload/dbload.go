@@ -31,7 +31,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +66,9 @@ type Config struct {
 	// on MySQL, an index on an expression on MariaDB) instead of refusing
 	// it with ErrUnsupported; each is an Adaptation with Dropped set.
 	DropUnsupported bool
+	// TextInserts sends every INSERT as text, never as a prepared INSERT
+	// with the row values as parameters (prepared.go).
+	TextInserts bool
 }
 
 // ErrTooLarge is returned for a statement, or a row of an INSERT, larger
@@ -110,6 +115,8 @@ type Loader struct {
 	bctx   context.Context
 	mu     sync.Mutex
 	err    error // first error of the batch
+
+	text bool // Config.TextInserts
 
 	// started, if set, is called by a worker when it takes an entry (tests).
 	started func(name string)
@@ -181,7 +188,7 @@ func Open(ctx context.Context, cfg Config) (*Loader, error) {
 			return nil, err
 		}
 	}
-	return &Loader{db: db, guard: g, adapter: newAdapter(target, cfg.DropUnsupported), threads: threads, ctx: ctx, packet: packet, limit: int(max(1, min(packet-2, sqldump.MaxStatementSize)))}, nil
+	return &Loader{db: db, guard: g, adapter: newAdapter(target, cfg.DropUnsupported), threads: threads, ctx: ctx, packet: packet, text: cfg.TextInserts, limit: int(max(1, min(packet-2, sqldump.MaxStatementSize)))}, nil
 }
 
 // Target returns what the server can keep, as Open read it or was given.
@@ -292,8 +299,9 @@ func (l *Loader) Exec(ctx context.Context, name string, sql []byte) error {
 		return fmt.Errorf("dbload: %s: connect: %w", name, err)
 	}
 	defer conn.Close()
-	var piece []byte
-	return l.execEntry(ctx, conn, name, bytes.NewReader(sql), &piece)
+	s := &session{conn: conn}
+	defer s.close()
+	return l.execEntry(ctx, s, name, bytes.NewReader(sql))
 }
 
 // execEntry runs the statements of one entry, read from r, on conn, each
@@ -313,7 +321,8 @@ func (l *Loader) Exec(ctx context.Context, name string, sql []byte) error {
 // tables, with or without secondary indexes (README, Numbers). The data
 // come from one consistent database, so the checks find nothing; if they do,
 // the archive is broken and the load should fail.
-func (l *Loader) execEntry(ctx context.Context, conn *sql.Conn, name string, r io.Reader, buf *[]byte) error {
+func (l *Loader) execEntry(ctx context.Context, s *session, name string, r io.Reader) error {
+	conn := s.conn
 	kind := KindOf(name)
 	if err := checkSession(ctx, conn); err != nil {
 		return fmt.Errorf("dbload: %s: %w", name, err)
@@ -321,11 +330,13 @@ func (l *Loader) execEntry(ctx context.Context, conn *sql.Conn, name string, r i
 	sc := sqldump.NewScanner(r)
 	sc.SetLimit(l.limit)
 	unique := false // UNIQUE_CHECKS=1 was sent after the last SET
-	piece := *buf
-	defer func() { *buf = piece }()
+	s.reset()       // what a failed try left
 	for {
 		st, err := sc.Next()
 		if err == io.EOF {
+			if err := l.flush(ctx, s, true); err != nil {
+				return fmt.Errorf("dbload: %s line %d: %w", name, s.line, err)
+			}
 			return nil
 		}
 		if err != nil {
@@ -359,6 +370,9 @@ func (l *Loader) execEntry(ctx context.Context, conn *sql.Conn, name string, r i
 			if len(b) > l.limit {
 				return l.tooLarge(name, line, st.Offset, fmt.Sprintf("a %s statement of %d bytes", st.Kind, len(b)))
 			}
+			if err := l.flush(ctx, s, true); err != nil {
+				return fmt.Errorf("dbload: %s line %d: %w", name, s.line, err)
+			}
 			if err := l.send(ctx, conn, b); err != nil {
 				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
 			}
@@ -377,56 +391,188 @@ func (l *Loader) execEntry(ctx context.Context, conn *sql.Conn, name string, r i
 			unique = true
 		}
 		// The guard returns an INSERT's prefix as it was.
-		prefix := checked
-		target := min(InsertPiece, l.limit)
-		if cap(piece) < target {
-			piece = make([]byte, 0, target) // not grown in steps, copying
-		}
-		piece = append(piece[:0], prefix...)
-		rows := 0
-		for {
-			row, err := sc.NextRow()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return l.scanError(name, err)
-			}
-			if err := checkRow(row); err != nil {
-				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
-			}
-			if len(prefix)+len(row.Raw) > l.limit {
-				return l.tooLarge(name, line, row.Offset, fmt.Sprintf("row %d of an INSERT into %s is %d bytes", row.Index+1, st.Table, len(row.Raw)))
-			}
-			if rows > 0 && len(piece)+len(row.Sep)+len(row.Raw) > target {
-				if err := l.send(ctx, conn, piece); err != nil {
-					return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
-				}
-				if cap(piece) > 2*InsertPiece {
-					piece = nil // after a large row: give the memory back
-				}
-				piece, rows = append(piece[:0], prefix...), 0
-			}
-			if rows > 0 {
-				piece = append(piece, row.Sep...)
-			}
-			piece = append(piece, row.Raw...)
-			rows++
-		}
-		// Only white space and comments may follow the rows, which
-		// the pieces never include.
-		if err := checkTail(st); err != nil {
-			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
-		}
-		if rows > 0 {
-			if err := l.send(ctx, conn, piece); err != nil {
-				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
-			}
-		}
-		if cap(piece) > 2*InsertPiece {
-			piece = nil
+		if err := l.insert(ctx, s, sc, name, st, checked); err != nil {
+			return err
 		}
 	}
+}
+
+// insert runs the rows of the INSERT st, whose checked prefix is prefix:
+// into the session's batch of prepared INSERTs while every value can be a
+// parameter (prepared.go), the rest of the statement as text in pieces of
+// at most InsertPiece bytes.
+func (l *Loader) insert(ctx context.Context, s *session, sc *sqldump.Scanner, name string, st *sqldump.Statement, prefix []byte) error {
+	line := st.Line
+	target := min(InsertPiece, l.limit)
+	piece := s.piece
+	defer func() { s.piece = piece }()
+	rows := 0 // rows in piece
+	prep := !s.noPrepare && !l.text
+	for {
+		row, err := sc.NextRow()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return l.scanError(name, err)
+		}
+		if err := checkRow(row); err != nil {
+			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+		}
+		if len(prefix)+len(row.Raw) > l.limit {
+			return l.tooLarge(name, line, row.Offset, fmt.Sprintf("row %d of an INSERT into %s is %d bytes", row.Index+1, st.Table, len(row.Raw)))
+		}
+		if prep {
+			// At most what the row adds to an execute packet: its
+			// decoded strings are no longer than their literals, each
+			// value adds a type and a length.
+			est := len(row.Raw) + 11*len(row.Values) + 1
+			n := len(row.Values)
+			if n > 0 && n <= maxParams && len(prefix)+est <= l.limit {
+				if s.rows > 0 && (n != s.cols || s.key != string(prefix)) {
+					if err := l.flush(ctx, s, true); err != nil {
+						return fmt.Errorf("dbload: %s line %d: %w", name, s.line, err)
+					}
+				}
+				if s.rows > 0 && (s.size+est > target || s.rows+1 > maxRows(n)) {
+					if err := l.flush(ctx, s, false); err != nil {
+						return fmt.Errorf("dbload: %s line %d: %w", name, s.line, err)
+					}
+				}
+				if s.rows == 0 {
+					if s.key != string(prefix) {
+						s.key = string(prefix)
+					}
+					s.cols, s.line = n, line
+				}
+				if s.appendArgs(row) {
+					s.rows++
+					s.size += est
+					s.ests = append(s.ests, est)
+					continue
+				}
+			}
+			// The rest of the statement goes as text, after the rows
+			// before it.
+			if err := l.flush(ctx, s, true); err != nil {
+				return fmt.Errorf("dbload: %s line %d: %w", name, s.line, err)
+			}
+			prep = false
+		}
+		if rows == 0 {
+			if cap(piece) < target {
+				piece = make([]byte, 0, target) // not grown in steps, copying
+			}
+			piece = append(piece[:0], prefix...)
+		}
+		if rows > 0 && len(piece)+len(row.Sep)+len(row.Raw) > target {
+			if err := l.send(ctx, s.conn, piece); err != nil {
+				return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+			}
+			if cap(piece) > 2*InsertPiece {
+				piece = nil // after a large row: give the memory back
+			}
+			piece, rows = append(piece[:0], prefix...), 0
+		}
+		if rows > 0 {
+			piece = append(piece, row.Sep...)
+		}
+		piece = append(piece, row.Raw...)
+		rows++
+	}
+	// Only white space and comments may follow the rows, which the
+	// pieces never include.
+	if err := checkTail(st); err != nil {
+		return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+	}
+	if rows > 0 {
+		if err := l.send(ctx, s.conn, piece); err != nil {
+			return fmt.Errorf("dbload: %s line %d: %w", name, line, err)
+		}
+	}
+	if cap(piece) > 2*InsertPiece {
+		piece = nil
+	}
+	return nil
+}
+
+// flush runs the session's batch of prepared rows. Each INSERT runs a
+// power of two of rows, so that a connection prepares few statements
+// whatever the size of the rows: with all, the batch runs in as many
+// INSERTs as its count has bits; otherwise the largest power of two of
+// rows runs and the rest stay in the batch.
+func (l *Loader) flush(ctx context.Context, s *session, all bool) error {
+	if s.rows == 0 {
+		return nil
+	}
+	done := 0
+	for s.rows-done > 0 {
+		n := 1 << (bits.Len(uint(s.rows-done)) - 1)
+		args := s.args[done*s.cols : (done+n)*s.cols]
+		if err := l.execPrepared(ctx, s, stmtKey{s.key, s.cols, n}, args); err != nil {
+			s.reset()
+			return err
+		}
+		done += n
+		if !all {
+			break
+		}
+	}
+	s.carry(done)
+	return nil
+}
+
+// execPrepared runs the prepared INSERT key with args. When the server
+// does not prepare it, the same values go as literals.
+func (l *Loader) execPrepared(ctx context.Context, s *session, key stmtKey, args []any) error {
+	ran, err := s.exec(ctx, key, args)
+	if err == nil && !ran {
+		return l.sendArgs(ctx, s, key, args)
+	}
+	var me *mysql.MySQLError
+	if errors.Is(err, mysql.ErrPktTooLarge) || errors.As(err, &me) && me.Number == 1153 { // ER_NET_PACKET_TOO_LARGE
+		return fmt.Errorf("%w (%d rows of parameters sent; max_allowed_packet is %d): %w", ErrTooLarge, key.rows, l.packet, err)
+	}
+	return err
+}
+
+// sendArgs sends the rows of args as text INSERTs, each value written as
+// the literal the parameter stands for, in pieces of about InsertPiece
+// bytes: for an INSERT the server would not prepare, which then reports
+// its own error if it has one.
+func (l *Loader) sendArgs(ctx context.Context, s *session, key stmtKey, args []any) error {
+	b := []byte(key.prefix)
+	n := 0
+	for r := range key.rows {
+		if n > 0 && len(b) > InsertPiece {
+			if err := l.send(ctx, s.conn, b); err != nil {
+				return err
+			}
+			b, n = append(b[:0], key.prefix...), 0
+		}
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '(')
+		for c, a := range args[r*key.cols : (r+1)*key.cols] {
+			if c > 0 {
+				b = append(b, ',')
+			}
+			switch a := a.(type) {
+			case nil:
+				b = append(b, "NULL"...)
+			case int64:
+				b = strconv.AppendInt(b, a, 10)
+			case uint64:
+				b = strconv.AppendUint(b, a, 10)
+			case string:
+				b = sqldump.AppendQuoted(b, unsafe.Slice(unsafe.StringData(a), len(a)))
+			}
+		}
+		b = append(b, ')')
+		n++
+	}
+	return l.send(ctx, s.conn, b)
 }
 
 // send runs one statement. The query is b itself, not a copy: neither
@@ -510,8 +656,9 @@ func (l *Loader) Stream(ctx context.Context, name string, r io.Reader, verify fu
 	if _, err := conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
 		return fmt.Errorf("dbload: %s: %w", name, err)
 	}
-	var piece []byte
-	err = l.execEntry(ctx, conn, name, r, &piece)
+	s := &session{conn: conn}
+	defer s.close()
+	err = l.execEntry(ctx, s, name, r)
 	if err == nil {
 		err = verify()
 	}
@@ -537,11 +684,11 @@ func (l *Loader) start() {
 
 func (l *Loader) work() {
 	defer l.wg.Done()
-	var conn *sql.Conn
-	var piece []byte // reused by the entries this worker runs
+	var s *session // kept from entry to entry
 	defer func() {
-		if conn != nil {
-			conn.Close()
+		if s != nil {
+			s.close()
+			s.conn.Close()
 		}
 	}()
 	for j := range l.jobs {
@@ -552,16 +699,16 @@ func (l *Loader) work() {
 		if l.started != nil {
 			l.started(j.name)
 		}
-		if conn == nil {
+		if s == nil {
 			c, err := l.db.Conn(l.bctx)
 			if err != nil {
 				j.finish()
 				l.fail(fmt.Errorf("dbload: %s: connect: %w", j.name, err))
 				continue
 			}
-			conn = c
+			s = &session{conn: c}
 		}
-		err := l.execData(l.bctx, conn, j.name, j.sql, &piece)
+		err := l.execData(l.bctx, s, j.name, j.sql)
 		j.finish()
 		if err != nil {
 			l.fail(err)
@@ -577,13 +724,14 @@ const dataRetries = 5
 // execData runs a data entry inside one transaction, so that a deadlock
 // rolls the whole entry back and it can be run again without inserting
 // any row twice.
-func (l *Loader) execData(ctx context.Context, conn *sql.Conn, name string, text []byte, piece *[]byte) error {
+func (l *Loader) execData(ctx context.Context, s *session, name string, text []byte) error {
+	conn := s.conn
 	var err error
 	for try := 1; try <= dataRetries; try++ {
 		if _, err = conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
 			return fmt.Errorf("dbload: %s: %w", name, err)
 		}
-		err = l.execEntry(ctx, conn, name, bytes.NewReader(text), piece)
+		err = l.execEntry(ctx, s, name, bytes.NewReader(text))
 		if err == nil {
 			if _, err = conn.ExecContext(ctx, "COMMIT"); err == nil {
 				return nil
