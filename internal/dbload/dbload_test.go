@@ -1,11 +1,8 @@
 package dbload_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"maps"
 	"os"
 	"strings"
@@ -15,10 +12,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
-	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
 func TestMain(m *testing.M) { mariadbtest.Main(m) }
@@ -43,54 +38,13 @@ type entry struct {
 func TestRoundTrip(t *testing.T) {
 	srv, db := mariadbtest.NewDatabase(t)
 	ctx := context.Background()
-	// The demo dump cut the way snapshot cuts it: a schema entry per table,
-	// data entries of at most 8 rows (tests of this package may not import
-	// snapshot, which sits above it).
-	f, err := os.Open("../../testdata/demo/demo.sql")
+	// The demo dump cut the way snapshot cuts it, data entries of at most
+	// 8 rows.
+	dump, err := os.ReadFile("../../testdata/demo/demo.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	sc := sqldump.NewScanner(f)
-	var schemas, chunks, objects []entry
-	for {
-		st, err := sc.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch st.Kind {
-		case sqldump.KindCreateTable:
-			schemas = append(schemas, entry{"db/" + st.Table + ".schema.sql", append(bytes.Clone(st.Text), '\n')})
-		case sqldump.KindCreateView, sqldump.KindTrigger, sqldump.KindRoutine:
-			objects = append(objects, entry{archive.DBPrefix + "-objects.sql", append(bytes.Clone(st.Text), '\n')})
-		case sqldump.KindInsert:
-			var rows [][]byte
-			flush := func() {
-				if len(rows) == 0 {
-					return
-				}
-				sql := append(bytes.Clone(st.Text), bytes.Join(rows, []byte(","))...)
-				chunks = append(chunks, entry{fmt.Sprintf("db/%s.%04d.sql", st.Table, len(chunks)+1), append(sql, ";\n"...)})
-				rows = nil
-			}
-			for {
-				row, err := sc.NextRow()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				if rows = append(rows, bytes.Clone(row.Raw)); len(rows) == 8 {
-					flush()
-				}
-			}
-			flush()
-		}
-	}
+	schemas, chunks, objects := splitDump(t, dump, 8)
 	if len(schemas) == 0 || len(chunks) <= len(schemas) {
 		t.Fatalf("archive has %d schema entries and %d chunks; want several chunks per table", len(schemas), len(chunks))
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
@@ -90,9 +91,11 @@ func checksums(t *testing.T, srv *mariadbtest.Server, db string) map[string]stri
 	return sums
 }
 
-// splitDump cuts a dump into schema entries and data entries of at most
-// rows rows each, the way snapshot cuts an archive.
-func splitDump(t *testing.T, dump []byte, rows int) (schema, data []entry) {
+// splitDump cuts a dump the way snapshot cuts an archive: a schema entry
+// per table, data entries of at most rows rows each, and the views,
+// triggers and routines as objects entries (tests of this package may not
+// import snapshot, which sits above it).
+func splitDump(t *testing.T, dump []byte, rows int) (schema, data, objects []entry) {
 	t.Helper()
 	sc := sqldump.NewScanner(bytes.NewReader(dump))
 	for {
@@ -106,6 +109,8 @@ func splitDump(t *testing.T, dump []byte, rows int) (schema, data []entry) {
 		switch st.Kind {
 		case sqldump.KindCreateTable:
 			schema = append(schema, entry{"db/" + st.Table + ".schema.sql", append(bytes.Clone(st.Text), '\n')})
+		case sqldump.KindCreateView, sqldump.KindTrigger, sqldump.KindRoutine:
+			objects = append(objects, entry{archive.DBPrefix + "-objects.sql", append(bytes.Clone(st.Text), '\n')})
 		case sqldump.KindInsert:
 			var cur [][]byte
 			flush := func() {
@@ -140,7 +145,7 @@ func splitDump(t *testing.T, dump []byte, rows int) (schema, data []entry) {
 func TestPreparedSameAsText(t *testing.T) {
 	srv := mariadbtest.Start(t)
 	t.Run("types", func(t *testing.T) {
-		schema, data := splitDump(t, []byte(nonUTF8.Replace(typesDump)), 1000)
+		schema, data, _ := splitDump(t, []byte(nonUTF8.Replace(typesDump)), 1000)
 		data = append(data, entry{"db/t.9999.sql", []byte("INSERT INTO t VALUES (7,'x','y',NULL,1,1,1,NULL,NULL,'a',1,'b'),(8,_binary 'x','y',NULL,1,1,1,NULL,NULL,'a',1,'b');\n")})
 		text, prep, textExecs, prepExecs := loadBoth(t, srv, schema, data)
 		want, got := checksums(t, srv, text), checksums(t, srv, prep)
@@ -179,7 +184,7 @@ func TestPreparedSameAsText(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			schema, data := splitDump(t, dump, 50)
+			schema, data, _ := splitDump(t, dump, 50)
 			text, prep, _, prepExecs := loadBoth(t, srv, schema, data)
 			want, got := checksums(t, srv, text), checksums(t, srv, prep)
 			if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
