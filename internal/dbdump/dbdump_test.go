@@ -289,6 +289,9 @@ func TestEncodeValues(t *testing.T) {
 		{[]byte{}, encHex, "''", sqldump.ValueString},
 		{[]byte{0, 0xff}, encHex, "0x00FF", sqldump.ValueHex},
 		{[]byte("it's\n"), encString, `'it\'s\n'`, sqldump.ValueString},
+		{[]byte(`a "b"`), encString, `'a \"b\"'`, sqldump.ValueString},
+		{[]byte("Ann Lee, 12 Main St"), encString, "'Ann Lee, 12 Main St'", plainString},
+		{[]byte{}, encString, "''", plainString},
 		{nil, encString, "NULL", sqldump.ValueNull},
 	} {
 		b := &batch{}

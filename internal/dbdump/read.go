@@ -46,13 +46,19 @@ func (c *chunk) took(b *batch) {
 // batch holds encoded rows: row i is buf[ends[i-1]:ends[i]] (from 0 for the
 // first), "(" values separated by "," ")"; the j-th value of row i starts
 // at starts[i*n+j] within the row and has kind kinds[i*n+j], n being the
-// number of columns.
+// number of columns (a string literal with nothing escaped is plainString).
 type batch struct {
 	buf    []byte
 	ends   []int
 	starts []uint32
 	kinds  []sqldump.ValueKind
 }
+
+// plainString is the kind of a string literal whose body is the server's
+// bytes, nothing escaped: the row's sqldump.Value says so (PlainString), so
+// the anonymizer and the privacy check read it in place without looking
+// for escapes again.
+const plainString = sqldump.ValueKind(-1)
 
 var batchPool = sync.Pool{New: func() any { return &batch{buf: make([]byte, 0, batchBytes+batchBytes/4)} }}
 
@@ -387,7 +393,8 @@ func encodeRow(b *batch, cols []column, vals []driver.Value) error {
 	return nil
 }
 
-// appendBytes appends a value the driver gave as the server's text.
+// appendBytes appends a value the driver gave as the server's text. A
+// string literal with nothing escaped has kind plainString.
 func appendBytes(buf []byte, col column, raw []byte) ([]byte, sqldump.ValueKind, error) {
 	switch col.enc {
 	case encNumber:
@@ -412,7 +419,11 @@ func appendBytes(buf []byte, col column, raw []byte) ([]byte, sqldump.ValueKind,
 		}
 		return sqldump.AppendHex(buf, raw), sqldump.ValueHex, nil
 	}
-	return sqldump.AppendQuoted(buf, raw), sqldump.ValueString, nil
+	buf, plain := sqldump.AppendQuotedPlain(buf, raw)
+	if plain {
+		return buf, plainString, nil
+	}
+	return buf, sqldump.ValueString, nil
 }
 
 // isNumber reports whether b is a number as the server prints one and

@@ -155,7 +155,11 @@ func (d *Dumper) emitRow(raw []byte, sep int) *sqldump.Row {
 		if j+1 < n {
 			e = int(starts[j+1]) - 1
 		}
-		vals[j] = sqldump.Value{Raw: raw[s:e], Kind: kinds[j], Start: s}
+		if kinds[j] == plainString {
+			vals[j] = sqldump.PlainString(raw[s:e], s)
+		} else {
+			vals[j] = sqldump.Value{Raw: raw[s:e], Kind: kinds[j], Start: s}
+		}
 	}
 	d.vals = vals
 	r := &d.row

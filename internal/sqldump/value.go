@@ -145,6 +145,14 @@ func (v Value) Plain() ([]byte, bool) {
 	return body, true
 }
 
+// PlainString is the Value of the string literal raw, starting at byte
+// start of its row's Raw, for a caller that wrote raw itself and knows that
+// its body holds no backslash and no quote (AppendQuotedPlain reports that):
+// Plain then returns the body without looking for them again.
+func PlainString(raw []byte, start int) Value {
+	return Value{Raw: raw, Kind: ValueString, Start: start, plain: true}
+}
+
 // literal returns Raw without the introducer and the whitespace after it.
 func (v Value) literal() []byte {
 	lit := v.Raw
@@ -274,6 +282,16 @@ func AppendQuoted(dst, b []byte) []byte {
 		return append(appendEscapedLong(dst, b[sampleQuoted:]), '\'')
 	}
 	return append(appendEscaped(dst, b[sampleQuoted:]), '\'')
+}
+
+// AppendQuotedPlain is AppendQuoted, and it also reports whether nothing
+// was escaped: the literal's body is b itself, with no backslash and no
+// quote in it (see PlainString).
+func AppendQuotedPlain(dst, b []byte) ([]byte, bool) {
+	n := len(dst)
+	dst = AppendQuoted(dst, b)
+	// Every escape adds a byte: the quotes alone mean there was none.
+	return dst, len(dst)-n == len(b)+2
 }
 
 // sampleQuoted is how many bytes AppendQuoted escapes before it chooses.

@@ -146,6 +146,7 @@ func TestAppendQuoted(t *testing.T) {
 		if got, want := AppendQuoted([]byte("x"), b), appendQuotedSlow([]byte("x"), b); !bytes.Equal(got, want) {
 			t.Fatalf("AppendQuoted(%q) = %q, want %q", b, got, want)
 		}
+		checkQuotedPlain(t, b)
 	}
 	all := make([]byte, 256)
 	for i := range all {
@@ -192,7 +193,31 @@ func FuzzAppendQuoted(f *testing.F) {
 		if got, want := AppendQuoted(nil, b), appendQuotedSlow(nil, b); !bytes.Equal(got, want) {
 			t.Fatalf("AppendQuoted(%q) = %q, want %q", b, got, want)
 		}
+		checkQuotedPlain(t, b)
 	})
+}
+
+// checkQuotedPlain checks AppendQuotedPlain against AppendQuoted and its
+// flag against the bytes that need an escape, and that PlainString of the
+// literal gives what Plain finds by looking, as the parser's values do.
+func checkQuotedPlain(t *testing.T, b []byte) {
+	t.Helper()
+	lit, plain := AppendQuotedPlain([]byte("x"), b)
+	if !bytes.Equal(lit, AppendQuoted([]byte("x"), b)) {
+		t.Fatalf("AppendQuotedPlain(%q) = %q, not AppendQuoted's", b, lit)
+	}
+	if want := !bytes.ContainsAny(b, "\x00\n\r\x1a\\'\""); plain != want {
+		t.Fatalf("AppendQuotedPlain(%q) says plain %v, want %v", b, plain, want)
+	}
+	if !plain {
+		return
+	}
+	lit = lit[1:]
+	got, ok := PlainString(lit, 3).Plain()
+	want, wantOK := Value{Raw: lit, Kind: ValueString}.Plain()
+	if !ok || !wantOK || !bytes.Equal(got, want) || !bytes.Equal(got, b) {
+		t.Fatalf("PlainString(%q).Plain() = %q, %v; Plain by looking = %q, %v; want %q", lit, got, ok, want, wantOK, b)
+	}
 }
 
 func BenchmarkAppendQuoted(b *testing.B) {
