@@ -408,6 +408,15 @@ func (l *Loader) insert(ctx context.Context, s *session, sc *sqldump.Scanner, na
 	defer func() { s.piece = piece }()
 	rows := 0 // rows in piece
 	prep := !s.noPrepare && !l.text
+	if !prep {
+		// Rows of the INSERTs before this one, gathered while the server
+		// still prepared statements, run first: as text now, they would
+		// otherwise overtake them (which changes what REPLACE and INSERT
+		// IGNORE leave).
+		if err := l.flush(ctx, s, true); err != nil {
+			return fmt.Errorf("dbload: %s line %d: %w", name, s.line, err)
+		}
+	}
 	for {
 		row, err := sc.NextRow()
 		if err == io.EOF {
