@@ -220,6 +220,8 @@ func (d *dumpInput) Close() {
 type dumpWriter struct {
 	aw         *archive.Writer
 	chunkSize  int
+	chunkRows  int // at most this many rows in a data entry
+	rowsIn     int // rows in the open data entry
 	preamble   bytes.Buffer
 	inPreamble bool
 	tables     map[string]*tableState
@@ -268,8 +270,8 @@ type tableState struct {
 
 // writeDump writes the database entries. With check, it scans every row it
 // writes; check.Report says what it found.
-func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize int, check *scan.Scanner, progress func(Progress), warn func(string), tableDone func(archive.TableStat)) (stats []archive.TableStat, err error) {
-	w := &dumpWriter{aw: aw, chunkSize: chunkSize, tables: map[string]*tableState{}, pendingVars: map[string]bool{}, varsIn: map[string]string{}, objDelim: ";", database: d.database, warn: warn, inPreamble: true, check: check}
+func writeDump(ctx context.Context, aw *archive.Writer, d *dumpInput, chunkSize, chunkRows int, check *scan.Scanner, progress func(Progress), warn func(string), tableDone func(archive.TableStat)) (stats []archive.TableStat, err error) {
+	w := &dumpWriter{aw: aw, chunkSize: chunkSize, chunkRows: chunkRows, tables: map[string]*tableState{}, pendingVars: map[string]bool{}, varsIn: map[string]string{}, objDelim: ";", database: d.database, warn: warn, inPreamble: true, check: check}
 	// Entries are hashed, tarred and compressed by another goroutine while
 	// this one parses and anonymizes the next chunk.
 	w.ew = newEntryWriter(aw, chunkSize)
@@ -644,6 +646,7 @@ func (w *dumpWriter) flushSchema() error {
 
 // startChunk opens a data chunk for t in w.buf.
 func (w *dumpWriter) startChunk(t *tableState) {
+	w.rowsIn = 0
 	t.chunks++
 	w.cur = t
 	w.buf.Reset()
@@ -707,7 +710,7 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 				return err
 			}
 		}
-		if partRows > 0 && w.buf.Len() >= w.chunkSize {
+		if partRows > 0 && (w.buf.Len() >= w.chunkSize || w.rowsIn >= w.chunkRows) {
 			// Close this part of the statement and continue it in a new chunk.
 			w.buf.WriteString(st.Delimiter)
 			w.buf.WriteByte('\n')
@@ -732,6 +735,7 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 			}
 		}
 		partRows++
+		w.rowsIn++
 		t.stat.Rows++
 		w.rows++
 	}

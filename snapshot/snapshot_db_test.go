@@ -24,27 +24,29 @@ func TestMain(m *testing.M) { mariadbtest.Main(m) }
 
 // TestDemoChecksums loads the demo dump into one database and the snapshot's
 // SQL into another, and compares CHECKSUM TABLE for every table; with a tiny
-// chunk size, so extended INSERTs are cut across many entries.
+// chunk size, and with a tiny row limit per entry, so extended INSERTs are
+// cut across many entries.
 func TestDemoChecksums(t *testing.T) {
-	for _, chunk := range []int{snapshot.DefaultChunkSize, 512} {
+	for _, c := range []struct{ size, rows int }{{snapshot.DefaultChunkSize, 0}, {512, 0}, {snapshot.DefaultChunkSize, 3}} {
+		chunk := c.size
 		srv, src := mariadbtest.NewDatabase(t)
 		_, dst := mariadbtest.NewDatabase(t)
 		srv.LoadFile(t, src, "../testdata/demo/demo.sql")
-		data, res := flowtest.Archive(t, snapshot.Options{DumpPath: "../testdata/demo/demo.sql", ChunkSize: chunk})
+		data, res := flowtest.Archive(t, snapshot.Options{DumpPath: "../testdata/demo/demo.sql", ChunkSize: chunk, ChunkRows: c.rows})
 		flowtest.LoadEntries(t, srv, dst, data)
 		want, got := srv.Checksums(t, src), srv.Checksums(t, dst)
 		if len(want) < 5 {
 			t.Fatalf("only %d tables in the demo", len(want))
 		}
 		if !maps.Equal(want, got) {
-			t.Fatalf("chunk %d: checksums differ\nsource   %v\nsnapshot %v", chunk, want, got)
+			t.Fatalf("chunk %d, %d rows: checksums differ\nsource   %v\nsnapshot %v", chunk, c.rows, want, got)
 		}
 		var parts int
 		for _, tb := range res.Manifest.Tables {
 			parts += len(tb.DataEntries)
 		}
-		if chunk == 512 && parts <= len(res.Manifest.Tables) {
-			t.Errorf("chunk size 512 made only %d data entries for %d tables", parts, len(res.Manifest.Tables))
+		if (chunk == 512 || c.rows == 3) && parts <= len(res.Manifest.Tables) {
+			t.Errorf("chunk size %d, %d rows made only %d data entries for %d tables", chunk, c.rows, parts, len(res.Manifest.Tables))
 		}
 	}
 }
