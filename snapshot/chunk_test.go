@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,15 +17,17 @@ import (
 	"github.com/stagecopy/stagecopy/snapshot"
 )
 
-// TestChunkRows: a table's data is cut into a new entry at ChunkRows rows
-// as well as at ChunkSize bytes (DefaultChunkRows when 0), between rows,
-// and every row is in exactly one entry, in order.
+// TestChunkRows: from a dump file, a table's data is cut into a new entry
+// at ChunkRows rows (DefaultChunkRows when 0) between INSERT statements, as
+// well as at ChunkSize bytes, and every row is in exactly one entry, in
+// order. An INSERT with ON DUPLICATE KEY UPDATE after its rows is never cut
+// by the row limit (TestLiveChunkRows cuts the live dumper's rows).
 func TestChunkRows(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("CREATE TABLE `kv` (`id` int NOT NULL, `v` varchar(8), PRIMARY KEY (`id`));\n")
-	const rows = 70000
+	const rows, perInsert = 70000, 10000
 	for i := 1; i <= rows; i++ {
-		if i%10000 == 1 { // several INSERTs, as mysqldump writes them
+		if i%perInsert == 1 { // several INSERTs, as mysqldump writes them
 			if i > 1 {
 				b.WriteString(";\n")
 			}
@@ -35,18 +38,18 @@ func TestChunkRows(t *testing.T) {
 		fmt.Fprintf(&b, "(%d,'v%d')", i, i%97)
 	}
 	b.WriteString(";\n")
-	dump := filepath.Join(t.TempDir(), "kv.sql")
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "kv.sql")
 	if err := os.WriteFile(dump, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		chunkRows int
-		max       int // rows in an entry at most
-		entries   int
+		entries   []int // rows of each entry
 	}{
-		{0, snapshot.DefaultChunkRows, 3}, // 70,000 rows in 1.1 MB: cut by rows alone
-		{9000, 9000, 8},
-		{rows, rows, 1},
+		{0, []int{40000, 30000}}, // 70,000 rows in 1.1 MB: cut by rows alone, after the INSERT that reached 32,768
+		{9000, []int{10000, 10000, 10000, 10000, 10000, 10000, 10000}},
+		{rows, []int{rows}},
 	} {
 		var out bytes.Buffer
 		res, err := snapshot.Create(context.Background(), &out, snapshot.Options{DumpPath: dump, NoAnonymize: true, ChunkRows: tc.chunkRows})
@@ -54,22 +57,53 @@ func TestChunkRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		counts := entryRows(t, out.Bytes())
-		if len(counts) != tc.entries || len(res.Manifest.Tables) != 1 || len(res.Manifest.Tables[0].DataEntries) != tc.entries {
-			t.Fatalf("ChunkRows %d: rows per entry %v, want %d entries", tc.chunkRows, counts, tc.entries)
-		}
-		next := int64(1)
+		var got []int
 		for _, c := range counts {
-			if c.rows > tc.max {
-				t.Errorf("ChunkRows %d: entry %s holds %d rows", tc.chunkRows, c.name, c.rows)
-			}
-			if c.first != next {
-				t.Errorf("ChunkRows %d: entry %s starts at row %d, want %d", tc.chunkRows, c.name, c.first, next)
-			}
-			next = c.first + int64(c.rows)
+			got = append(got, c.rows)
 		}
-		if next != rows+1 {
-			t.Errorf("ChunkRows %d: the entries hold rows up to %d, want %d", tc.chunkRows, next-1, rows)
+		if !slices.Equal(got, tc.entries) || len(res.Manifest.Tables) != 1 || len(res.Manifest.Tables[0].DataEntries) != len(tc.entries) {
+			t.Fatalf("ChunkRows %d: rows per entry %v, want %v", tc.chunkRows, got, tc.entries)
 		}
+		checkContiguous(t, counts, rows)
+	}
+
+	// One INSERT ... ON DUPLICATE KEY UPDATE of 40,000 rows: cutting it
+	// would need its tail in every part; it stays one entry.
+	var odku strings.Builder
+	odku.WriteString("CREATE TABLE `kv` (`id` int NOT NULL, `v` varchar(8), PRIMARY KEY (`id`));\nINSERT INTO `kv` VALUES ")
+	for i := 1; i <= 40000; i++ {
+		if i > 1 {
+			odku.WriteString(",")
+		}
+		fmt.Fprintf(&odku, "(%d,'v%d')", i, i%97)
+	}
+	odkuSQL := odku.String() + " ON DUPLICATE KEY UPDATE `v` = VALUES(`v`);\n"
+	odkuPath := filepath.Join(dir, "odku.sql")
+	if err := os.WriteFile(odkuPath, []byte(odkuSQL), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := snapshot.Create(context.Background(), &out, snapshot.Options{DumpPath: odkuPath, NoAnonymize: true}); err != nil {
+		t.Fatalf("an INSERT ... ON DUPLICATE KEY UPDATE of 40,000 rows: %v", err)
+	}
+	if counts := entryRows(t, out.Bytes()); len(counts) != 1 || counts[0].rows != 40000 {
+		t.Fatalf("an INSERT ... ON DUPLICATE KEY UPDATE of 40,000 rows became entries %v", counts)
+	}
+}
+
+// checkContiguous checks that the entries hold rows 1 to rows, in order,
+// each once.
+func checkContiguous(t *testing.T, counts []entryCount, rows int64) {
+	t.Helper()
+	next := int64(1)
+	for _, c := range counts {
+		if c.first != next {
+			t.Errorf("entry %s starts at row %d, want %d", c.name, c.first, next)
+		}
+		next = c.first + int64(c.rows)
+	}
+	if next != rows+1 {
+		t.Errorf("the entries hold rows up to %d, want %d", next-1, rows)
 	}
 }
 

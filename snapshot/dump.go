@@ -48,6 +48,11 @@ type dumpInput struct {
 	tool       string // the program that wrote the dump, from its header
 	peeked     []*sqldump.Statement
 	peekedLive *sqldump.Statement
+	// noTails: no INSERT has anything after its rows (the live server's
+	// dumper writes none), so the row limit may cut one between any two
+	// rows. A dump file's INSERT may end in ON DUPLICATE KEY UPDATE ...,
+	// which cannot be cut: there the limit cuts between statements only.
+	noTails bool
 }
 
 // openDump opens a dump, undoes gzip or zstd compression (detected from the
@@ -672,7 +677,8 @@ func (w *dumpWriter) flush() error {
 
 func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.Statement) error {
 	t := w.table(st.Table)
-	if w.cur != t {
+	if w.cur != t || w.rowsIn >= w.chunkRows {
+		// Another table, or this one's entry holds its rows' worth.
 		if err := w.flush(); err != nil {
 			return err
 		}
@@ -710,7 +716,7 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 				return err
 			}
 		}
-		if partRows > 0 && (w.buf.Len() >= w.chunkSize || w.rowsIn >= w.chunkRows) {
+		if partRows > 0 && (w.buf.Len() >= w.chunkSize || d.noTails && w.rowsIn >= w.chunkRows) {
 			// Close this part of the statement and continue it in a new chunk.
 			w.buf.WriteString(st.Delimiter)
 			w.buf.WriteByte('\n')

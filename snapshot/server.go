@@ -22,7 +22,7 @@ func openServer(ctx context.Context, cfg dbdump.Config, r *rules.Rules, filter f
 		return nil, nil, err
 	}
 	info := dd.Info()
-	d := &dumpInput{path: fmt.Sprintf("database %s", info.Database), total: info.BytesEstimate, rowsTotal: info.RowsEstimate, database: info.Database, server: info.ServerVersion}
+	d := &dumpInput{path: fmt.Sprintf("database %s", info.Database), total: info.BytesEstimate, rowsTotal: info.RowsEstimate, database: info.Database, server: info.ServerVersion, noTails: true}
 	d.done = func() int64 { _, b := dd.Progress(); return b }
 	d.closers = append(d.closers, func() { dd.Close() })
 	d.sc = dd

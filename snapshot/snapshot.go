@@ -76,8 +76,11 @@ type Options struct {
 	// ChunkSize bounds a data entry's SQL size (a single row may exceed it).
 	ChunkSize int
 	// ChunkRows is the number of rows at which a data entry is cut, as
-	// ChunkSize is its size (between rows of an INSERT, so an INSERT that
-	// starts at the limit adds one row); 0 means DefaultChunkRows.
+	// ChunkSize is its size: from a live server between rows (an INSERT
+	// that starts at the limit adds one row), from a dump file between
+	// INSERT statements, since one may end in ON DUPLICATE KEY UPDATE and
+	// cannot be cut (mysqldump's hold about 1 MiB); 0 means
+	// DefaultChunkRows.
 	ChunkRows int
 	Archive   archive.WriterOptions
 	Tool      archive.Tool
