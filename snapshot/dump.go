@@ -225,7 +225,7 @@ func (d *dumpInput) Close() {
 type dumpWriter struct {
 	aw         *archive.Writer
 	chunkSize  int
-	chunkRows  int // at most this many rows in a data entry
+	chunkRows  int // rows at which a data entry is cut (see Options.ChunkRows)
 	rowsIn     int // rows in the open data entry
 	preamble   bytes.Buffer
 	inPreamble bool

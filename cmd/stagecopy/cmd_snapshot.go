@@ -80,7 +80,7 @@ func newSnapshotCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "no-anonymize", Usage: "copy the data as it is, personal data included (recorded in the archive)"},
 			&cli.BoolFlag{Name: "strict", Usage: "write no archive (exit 4) when the check of every row written finds personal data no rule covers or keeps"},
 			&cli.StringFlag{Name: "level", Value: "default", Usage: "zstd `LEVEL`: fastest, default, better or best"},
-			&cli.IntFlag{Name: "chunk-size", Value: snapshot.DefaultChunkSize >> 20, Usage: "cut table data into entries of about `MiB` of SQL (and of at most about 32768 rows)"},
+			&cli.IntFlag{Name: "chunk-size", Value: snapshot.DefaultChunkSize >> 20, Usage: fmt.Sprintf("cut table data into entries of about `MiB` of SQL (and of about %d rows)", snapshot.DefaultChunkRows)},
 			&cli.BoolFlag{Name: "force", Usage: "replace an existing archive at --output"},
 			quietFlag(), progressFlag(), jsonFlag(),
 			&cli.BoolFlag{Name: "verbose", Usage: "a line per table on stderr as it is done (rows, SQL bytes)"},
