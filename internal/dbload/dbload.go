@@ -36,6 +36,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -120,6 +121,9 @@ type Loader struct {
 
 	// started, if set, is called by a worker when it takes an entry (tests).
 	started func(name string)
+	// carried counts the bytes of string parameters that flush copied
+	// from one batch to the next (tests).
+	carried atomic.Int64
 }
 
 type job struct {
@@ -458,6 +462,16 @@ func (l *Loader) insert(ctx context.Context, s *session, sc *sqldump.Scanner, na
 					s.rows++
 					s.size += est
 					s.ests = append(s.ests, est)
+					if s.rows&(s.rows-1) == 0 && 2*s.size >= target {
+						// A power of two of rows that fills half a
+						// piece runs now. Gathered on to the piece's
+						// size, the batch would run these same rows
+						// (the largest power of two in it) and copy
+						// the rows past them into the next batch.
+						if err := l.flush(ctx, s, false); err != nil {
+							return fmt.Errorf("dbload: %s line %d: %w", name, s.line, err)
+						}
+					}
 					continue
 				}
 			}
@@ -527,7 +541,7 @@ func (l *Loader) flush(ctx context.Context, s *session, all bool) error {
 			break
 		}
 	}
-	s.carry(done)
+	l.carried.Add(int64(s.carry(done)))
 	return nil
 }
 

@@ -89,11 +89,11 @@ func (s *session) reset() {
 
 // carry drops the first done rows of the batch, which ran, and keeps the
 // others, their strings copied to the spare arena, which becomes the
-// arena.
-func (s *session) carry(done int) {
+// arena. It returns the bytes it copied.
+func (s *session) carry(done int) int {
 	if done == s.rows {
 		s.reset()
-		return
+		return 0
 	}
 	rest := s.args[done*s.cols:]
 	need := 0
@@ -127,6 +127,7 @@ func (s *session) carry(done int) {
 	for _, e := range s.ests {
 		s.size += e
 	}
+	return need
 }
 
 // maxRows is the largest power of two of rows of cols values that a
@@ -274,6 +275,26 @@ func (s *session) appendArgs(row *sqldump.Row) bool {
 // integer returns the int64 or uint64 an integer literal stands for, when
 // raw is written exactly as strconv formats that integer.
 func integer(raw []byte) (any, bool) {
+	// Up to 18 digits, the common case, in one pass: written as strconv
+	// writes it when it has no leading zero and is not "-0", and within
+	// int64 whatever the digits.
+	d := raw
+	if len(d) > 0 && d[0] == '-' {
+		d = d[1:]
+	}
+	if len(d) > 0 && len(d) <= 18 && (d[0] != '0' || len(raw) == 1) {
+		var n int64
+		for _, c := range d {
+			if c < '0' || c > '9' {
+				return nil, false
+			}
+			n = n*10 + int64(c-'0')
+		}
+		if len(d) < len(raw) {
+			n = -n
+		}
+		return n, true
+	}
 	if len(raw) == 0 || len(raw) > 20 {
 		return nil, false
 	}
