@@ -91,6 +91,42 @@ func TestChunkRows(t *testing.T) {
 	}
 }
 
+// TestChunkSizeBetweenInserts: a dump of one INSERT per row (mysqldump
+// --skip-extended-insert) is cut at ChunkSize bytes between its INSERTs.
+// Only the cut inside a statement looked at the size, and it needs a row
+// before it in the statement: such a table became one entry, held whole
+// in memory by snapshot and loaded on one connection by restore.
+func TestChunkSizeBetweenInserts(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("CREATE TABLE `t` (`id` int NOT NULL, `v` text, PRIMARY KEY (`id`));\n")
+	const rows = 200
+	pad := strings.Repeat("x", 1000)
+	for i := 1; i <= rows; i++ {
+		fmt.Fprintf(&b, "INSERT INTO `t` VALUES (%d,'%s');\n", i, pad)
+	}
+	dump := filepath.Join(t.TempDir(), "t.sql")
+	if err := os.WriteFile(dump, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const size = 8192
+	var out bytes.Buffer
+	if _, err := snapshot.Create(context.Background(), &out, snapshot.Options{DumpPath: dump, NoAnonymize: true, ChunkSize: size}); err != nil {
+		t.Fatal(err)
+	}
+	counts := entryRows(t, out.Bytes())
+	// About 1,030 bytes an INSERT: an entry ends at the INSERT that
+	// reached 8 KiB, so 8 rows each.
+	if len(counts) != rows/8 {
+		t.Fatalf("%d single-row INSERTs of about 1 KB with ChunkSize %d made %d data entries, want %d", rows, size, len(counts), rows/8)
+	}
+	for _, c := range counts {
+		if c.rows != 8 {
+			t.Errorf("entry %s holds %d rows, want 8", c.name, c.rows)
+		}
+	}
+	checkContiguous(t, counts, rows)
+}
+
 // checkContiguous checks that the entries hold rows 1 to rows, in order,
 // each once.
 func checkContiguous(t *testing.T, counts []entryCount, rows int64) {

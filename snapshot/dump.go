@@ -677,8 +677,10 @@ func (w *dumpWriter) flush() error {
 
 func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.Statement) error {
 	t := w.table(st.Table)
-	if w.cur != t || w.rowsIn >= w.chunkRows {
-		// Another table, or this one's entry holds its rows' worth.
+	if w.cur != t || w.rowsIn >= w.chunkRows || w.buf.Len() >= w.chunkSize {
+		// Another table, or this one's entry holds its rows' or its
+		// bytes' worth (a dump of one INSERT per row is cut here only:
+		// the cut inside a statement needs a row before it).
 		if err := w.flush(); err != nil {
 			return err
 		}
