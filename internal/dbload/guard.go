@@ -411,8 +411,8 @@ func (g *guard) check(k EntryKind, st *sqldump.Statement, text []byte) ([]byte, 
 		return nil, refuse("%s: an entry may only act inside the database it is loaded into", st.Kind)
 	}
 	allowed := map[EntryKind][]sqldump.Kind{
-		EntrySchema:  {sqldump.KindCreateTable, sqldump.KindDropTable, sqldump.KindAlterTable, sqldump.KindSet, sqldump.KindLockTables, sqldump.KindUnlockTables, sqldump.KindOther},
-		EntryData:    {sqldump.KindInsert, sqldump.KindSet, sqldump.KindLockTables, sqldump.KindUnlockTables},
+		EntrySchema:  {sqldump.KindCreateTable, sqldump.KindDropTable, sqldump.KindAlterTable, sqldump.KindSet, sqldump.KindOther},
+		EntryData:    {sqldump.KindInsert, sqldump.KindSet},
 		EntryObjects: {sqldump.KindCreateView, sqldump.KindDropView, sqldump.KindTrigger, sqldump.KindRoutine, sqldump.KindEvent, sqldump.KindDropTable, sqldump.KindAlterTable, sqldump.KindSet},
 	}[k]
 	if !slices.Contains(allowed, st.Kind) {
