@@ -237,6 +237,10 @@ type dumpWriter struct {
 	schema     *tableState // table whose schema entry is pending in schemaBuf
 	schemaBuf  bytes.Buffer
 	pending    bytes.Buffer // SETs waiting for the next statement
+	// dataSets are the SETs that joined the preamble while cur's data
+	// entry was open: they go before the rows of cur's next INSERT, if
+	// one follows (entries started later get them from the preamble).
+	dataSets bytes.Buffer
 	// pendingVars are the user variables the SETs in pending assign;
 	// varsIn says which entry the SETs that assigned the others went to
 	// ("schema:T", "data:T", "objects").
@@ -270,7 +274,7 @@ type tableState struct {
 	created bool
 	chunks  int
 	base    string
-	prelude []byte // SETs before the table's first INSERT, repeated in each chunk
+	prelude []byte // SETs that stood before the table's rows, repeated in each chunk
 }
 
 // writeDump writes the database entries. With check, it scans every row it
@@ -504,6 +508,10 @@ func (w *dumpWriter) set(st *sqldump.Statement) error {
 		for _, v := range assigns {
 			w.varsIn[v] = "preamble"
 		}
+		if w.cur != nil {
+			w.dataSets.Write(st.Text)
+			w.dataSets.WriteByte('\n')
+		}
 		return nil
 	case where == "objects":
 		return w.object(st)
@@ -512,14 +520,22 @@ func (w *dumpWriter) set(st *sqldump.Statement) error {
 		w.schemaBuf.WriteByte('\n')
 		return nil
 	case w.cur != nil && where == "data:"+w.cur.stat.Name:
-		w.buf.Write(st.Text)
-		w.buf.WriteByte('\n')
+		w.dataSet(w.dataSets.Bytes())
+		w.dataSets.Reset()
+		w.dataSet(append(bytes.Clone(st.Text), '\n'))
 		return nil
 	}
 	// The entry of its save is written already: a connection that loads
 	// a later entry starts from the preamble, so there is nothing to
 	// restore.
 	return nil
+}
+
+// dataSet writes SETs into the open data entry, and into its table's
+// prelude so that the later entries of that table start with them too.
+func (w *dumpWriter) dataSet(text []byte) {
+	w.buf.Write(text)
+	w.cur.prelude = append(w.cur.prelude, text...)
 }
 
 // placePending records that the SETs waiting for the next statement went
@@ -677,6 +693,14 @@ func (w *dumpWriter) flush() error {
 
 func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.Statement) error {
 	t := w.table(st.Table)
+	// The SETs since the table's last INSERT, then those that waited for
+	// this statement: the rows after them run with them, in this entry
+	// and in every later entry of the table (its prelude).
+	var extra []byte
+	if w.cur == t {
+		extra = append(extra, w.dataSets.Bytes()...)
+	}
+	w.dataSets.Reset()
 	if w.cur != t || w.rowsIn >= w.chunkRows || w.buf.Len() >= w.chunkSize {
 		// Another table, or this one's entry holds its rows' or its
 		// bytes' worth (a dump of one INSERT per row is cut here only:
@@ -685,17 +709,15 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 			return err
 		}
 	}
-	extra := bytes.Clone(w.pending.Bytes())
+	extra = append(extra, w.pending.Bytes()...)
 	w.pending.Reset()
 	w.placePending("data:" + t.stat.Name)
-	if t.chunks == 0 {
-		t.prelude = extra // session settings for this table's data, repeated in every chunk
-		extra = nil
-	}
+	t.prelude = append(t.prelude, extra...) // repeated in every chunk of the table
 	if w.cur == nil {
-		w.startChunk(t)
+		w.startChunk(t) // with the prelude
+	} else {
+		w.buf.Write(extra)
 	}
-	w.buf.Write(extra)
 	custom := st.Delimiter != ";"
 	open := func() {
 		if custom {

@@ -334,3 +334,38 @@ func TestProgressCountsRows(t *testing.T) {
 		t.Fatalf("%d calls, last %+v; want %d rows and %d bytes", calls, last, rows, st.Size())
 	}
 }
+
+// TestChunkSessionSets: a SET between two INSERTs of one table reaches the
+// rows after it in whichever entry they land, and a save ("SET @saved_tz =
+// @@time_zone") stays with the rows up to its restore, whatever the cuts
+// (row limits of 1 and 2 here). Each entry is loaded in a session of its
+// own, as each of restore's entries starts from the preamble: the stored
+// TIMESTAMPs must be the ones the dump loaded in one session makes.
+func TestChunkSessionSets(t *testing.T) {
+	dump := "CREATE TABLE `t` (`id` int NOT NULL, `ts` timestamp NULL, PRIMARY KEY (`id`));\n" +
+		"INSERT INTO `t` VALUES (1,'2020-01-01 00:00:00');\n" +
+		"SET time_zone = '+03:00';\n" +
+		"INSERT INTO `t` VALUES (2,'2020-01-01 00:00:00');\n" +
+		"SET @saved_tz = @@time_zone;\n" +
+		"SET time_zone = '+05:00';\n" +
+		"INSERT INTO `t` VALUES (3,'2020-01-01 00:00:00');\n" +
+		"INSERT INTO `t` VALUES (4,'2020-01-01 00:00:00');\n" +
+		"SET time_zone = @saved_tz;\n" +
+		"INSERT INTO `t` VALUES (5,'2020-01-01 00:00:00');\n"
+	path := filepath.Join(t.TempDir(), "tz.sql")
+	if err := os.WriteFile(path, []byte(dump), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv, src := mariadbtest.NewDatabase(t)
+	srv.LoadFile(t, src, path)
+	const q = "SELECT GROUP_CONCAT(id, '=', UNIX_TIMESTAMP(ts) ORDER BY id) FROM t"
+	want := srv.Query(t, src, q)
+	for _, rows := range []int{0, 1, 2} {
+		_, dst := mariadbtest.NewDatabase(t)
+		data, _ := flowtest.Archive(t, snapshot.Options{DumpPath: path, ChunkRows: rows})
+		flowtest.LoadEntries(t, srv, dst, data)
+		if got := srv.Query(t, dst, q); got != want {
+			t.Errorf("row limit %d: loaded %s, the dump in one session %s", rows, got, want)
+		}
+	}
+}
