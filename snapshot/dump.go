@@ -239,7 +239,8 @@ type dumpWriter struct {
 	pending    bytes.Buffer // SETs waiting for the next statement
 	// dataSets are the SETs that joined the preamble while cur's data
 	// entry was open: they go before the rows of cur's next INSERT, if
-	// one follows (entries started later get them from the preamble).
+	// one follows in that entry (entries started later replay the
+	// preamble).
 	dataSets bytes.Buffer
 	// pendingVars are the user variables the SETs in pending assign;
 	// varsIn says which entry the SETs that assigned the others went to
@@ -274,7 +275,6 @@ type tableState struct {
 	created bool
 	chunks  int
 	base    string
-	prelude []byte // SETs that stood before the table's rows, repeated in each chunk
 }
 
 // writeDump writes the database entries. With check, it scans every row it
@@ -502,7 +502,11 @@ func (w *dumpWriter) set(st *sqldump.Statement) error {
 	switch {
 	case where == "" && (inPending || len(saves) > 0 || len(w.pendingVars) > 0):
 		return pending()
-	case where == "":
+	case where == "" || strings.HasPrefix(where, "data:"):
+		// The SETs that data entries need join the preamble in dump
+		// order, a save that went before a table's rows and its restore
+		// too: every data entry starts by replaying what stood before
+		// its rows, as the dump loaded in one session would have it.
 		w.preamble.Write(st.Text)
 		w.preamble.WriteByte('\n')
 		for _, v := range assigns {
@@ -519,23 +523,11 @@ func (w *dumpWriter) set(st *sqldump.Statement) error {
 		w.schemaBuf.Write(st.Text)
 		w.schemaBuf.WriteByte('\n')
 		return nil
-	case w.cur != nil && where == "data:"+w.cur.stat.Name:
-		w.dataSet(w.dataSets.Bytes())
-		w.dataSets.Reset()
-		w.dataSet(append(bytes.Clone(st.Text), '\n'))
-		return nil
 	}
 	// The entry of its save is written already: a connection that loads
 	// a later entry starts from the preamble, so there is nothing to
 	// restore.
 	return nil
-}
-
-// dataSet writes SETs into the open data entry, and into its table's
-// prelude so that the later entries of that table start with them too.
-func (w *dumpWriter) dataSet(text []byte) {
-	w.buf.Write(text)
-	w.cur.prelude = append(w.cur.prelude, text...)
 }
 
 // placePending records that the SETs waiting for the next statement went
@@ -673,7 +665,6 @@ func (w *dumpWriter) startChunk(t *tableState) {
 	w.buf.Reset()
 	fmt.Fprintf(w.buf, "-- stagecopy: data of table %s, part %d\n", sqldump.QuoteIdent(t.stat.Name), t.chunks)
 	w.buf.Write(w.preamble.Bytes())
-	w.buf.Write(t.prelude)
 }
 
 // flush writes the open data chunk, if any.
@@ -693,12 +684,11 @@ func (w *dumpWriter) flush() error {
 
 func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.Statement) error {
 	t := w.table(st.Table)
-	// The SETs since the table's last INSERT, then those that waited for
-	// this statement: the rows after them run with them, in this entry
-	// and in every later entry of the table (its prelude).
+	// The SETs since the table's last INSERT in the open entry: they
+	// joined the preamble, which only entries started later replay.
 	var extra []byte
 	if w.cur == t {
-		extra = append(extra, w.dataSets.Bytes()...)
+		extra = bytes.Clone(w.dataSets.Bytes())
 	}
 	w.dataSets.Reset()
 	if w.cur != t || w.rowsIn >= w.chunkRows || w.buf.Len() >= w.chunkSize {
@@ -709,12 +699,14 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 			return err
 		}
 	}
+	// The SETs that waited for this statement (a save and what it
+	// brackets) join the preamble too, in dump order.
 	extra = append(extra, w.pending.Bytes()...)
+	w.preamble.Write(w.pending.Bytes())
 	w.pending.Reset()
 	w.placePending("data:" + t.stat.Name)
-	t.prelude = append(t.prelude, extra...) // repeated in every chunk of the table
 	if w.cur == nil {
-		w.startChunk(t) // with the prelude
+		w.startChunk(t) // the preamble has them all
 	} else {
 		w.buf.Write(extra)
 	}

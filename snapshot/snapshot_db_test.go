@@ -3,6 +3,7 @@ package snapshot_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -336,36 +337,44 @@ func TestProgressCountsRows(t *testing.T) {
 }
 
 // TestChunkSessionSets: a SET between two INSERTs of one table reaches the
-// rows after it in whichever entry they land, and a save ("SET @saved_tz =
-// @@time_zone") stays with the rows up to its restore, whatever the cuts
-// (row limits of 1 and 2 here). Each entry is loaded in a session of its
-// own, as each of restore's entries starts from the preamble: the stored
-// TIMESTAMPs must be the ones the dump loaded in one session makes.
+// rows after it in whichever entry they land; a save ("SET @saved_tz =
+// @@time_zone") and its restore come through whatever the cuts (row limits
+// of 1 and 2 here) and whatever changed the setting between them; and a
+// table whose INSERTs resume after another table's gets the settings in
+// force there. Each entry is loaded in a session of its own: the stored
+// TIMESTAMPs must be the ones the dump loaded in one session makes. (On a
+// connection restore reuses, what an entry leaves in the session is not yet
+// reset: see issue 17's session 10 note.)
 func TestChunkSessionSets(t *testing.T) {
-	dump := "CREATE TABLE `t` (`id` int NOT NULL, `ts` timestamp NULL, PRIMARY KEY (`id`));\n" +
-		"INSERT INTO `t` VALUES (1,'2020-01-01 00:00:00');\n" +
-		"SET time_zone = '+03:00';\n" +
-		"INSERT INTO `t` VALUES (2,'2020-01-01 00:00:00');\n" +
-		"SET @saved_tz = @@time_zone;\n" +
-		"SET time_zone = '+05:00';\n" +
-		"INSERT INTO `t` VALUES (3,'2020-01-01 00:00:00');\n" +
-		"INSERT INTO `t` VALUES (4,'2020-01-01 00:00:00');\n" +
-		"SET time_zone = @saved_tz;\n" +
-		"INSERT INTO `t` VALUES (5,'2020-01-01 00:00:00');\n"
-	path := filepath.Join(t.TempDir(), "tz.sql")
-	if err := os.WriteFile(path, []byte(dump), 0o644); err != nil {
-		t.Fatal(err)
+	const create = "CREATE TABLE `t` (`id` int NOT NULL, `ts` timestamp NULL, PRIMARY KEY (`id`));\n" +
+		"CREATE TABLE `u` (`id` int NOT NULL, `ts` timestamp NULL, PRIMARY KEY (`id`));\n"
+	row := func(table string, id int) string {
+		return fmt.Sprintf("INSERT INTO `%s` VALUES (%d,'2020-01-01 00:00:00');\n", table, id)
 	}
-	srv, src := mariadbtest.NewDatabase(t)
-	srv.LoadFile(t, src, path)
-	const q = "SELECT GROUP_CONCAT(id, '=', UNIX_TIMESTAMP(ts) ORDER BY id) FROM t"
-	want := srv.Query(t, src, q)
-	for _, rows := range []int{0, 1, 2} {
-		_, dst := mariadbtest.NewDatabase(t)
-		data, _ := flowtest.Archive(t, snapshot.Options{DumpPath: path, ChunkRows: rows})
-		flowtest.LoadEntries(t, srv, dst, data)
-		if got := srv.Query(t, dst, q); got != want {
-			t.Errorf("row limit %d: loaded %s, the dump in one session %s", rows, got, want)
+	for name, dump := range map[string]string{
+		"between INSERTs": row("t", 1) + "SET time_zone = '+03:00';\n" + row("t", 2) +
+			"SET @saved_tz = @@time_zone;\nSET time_zone = '+05:00';\n" + row("t", 3) + row("t", 4) +
+			"SET time_zone = @saved_tz;\n" + row("t", 5),
+		"changed between save and restore": "SET @saved_tz = @@time_zone;\nSET time_zone = '+05:00';\n" + row("t", 1) +
+			"SET time_zone = '+09:00';\n" + row("t", 2) + "SET time_zone = @saved_tz;\n" + row("t", 3),
+		"table resumed": row("t", 1) + "SET time_zone = '+05:00';\n" + row("t", 2) +
+			row("u", 1) + "SET time_zone = '+09:00';\n" + row("t", 3),
+	} {
+		path := filepath.Join(t.TempDir(), "tz.sql")
+		if err := os.WriteFile(path, []byte(create+dump), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srv, src := mariadbtest.NewDatabase(t)
+		srv.LoadFile(t, src, path)
+		const q = "SELECT CONCAT((SELECT GROUP_CONCAT(id, '=', UNIX_TIMESTAMP(ts) ORDER BY id) FROM t), ' / ', IFNULL((SELECT GROUP_CONCAT(id, '=', UNIX_TIMESTAMP(ts) ORDER BY id) FROM u), ''))"
+		want := srv.Query(t, src, q)
+		for _, rows := range []int{0, 1, 2} {
+			_, dst := mariadbtest.NewDatabase(t)
+			data, _ := flowtest.Archive(t, snapshot.Options{DumpPath: path, ChunkRows: rows})
+			flowtest.LoadEntries(t, srv, dst, data)
+			if got := srv.Query(t, dst, q); got != want {
+				t.Errorf("%s, row limit %d: loaded %s, the dump in one session %s", name, rows, got, want)
+			}
 		}
 	}
 }
