@@ -119,6 +119,10 @@ type Loader struct {
 
 	text bool // Config.TextInserts
 
+	// reset puts the session variables an entry may set back as a new
+	// connection has them; it runs before every entry (reset.go).
+	reset string
+
 	// started, if set, is called by a worker when it takes an entry (tests).
 	started func(name string)
 	// carried counts the bytes of string parameters that flush copied
@@ -185,6 +189,11 @@ func Open(ctx context.Context, cfg Config) (*Loader, error) {
 	for _, p := range cfg.Protected {
 		g.protected = append(g.protected, strings.ToLower(p))
 	}
+	reset, err := readReset(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	target := cfg.Target
 	if target == nil {
 		if target, err = ReadTarget(ctx, db); err != nil {
@@ -192,7 +201,7 @@ func Open(ctx context.Context, cfg Config) (*Loader, error) {
 			return nil, err
 		}
 	}
-	return &Loader{db: db, guard: g, adapter: newAdapter(target, cfg.DropUnsupported), threads: threads, ctx: ctx, packet: packet, text: cfg.TextInserts, limit: int(max(1, min(packet-2, sqldump.MaxStatementSize)))}, nil
+	return &Loader{db: db, guard: g, adapter: newAdapter(target, cfg.DropUnsupported), threads: threads, ctx: ctx, packet: packet, text: cfg.TextInserts, reset: reset, limit: int(max(1, min(packet-2, sqldump.MaxStatementSize)))}, nil
 }
 
 // Target returns what the server can keep, as Open read it or was given.
@@ -328,6 +337,11 @@ func (l *Loader) Exec(ctx context.Context, name string, sql []byte) error {
 func (l *Loader) execEntry(ctx context.Context, s *session, name string, r io.Reader) error {
 	conn := s.conn
 	kind := KindOf(name)
+	if l.reset != "" {
+		if _, err := conn.ExecContext(ctx, l.reset); err != nil {
+			return fmt.Errorf("dbload: %s: reset the session: %w", name, err)
+		}
+	}
 	if err := checkSession(ctx, conn); err != nil {
 		return fmt.Errorf("dbload: %s: %w", name, err)
 	}

@@ -178,6 +178,29 @@ func TestLockTablesSkipped(t *testing.T) {
 	}
 }
 
+// TestSessionReset: what an entry leaves in its session does not reach the
+// next entry on the same connection. Here the first entry sets a time zone
+// and the second, with no SET of its own, must store its TIMESTAMP as a
+// new connection would.
+func TestSessionReset(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	srv.Exec(t, db, "CREATE TABLE t (id INT PRIMARY KEY, ts TIMESTAMP NULL)")
+	fresh := srv.Query(t, db, "SELECT UNIX_TIMESTAMP('2020-01-01 00:00:00')")
+	if fresh == "1577818800" {
+		t.Skip("the server's time zone is +05:00, the one the test sets")
+	}
+	l := open(t, srv, db, 1)
+	l.Go("db/t.0001.sql", []byte("SET time_zone = '+05:00';\nINSERT INTO `t` VALUES (1,'2020-01-01 00:00:00');\n"), nil)
+	l.Go("db/t.0002.sql", []byte("INSERT INTO `t` VALUES (2,'2020-01-01 00:00:00');\n"), nil)
+	if err := l.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	want := "1577818800," + fresh
+	if got := srv.Query(t, db, "SELECT GROUP_CONCAT(UNIX_TIMESTAMP(ts) ORDER BY id) FROM t"); got != want {
+		t.Errorf("stored %s, want %s (the first row at +05:00, the second as a new connection stores it)", got, want)
+	}
+}
+
 // TestDataReadsNothingBack shows, on the server, why nothing may follow the
 // rows of a data entry's INSERT: MariaDB runs INSERT ... RETURNING and sends
 // back whatever it names, here a row of another database. The loader
