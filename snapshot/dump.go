@@ -474,13 +474,17 @@ var reReplicationSet = regexp.MustCompile(`(?i)GTID_PURGED|SQL_LOG_BIN|MYSQLDUMP
 
 // set places a session SET after the preamble, so that every entry gets
 // the settings in force where its statements stood in the dump:
-//   - a restore (it reads a user variable that a save put into an entry
-//     still open, "SET sql_mode = @saved_sql_mode") goes into that entry;
+//   - a restore (it reads a user variable that a save put into a schema
+//     or objects entry still open, "SET sql_mode = @saved_sql_mode") goes
+//     into that entry;
 //   - a save ("SET @saved_x = @@x"), and any SET while a save waits,
 //     waits with it for the next statement: the bracket mysqldump writes
-//     around a table, trigger, routine or view;
-//   - any other SET changes the session for the rest of the dump: it joins
-//     the preamble that every later entry starts with.
+//     around a table, trigger, routine or view (before an INSERT, the
+//     bracket joins the preamble: see insert);
+//   - any other SET, a restore of a save that went before an INSERT
+//     included, changes the session for the rest of the dump: it joins the
+//     preamble that every later entry starts with, and goes before the
+//     next rows of the open data entry (dataSets).
 func (w *dumpWriter) set(st *sqldump.Statement) error {
 	reads, assigns, saves := userVars(st.Text)
 	inPending, where := false, ""
