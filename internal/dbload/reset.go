@@ -42,7 +42,7 @@ func readReset(ctx context.Context, db *sql.DB) (string, error) {
 	for _, v := range resetVars {
 		var val sql.NullString
 		if err := c.QueryRowContext(ctx, "SELECT @@SESSION."+v).Scan(&val); err != nil {
-			if settable(err) {
+			if unexpected(err) {
 				return "", fmt.Errorf("dbload: read the session: %w", err)
 			}
 			continue
@@ -54,7 +54,7 @@ func readReset(ctx context.Context, db *sql.DB) (string, error) {
 		// The value as it is, set again: refused, the variable is
 		// not one this server lets a session set.
 		if _, err := c.ExecContext(ctx, "SET SESSION "+set); err != nil {
-			if settable(err) {
+			if unexpected(err) {
 				return "", fmt.Errorf("dbload: reset %s: %w", v, err)
 			}
 			continue
@@ -67,10 +67,10 @@ func readReset(ctx context.Context, db *sql.DB) (string, error) {
 	return "SET SESSION " + strings.Join(parts, ", "), nil
 }
 
-// settable reports whether err is something else than the server not
+// unexpected reports whether err is something else than the server not
 // having the variable (1193), it being read-only (1238) or global only
 // (1228, 1229), or the value being refused (1231, 1232).
-func settable(err error) bool {
+func unexpected(err error) bool {
 	var me *mysql.MySQLError
 	if !errors.As(err, &me) {
 		return true
