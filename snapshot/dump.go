@@ -223,10 +223,14 @@ func (d *dumpInput) Close() {
 // "SET @saved_x = @@x" and the settings after them) sticks to the entry of
 // the next statement, whatever entry the one before it went to.
 type dumpWriter struct {
-	aw         *archive.Writer
-	chunkSize  int
-	chunkRows  int // rows at which a data entry is cut (see Options.ChunkRows)
-	rowsIn     int // rows in the open data entry
+	aw        *archive.Writer
+	chunkSize int
+	chunkRows int // rows at which a data entry is cut (see Options.ChunkRows)
+	rowsIn    int // rows in the open data entry
+	// ordered: the open data entry holds a REPLACE, INSERT IGNORE or an
+	// INSERT with something after its rows (ON DUPLICATE KEY UPDATE):
+	// it ends with archive.OrderedData.
+	ordered    bool
 	preamble   bytes.Buffer
 	inPreamble bool
 	tables     map[string]*tableState
@@ -663,7 +667,7 @@ func (w *dumpWriter) flushSchema() error {
 
 // startChunk opens a data chunk for t in w.buf.
 func (w *dumpWriter) startChunk(t *tableState) {
-	w.rowsIn = 0
+	w.rowsIn, w.ordered = 0, false
 	t.chunks++
 	w.cur = t
 	w.buf.Reset()
@@ -678,6 +682,9 @@ func (w *dumpWriter) flush() error {
 	}
 	t := w.cur
 	w.cur = nil
+	if w.ordered {
+		w.buf.WriteString(archive.OrderedData)
+	}
 	name := fmt.Sprintf("%s.%04d.sql", t.base, t.chunks)
 	t.stat.DataEntries = append(t.stat.DataEntries, name)
 	t.stat.Bytes += int64(w.buf.Len())
@@ -715,7 +722,9 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 		w.buf.Write(extra)
 	}
 	custom := st.Delimiter != ";"
+	orderedVerb := st.Verb != "INSERT"
 	open := func() {
+		w.ordered = w.ordered || orderedVerb
 		if custom {
 			fmt.Fprintf(w.buf, "DELIMITER %s\n", st.Delimiter)
 		}
@@ -769,8 +778,13 @@ func (w *dumpWriter) insert(ctx context.Context, d *dumpInput, st *sqldump.State
 	if w.check != nil {
 		w.check.Text(st.Table, "(statement)", tail)
 	}
+	rest := bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(tail), []byte(st.Delimiter)))
+	if len(rest) > 0 {
+		// ON DUPLICATE KEY UPDATE (or a comment: loading in order costs
+		// only time).
+		w.ordered = true
+	}
 	if split {
-		rest := bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(tail), []byte(st.Delimiter)))
 		if len(rest) > 0 {
 			return fmt.Errorf("%s: line %d: table %s: an INSERT with %q after its rows is larger than the chunk size and cannot be split; raise --chunk-size", d.path, st.Line, st.Table, clip(rest))
 		}

@@ -42,6 +42,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/sqldump"
 )
 
@@ -116,6 +117,9 @@ type Loader struct {
 	bctx   context.Context
 	mu     sync.Mutex
 	err    error // first error of the batch
+	// chains holds, per table, the order of the batch's entries of that
+	// table (see Go).
+	chains map[string]*chain
 
 	text bool // Config.TextInserts
 
@@ -134,13 +138,49 @@ type job struct {
 	name string
 	sql  []byte
 	done func()
+	// after, if not nil, is closed once the earlier entries of the job's
+	// table have run: the job waits for it. prev is the done channel of
+	// the table's entry before this one (nil for the first); mine is
+	// closed once this entry and every earlier one of its table are done.
+	after, prev <-chan struct{}
+	mine        chan struct{}
 }
 
-// finish tells the caller of Go that the job's SQL is no longer used.
+// chain orders the entries of one table in a batch.
+type chain struct {
+	last    <-chan struct{} // the mine of the table's latest entry
+	ordered bool            // an entry of the table ended with archive.OrderedData
+}
+
+// finish tells the caller of Go that the job's SQL is no longer used, and
+// the table's later entries that this one is done.
 func (j job) finish() {
 	if j.done != nil {
 		j.done()
 	}
+	if j.mine == nil {
+		return
+	}
+	if j.prev == nil {
+		close(j.mine)
+		return
+	}
+	select {
+	case <-j.prev:
+		close(j.mine)
+	default:
+		go func() { <-j.prev; close(j.mine) }()
+	}
+}
+
+// tableOf returns the table part of a data entry's name: "db/T" of
+// "db/T.0001.sql".
+func tableOf(name string) string {
+	s := strings.TrimSuffix(name, ".sql")
+	if i := strings.LastIndexByte(s, '.'); i > strings.LastIndexByte(s, '/') {
+		return s[:i]
+	}
+	return s
 }
 
 // Open opens a pool of connections to cfg.Database and checks that the
@@ -663,7 +703,24 @@ func (l *Loader) Go(name string, sql []byte, done func()) {
 	if l.jobs == nil {
 		l.start()
 	}
-	j := job{name: name, sql: sql, done: done}
+	// Entries of one table run in parallel, unless one of them ends with
+	// archive.OrderedData (its rows may replace, skip or update the
+	// table's other rows): from that one on, each entry of the table
+	// waits until the earlier ones have run, so that the row the dump
+	// makes win wins. An entry waits only for entries queued before it,
+	// which workers hold already (jobs is unbuffered), so waiting cannot
+	// deadlock.
+	c := l.chains[tableOf(name)]
+	if c == nil {
+		c = &chain{}
+		l.chains[tableOf(name)] = c
+	}
+	c.ordered = c.ordered || bytes.HasSuffix(sql, []byte(archive.OrderedData))
+	j := job{name: name, sql: sql, done: done, prev: c.last, mine: make(chan struct{})}
+	if c.ordered {
+		j.after = c.last
+	}
+	c.last = j.mine
 	select {
 	case l.jobs <- j:
 	case <-l.bctx.Done():
@@ -719,6 +776,7 @@ func (l *Loader) Stream(ctx context.Context, name string, r io.Reader, verify fu
 func (l *Loader) start() {
 	l.bctx, l.cancel = context.WithCancel(l.ctx)
 	l.jobs = make(chan job)
+	l.chains = map[string]*chain{}
 	l.err = nil
 	for range l.threads {
 		l.wg.Add(1)
@@ -736,6 +794,12 @@ func (l *Loader) work() {
 		}
 	}()
 	for j := range l.jobs {
+		if j.after != nil {
+			select {
+			case <-j.after:
+			case <-l.bctx.Done():
+			}
+		}
 		if l.bctx.Err() != nil {
 			j.finish()
 			continue // drain: Go gives up on its own once bctx is done

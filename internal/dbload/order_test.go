@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbload"
 	"github.com/stagecopy/stagecopy/internal/mariadbtest"
 )
@@ -93,4 +95,91 @@ func TestLoadOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOrderedEntries: the entries of a table load in parallel until one
+// ends with archive.OrderedData; from it on, each entry of that table waits
+// until the earlier ones have run (a plain entry after it too), while
+// another table's entries go on in parallel (the log shows the order the
+// server inserted t's rows in). A failing entry in the chain
+// stops the batch without leaving a worker waiting.
+func TestOrderedEntries(t *testing.T) {
+	srv, _ := mariadbtest.NewDatabase(t)
+	entry := func(table string, from, n int, ordered bool) []byte {
+		var b strings.Builder
+		fmt.Fprintf(&b, "INSERT INTO %s (id) VALUES ", table)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "(%d)", from+i)
+		}
+		b.WriteString(";\n")
+		if ordered {
+			b.WriteString(archive.OrderedData)
+		}
+		return []byte(b.String())
+	}
+	setup := func(t *testing.T) (*dbload.Loader, string) {
+		_, db := mariadbtest.NewDatabase(t)
+		srv.Exec(t, db, "CREATE TABLE log (seq INT AUTO_INCREMENT PRIMARY KEY, id INT) ENGINE=MyISAM;"+
+			"CREATE TABLE t (id INT PRIMARY KEY); CREATE TABLE u (id INT PRIMARY KEY);"+
+			"CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO log (id) VALUES (NEW.id)")
+		l, err := dbload.Open(context.Background(), dbload.Config{DSN: srv.DSN(""), Database: db, Threads: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		return l, db
+	}
+
+	t.Run("in order", func(t *testing.T) {
+		l, db := setup(t)
+		var done atomic.Int32
+		// Large first, small later: in parallel, later entries would
+		// finish first. The third is the first with the mark.
+		sizes := []int{20000, 5000, 10, 3000, 10, 10}
+		id, mark := 1, 0
+		for k, n := range sizes {
+			if k == 2 {
+				mark = id
+			}
+			l.Go(fmt.Sprintf("db/t.%04d.sql", k+1), entry("t", id, n, k == 2), func() { done.Add(1) })
+			id += n
+			if k == 0 {
+				l.Go("db/u.0001.sql", entry("u", 1, 10, false), func() { done.Add(1) })
+			}
+		}
+		if err := l.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if got := done.Load(); got != int32(len(sizes)+1) {
+			t.Errorf("done called %d times, want %d", got, len(sizes)+1)
+		}
+		if got := srv.Query(t, db, fmt.Sprintf("SELECT (SELECT MAX(seq) FROM log WHERE id < %d) < (SELECT MIN(seq) FROM log WHERE id >= %d)", mark, mark)); got != "1" {
+			t.Errorf("rows of the marked entry reached the server before all rows of the earlier entries")
+		}
+		if got := srv.Query(t, db, fmt.Sprintf("SELECT COUNT(*) FROM log a JOIN log b ON b.seq = a.seq + 1 WHERE a.id >= %d AND b.id <> a.id + 1", mark)); got != "0" {
+			t.Errorf("%s rows of t from the marked entry on reached the server out of the entries' order", got)
+		}
+		if got := srv.Query(t, db, "SELECT COUNT(*), (SELECT COUNT(*) FROM u) FROM log"); got != fmt.Sprintf("%d\t10", id-1) {
+			t.Errorf("rows of t, u: %s", got)
+		}
+	})
+
+	t.Run("failing entry", func(t *testing.T) {
+		l, _ := setup(t)
+		var done atomic.Int32
+		l.Go("db/t.0001.sql", entry("t", 1, 20000, true), func() { done.Add(1) })
+		l.Go("db/t.0002.sql", entry("t", 1, 1, true), func() { done.Add(1) }) // duplicate key
+		for k := 3; k <= 6; k++ {
+			l.Go(fmt.Sprintf("db/t.%04d.sql", k), entry("t", 100000+k, 1, false), func() { done.Add(1) })
+		}
+		if err := l.Wait(); err == nil || !strings.Contains(err.Error(), "db/t.0002.sql") {
+			t.Fatalf("Wait: %v, want the duplicate key of db/t.0002.sql", err)
+		}
+		if got := done.Load(); got != 6 {
+			t.Errorf("done called %d times, want 6", got)
+		}
+	})
 }
