@@ -39,10 +39,12 @@ const (
 
 	// OrderedData is the last line of a data entry whose rows may replace,
 	// skip or update rows of the same table (REPLACE, INSERT IGNORE,
-	// INSERT ... ON DUPLICATE KEY UPDATE): restore loads such an entry
-	// after the table's earlier entries, and the table's later entries
-	// after it, so that the row which wins is the one the dump's order
-	// makes win. Entries of plain INSERTs load in parallel.
+	// INSERT ... ON DUPLICATE KEY UPDATE, which restore refuses but
+	// which a person loading entries by hand may run): restore loads such
+	// an entry after the table's earlier entries, and the table's later
+	// entries one after another after it, so that the row which wins is
+	// the one the dump's order makes win. Entries of tables without it
+	// load in parallel.
 	OrderedData = "-- stagecopy: load in order (rows here may replace, skip or update rows of this table's other parts)\n"
 
 	// MaxMetaSize bounds the header and manifest entries a Reader accepts.

@@ -138,49 +138,38 @@ type job struct {
 	name string
 	sql  []byte
 	done func()
-	// after, if not nil, is closed once the earlier entries of the job's
-	// table have run: the job waits for it. prev is the done channel of
-	// the table's entry before this one (nil for the first); mine is
-	// closed once this entry and every earlier one of its table are done.
-	after, prev <-chan struct{}
-	mine        chan struct{}
+	c    *chain // of the job's table
 }
 
-// chain orders the entries of one table in a batch.
+// chain orders the entries of one table in a batch. Its fields are
+// guarded by Loader.mu.
 type chain struct {
-	last    <-chan struct{} // the mine of the table's latest entry
-	ordered bool            // an entry of the table ended with archive.OrderedData
+	// ordered: an entry of the table ended with archive.OrderedData.
+	ordered bool
+	// running counts the table's entries handed to workers and not yet
+	// done; held are the entries that wait for them, in order. held is
+	// empty unless running > 0.
+	running int
+	held    []job
 }
 
-// finish tells the caller of Go that the job's SQL is no longer used, and
-// the table's later entries that this one is done.
+// finish tells the caller of Go that the job's SQL is no longer used.
 func (j job) finish() {
 	if j.done != nil {
 		j.done()
 	}
-	if j.mine == nil {
-		return
-	}
-	if j.prev == nil {
-		close(j.mine)
-		return
-	}
-	select {
-	case <-j.prev:
-		close(j.mine)
-	default:
-		go func() { <-j.prev; close(j.mine) }()
-	}
 }
 
-// tableOf returns the table part of a data entry's name: "db/T" of
-// "db/T.0001.sql".
+// tableOf returns the table part of a data entry's name, lower-cased: "db/t"
+// of "db/T.0001.sql". Lower-cased, because a server that folds table
+// names (lower_case_table_names) loads "T" and "t" into one table; two
+// tables sharing a chain only wait for each other.
 func tableOf(name string) string {
 	s := strings.TrimSuffix(name, ".sql")
 	if i := strings.LastIndexByte(s, '.'); i > strings.LastIndexByte(s, '/') {
-		return s[:i]
+		s = s[:i]
 	}
-	return s
+	return strings.ToLower(s)
 }
 
 // Open opens a pool of connections to cfg.Database and checks that the
@@ -694,7 +683,9 @@ func (l *Loader) scanError(name string, err error) error {
 // Go queues the data entry sql, named name in errors, for one of the
 // workers, which runs it in one transaction (again, if InnoDB picks it as a
 // deadlock victim). It blocks while every worker is busy, so that at most Threads
-// entries run and one more waits in the caller. After an error, Go drops
+// entries run and one more waits in the caller; an entry held behind its
+// table's running one (see below) returns at once, and the caller bounds
+// what it holds (restore's budget of bytes). After an error, Go drops
 // its entry and returns at once; Wait reports the error.
 // Go keeps sql until the entry has run; the caller must not modify it.
 // done, if not nil, is called once sql is no longer used: the entry ran,
@@ -704,29 +695,55 @@ func (l *Loader) Go(name string, sql []byte, done func()) {
 		l.start()
 	}
 	// Entries of one table run in parallel, unless one of them ends with
-	// archive.OrderedData (its rows may replace, skip or update the
-	// table's other rows): from that one on, each entry of the table
-	// waits until the earlier ones have run, so that the row the dump
-	// makes win wins. An entry waits only for entries queued before it,
-	// which workers hold already (jobs is unbuffered), so waiting cannot
-	// deadlock.
-	c := l.chains[tableOf(name)]
+	// archive.OrderedData (its rows may replace or skip the table's other
+	// rows): from that one on, an entry of the table that comes while
+	// another runs is held, and the worker that finishes the table's last
+	// running entry runs the first held one next, so that the row the
+	// dump makes win wins. Held entries take no worker: other tables'
+	// entries go on in parallel.
+	key := tableOf(name)
+	l.mu.Lock()
+	c := l.chains[key]
 	if c == nil {
 		c = &chain{}
-		l.chains[tableOf(name)] = c
+		l.chains[key] = c
 	}
 	c.ordered = c.ordered || bytes.HasSuffix(sql, []byte(archive.OrderedData))
-	j := job{name: name, sql: sql, done: done, prev: c.last, mine: make(chan struct{})}
-	if c.ordered {
-		j.after = c.last
+	j := job{name: name, sql: sql, done: done, c: c}
+	if c.ordered && c.running > 0 {
+		c.held = append(c.held, j)
+		l.mu.Unlock()
+		return
 	}
-	c.last = j.mine
+	c.running++
+	l.mu.Unlock()
 	select {
 	case l.jobs <- j:
 	case <-l.bctx.Done():
 		j.finish()
 		l.fail(fmt.Errorf("dbload: %s: %w", name, context.Cause(l.bctx)))
+		for next, ok := l.next(j); ok; next, ok = l.next(next) {
+			next.finish() // dropped: the batch failed
+		}
 	}
+}
+
+// next is called once job j is done (ran, failed or was dropped): it
+// returns the entry of j's table to run next, if j was the table's last
+// running entry and another is held.
+func (l *Loader) next(j job) (job, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := j.c
+	c.running--
+	if c.running > 0 || len(c.held) == 0 {
+		return job{}, false
+	}
+	next := c.held[0]
+	c.held[0] = job{}
+	c.held = c.held[1:]
+	c.running++
+	return next, true
 }
 
 // Err returns the first error of an entry queued with Go since the last
@@ -794,34 +811,39 @@ func (l *Loader) work() {
 		}
 	}()
 	for j := range l.jobs {
-		if j.after != nil {
-			select {
-			case <-j.after:
-			case <-l.bctx.Done():
+		for {
+			s = l.run(s, j)
+			next, ok := l.next(j)
+			if !ok {
+				break
 			}
-		}
-		if l.bctx.Err() != nil {
-			j.finish()
-			continue // drain: Go gives up on its own once bctx is done
-		}
-		if l.started != nil {
-			l.started(j.name)
-		}
-		if s == nil {
-			c, err := l.db.Conn(l.bctx)
-			if err != nil {
-				j.finish()
-				l.fail(fmt.Errorf("dbload: %s: connect: %w", j.name, err))
-				continue
-			}
-			s = &session{conn: c}
-		}
-		err := l.execData(l.bctx, s, j.name, j.sql)
-		j.finish()
-		if err != nil {
-			l.fail(err)
+			j = next // the table's held entry: this worker runs it
 		}
 	}
+}
+
+// run runs job j on session s (opened if nil) unless the batch failed, and
+// returns the session to keep.
+func (l *Loader) run(s *session, j job) *session {
+	defer j.finish()
+	if l.bctx.Err() != nil {
+		return s // drain: Go gives up on its own once bctx is done
+	}
+	if l.started != nil {
+		l.started(j.name)
+	}
+	if s == nil {
+		c, err := l.db.Conn(l.bctx)
+		if err != nil {
+			l.fail(fmt.Errorf("dbload: %s: connect: %w", j.name, err))
+			return nil
+		}
+		s = &session{conn: c}
+	}
+	if err := l.execData(l.bctx, s, j.name, j.sql); err != nil {
+		l.fail(err)
+	}
+	return s
 }
 
 // dataRetries is how often a data entry is tried when InnoDB picks it as a

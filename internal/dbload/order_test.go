@@ -3,7 +3,9 @@ package dbload_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -120,12 +122,13 @@ func TestOrderedEntries(t *testing.T) {
 		}
 		return []byte(b.String())
 	}
+	threads := 4
 	setup := func(t *testing.T) (*dbload.Loader, string) {
 		_, db := mariadbtest.NewDatabase(t)
 		srv.Exec(t, db, "CREATE TABLE log (seq INT AUTO_INCREMENT PRIMARY KEY, id INT) ENGINE=MyISAM;"+
 			"CREATE TABLE t (id INT PRIMARY KEY); CREATE TABLE u (id INT PRIMARY KEY);"+
 			"CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO log (id) VALUES (NEW.id)")
-		l, err := dbload.Open(context.Background(), dbload.Config{DSN: srv.DSN(""), Database: db, Threads: 4})
+		l, err := dbload.Open(context.Background(), dbload.Config{DSN: srv.DSN(""), Database: db, Threads: threads})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,6 +167,36 @@ func TestOrderedEntries(t *testing.T) {
 		}
 		if got := srv.Query(t, db, "SELECT COUNT(*), (SELECT COUNT(*) FROM u) FROM log"); got != fmt.Sprintf("%d\t10", id-1) {
 			t.Errorf("rows of t, u: %s", got)
+		}
+	})
+
+	t.Run("other tables go on", func(t *testing.T) {
+		// A table's held entries take no worker: with two workers,
+		// the other table's entry starts while the first entry of the
+		// ordered table still runs.
+		threads = 2
+		defer func() { threads = 4 }()
+		l, _ := setup(t)
+		var mu sync.Mutex
+		var events []string
+		note := func(e string) {
+			mu.Lock()
+			events = append(events, e)
+			mu.Unlock()
+		}
+		dbload.SetStarted(l, func(name string) { note("start " + name) })
+		id := 1
+		for k, n := range []int{40000, 10, 10, 10} {
+			name := fmt.Sprintf("db/t.%04d.sql", k+1)
+			l.Go(name, entry("t", id, n, true), func() { note("done " + name) })
+			id += n
+		}
+		l.Go("db/u.0001.sql", entry("u", 1, 10, false), func() { note("done db/u.0001.sql") })
+		if err := l.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if i, j := slices.Index(events, "start db/u.0001.sql"), slices.Index(events, "done db/t.0001.sql"); i < 0 || j < 0 || i > j {
+			t.Errorf("u's entry started after t's first entry was done: %v", events)
 		}
 	})
 
