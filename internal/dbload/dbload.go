@@ -117,9 +117,11 @@ type Loader struct {
 	bctx   context.Context
 	mu     sync.Mutex
 	err    error // first error of the batch
-	// chains holds, per table, the order of the batch's entries of that
-	// table (see Go).
+	// chains holds, per table, the order of its entries (see Go); a
+	// table stays ordered from batch to batch. held has a slot for each
+	// entry a chain holds.
 	chains map[string]*chain
+	held   chan struct{}
 
 	text bool // Config.TextInserts
 
@@ -141,8 +143,12 @@ type job struct {
 	c    *chain // of the job's table
 }
 
-// chain orders the entries of one table in a batch. Its fields are
-// guarded by Loader.mu.
+// maxHeld is how many entries Go holds behind their tables' running ones
+// before it blocks.
+var maxHeld = 256
+
+// chain orders the entries of one table. Its fields are guarded by
+// Loader.mu.
 type chain struct {
 	// ordered: an entry of the table ended with archive.OrderedData.
 	ordered bool
@@ -689,7 +695,8 @@ func (l *Loader) scanError(name string, err error) error {
 // its entry and returns at once; Wait reports the error.
 // Go keeps sql until the entry has run; the caller must not modify it.
 // done, if not nil, is called once sql is no longer used: the entry ran,
-// failed or was dropped.
+// failed or was dropped. Go, Wait and Stream are called from one
+// goroutine.
 func (l *Loader) Go(name string, sql []byte, done func()) {
 	if l.jobs == nil {
 		l.start()
@@ -701,29 +708,55 @@ func (l *Loader) Go(name string, sql []byte, done func()) {
 	// running entry runs the first held one next, so that the row the
 	// dump makes win wins. Held entries take no worker: other tables'
 	// entries go on in parallel.
+	//
+	// At most maxHeld entries are held: Go blocks for a slot, so that an
+	// archive of many small entries behind a slow one cannot pile them
+	// up (the caller's budget counts bytes, and an entry may have none).
 	key := tableOf(name)
-	l.mu.Lock()
-	c := l.chains[key]
-	if c == nil {
-		c = &chain{}
-		l.chains[key] = c
-	}
-	c.ordered = c.ordered || bytes.HasSuffix(sql, []byte(archive.OrderedData))
-	j := job{name: name, sql: sql, done: done, c: c}
-	if c.ordered && c.running > 0 {
-		c.held = append(c.held, j)
+	marked := bytes.HasSuffix(sql, []byte(archive.OrderedData))
+	slot := false // a slot of l.held is ours
+	var j job
+	for {
+		l.mu.Lock()
+		c := l.chains[key]
+		if c == nil {
+			c = &chain{}
+			l.chains[key] = c
+		}
+		c.ordered = c.ordered || marked
+		j = job{name: name, sql: sql, done: done, c: c}
+		if !c.ordered || c.running == 0 {
+			c.running++
+			l.mu.Unlock()
+			break
+		}
+		if slot {
+			c.held = append(c.held, j)
+			l.mu.Unlock()
+			return
+		}
 		l.mu.Unlock()
-		return
+		select {
+		case l.held <- struct{}{}:
+			slot = true
+		case <-l.bctx.Done():
+			j.finish()
+			l.fail(fmt.Errorf("dbload: %s: %w", name, context.Cause(l.bctx)))
+			return
+		}
 	}
-	c.running++
-	l.mu.Unlock()
+	if slot {
+		<-l.held // the table's entries ran meanwhile: j runs now
+	}
 	select {
 	case l.jobs <- j:
 	case <-l.bctx.Done():
 		j.finish()
 		l.fail(fmt.Errorf("dbload: %s: %w", name, context.Cause(l.bctx)))
+		// Nothing can be held behind j yet (Go has one caller), but
+		// next keeps the count.
 		for next, ok := l.next(j); ok; next, ok = l.next(next) {
-			next.finish() // dropped: the batch failed
+			next.finish()
 		}
 	}
 }
@@ -743,6 +776,7 @@ func (l *Loader) next(j job) (job, bool) {
 	c.held[0] = job{}
 	c.held = c.held[1:]
 	c.running++
+	<-l.held // its slot
 	return next, true
 }
 
@@ -793,7 +827,9 @@ func (l *Loader) Stream(ctx context.Context, name string, r io.Reader, verify fu
 func (l *Loader) start() {
 	l.bctx, l.cancel = context.WithCancel(l.ctx)
 	l.jobs = make(chan job)
-	l.chains = map[string]*chain{}
+	if l.chains == nil {
+		l.chains, l.held = map[string]*chain{}, make(chan struct{}, maxHeld)
+	}
 	l.err = nil
 	for range l.threads {
 		l.wg.Add(1)

@@ -200,6 +200,54 @@ func TestOrderedEntries(t *testing.T) {
 		}
 	})
 
+	t.Run("held entries are bounded", func(t *testing.T) {
+		// With room for two held entries, Go for a third blocks until
+		// the worker has run the first entry and taken a held one.
+		defer dbload.SetMaxHeld(2)()
+		l, _ := setup(t)
+		var mu sync.Mutex
+		var events []string
+		note := func(e string) {
+			mu.Lock()
+			events = append(events, e)
+			mu.Unlock()
+		}
+		id := 1
+		for k, n := range []int{40000, 10, 10, 10, 10} {
+			name := fmt.Sprintf("db/t.%04d.sql", k+1)
+			l.Go(name, entry("t", id, n, true), func() { note("done " + name) })
+			note("queued " + name)
+			id += n
+		}
+		if err := l.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if i, j := slices.Index(events, "done db/t.0001.sql"), slices.Index(events, "queued db/t.0004.sql"); i < 0 || j < 0 || i > j {
+			t.Errorf("a third entry was held before the first one was done: %v", events)
+		}
+		if i := slices.Index(events, "queued db/t.0003.sql"); i < 0 || i > slices.Index(events, "done db/t.0001.sql") {
+			t.Errorf("the second held entry waited: %v", events)
+		}
+	})
+
+	t.Run("across batches", func(t *testing.T) {
+		// A table stays ordered after Wait (as after a Stream): its
+		// later plain entries still load one after another.
+		l, db := setup(t)
+		l.Go("db/t.0001.sql", entry("t", 1, 10, true), nil)
+		if err := l.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		l.Go("db/t.0002.sql", entry("t", 11, 30000, false), nil)
+		l.Go("db/t.0003.sql", entry("t", 30011, 10, false), nil)
+		if err := l.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if got := srv.Query(t, db, "SELECT COUNT(*) FROM log a JOIN log b ON b.seq = a.seq + 1 WHERE b.id <> a.id + 1"); got != "0" {
+			t.Errorf("%s rows of t reached the server out of the entries' order", got)
+		}
+	})
+
 	t.Run("failing entry", func(t *testing.T) {
 		l, _ := setup(t)
 		var done atomic.Int32
