@@ -236,7 +236,8 @@ func Open(ctx context.Context, cfg Config) (*Loader, error) {
 			return nil, err
 		}
 	}
-	return &Loader{db: db, guard: g, adapter: newAdapter(target, cfg.DropUnsupported), threads: threads, ctx: ctx, packet: packet, text: cfg.TextInserts, reset: reset, limit: int(max(1, min(packet-2, sqldump.MaxStatementSize)))}, nil
+	return &Loader{db: db, guard: g, adapter: newAdapter(target, cfg.DropUnsupported), threads: threads, ctx: ctx, packet: packet, text: cfg.TextInserts, reset: reset, limit: int(max(1, min(packet-2, sqldump.MaxStatementSize))),
+		chains: map[string]*chain{}, held: make(chan struct{}, maxHeld)}, nil
 }
 
 // Target returns what the server can keep, as Open read it or was given.
@@ -690,8 +691,8 @@ func (l *Loader) scanError(name string, err error) error {
 // workers, which runs it in one transaction (again, if InnoDB picks it as a
 // deadlock victim). It blocks while every worker is busy, so that at most Threads
 // entries run and one more waits in the caller; an entry held behind its
-// table's running one (see below) returns at once, and the caller bounds
-// what it holds (restore's budget of bytes). After an error, Go drops
+// table's running one (see below) returns at once while fewer than
+// maxHeld entries are held, and blocks for room otherwise. After an error, Go drops
 // its entry and returns at once; Wait reports the error.
 // Go keeps sql until the entry has run; the caller must not modify it.
 // done, if not nil, is called once sql is no longer used: the entry ran,
@@ -718,11 +719,7 @@ func (l *Loader) Go(name string, sql []byte, done func()) {
 	var j job
 	for {
 		l.mu.Lock()
-		c := l.chains[key]
-		if c == nil {
-			c = &chain{}
-			l.chains[key] = c
-		}
+		c := l.chain(key)
 		c.ordered = c.ordered || marked
 		j = job{name: name, sql: sql, done: done, c: c}
 		if !c.ordered || c.running == 0 {
@@ -754,11 +751,43 @@ func (l *Loader) Go(name string, sql []byte, done func()) {
 		j.finish()
 		l.fail(fmt.Errorf("dbload: %s: %w", name, context.Cause(l.bctx)))
 		// Nothing can be held behind j yet (Go has one caller), but
-		// next keeps the count.
+		// next keeps the count (Wait would find it off and put it
+		// right).
 		for next, ok := l.next(j); ok; next, ok = l.next(next) {
 			next.finish()
 		}
 	}
+}
+
+// chain returns the chain of the table key; l.mu is held.
+func (l *Loader) chain(key string) *chain {
+	c := l.chains[key]
+	if c == nil {
+		c = &chain{}
+		l.chains[key] = c
+	}
+	return c
+}
+
+// tailReader passes its reads on and keeps the last bytes read, to see
+// whether a streamed entry ends with archive.OrderedData.
+type tailReader struct {
+	r    io.Reader
+	tail []byte
+}
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	const m = len(archive.OrderedData)
+	if n >= m {
+		t.tail = append(t.tail[:0], p[n-m:n]...)
+	} else {
+		t.tail = append(t.tail, p[:n]...)
+		if len(t.tail) > m {
+			t.tail = t.tail[len(t.tail)-m:]
+		}
+	}
+	return n, err
 }
 
 // next is called once job j is done (ran, failed or was dropped): it
@@ -810,12 +839,19 @@ func (l *Loader) Stream(ctx context.Context, name string, r io.Reader, verify fu
 	}
 	s := &session{conn: conn}
 	defer s.close()
-	err = l.execEntry(ctx, s, name, r)
+	tr := &tailReader{r: r}
+	err = l.execEntry(ctx, s, name, tr)
 	if err == nil {
 		err = verify()
 	}
 	if err == nil {
 		if _, err = conn.ExecContext(ctx, "COMMIT"); err == nil {
+			if bytes.Equal(tr.tail, []byte(archive.OrderedData)) {
+				// The table's later entries load in order (see Go).
+				l.mu.Lock()
+				l.chain(tableOf(name)).ordered = true
+				l.mu.Unlock()
+			}
 			return nil
 		}
 		err = fmt.Errorf("dbload: %s: commit: %w", name, err)
@@ -827,9 +863,6 @@ func (l *Loader) Stream(ctx context.Context, name string, r io.Reader, verify fu
 func (l *Loader) start() {
 	l.bctx, l.cancel = context.WithCancel(l.ctx)
 	l.jobs = make(chan job)
-	if l.chains == nil {
-		l.chains, l.held = map[string]*chain{}, make(chan struct{}, maxHeld)
-	}
 	l.err = nil
 	for range l.threads {
 		l.wg.Add(1)
@@ -941,6 +974,25 @@ func (l *Loader) Wait() error {
 	l.jobs = nil
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Every entry ran or was dropped, and each chain is back to nothing
+	// running and nothing held. A chain that is not would hold the
+	// table's next entries back for ever, silently: fail instead.
+	for key, c := range l.chains {
+		if c.running == 0 && len(c.held) == 0 {
+			continue
+		}
+		if l.err == nil {
+			l.err = fmt.Errorf("dbload: internal: %s: %d entries still counted as running and %d held after the batch", key, c.running, len(c.held))
+		}
+		for _, j := range c.held {
+			j.finish()
+			select {
+			case <-l.held:
+			default:
+			}
+		}
+		c.running, c.held = 0, nil
+	}
 	return l.err
 }
 

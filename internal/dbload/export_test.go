@@ -14,3 +14,17 @@ func SetMaxHeld(n int) func() {
 	maxHeld = n
 	return func() { maxHeld = old }
 }
+
+// HeldSlots returns how many of the held entries' slots are taken.
+func HeldSlots(l *Loader) int { return len(l.held) }
+
+// ChainState returns how many entries of table key ("db/t") are counted as
+// running and how many are held.
+func ChainState(l *Loader, key string) (running, held int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c := l.chains[key]; c != nil {
+		return c.running, len(c.held)
+	}
+	return 0, 0
+}

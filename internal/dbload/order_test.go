@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
+	"time"
 
 	"github.com/stagecopy/stagecopy/internal/archive"
 	"github.com/stagecopy/stagecopy/internal/dbload"
@@ -263,4 +265,180 @@ func TestOrderedEntries(t *testing.T) {
 			t.Errorf("done called %d times, want 6", got)
 		}
 	})
+}
+
+// TestOrderedEntriesReuse: after a batch, failed or not, no entry is
+// still counted as running or held and every slot is free, so that the
+// next batch's entries of the table run (a count left behind would hold
+// them back for ever, or Wait would fail).
+func TestOrderedEntriesReuse(t *testing.T) {
+	srv, _ := mariadbtest.NewDatabase(t)
+	entry := func(table string, from, n int, ordered bool) []byte {
+		var b strings.Builder
+		fmt.Fprintf(&b, "INSERT INTO %s (id) VALUES ", table)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "(%d)", from+i)
+		}
+		b.WriteString(";\n")
+		if ordered {
+			b.WriteString(archive.OrderedData)
+		}
+		return []byte(b.String())
+	}
+	open := func(t *testing.T) *dbload.Loader {
+		_, db := mariadbtest.NewDatabase(t)
+		srv.Exec(t, db, "CREATE TABLE t (id INT PRIMARY KEY); CREATE TABLE u (id INT PRIMARY KEY); CREATE TABLE v (id INT PRIMARY KEY)")
+		l, err := dbload.Open(context.Background(), dbload.Config{DSN: srv.DSN(""), Database: db, Threads: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		return l
+	}
+	clean := func(t *testing.T, l *dbload.Loader, when string) {
+		t.Helper()
+		for _, key := range []string{"db/t", "db/u", "db/v"} {
+			if r, h := dbload.ChainState(l, key); r != 0 || h != 0 {
+				t.Errorf("%s: %s has %d entries counted as running, %d held", when, key, r, h)
+			}
+		}
+		if n := dbload.HeldSlots(l); n != 0 {
+			t.Errorf("%s: %d slots taken", when, n)
+		}
+	}
+	// goWithin fails if Go has not returned within a minute.
+	goWithin := func(t *testing.T, l *dbload.Loader, name string, sql []byte, done func()) {
+		t.Helper()
+		ch := make(chan struct{})
+		go func() { l.Go(name, sql, done); close(ch) }()
+		select {
+		case <-ch:
+		case <-time.After(time.Minute):
+			t.Fatalf("Go(%s) blocked for a minute (%d slots taken)", name, dbload.HeldSlots(l))
+		}
+	}
+
+	t.Run("failed batch", func(t *testing.T) {
+		defer dbload.SetMaxHeld(2)()
+		l := open(t)
+		l.Go("db/t.0001.sql", entry("t", 1, 20000, true), nil)
+		l.Go("db/t.0002.sql", entry("t", 1, 1, true), nil) // a duplicate key
+		for k := 3; k <= 5; k++ {
+			l.Go(fmt.Sprintf("db/t.%04d.sql", k), entry("t", 100000+k, 1, true), nil)
+		}
+		if err := l.Wait(); err == nil {
+			t.Fatal("Wait: no error, want the duplicate key")
+		}
+		clean(t, l, "after the failed batch")
+		ran := 0
+		goWithin(t, l, "db/t.0006.sql", entry("t", 200000, 20000, true), func() { ran++ })
+		for k := 7; k <= 12; k++ {
+			goWithin(t, l, fmt.Sprintf("db/t.%04d.sql", k), entry("t", 300000+k, 1, true), func() { ran++ })
+		}
+		if err := l.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if ran != 7 {
+			t.Errorf("%d entries of the next batch were done, want 7", ran)
+		}
+		clean(t, l, "after the next batch")
+	})
+
+	t.Run("entries after the failure", func(t *testing.T) {
+		// Go gives up on entries once the batch failed (its drop path):
+		// they must not stay counted.
+		l := open(t)
+		first := make(chan struct{})
+		l.Go("db/t.0001.sql", entry("t", 1, 10, true), func() { close(first) })
+		<-first
+		l.Go("db/u.0001.sql", []byte("INSERT INTO nosuch (id) VALUES (1);\n"), nil)
+		for l.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		for k := 2; k <= 21; k++ {
+			l.Go(fmt.Sprintf("db/t.%04d.sql", k), entry("t", 1000*k, 1, false), nil)
+		}
+		if err := l.Wait(); err == nil {
+			t.Fatal("Wait: no error, want the missing table")
+		}
+		clean(t, l, "after the failed batch")
+		ran := false
+		l.Go("db/t.0100.sql", entry("t", 900000, 1, true), func() { ran = true })
+		if err := l.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if !ran {
+			t.Error("the next batch's entry never ran")
+		}
+	})
+
+	t.Run("slot taken back when the table ran meanwhile", func(t *testing.T) {
+		// With one slot: u's second entry waits for the slot t's held
+		// entry has; by the time it gets it, u runs nothing and it runs
+		// at once, giving the slot back.
+		defer dbload.SetMaxHeld(1)()
+		l := open(t)
+		l.Go("db/t.0001.sql", entry("t", 1, 60000, true), nil)
+		l.Go("db/t.0002.sql", entry("t", 60001, 1, true), nil)
+		l.Go("db/u.0001.sql", entry("u", 1, 3000, true), nil)
+		l.Go("db/u.0002.sql", entry("u", 3001, 1, true), nil)
+		if err := l.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		clean(t, l, "after the batch")
+		l.Go("db/v.0001.sql", entry("v", 1, 20000, true), nil)
+		goWithin(t, l, "db/v.0002.sql", entry("v", 20001, 1, true), nil)
+		goWithin(t, l, "db/v.0003.sql", entry("v", 20002, 1, true), nil)
+		if err := l.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestOrderedStream: an entry too large to hold, streamed, that ends with
+// archive.OrderedData makes its table's later entries load in order too.
+func TestOrderedStream(t *testing.T) {
+	srv, db := mariadbtest.NewDatabase(t)
+	srv.Exec(t, db, "CREATE TABLE log (seq INT AUTO_INCREMENT PRIMARY KEY, id INT) ENGINE=MyISAM;"+
+		"CREATE TABLE t (id INT PRIMARY KEY);"+
+		"CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO log (id) VALUES (NEW.id)")
+	l, err := dbload.Open(context.Background(), dbload.Config{DSN: srv.DSN(""), Database: db, Threads: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var b strings.Builder
+	b.WriteString("INSERT INTO t (id) VALUES ")
+	for id := 1; id <= 10; id++ {
+		fmt.Fprintf(&b, "(%d),", id)
+	}
+	b.WriteString("(11);\n" + archive.OrderedData)
+	// A reader that hands out a few bytes at a time: the mark comes in
+	// pieces.
+	if err := l.Stream(context.Background(), "db/t.0001.sql", iotest.HalfReader(strings.NewReader(b.String())), func() error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	plain := func(from, n int) []byte {
+		var p strings.Builder
+		p.WriteString("INSERT INTO t (id) VALUES ")
+		for i := range n {
+			if i > 0 {
+				p.WriteByte(',')
+			}
+			fmt.Fprintf(&p, "(%d)", from+i)
+		}
+		p.WriteString(";\n")
+		return []byte(p.String())
+	}
+	l.Go("db/t.0002.sql", plain(12, 30000), nil)
+	l.Go("db/t.0003.sql", plain(30012, 10), nil)
+	if err := l.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Query(t, db, "SELECT COUNT(*) FROM log a JOIN log b ON b.seq = a.seq + 1 WHERE b.id <> a.id + 1"); got != "0" {
+		t.Errorf("after a streamed marked entry, %s rows of t reached the server out of the entries' order", got)
+	}
 }
