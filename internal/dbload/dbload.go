@@ -714,7 +714,7 @@ func (l *Loader) Go(name string, sql []byte, done func()) {
 	// archive of many small entries behind a slow one cannot pile them
 	// up (the caller's budget counts bytes, and an entry may have none).
 	key := tableOf(name)
-	marked := bytes.HasSuffix(sql, []byte(archive.OrderedData))
+	marked := bytes.HasSuffix(sql, []byte(archive.OrderedData)) || orderedStatement(sql)
 	slot := false // a slot of l.held is ours
 	var j job
 	for {
@@ -757,6 +757,50 @@ func (l *Loader) Go(name string, sql []byte, done func()) {
 			next.finish()
 		}
 	}
+}
+
+// orderedStatement reports whether a line of sql starts with REPLACE or
+// INSERT IGNORE, in any case: archives made before snapshot wrote
+// archive.OrderedData (2026-12-08) hold such entries without it, and
+// snapshot starts every statement on a line of its own. A line of a
+// string that starts so only costs time: the entry waits for its table's
+// others.
+func orderedStatement(sql []byte) bool {
+	for i := 0; i < len(sql); {
+		line := sql[i:]
+		if n := bytes.IndexByte(line, '\n'); n >= 0 {
+			line, i = line[:n], i+n+1
+		} else {
+			i = len(sql)
+		}
+		if len(line) < 7 {
+			continue
+		}
+		if hasPrefixFold(line, "replace") {
+			return true
+		}
+		if hasPrefixFold(line, "insert") {
+			rest := bytes.TrimLeft(line[6:], " \t")
+			if len(rest) < len(line)-6 && hasPrefixFold(rest, "ignore") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPrefixFold reports whether b starts with the lower-case ASCII word w,
+// in any case.
+func hasPrefixFold(b []byte, w string) bool {
+	if len(b) < len(w) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if b[i]|0x20 != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // chain returns the chain of the table key; l.mu is held.

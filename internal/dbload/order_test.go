@@ -250,6 +250,24 @@ func TestOrderedEntries(t *testing.T) {
 		}
 	})
 
+	t.Run("archives without the mark", func(t *testing.T) {
+		// Archives made before the mark hold REPLACE entries without
+		// it: a line that starts with REPLACE orders the table too.
+		l, db := setup(t)
+		replace := func(from, n int) []byte {
+			b := entry("t", from, n, false)
+			return append([]byte("-- stagecopy: data of table `t`\nREPLACE"), b[len("INSERT"):]...)
+		}
+		l.Go("db/t.0001.sql", replace(1, 30000), nil)
+		l.Go("db/t.0002.sql", replace(30001, 10), nil)
+		if err := l.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if got := srv.Query(t, db, "SELECT COUNT(*) FROM log a JOIN log b ON b.seq = a.seq + 1 WHERE b.id <> a.id + 1"); got != "0" {
+			t.Errorf("%s rows of t reached the server out of the entries' order", got)
+		}
+	})
+
 	t.Run("failing entry", func(t *testing.T) {
 		l, _ := setup(t)
 		var done atomic.Int32
