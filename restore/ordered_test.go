@@ -55,18 +55,7 @@ func TestOrderedParts(t *testing.T) {
 			if n := orderedEntries(t, data); n != 2 {
 				t.Errorf("%d data entries end with the ordered mark, want 2", n)
 			}
-			for try := range 3 {
-				name := mariadbtest.Name(t, "r")
-				if _, err := Run(context.Background(), Options{
-					Archive: bytes.NewReader(data), ArchivePath: "x.tar.zst", Server: srv.Config(t, ""),
-					Database: name, Threads: 3, Registry: flowtest.Registry(t), CMS: "none",
-				}); err != nil {
-					t.Fatalf("restore: %v", err)
-				}
-				if got := srv.Query(t, name, q); got != want {
-					t.Fatalf("restore %d: row 99999 is %q, the dump loaded in one session has %q", try+1, got, want)
-				}
-			}
+			restoreThrice(t, srv, data, func(try int) string { return mariadbtest.Name(t, "r") }, q, want)
 		})
 	}
 	// ON DUPLICATE KEY UPDATE: marked too.
@@ -143,15 +132,22 @@ func TestOrderedPartsFoldedNames(t *testing.T) {
 	const q = "SELECT v FROM t WHERE id = 99999"
 	want := srv.Query(t, "ref", q)
 	data := archiveOf(t, dump)
+	restoreThrice(t, srv, data, func(try int) string { return fmt.Sprintf("r%d", try) }, q, want)
+}
+
+// restoreThrice restores data three times, with 3 threads, into the
+// databases name gives, and fails unless q gives want in each.
+func restoreThrice(t *testing.T, srv *mariadbtest.Server, data []byte, name func(try int) string, q, want string) {
+	t.Helper()
 	for try := range 3 {
-		name := fmt.Sprintf("r%d", try)
+		db := name(try)
 		if _, err := Run(context.Background(), Options{
 			Archive: bytes.NewReader(data), ArchivePath: "x.tar.zst", Server: srv.Config(t, ""),
-			Database: name, Threads: 3, Registry: flowtest.Registry(t), CMS: "none",
+			Database: db, Threads: 3, Registry: flowtest.Registry(t), CMS: "none",
 		}); err != nil {
 			t.Fatalf("restore: %v", err)
 		}
-		if got := srv.Query(t, name, q); got != want {
+		if got := srv.Query(t, db, q); got != want {
 			t.Fatalf("restore %d: row 99999 is %q, the dump loaded in one session has %q", try+1, got, want)
 		}
 	}

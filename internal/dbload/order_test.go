@@ -1,6 +1,7 @@
 package dbload_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -101,6 +102,24 @@ func TestLoadOrder(t *testing.T) {
 	}
 }
 
+// orderedTestEntry is a data entry of table that inserts the ids from
+// from on, n of them, and ends with archive.OrderedData if ordered.
+func orderedTestEntry(table string, from, n int, ordered bool) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "INSERT INTO %s (id) VALUES ", table)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "(%d)", from+i)
+	}
+	b.WriteString(";\n")
+	if ordered {
+		b.WriteString(archive.OrderedData)
+	}
+	return []byte(b.String())
+}
+
 // TestOrderedEntries: the entries of a table load in parallel until one
 // ends with archive.OrderedData; from it on, each entry of that table waits
 // until the earlier ones have run (a plain entry after it too), while
@@ -109,21 +128,7 @@ func TestLoadOrder(t *testing.T) {
 // stops the batch without leaving a worker waiting.
 func TestOrderedEntries(t *testing.T) {
 	srv, _ := mariadbtest.NewDatabase(t)
-	entry := func(table string, from, n int, ordered bool) []byte {
-		var b strings.Builder
-		fmt.Fprintf(&b, "INSERT INTO %s (id) VALUES ", table)
-		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "(%d)", from+i)
-		}
-		b.WriteString(";\n")
-		if ordered {
-			b.WriteString(archive.OrderedData)
-		}
-		return []byte(b.String())
-	}
+	entry := orderedTestEntry
 	threads := 4
 	setup := func(t *testing.T) (*dbload.Loader, string) {
 		_, db := mariadbtest.NewDatabase(t)
@@ -291,21 +296,7 @@ func TestOrderedEntries(t *testing.T) {
 // them back for ever, or Wait would fail).
 func TestOrderedEntriesReuse(t *testing.T) {
 	srv, _ := mariadbtest.NewDatabase(t)
-	entry := func(table string, from, n int, ordered bool) []byte {
-		var b strings.Builder
-		fmt.Fprintf(&b, "INSERT INTO %s (id) VALUES ", table)
-		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "(%d)", from+i)
-		}
-		b.WriteString(";\n")
-		if ordered {
-			b.WriteString(archive.OrderedData)
-		}
-		return []byte(b.String())
-	}
+	entry := orderedTestEntry
 	open := func(t *testing.T) *dbload.Loader {
 		_, db := mariadbtest.NewDatabase(t)
 		srv.Exec(t, db, "CREATE TABLE t (id INT PRIMARY KEY); CREATE TABLE u (id INT PRIMARY KEY); CREATE TABLE v (id INT PRIMARY KEY)")
@@ -428,31 +419,13 @@ func TestOrderedStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	var b strings.Builder
-	b.WriteString("INSERT INTO t (id) VALUES ")
-	for id := 1; id <= 10; id++ {
-		fmt.Fprintf(&b, "(%d),", id)
-	}
-	b.WriteString("(11);\n" + archive.OrderedData)
 	// A reader that hands out a few bytes at a time: the mark comes in
 	// pieces.
-	if err := l.Stream(context.Background(), "db/t.0001.sql", iotest.HalfReader(strings.NewReader(b.String())), func() error { return nil }); err != nil {
+	if err := l.Stream(context.Background(), "db/t.0001.sql", iotest.HalfReader(bytes.NewReader(orderedTestEntry("t", 1, 11, true))), func() error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	plain := func(from, n int) []byte {
-		var p strings.Builder
-		p.WriteString("INSERT INTO t (id) VALUES ")
-		for i := range n {
-			if i > 0 {
-				p.WriteByte(',')
-			}
-			fmt.Fprintf(&p, "(%d)", from+i)
-		}
-		p.WriteString(";\n")
-		return []byte(p.String())
-	}
-	l.Go("db/t.0002.sql", plain(12, 30000), nil)
-	l.Go("db/t.0003.sql", plain(30012, 10), nil)
+	l.Go("db/t.0002.sql", orderedTestEntry("t", 12, 30000, false), nil)
+	l.Go("db/t.0003.sql", orderedTestEntry("t", 30012, 10, false), nil)
 	if err := l.Wait(); err != nil {
 		t.Fatal(err)
 	}
