@@ -86,7 +86,7 @@ func TestLoadOrder(t *testing.T) {
 			if got := srv.Query(t, db, "SELECT COUNT(*), COUNT(DISTINCT id), MIN(id), MAX(id) FROM log"); got != fmt.Sprintf("%d\t%d\t1\t%d", id, id, id) {
 				t.Fatalf("log: count, distinct, min, max %s; want %d rows once each", got, id)
 			}
-			if got := srv.Query(t, db, "SELECT COUNT(*) FROM log a JOIN log b ON b.seq = a.seq + 1 WHERE b.id <> a.id + 1"); got != "0" {
+			if got := outOfOrder(t, srv, db); got != "0" {
 				t.Errorf("%s rows reached the server out of the entry's order: %s", got, srv.Query(t, db, "SELECT GROUP_CONCAT(a.seq, ':', a.id, '->', b.id) FROM log a JOIN log b ON b.seq = a.seq + 1 WHERE b.id <> a.id + 1"))
 			}
 			if got := srv.Query(t, db, "SELECT GROUP_CONCAT(tag, ':', n ORDER BY m SEPARATOR ' ') FROM (SELECT tag, COUNT(*) n, MIN(id) m FROM t GROUP BY tag) x"); got != "one:3500 two:2010 three:5" {
@@ -118,6 +118,14 @@ func orderedTestEntry(table string, from, n int, ordered bool) []byte {
 		b.WriteString(archive.OrderedData)
 	}
 	return []byte(b.String())
+}
+
+// outOfOrder counts the rows of t the trigger logged right after a row
+// other than the one before them in id order: 0 when the server inserted
+// them in id order.
+func outOfOrder(t *testing.T, srv *mariadbtest.Server, db string) string {
+	t.Helper()
+	return srv.Query(t, db, "SELECT COUNT(*) FROM log a JOIN log b ON b.seq = a.seq + 1 WHERE b.id <> a.id + 1")
 }
 
 // TestOrderedEntries: the entries of a table load in parallel until one
@@ -250,7 +258,7 @@ func TestOrderedEntries(t *testing.T) {
 		if err := l.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		if got := srv.Query(t, db, "SELECT COUNT(*) FROM log a JOIN log b ON b.seq = a.seq + 1 WHERE b.id <> a.id + 1"); got != "0" {
+		if got := outOfOrder(t, srv, db); got != "0" {
 			t.Errorf("%s rows of t reached the server out of the entries' order", got)
 		}
 	})
@@ -268,7 +276,7 @@ func TestOrderedEntries(t *testing.T) {
 		if err := l.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		if got := srv.Query(t, db, "SELECT COUNT(*) FROM log a JOIN log b ON b.seq = a.seq + 1 WHERE b.id <> a.id + 1"); got != "0" {
+		if got := outOfOrder(t, srv, db); got != "0" {
 			t.Errorf("%s rows of t reached the server out of the entries' order", got)
 		}
 	})
@@ -429,7 +437,7 @@ func TestOrderedStream(t *testing.T) {
 	if err := l.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if got := srv.Query(t, db, "SELECT COUNT(*) FROM log a JOIN log b ON b.seq = a.seq + 1 WHERE b.id <> a.id + 1"); got != "0" {
+	if got := outOfOrder(t, srv, db); got != "0" {
 		t.Errorf("after a streamed marked entry, %s rows of t reached the server out of the entries' order", got)
 	}
 }
